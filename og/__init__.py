@@ -1,0 +1,14 @@
+"""og: Open Graph images from Inkscape SVG templates, with real text layout."""
+
+from __future__ import annotations
+
+from .errors import BadParameter as BadParameter
+from .errors import OgError as OgError
+from .errors import TemplateError as TemplateError
+from .errors import TemplateNotFound as TemplateNotFound
+from .render import CONTENT_TYPES as CONTENT_TYPES
+from .render import Renderer as Renderer
+from .render import render as render
+
+__all__ = ["BadParameter", "CONTENT_TYPES", "OgError", "Renderer", "TemplateError",
+           "TemplateNotFound", "render"]

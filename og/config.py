@@ -1,0 +1,39 @@
+"""Every setting og reads, declared once, with its default and why.
+
+Settings come from the environment (``OG_*``, plus ``PORT``), so a Heroku-style
+deploy configures og without files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import typing as t
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    #: Where ``{name}.svg`` templates live; re-read when a file changes.
+    templates_dir: Path = PROJECT_ROOT / "svg_templates"
+    #: Fonts searched before any system font: the bundled set, for the same pixels anywhere.
+    fonts_dir: Path = PROJECT_ROOT / "fonts"
+    #: Longest value a parameter may have unless its template says (og:max-length).
+    max_length: int = 500
+    #: Whether a family missing from ``fonts_dir`` may come from the system (with a warning).
+    allow_system_fonts: bool = True
+    port: int = 8000
+
+    @classmethod
+    def from_env(cls, env: t.Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        defaults = cls()
+        return cls(
+            templates_dir=Path(env.get("OG_TEMPLATES_DIR") or defaults.templates_dir),
+            fonts_dir=Path(env.get("OG_FONTS_DIR") or defaults.fonts_dir),
+            max_length=int(env.get("OG_MAX_LENGTH") or defaults.max_length),
+            allow_system_fonts=(env.get("OG_ALLOW_SYSTEM_FONTS", "1").lower() not in ("0", "false", "no")),
+            port=int(env.get("PORT") or defaults.port),
+        )

@@ -1,0 +1,124 @@
+"""The whole pipeline, with no web framework: template → fill → text layout → SVG →
+raster → PNG. The web layer, the CLI and the tests all call :func:`render`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import threading
+import typing as t
+
+from lxml import etree
+
+from . import encode
+from . import raster
+from .config import Settings
+from .draw.svg import layout_elements
+from .errors import BadParameter
+from .errors import UnknownFormat
+from .fill import fill
+from .report import layout_report
+from .template import Template
+from .template import TemplateStore
+from .text.fonts import FontSet
+from .text.layout import TextLayout
+from .text.layout import layout_text
+from .textblocks import TextSlot
+from .textblocks import find_text_slots
+from .textblocks import replace_with
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
+
+
+@dataclasses.dataclass
+class LaidOut:
+    """A filled template whose text is laid out and drawn as paths, not yet rasterized."""
+
+    template: Template
+    values: dict[str, str]
+    root: etree._Element
+    texts: list[tuple[TextSlot, TextLayout]]
+
+    def svg_bytes(self) -> bytes:
+        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+
+    def report(self) -> dict[str, t.Any]:
+        return layout_report(self.template.name, self.template.width, self.template.height,
+                             self.values, self.texts)
+
+
+class Renderer:
+    """Holds what outlives a request: the template store and the fonts."""
+
+    def __init__(self, settings: Settings | None = None, *, templates: TemplateStore | None = None,
+                 fonts: FontSet | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.templates = templates or TemplateStore(self.settings.templates_dir, self.settings.max_length)
+        self.fonts = fonts or FontSet.from_folders(self.settings.fonts_dir,
+                                                   allow_system=self.settings.allow_system_fonts)
+
+    def values_for(self, template: Template, params: t.Mapping[str, str]) -> dict[str, str]:
+        """The values to fill in: defaults overridden by ``params``, each one checked."""
+        unknown = sorted(set(params) - set(template.params))
+        if unknown:
+            raise BadParameter(
+                f"unknown parameter {unknown[0][:64]!r} for template {template.name!r}; "
+                f"it accepts: {', '.join(template.params) or 'no parameters'}",
+                accepted=list(template.params))
+        values = {name: param.default for name, param in template.params.items()}
+        for name, value in params.items():
+            limit = template.params[name].max_length
+            if len(value) > limit:
+                raise BadParameter(
+                    f"parameter {name!r} is {len(value)} characters long; the most is {limit}",
+                    parameter=name, max_length=limit)
+            values[name] = value
+        return values
+
+    def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
+        template = self.templates.get(name)
+        values = self.values_for(template, params)
+        root = fill(template, values)
+        texts = []
+        for slot in find_text_slots(root, template.width):
+            layout = layout_text(slot.block, self.fonts)
+            if layout.missing:
+                log.warning("template %s, text %r: no font for %s", name, slot.id,
+                            " ".join(layout.missing[:20]))
+            replace_with(slot, layout_elements(layout))
+            texts.append((slot, layout))
+        return LaidOut(template, values, root, texts)
+
+    def render(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png") -> bytes:
+        if fmt not in CONTENT_TYPES:
+            raise UnknownFormat(f"unknown format {fmt[:16]!r}; use one of: {', '.join(CONTENT_TYPES)}")
+        laid_out = self.lay_out(name, params or {})
+        if fmt == "json":
+            return json.dumps(laid_out.report(), ensure_ascii=False, indent=1).encode("utf-8")
+        svg = laid_out.svg_bytes()
+        if fmt == "svg":
+            return svg
+        return encode.encode_png(encode.pixels(raster.rasterize(svg)))
+
+
+_default: Renderer | None = None
+_default_lock = threading.Lock()
+
+
+def default_renderer() -> Renderer:
+    """A process-wide renderer for the current environment (rebuilt if ``OG_*`` changes)."""
+    global _default
+    settings = Settings.from_env()
+    with _default_lock:
+        if _default is None or _default.settings != settings:
+            _default = Renderer(settings)
+        return _default
+
+
+def render(name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png") -> bytes:
+    """Render template ``name`` with ``params`` as ``fmt`` (``png``, ``svg`` or ``json``)."""
+    return default_renderer().render(name, params, fmt)

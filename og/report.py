@@ -1,0 +1,77 @@
+"""The layout report (``/{name}.json``): what og decided for every text box, as plain data.
+
+Tests, designers and the gallery read it to see where each line went, which font drew
+each run, whether text was shrunk or cut, and which code points no font could draw.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .text.layout import Line
+from .text.layout import PlacedRun
+from .text.layout import TextLayout
+from .textblocks import TextSlot
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _run(run: PlacedRun) -> dict[str, t.Any]:
+    return {
+        "text": run.text,
+        "font": run.font.face.family,
+        "face": run.font.label,
+        "weight": run.font.weight,
+        "file": run.font.face.path.rsplit("/", 1)[-1],
+        "system_font": run.font.face.system,
+        "direction": "rtl" if run.rtl else "ltr",
+        "script": run.script,
+        "x": _r(run.x),
+        "width": _r(run.width),
+    }
+
+
+def _line(line: Line) -> dict[str, t.Any]:
+    return {
+        "text": line.text,
+        "x": _r(line.x),
+        "baseline": _r(line.baseline),
+        "top": _r(line.top),
+        "bottom": _r(line.bottom),
+        "width": _r(line.width),
+        "direction": "rtl" if line.rtl else "ltr",
+        "runs": [_run(run) for run in line.runs],
+    }
+
+
+def text_report(slot: TextSlot, layout: TextLayout) -> dict[str, t.Any]:
+    box = layout.box
+    return {
+        "id": slot.id,
+        "kind": slot.kind,
+        "box": {"x": _r(box.x), "y": _r(box.y), "width": _r(box.width), "height": _r(box.height)},
+        "align": slot.block.options.align,
+        "font_size": layout.font_size,
+        "requested_font_size": slot.block.paragraphs[0][0].style.size if slot.block.paragraphs else None,
+        "line_height": _r(layout.line_advance),
+        "shrunk": layout.shrunk,
+        "truncated": layout.truncated,
+        "forced_breaks": layout.forced_breaks,
+        "missing": list(layout.missing),
+        "lines": [_line(line) for line in layout.lines],
+    }
+
+
+def layout_report(name: str, width: float, height: float, values: t.Mapping[str, str],
+                  texts: t.Sequence[tuple[TextSlot, TextLayout]]) -> dict[str, t.Any]:
+    reports = [text_report(slot, layout) for slot, layout in texts]
+    return {
+        "template": name,
+        "width": width,
+        "height": height,
+        "params": dict(values),
+        "texts": reports,
+        "missing": sorted({cp for report in reports for cp in report["missing"]}),
+    }

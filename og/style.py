@@ -1,0 +1,206 @@
+"""The CSS cascade for the properties og itself needs (fonts, spacing, alignment, paint).
+
+CairoSVG applies CSS to what it draws; og draws text itself, so it must know the same
+computed values: presentation attributes, then ``<style>`` rules, then ``style=""``,
+inherited down the tree. Only the properties below are computed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import typing as t
+
+import cssselect2
+import tinycss2
+from lxml import etree
+
+INHERITED = frozenset({
+    "font-family", "font-size", "font-weight", "font-style", "letter-spacing", "word-spacing",
+    "line-height", "text-anchor", "text-align", "direction", "white-space", "visibility",
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
+    "stroke-linejoin", "stroke-linecap", "stroke-miterlimit", "stroke-dasharray",
+    "stroke-dashoffset", "paint-order", "font-variant", "text-transform",
+})
+#: Painting properties a tspan may set; they are copied onto the glyph paths.
+PAINT = ("fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
+         "stroke-linejoin", "stroke-linecap", "stroke-miterlimit", "stroke-dasharray",
+         "stroke-dashoffset", "paint-order")
+NOT_INHERITED = frozenset({"display", "shape-inside", "shape-padding", "inline-size", "opacity"})
+KNOWN = INHERITED | NOT_INHERITED
+
+DEFAULT_FONT_SIZE = 16.0
+_LENGTH = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([a-z%]*)\s*$", re.I)
+_ABSOLUTE_UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4,
+                   "cm": 96 / 2.54, "in": 96.0, "q": 96 / 101.6}
+_FONT_SIZE_KEYWORDS = {"xx-small": 9, "x-small": 10, "small": 13, "medium": 16,
+                       "large": 18, "x-large": 24, "xx-large": 32}
+_WEIGHT_KEYWORDS = {"normal": 400, "bold": 700}
+
+Style = dict[str, str]
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_declarations(text: str) -> tuple[tuple[str, str], ...]:
+    """``"font-size:12px;fill:red"`` → ``(("font-size", "12px"), ("fill", "red"))``."""
+    out = []
+    for item in tinycss2.parse_declaration_list(text, skip_comments=True, skip_whitespace=True):
+        if item.type == "declaration":
+            out.append((item.lower_name, tinycss2.serialize(item.value).strip()))
+    return tuple(out)
+
+
+def length(value: str | None, font_size: float = DEFAULT_FONT_SIZE,
+           percent_of: float | None = None) -> float | None:
+    """A CSS length in px; ``em``/``ex`` relative to ``font_size``; None if unparsable."""
+    if value is None:
+        return None
+    match = _LENGTH.match(value)
+    if not match:
+        return None
+    number, unit = float(match.group(1)), match.group(2).lower()
+    if unit in _ABSOLUTE_UNITS:
+        return number * _ABSOLUTE_UNITS[unit]
+    if unit in ("em", "rem"):
+        return number * font_size
+    if unit == "ex":
+        return number * font_size / 2
+    if unit == "%":
+        return number / 100 * (percent_of if percent_of is not None else font_size)
+    return None
+
+
+def font_weight(value: str | None, parent: int = 400) -> int:
+    if value is None:
+        return parent
+    value = value.strip().lower()
+    if value in _WEIGHT_KEYWORDS:
+        return _WEIGHT_KEYWORDS[value]
+    if value == "bolder":
+        return 700 if parent < 600 else 900
+    if value == "lighter":
+        return 100 if parent < 600 else 400
+    try:
+        return max(1, min(1000, int(float(value))))
+    except ValueError:
+        return parent
+
+
+def font_families(value: str | None) -> tuple[str, ...]:
+    """``"'DejaVu Serif', serif"`` → ``("DejaVu Serif", "serif")``."""
+    if not value:
+        return ()
+    names = []
+    for part in value.split(","):
+        name = part.strip().strip("'\"").strip()
+        if name:
+            names.append(name)
+    return tuple(names)
+
+
+class Stylesheet:
+    """The ``<style>`` rules of one document, matched with cssselect2."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self._by_element: dict[etree._Element, list[tuple[str, str]]] = {}
+        texts = [node.text or "" for node in root.iter("{*}style")]
+        if not any(text.strip() for text in texts):
+            return
+        matcher = cssselect2.Matcher()
+        for text in texts:
+            for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+                if rule.type != "qualified-rule":
+                    continue
+                declarations = parse_declarations(tinycss2.serialize(rule.content))
+                try:
+                    selectors = cssselect2.compile_selector_list(rule.prelude)
+                except cssselect2.SelectorError:
+                    continue
+                for selector in selectors:
+                    matcher.add_selector(selector, declarations)
+        wrapper = cssselect2.ElementWrapper.from_xml_root(root)
+        for node in wrapper.iter_subtree():
+            matches = matcher.match(node)
+            if matches:
+                merged: list[tuple[str, str]] = []
+                for declarations in matches:  # lowest specificity first
+                    merged.extend(declarations)
+                self._by_element[node.etree_element] = merged
+
+    def declarations(self, node: etree._Element) -> list[tuple[str, str]]:
+        return self._by_element.get(node, [])
+
+
+def specified(node: etree._Element, sheet: Stylesheet) -> Style:
+    """Presentation attributes < stylesheet < ``style`` attribute, for known properties."""
+    style: Style = {}
+    for name, value in node.attrib.items():
+        if name in KNOWN:
+            style[name] = str(value)
+    for name, value in sheet.declarations(node):
+        style[name] = value
+    for name, value in parse_declarations(node.get("style", "")):
+        style[name] = value
+    return style
+
+
+class Cascade:
+    """Computed styles of one document, memoised per element."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.sheet = Stylesheet(root)
+        self._computed: dict[etree._Element, Style] = {}
+
+    def computed(self, node: etree._Element) -> Style:
+        if node in self._computed:
+            return self._computed[node]
+        parent = node.getparent()
+        inherited = self.computed(parent) if parent is not None else {}
+        own = specified(node, self.sheet)
+        style = {name: value for name, value in inherited.items() if name in INHERITED}
+        for name, value in own.items():
+            if value == "inherit":
+                if name in inherited:
+                    style[name] = inherited[name]
+                continue
+            style[name] = value
+        parent_size = float(inherited.get("font-size", DEFAULT_FONT_SIZE))
+        size = own.get("font-size")
+        if size is not None:
+            resolved = _FONT_SIZE_KEYWORDS.get(size.strip().lower()) or length(size, parent_size)
+            style["font-size"] = repr(float(resolved)) if resolved else repr(parent_size)
+        else:
+            style["font-size"] = repr(parent_size)
+        if "font-weight" in own:
+            style["font-weight"] = str(font_weight(own["font-weight"],
+                                                   int(inherited.get("font-weight", "400"))))
+        self._computed[node] = style
+        return style
+
+    def paint_between(self, top: etree._Element, node: etree._Element) -> tuple[tuple[str, str], ...]:
+        """Paint set on ``node`` or its ancestors below ``top`` (what a tspan adds)."""
+        chain: list[etree._Element] = []
+        current: etree._Element | None = node
+        while current is not None and current is not top:
+            chain.append(current)
+            current = current.getparent()
+        paint: dict[str, str] = {}
+        for element in reversed(chain):
+            own = specified(element, self.sheet)
+            paint.update((name, own[name]) for name in PAINT if name in own)
+        return tuple(paint.items())
+
+    def is_hidden(self, node: etree._Element) -> bool:
+        current: etree._Element | None = node
+        while current is not None:
+            if specified(current, self.sheet).get("display", "").strip() == "none":
+                return True
+            current = current.getparent()
+        return self.computed(node).get("visibility", "visible").strip() in ("hidden", "collapse")
+
+
+def as_float(style: t.Mapping[str, str], name: str, default: float) -> float:
+    try:
+        return float(style[name])
+    except (KeyError, ValueError):
+        return default

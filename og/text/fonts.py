@@ -1,0 +1,306 @@
+"""Fonts: find them, match a CSS family/weight/style to a face, fall back per cluster.
+
+og never asks the operating system to pick a font behind its back: the fonts folder is
+searched first, then (only for a family the folder lacks) fontconfig, and every such
+system lookup is reported, because a system font makes output depend on the machine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+import os
+import shutil
+import subprocess
+import threading
+import typing as t
+from pathlib import Path
+
+import uharfbuzz as hb
+from fontTools.ttLib import TTCollection
+from fontTools.ttLib import TTFont
+
+from .segment import is_emoji_cluster
+from .segment import is_ignorable
+
+log = logging.getLogger(__name__)
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+#: Tried in order after the template's own families, for clusters they cannot draw.
+FALLBACK_FAMILIES: tuple[str, ...] = (
+    "Inter",
+    "Noto Serif",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Noto Sans Devanagari",
+    "Noto Sans Thai",
+    "Noto Sans CJK JP",
+    "Noto Sans Symbols",
+    "Noto Sans Symbols 2",
+    "Noto Sans Math",
+    "Noto Color Emoji",
+)
+EMOJI_FAMILY = "Noto Color Emoji"
+
+#: CSS generic families, mapped to bundled fonts so they render the same everywhere.
+GENERIC_FAMILIES: dict[str, str] = {
+    "sans-serif": "Inter",
+    "system-ui": "Inter",
+    "ui-sans-serif": "Inter",
+    "serif": "Noto Serif",
+    "ui-serif": "Noto Serif",
+    "emoji": EMOJI_FAMILY,
+}
+
+_SYNTHETIC_BOLD_STRENGTH = 0.025  # of the em, what browsers use for faux bold
+_SYNTHETIC_SLANT = 0.2
+
+
+@dataclasses.dataclass(frozen=True)
+class FontFace:
+    """One face in a font file (a .ttc holds several), as described by its own tables."""
+
+    path: str
+    index: int
+    family: str
+    weight_min: int
+    weight_max: int
+    italic: bool
+    has_wght_axis: bool
+    system: bool = False
+
+    @property
+    def name(self) -> str:
+        weight = f"{self.weight_min}" if self.weight_min == self.weight_max else f"{self.weight_min}-{self.weight_max}"
+        return f"{self.family} {weight}{' Italic' if self.italic else ''}"
+
+    @functools.cached_property
+    def hb_face(self) -> hb.Face:
+        return hb.Face(hb.Blob.from_file_path(self.path), self.index)
+
+    @functools.cached_property
+    def unicodes(self) -> frozenset[int]:
+        return frozenset(self.hb_face.unicodes)
+
+    @functools.cached_property
+    def is_color_bitmap(self) -> bool:
+        return bool(self.hb_face.has_color_png)
+
+    def covers(self, cluster: str) -> bool:
+        cmap = self.unicodes
+        return all(ord(char) in cmap or is_ignorable(char) for char in cluster)
+
+
+@dataclasses.dataclass(frozen=True)
+class ResolvedFont:
+    """A face at a weight and style: what HarfBuzz shapes with and og draws from."""
+
+    face: FontFace
+    weight: int
+    synthetic_bold: bool = False
+    synthetic_italic: bool = False
+
+    @functools.cached_property
+    def hb_font(self) -> hb.Font:
+        font = hb.Font(self.face.hb_face)
+        if self.face.has_wght_axis:
+            font.set_variations({"wght": float(self.weight)})
+        if self.synthetic_bold:
+            strength = _SYNTHETIC_BOLD_STRENGTH * self.face.hb_face.upem
+            font.synthetic_bold = (strength, strength, False)
+        if self.synthetic_italic:
+            font.synthetic_slant = _SYNTHETIC_SLANT
+        return font
+
+    @functools.cached_property
+    def metrics(self) -> tuple[float, float]:
+        """Ascender and descender (positive) as fractions of the em."""
+        extents = self.hb_font.get_font_extents("ltr")
+        upem = self.face.hb_face.upem
+        return extents.ascender / upem, -extents.descender / upem
+
+    @property
+    def upem(self) -> int:
+        return int(self.face.hb_face.upem)
+
+    @property
+    def label(self) -> str:
+        extra = " (synthetic bold)" if self.synthetic_bold else ""
+        extra += " (synthetic italic)" if self.synthetic_italic else ""
+        return f"{self.face.family} {self.weight}{' Italic' if self.face.italic else ''}{extra}"
+
+
+def _name(font: TTFont, *ids: int) -> str:
+    table = font["name"]
+    for name_id in ids:
+        value = table.getDebugName(name_id)
+        if value:
+            return str(value)
+    return ""
+
+
+def _describe(font: TTFont, path: str, index: int, system: bool) -> FontFace:
+    family = _name(font, 16, 1)
+    os2 = font["OS/2"] if "OS/2" in font else None
+    weight = int(os2.usWeightClass) if os2 is not None else 400
+    italic = bool(os2.fsSelection & 1) if os2 is not None else False
+    if not italic and "head" in font:
+        italic = bool(font["head"].macStyle & 2)
+    low = high = weight
+    has_wght = False
+    if "fvar" in font:
+        for axis in font["fvar"].axes:
+            if axis.axisTag == "wght":
+                low, high, has_wght = int(axis.minValue), int(axis.maxValue), True
+            if axis.axisTag == "ital" and axis.minValue >= 1:
+                italic = True
+    return FontFace(path, index, family, low, high, italic, has_wght, system)
+
+
+def read_faces(path: str, system: bool = False) -> list[FontFace]:
+    """Describe every face of a font file; a broken file is logged and skipped."""
+    try:
+        if path.lower().endswith((".ttc", ".otc")):
+            collection = TTCollection(path, lazy=True)
+            return [_describe(font, path, i, system) for i, font in enumerate(collection.fonts)]
+        return [_describe(TTFont(path, lazy=True), path, 0, system)]
+    except Exception as error:  # a bad font must not take the service down
+        log.warning("skipping unreadable font %s: %s", path, error)
+        return []
+
+
+def scan_folder(folder: str | os.PathLike[str]) -> list[FontFace]:
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    faces: list[FontFace] = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix.lower() in FONT_SUFFIXES:
+            faces.extend(read_faces(str(path)))
+    return faces
+
+
+@functools.lru_cache(maxsize=128)
+def _system_faces(family: str) -> tuple[FontFace, ...]:
+    """Faces fontconfig knows for ``family`` (exact family name match only)."""
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return ()
+    try:
+        out = subprocess.run(
+            [fc_list, "--format", "%{file}\n", f":family={family}"],
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    faces: list[FontFace] = []
+    for path in sorted(set(out.split())):
+        faces.extend(f for f in read_faces(path, system=True) if f.family.lower() == family.lower())
+    if faces:
+        log.warning("font family %r comes from the system, not the fonts folder: "
+                    "output will differ between machines", family)
+    return tuple(faces)
+
+
+def _weight_distance(face: FontFace, wanted: int) -> tuple[int, int]:
+    """CSS Fonts 4 §5.2 weight matching, as a sort key (smaller is better)."""
+    if face.weight_min <= wanted <= face.weight_max:
+        return (0, 0)
+    below = face.weight_max < wanted
+    gap = wanted - face.weight_max if below else face.weight_min - wanted
+    if 400 <= wanted <= 500:
+        if not below and face.weight_min <= 500:
+            return (1, gap)
+        return (2, gap) if below else (3, gap)
+    if wanted < 400:
+        return (1, gap) if below else (2, gap)
+    return (2, gap) if below else (1, gap)
+
+
+class FontSet:
+    """The fonts og may use: the fonts folder first, then named system families.
+
+    Thread-safe for reads; HarfBuzz objects are created lazily and cached.
+    """
+
+    def __init__(self, faces: t.Iterable[FontFace], allow_system: bool = True) -> None:
+        self._families: dict[str, list[FontFace]] = {}
+        for face in faces:
+            self._families.setdefault(face.family.lower(), []).append(face)
+        self.allow_system = allow_system
+        self._lock = threading.Lock()
+        self._resolved: dict[tuple[str, int, bool], ResolvedFont | None] = {}
+
+    @classmethod
+    def from_folders(cls, *folders: str | os.PathLike[str], allow_system: bool = True) -> FontSet:
+        faces: list[FontFace] = []
+        for folder in folders:
+            faces.extend(scan_folder(folder))
+        return cls(faces, allow_system)
+
+    @property
+    def families(self) -> list[str]:
+        return sorted({faces[0].family for faces in self._families.values()})
+
+    def faces_of(self, family: str) -> list[FontFace]:
+        key = GENERIC_FAMILIES.get(family.lower(), family).lower()
+        faces = self._families.get(key)
+        if faces is None and self.allow_system:
+            faces = list(_system_faces(key))
+        return faces or []
+
+    def has_family(self, family: str) -> bool:
+        return bool(self.faces_of(family))
+
+    def is_bundled(self, family: str) -> bool:
+        key = GENERIC_FAMILIES.get(family.lower(), family).lower()
+        return key in self._families
+
+    def match(self, family: str, weight: int, italic: bool) -> ResolvedFont | None:
+        """The face CSS font matching would pick, with synthesis where the family lacks it."""
+        cache_key = (family.lower(), weight, italic)
+        with self._lock:
+            if cache_key in self._resolved:
+                return self._resolved[cache_key]
+        resolved = self._match(family, weight, italic)
+        with self._lock:
+            self._resolved[cache_key] = resolved
+        return resolved
+
+    def _match(self, family: str, weight: int, italic: bool) -> ResolvedFont | None:
+        faces = self.faces_of(family)
+        if not faces:
+            return None
+        styled = [f for f in faces if f.italic == italic] or faces
+        best = min(styled, key=lambda f: _weight_distance(f, weight))
+        used_weight = min(max(weight, best.weight_min), best.weight_max)
+        color = best.is_color_bitmap
+        return ResolvedFont(
+            best,
+            used_weight,
+            synthetic_bold=not color and weight >= 600 and best.weight_max < 600,
+            synthetic_italic=not color and italic and not best.italic,
+        )
+
+    def pick(self, families: t.Sequence[str], weight: int, italic: bool,
+             cluster: str) -> ResolvedFont | None:
+        """The font that draws ``cluster``: the template's families, then og's fallbacks.
+
+        Emoji-presentation clusters go to the emoji font first, so ``❤️`` is colour
+        even when a text font has a black heart.
+        """
+        chain: list[str] = list(families)
+        if is_emoji_cluster(cluster):
+            chain.insert(0, EMOJI_FAMILY)
+        chain.extend(FALLBACK_FAMILIES)
+        seen: set[str] = set()
+        for family in chain:
+            if family.lower() in seen:
+                continue
+            seen.add(family.lower())
+            font = self.match(family, weight, italic)
+            if font is not None and font.face.covers(cluster):
+                return font
+        return None

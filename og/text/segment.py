@@ -1,0 +1,143 @@
+"""Where text may be split: grapheme clusters, line-break opportunities, scripts.
+
+Everything here comes from ICU, so that og follows the Unicode rules (UAX #29 for
+clusters, UAX #14 plus ICU's dictionaries for Thai/Lao/Khmer/Burmese line breaks,
+UAX #24 for scripts) instead of guessing with regular expressions.
+
+ICU counts in UTF-16 code units; og counts in code points (Python ``str`` indices).
+:func:`_utf16_to_index` converts at the boundary so nothing else has to care.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing as t
+
+import icu
+
+#: Code points that never need a glyph of their own (ZWJ, variation selectors, tags…).
+ZWJ = "\u200d"
+OBJECT_REPLACEMENT = "\ufffc"
+
+
+def _utf16_to_index(text: str) -> dict[int, int]:
+    """Map each UTF-16 offset that starts a code point (and the end) to its str index."""
+    mapping: dict[int, int] = {}
+    offset = 0
+    for index, char in enumerate(text):
+        mapping[offset] = index
+        offset += 2 if ord(char) > 0xFFFF else 1
+    mapping[offset] = len(text)
+    return mapping
+
+
+def _boundaries(iterator: icu.BreakIterator, text: str) -> list[int]:
+    iterator.setText(icu.UnicodeString(text))
+    to_index = _utf16_to_index(text)
+    return [to_index[offset] for offset in iterator]
+
+
+@functools.lru_cache(maxsize=64)
+def _line_iterator(locale: str) -> icu.BreakIterator:
+    return icu.BreakIterator.createLineInstance(icu.Locale(locale))
+
+
+_CHARACTER_ITERATOR = icu.BreakIterator.createCharacterInstance(icu.Locale.getRoot())
+
+
+def grapheme_boundaries(text: str) -> list[int]:
+    """End offsets of the grapheme clusters of ``text`` (the last one is ``len(text)``).
+
+    >>> grapheme_boundaries("e\u0301👩\u200d💻!")
+    [2, 5, 6]
+    """
+    if not text:
+        return []
+    return _boundaries(_CHARACTER_ITERATOR, text)
+
+
+def graphemes(text: str) -> list[str]:
+    """Split ``text`` into user-perceived characters; fallback never splits one."""
+    start = 0
+    clusters = []
+    for end in grapheme_boundaries(text):
+        clusters.append(text[start:end])
+        start = end
+    return clusters
+
+
+def line_break_opportunities(text: str, lang: str = "") -> list[int]:
+    """Offsets before which a line may end (UAX #14 with ICU's locale tailoring).
+
+    The language matters: Japanese gets kinsoku rules, Thai gets dictionary words.
+
+    >>> line_break_opportunities("Hello big world")
+    [6, 10, 15]
+    """
+    if not text:
+        return []
+    return _boundaries(_line_iterator(lang or "root"), text)
+
+
+def is_mandatory_break(char: str) -> bool:
+    return char in "\n\u2028\u2029"
+
+
+@functools.lru_cache(maxsize=4096)
+def script_of(char: str) -> str:
+    """ISO 15924 code of a code point: ``Latn``, ``Arab``, ``Zyyy`` (common), ``Zinh``."""
+    return str(icu.Script.getScript(ord(char)).getShortName())
+
+
+def _has(prop: int, char: str) -> bool:
+    return bool(icu.Char.hasBinaryProperty(ord(char), prop))
+
+
+def is_ignorable(char: str) -> bool:
+    """Default-ignorable code points (ZWJ, variation selectors…) need no glyph."""
+    return _has(icu.UProperty.DEFAULT_IGNORABLE_CODE_POINT, char)
+
+
+def is_emoji_cluster(cluster: str) -> bool:
+    """True when a cluster should be drawn as a colour emoji (UTS #51 presentation)."""
+    first = cluster[0]
+    if "\ufe0e" in cluster:
+        return False
+    if "\ufe0f" in cluster or "\u20e3" in cluster:
+        return True
+    if _has(icu.UProperty.REGIONAL_INDICATOR, first):
+        return True
+    if _has(icu.UProperty.EMOJI_PRESENTATION, first):
+        return True
+    return ZWJ in cluster and _has(icu.UProperty.EXTENDED_PICTOGRAPHIC, first)
+
+
+def resolve_scripts(text: str) -> list[str]:
+    """One script per code point, with common/inherited ones taking their neighbour's.
+
+    HarfBuzz needs a real script per run (Arabic joining, Indic reordering); spaces,
+    digits and marks belong to the run they sit in.
+    """
+    scripts = [script_of(char) for char in text]
+    last = ""
+    for index, script in enumerate(scripts):
+        if script in ("Zyyy", "Zinh", "Zzzz"):
+            scripts[index] = last
+        else:
+            last = script
+    following = "Zyyy"
+    for index in range(len(scripts) - 1, -1, -1):
+        if scripts[index]:
+            following = scripts[index]
+        else:
+            scripts[index] = following
+    return scripts
+
+
+def runs(values: t.Sequence[t.Hashable]) -> t.Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of the stretches of equal adjacent values."""
+    start = 0
+    for index in range(1, len(values) + 1):
+        if index == len(values) or values[index] != values[start]:
+            yield start, index
+            start = index

@@ -1,0 +1,49 @@
+"""A thin, cached wrapper over HarfBuzz shaping."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import uharfbuzz as hb
+
+from .fonts import ResolvedFont
+
+MAX_SHAPED_RUN_CACHE_ENTRIES = 4096
+
+#: Kerning and standard ligatures are HarfBuzz defaults; listed so the intent is visible.
+DEFAULT_FEATURES: dict[str, bool] = {"kern": True, "liga": True, "calt": True}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ShapedGlyph:
+    """One glyph as HarfBuzz placed it, in font units; ``cluster`` indexes the text."""
+
+    gid: int
+    cluster: int
+    advance_units: int
+    x_offset_units: int
+    y_offset_units: int
+
+
+@functools.lru_cache(maxsize=MAX_SHAPED_RUN_CACHE_ENTRIES)
+def shape(text: str, start: int, end: int, font: ResolvedFont, rtl: bool,
+          script: str, lang: str) -> tuple[ShapedGlyph, ...]:
+    """Shape ``text[start:end]`` with the rest of ``text`` as context (for joining).
+
+    Glyphs come back in visual order (left to right), as HarfBuzz returns them.
+    """
+    buf = hb.Buffer()
+    buf.add_str(text, start, end - start)
+    buf.direction = "rtl" if rtl else "ltr"
+    if script and script not in ("Zyyy", "Zinh", "Zzzz"):
+        buf.script = script
+    if lang:
+        buf.language = lang
+    buf.guess_segment_properties()
+    buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+    hb.shape(font.hb_font, buf, DEFAULT_FEATURES)
+    return tuple(
+        ShapedGlyph(info.codepoint, info.cluster, pos.x_advance, pos.x_offset, pos.y_offset)
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions)
+    )
