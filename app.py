@@ -1,0 +1,5 @@
+"""WSGI entry point: ``gunicorn app:app``."""
+
+from og.web import create_app
+
+app = create_app()

@@ -1,0 +1,97 @@
+"""``python -m og``: render cards, serve them, list templates.
+
+The CLI calls the same :class:`og.Renderer` as the web layer, so what it writes is
+byte for byte what the server would answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import typing as t
+from pathlib import Path
+
+from .config import Settings
+from .errors import OgError
+from .render import Renderer
+
+
+def _key_values(pairs: t.Sequence[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"og: -p wants key=value, got {pair!r}")
+        params[key] = value
+    return params
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "png")
+    body = Renderer().render(args.name, _key_values(args.param), fmt)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(body)
+    else:
+        Path(args.output).write_bytes(body)
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    out = []
+    for item in Renderer().templates.all():
+        out.append({"error": item.message} if isinstance(item, OgError) else item.to_dict())
+    print(json.dumps(out, indent=1, ensure_ascii=False))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from .web import create_app
+
+    settings = Settings.from_env()
+    bind = f"{args.host}:{args.port or settings.port}"
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", bind)
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> t.Any:
+            return create_app()
+
+    print(f"og: serving {settings.templates_dir} on http://{bind}/", file=sys.stderr)
+    Server().run()
+    return 0
+
+
+def main(argv: t.Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="python -m og", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    render = commands.add_parser("render", help="render one card to a file")
+    render.add_argument("name", help="template name (svg_templates/NAME.svg)")
+    render.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
+    render.add_argument("-o", "--output", help="output file (default: stdout)")
+    render.add_argument("-f", "--format", choices=["png", "svg", "json"])
+    render.set_defaults(func=cmd_render)
+
+    serve = commands.add_parser("serve", help="serve cards over HTTP with gunicorn")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=0, help="default: $PORT or 8000")
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(func=cmd_serve)
+
+    templates = commands.add_parser("templates", help="list templates and their parameters")
+    templates.set_defaults(func=cmd_templates)
+
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except OgError as error:
+        print(f"og: {error.message}", file=sys.stderr)
+        return 2

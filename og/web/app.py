@@ -1,0 +1,56 @@
+"""Application factory: one :class:`og.Renderer` per app, errors always as JSON."""
+
+from __future__ import annotations
+
+import logging
+import typing as t
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from ..config import Settings
+from ..errors import OgError
+from ..render import Renderer
+from .routes import bp
+from .routes import error_response
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
+    """Build the WSGI app. ``test_config`` may hold ``OG_SETTINGS`` (a :class:`Settings`)
+    or ``OG_RENDERER`` (a ready :class:`Renderer`)."""
+    app = Flask(__name__)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if test_config:
+        app.config.update(test_config)
+    renderer = app.config.get("OG_RENDERER")
+    if renderer is None:
+        renderer = Renderer(app.config.get("OG_SETTINGS") or Settings.from_env())
+    app.extensions["og"] = renderer
+    _log_template_problems(renderer)
+    app.register_blueprint(bp)
+
+    @app.errorhandler(OgError)
+    def og_error(error: OgError) -> t.Any:
+        return error_response(error.status, error.to_dict())
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> t.Any:
+        return error_response(error.code or 500, {"error": (error.name or "error").lower().replace(" ", "_"),
+                                                  "message": error.description or ""})
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> t.Any:
+        log.exception("unexpected error")
+        return error_response(500, {"error": "internal_error",
+                                     "message": "og failed to render this card; the error is logged"})
+
+    return app
+
+
+def _log_template_problems(renderer: Renderer) -> None:
+    for item in renderer.templates.all():
+        if isinstance(item, OgError):
+            log.error("%s", item.message)
