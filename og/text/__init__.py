@@ -1,0 +1,1 @@
+"""Text layout: IO-free stages from segmentation to placed glyphs."""
