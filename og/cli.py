@@ -46,6 +46,24 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_file
+    from .check import has_errors
+
+    fonts = Renderer().fonts
+    failed = False
+    for path in args.files:
+        findings = check_file(path, fonts)
+        failed = failed or has_errors(findings)
+        print(path)
+        for finding in findings:
+            if finding.level != "info" or args.verbose:
+                print(f"  {finding}")
+        if not args.verbose:
+            print(f"  {sum(f.level == 'info' for f in findings)} notes (-v shows them)")
+    return 1 if failed else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from gunicorn.app.base import BaseApplication
 
@@ -88,6 +106,11 @@ def main(argv: t.Sequence[str] | None = None) -> int:
 
     templates = commands.add_parser("templates", help="list templates and their parameters")
     templates.set_defaults(func=cmd_templates)
+
+    check = commands.add_parser("check", help="lint template files for designers")
+    check.add_argument("files", nargs="+", metavar="FILE.svg")
+    check.add_argument("-v", "--verbose", action="store_true", help="also list placeholders, boxes, fonts")
+    check.set_defaults(func=cmd_check)
 
     args = parser.parse_args(argv)
     try:

@@ -57,9 +57,18 @@ class Renderer:
     def __init__(self, settings: Settings | None = None, *, templates: TemplateStore | None = None,
                  fonts: FontSet | None = None) -> None:
         self.settings = settings or Settings.from_env()
-        self.templates = templates or TemplateStore(self.settings.templates_dir, self.settings.max_length)
         self.fonts = fonts or FontSet.from_folders(self.settings.fonts_dir,
                                                    allow_system=self.settings.allow_system_fonts)
+        self.templates = templates or TemplateStore(self.settings.templates_dir, self.settings.max_length,
+                                                    on_load=self._log_findings)
+
+    def _log_findings(self, template: Template) -> None:
+        """Tell the operator, once per (re)load, what ``og check`` would tell the designer."""
+        from .check import check_file
+
+        for finding in check_file(template.path, self.fonts):
+            if finding.level != "info":
+                log.warning("template %s: %s", template.name, finding)
 
     def values_for(self, template: Template, params: t.Mapping[str, str]) -> dict[str, str]:
         """The values to fill in: defaults overridden by ``params``, each one checked."""
@@ -89,7 +98,7 @@ class Renderer:
             if layout.missing:
                 log.warning("template %s, text %r: no font for %s", name, slot.id,
                             " ".join(layout.missing[:20]))
-            replace_with(slot, layout_elements(layout))
+            replace_with(slot, layout_elements(layout, slot.paint))
             texts.append((slot, layout))
         return LaidOut(template, values, root, texts)
 

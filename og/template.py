@@ -139,9 +139,11 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
 class TemplateStore:
     """Templates of one folder, loaded on first use and reloaded when their file changes."""
 
-    def __init__(self, folder: str | os.PathLike[str], max_length: int = 500) -> None:
+    def __init__(self, folder: str | os.PathLike[str], max_length: int = 500,
+                 on_load: t.Callable[[Template], None] | None = None) -> None:
         self.folder = Path(folder).resolve()
         self.max_length = max_length
+        self.on_load = on_load
         self.env = create_jinja_environment()
         self._cache: dict[str, Template] = {}
         self._lock = threading.Lock()
@@ -165,6 +167,8 @@ class TemplateStore:
         with self._lock:
             self._cache[name] = template
         log.info("loaded template %s (%d params)", name, len(template.params))
+        if self.on_load is not None:
+            self.on_load(template)
         return template
 
     def names(self) -> list[str]:

@@ -20,6 +20,7 @@ import typing as t
 
 from lxml import etree
 
+from .style import PAINT
 from .style import Cascade
 from .style import as_float
 from .style import font_families
@@ -62,6 +63,7 @@ class TextSlot:
     element: etree._Element
     block: TextBlock
     kind: str  # "flowed" | "flowroot" | "inline-size" | "point"
+    paint: dict[str, str] = dataclasses.field(default_factory=dict)  # computed, of the element
 
     @property
     def id(self) -> str:
@@ -307,6 +309,8 @@ def find_text_slots(root: etree._Element, canvas_width: float) -> list[TextSlot]
         if slot is None:
             node.getparent().remove(node)
             continue
+        computed = reader.cascade.computed(node)
+        slot.paint = {name: computed[name] for name in PAINT if name in computed}
         slots.append(slot)
     return slots
 
@@ -325,6 +329,10 @@ def replace_with(slot: TextSlot, drawing: t.Iterable[etree._Element]) -> etree._
         if name in _TEXT_ONLY_ATTRIBUTES or str(name).startswith(f"{{{SODIPODI_NS}}}"):
             continue
         group.set(name, value)
+    # Stylesheet paint may select the text element (``text.title``), not a <g>: make it explicit.
+    paint = ";".join(f"{name}:{value}" for name, value in slot.paint.items())
+    if paint:
+        group.set("style", f"{paint};{node.get('style', '')}".rstrip(";"))
     for child in drawing:
         group.append(child)
     group.tail = node.tail

@@ -83,17 +83,38 @@ def _bitmap_images(run: PlacedRun) -> t.Iterator[etree._Element]:
         })
 
 
-def _paint_style(run: PlacedRun) -> str:
-    return ";".join(f"{name}:{value}" for name, value in run.style.paint)
+def _paint_style(paint: t.Iterable[tuple[str, str]]) -> str:
+    return ";".join(f"{name}:{value}" for name, value in paint)
 
 
-def layout_elements(layout: TextLayout) -> t.Iterator[etree._Element]:
-    """The drawable children for a laid-out text block, in paint order."""
+def _stroke_first(paint: dict[str, str]) -> bool:
+    """``paint-order: stroke`` (outlined titles): CairoSVG ignores it, so og draws the
+    stroke as its own path underneath the fill."""
+    order = paint.get("paint-order", "normal").split()
+    return bool(order) and order[0] == "stroke" and paint.get("stroke", "none") != "none"
+
+
+def _run_paths(run: PlacedRun, inherited: dict[str, str]) -> t.Iterator[etree._Element]:
+    data = path_data(run)
+    if not data:
+        return
+    own = dict(run.style.paint)
+    if _stroke_first({**inherited, **own}):
+        yield element("path", {"d": data, "style": _paint_style({**own, "fill": "none"}.items())})
+        yield element("path", {"d": data, "style": _paint_style({**own, "stroke": "none"}.items())})
+        return
+    yield element("path", {"d": data, "style": _paint_style(own.items())})
+
+
+def layout_elements(layout: TextLayout,
+                    inherited: t.Mapping[str, str] | None = None) -> t.Iterator[etree._Element]:
+    """The drawable children for a laid-out text block, in paint order.
+
+    :param inherited: the text element's own computed paint, for ``paint-order``.
+    """
     for line in layout.lines:
         for run in line.runs:
             if run.font.face.is_color_bitmap:
                 yield from _bitmap_images(run)
-                continue
-            data = path_data(run)
-            if data:
-                yield element("path", {"d": data, "style": _paint_style(run)})
+            else:
+                yield from _run_paths(run, dict(inherited or {}))

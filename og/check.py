@@ -1,0 +1,154 @@
+"""``og check``: a template linter for designers.
+
+It says, per file, which placeholders and text boxes og found, which fonts they use and
+whether og has them, and every construct og cannot render faithfully, with the element's
+id and line, so a designer learns it before a crawler shows a broken card.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing as t
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import TemplateError
+from .style import Cascade
+from .style import font_families
+from .template import create_jinja_environment
+from .template import load_template
+from .text.fonts import FontSet
+from .textblocks import OG_NS
+from .textblocks import SVG_NS
+from .textblocks import TEXT_TAGS
+from .textblocks import find_text_slots
+
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
+                           "ellipsis", "direction", "lang", "max-width"})
+_URL_REF = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+#: Filter primitives CairoSVG draws; anything else is ignored by it.
+_SUPPORTED_FILTER_PRIMITIVES = frozenset({"feOffset", "feBlend", "feFlood"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    level: str  # "error" | "warning" | "info"
+    message: str
+    element_id: str = ""
+    line: int = 0
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else ""
+        if self.element_id:
+            where += f"{', ' if where else ''}#{self.element_id}"
+        return f"{self.level}: {self.message}" + (f" ({where})" if where else "")
+
+
+def _local(node: etree._Element) -> str:
+    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+
+
+def _finding(level: str, message: str, node: etree._Element | None = None) -> Finding:
+    if node is None:
+        return Finding(level, message)
+    return Finding(level, message, str(node.get("id", "")), int(node.sourceline or 0))
+
+
+def _unsafe(root: etree._Element) -> t.Iterator[Finding]:
+    for node in root.iter():
+        name = _local(node)
+        if name in ("script", "foreignObject", "iframe"):
+            yield _finding("error", f"<{name}> is not allowed in a template", node)
+        href = node.get(XLINK_HREF) or node.get("href")
+        if href and not href.startswith(("#", "data:")):
+            yield _finding("error", f"external reference {href[:60]!r}: og loads no files or URLs; "
+                                    "embed images (Inkscape: Import ▸ Embed)", node)
+        for value in node.attrib.values():
+            for ref in _URL_REF.findall(value):
+                if not ref.startswith(("#", "data:")):
+                    yield _finding("error", f"external reference {ref[:60]!r}", node)
+
+
+def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
+    for node in root.iter():
+        name = _local(node)
+        if name == "filter":
+            kinds = sorted({_local(child) for child in node if _local(child)})
+            missing = [k for k in kinds if k not in _SUPPORTED_FILTER_PRIMITIVES]
+            if missing:
+                yield _finding("warning", f"filter uses {', '.join(missing)}, which CairoSVG ignores "
+                                          "(blur and drop shadows render without the effect)", node)
+        if name == "mask":
+            yield _finding("warning", "luminance masks are not rendered faithfully by CairoSVG", node)
+        style = cascade.computed(node) if isinstance(node.tag, str) else {}
+        raw_style = node.get("style", "")
+        if "mix-blend-mode" in raw_style and "mix-blend-mode:normal" not in raw_style.replace(" ", ""):
+            yield _finding("warning", "mix-blend-mode is not rendered (drawn as normal)", node)
+        if name not in ("text", "flowRoot", "tspan", "flowPara", "flowSpan") and \
+                style.get("paint-order", "normal").split()[:1] == ["stroke"] and "paint-order" in raw_style:
+            yield _finding("warning", "paint-order is only honoured on text", node)
+        if name == "textPath":
+            yield _finding("warning", "text on a path is drawn as a straight line", node)
+        if name == "flowRegion" and len([c for c in node if _local(c)]) > 1:
+            yield _finding("warning", "only the first shape of a flowRegion is used", node)
+
+
+def _text_findings(root: etree._Element, fonts: FontSet, width: float) -> t.Iterator[Finding]:
+    cascade = Cascade(root)
+    used: dict[str, etree._Element] = {}
+    for node in root.iter(*TEXT_TAGS):
+        for element in node.iter():
+            if isinstance(element.tag, str):
+                for family in font_families(cascade.computed(element).get("font-family"))[:1]:
+                    used.setdefault(family, element)
+        for name, _ in node.attrib.items():
+            qname = etree.QName(name)
+            if qname.namespace == OG_NS and qname.localname not in OG_ATTRIBUTES:
+                yield _finding("warning", f"unknown og attribute og:{qname.localname}", node)
+    for family, element in used.items():
+        if fonts.is_bundled(family):
+            yield _finding("info", f"font {family!r}: bundled", element)
+        elif fonts.has_family(family):
+            yield _finding("warning", f"font {family!r} comes from this machine's system fonts: "
+                                      "put it in the fonts folder for the same pixels everywhere", element)
+        else:
+            yield _finding("warning", f"font {family!r} is not available: og falls back to Inter", element)
+    for slot in find_text_slots(root, width):
+        options = slot.block.options
+        box = slot.block.box
+        size = "x".join(f"{v:g}" for v in (box.width, box.height) if v is not None) or "unbounded"
+        yield _finding("info", f"text box ({slot.kind}) at {box.x:g},{box.y:g} size {size}, "
+                               f"align {options.align}, max lines {options.max_lines or '-'}, "
+                               f"min font size {options.min_font_size or '-'}", slot.element)
+
+
+def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
+    """All findings for one template file (errors first)."""
+    path = Path(path)
+    findings: list[Finding] = []
+    try:
+        template = load_template(path.stem, path, create_jinja_environment(), 500)
+    except TemplateError as error:
+        return [Finding("error", error.message)]
+    except OSError as error:
+        return [Finding("error", f"cannot read {path}: {error.strerror}")]
+    for param in template.params.values():
+        default = f"default {param.default!r}" if param.default else "no default"
+        findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}, "
+                                        f"at most {param.max_length} characters"))
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    findings.extend(_unsafe(root))
+    findings.extend(_unsupported(root, Cascade(root)))
+    findings.extend(_text_findings(root, fonts, template.width))
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(findings, key=lambda f: order[f.level])
+
+
+def has_errors(findings: t.Iterable[Finding]) -> bool:
+    return any(f.level == "error" for f in findings)
+
+
+__all__ = ["Finding", "SVG_NS", "check_file", "has_errors"]
