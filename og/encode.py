@@ -41,16 +41,16 @@ def pixels(surface: t.Any) -> np.ndarray:
 def encode_png(rgba: np.ndarray) -> bytes:
     """A PNG of the pixels: RGB when fully opaque (smaller), else RGBA.
 
-    Rows use the 'Up' filter, which suits the flat colours and vertical gradients of cards.
+    Rows are left unfiltered: on cards (gradients, glyph edges) that is both faster and
+    smaller at low zlib levels than the 'Up' or 'Sub' filters (measured on article.png).
     """
     height, width, _ = rgba.shape
     opaque = bool((rgba[..., 3] == 255).all())
     data = rgba[..., :3] if opaque else rgba
     rows = data.reshape(height, -1)
     filtered = np.empty((height, rows.shape[1] + 1), dtype=np.uint8)
-    filtered[:, 0] = 2  # Up
-    filtered[0, 1:] = rows[0]
-    filtered[1:, 1:] = rows[1:] - rows[:-1]  # uint8 wraps, as PNG wants
+    filtered[:, 0] = 0  # filter type None
+    filtered[:, 1:] = rows
     color_type = 2 if opaque else 6
     header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
     return b"".join((

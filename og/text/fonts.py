@@ -38,7 +38,7 @@ FALLBACK_FAMILIES: tuple[str, ...] = (
     "Noto Sans Thai",
     "Noto Sans CJK JP",
     "Noto Sans Symbols",
-    "Noto Sans Symbols 2",
+    "Noto Sans Symbols2",
     "Noto Sans Math",
     "Noto Color Emoji",
 )
