@@ -1,23 +1,23 @@
-"""Fill a template's placeholders with values: Jinja with XML autoescaping, then parse.
+"""Fill a template's placeholders with values, in a copy of its parsed document.
 
-A value is always text. Autoescaping turns ``<``/``&``/quotes into entities, Jinja never
-evaluates a value, and characters XML cannot hold are dropped first, so any query
-string gives a well-formed document.
+A value is always text: Jinja renders each placeholder-holding text node of the
+document (never the markup around it), the result is set as character data, and lxml
+escapes it when the document is written. Jinja never evaluates a value, and characters
+XML cannot hold are dropped first, so any query string gives a well-formed document.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import typing as t
 
 from lxml import etree
 
-from .errors import TemplateError
 from .template import Template
+from .template import find_node
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                         remove_comments=True)
 
 
 def clean_value(value: str) -> str:
@@ -26,9 +26,10 @@ def clean_value(value: str) -> str:
 
 
 def fill(template: Template, values: t.Mapping[str, str]) -> etree._Element:
-    """The template's document with ``values`` in place of its placeholders."""
-    source = template.jinja.render({name: clean_value(value) for name, value in values.items()})
-    try:
-        return etree.fromstring(source.encode("utf-8"), PARSER)
-    except etree.XMLSyntaxError as error:  # only a broken template can get here
-        raise TemplateError(f"template {template.name!r} does not give valid XML: {error}") from None
+    """A new copy of the template's document with ``values`` in place of its placeholders."""
+    root = copy.deepcopy(template.root)
+    context = {name: clean_value(value) for name, value in values.items()}
+    for text_fill in template.fills:
+        node = find_node(root, text_fill.path)
+        setattr(node, text_fill.attribute, clean_value(text_fill.jinja.render(context)) or None)
+    return root

@@ -46,11 +46,25 @@ class Param:
 
 
 @dataclasses.dataclass(frozen=True)
+class TextFill:
+    """A piece of character data holding placeholders: ``node.text`` or ``node.tail``.
+
+    ``path`` is the child-index path from the root, so the node can be found again in a
+    copy of the document.
+    """
+
+    path: tuple[int, ...]
+    attribute: str  # "text" | "tail"
+    jinja: jinja2.Template
+
+
+@dataclasses.dataclass(frozen=True)
 class Template:
     name: str
     path: Path
     stamp: tuple[int, int]  # (mtime_ns, size): a change means reload
-    jinja: jinja2.Template
+    root: etree._Element  # parsed once; never modified after loading
+    fills: tuple[TextFill, ...]
     params: dict[str, Param]
     width: float
     height: float
@@ -66,8 +80,83 @@ class Template:
 
 
 def create_jinja_environment() -> jinja2.Environment:
-    """Autoescape on (values become XML text), sandboxed (templates are checked, not trusted blindly)."""
-    return jinja2.sandbox.ImmutableSandboxedEnvironment(autoescape=True, keep_trailing_newline=True)
+    """Sandboxed (templates are checked, not trusted blindly).
+
+    Jinja fills character data of the parsed document, never markup: a value is set as a
+    text node and lxml escapes it when the document is written, so a value can never
+    become markup, and autoescaping here would only double-escape.
+    """
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
+
+
+def _slots(node: etree._Element) -> t.Iterator[tuple[etree._Element, str]]:
+    """Character data of a text element and its inline children, in document order."""
+    yield node, "text"
+    for child in node:
+        if isinstance(child.tag, str):
+            yield from _slots(child)
+        yield child, "tail"
+
+
+def _unclosed(text: str) -> bool:
+    return text.rfind("{{") > text.rfind("}}") or text.rfind("{%") > text.rfind("%}")
+
+
+def join_split_placeholders(text_element: etree._Element) -> None:
+    """Put back together a placeholder that Inkscape split over several tspans.
+
+    Inkscape re-wraps flowed text on save and writes one fallback ``<tspan>`` per line,
+    which can cut ``{{ title | default("a long default") }}`` in two. The pieces are
+    joined into the first one (the fallback lines carry no meaning for og).
+    """
+    slots = list(_slots(text_element))
+    for index, (node, attribute) in enumerate(slots):
+        text = getattr(node, attribute) or ""
+        following = index + 1
+        while _unclosed(text) and following < len(slots):
+            other, other_attribute = slots[following]
+            rest = getattr(other, other_attribute) or ""
+            end = min((i for i in (rest.find("}}"), rest.find("%}")) if i >= 0), default=-1)
+            take = rest if end < 0 else rest[: end + 2]
+            text += take
+            setattr(other, other_attribute, rest[len(take):] or None)
+            following += 1
+        setattr(node, attribute, text or None)
+
+
+def _path_of(node: etree._Element) -> tuple[int, ...]:
+    path: list[int] = []
+    parent = node.getparent()
+    while parent is not None:
+        path.append(parent.index(node))
+        node, parent = parent, parent.getparent()
+    return tuple(reversed(path))
+
+
+def find_node(root: etree._Element, path: tuple[int, ...]) -> etree._Element:
+    node = root
+    for index in path:
+        node = node[index]
+    return node
+
+
+def compile_fills(root: etree._Element, env: jinja2.Environment) -> tuple[tuple[TextFill, ...], list[jinja2.nodes.Template]]:
+    for text_element in root.iter(*TEXT_TAGS):
+        join_split_placeholders(text_element)
+    fills: list[TextFill] = []
+    asts: list[jinja2.nodes.Template] = []
+    for node in root.iter():
+        for attribute in ("text", "tail"):
+            value = getattr(node, attribute)
+            if not value or ("{{" not in value and "{%" not in value):
+                continue
+            try:
+                ast = env.parse(value)
+            except jinja2.TemplateSyntaxError as error:
+                raise TemplateError(f"line {node.sourceline}: {error.message} in {value.strip()[:80]!r}") from None
+            asts.append(ast)
+            fills.append(TextFill(_path_of(node), attribute, env.from_string(ast)))
+    return tuple(fills), asts
 
 
 def _defaults(ast: jinja2.nodes.Template) -> dict[str, str]:
@@ -123,17 +212,17 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
     try:
         limits = check_structure(root)
         width, height = _size(root)
+        fills, asts = compile_fills(root, env)
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
-    try:
-        ast = env.parse(source)
-        compiled = env.from_string(ast)
-    except jinja2.TemplateSyntaxError as error:
-        raise TemplateError(f"template {name!r} line {error.lineno}: {error.message}") from None
-    defaults = _defaults(ast)
-    names = sorted(jinja2.meta.find_undeclared_variables(ast))
-    params = {n: Param(n, defaults.get(n, ""), limits.get(n, max_length)) for n in names}
-    return Template(name, path, (stat.st_mtime_ns, stat.st_size), compiled, params, width, height)
+    defaults: dict[str, str] = {}
+    names: set[str] = set()
+    for ast in asts:
+        for key, value in _defaults(ast).items():
+            defaults.setdefault(key, value)
+        names |= jinja2.meta.find_undeclared_variables(ast)
+    params = {n: Param(n, defaults.get(n, ""), limits.get(n, max_length)) for n in sorted(names)}
+    return Template(name, path, (stat.st_mtime_ns, stat.st_size), root, fills, params, width, height)
 
 
 class TemplateStore:

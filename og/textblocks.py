@@ -143,6 +143,11 @@ class _Reader:
         if top.text:
             raw[-1].append((top.text, top))
         for child in children:
+            if kind == "flowed" and not "".join(child.itertext()):
+                # An empty fallback line (e.g. left by a placeholder joined back together).
+                if child.tail:
+                    raw[-1].append((child.tail, top))
+                continue
             starts_paragraph = (
                 child.tag in _PARAGRAPH_TAGS
                 or child.get(f"{{{SODIPODI_NS}}}role") == "line"
