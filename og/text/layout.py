@@ -37,6 +37,8 @@ SPACES = frozenset(" \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2
 WORD_SEPARATORS = frozenset(" \u00a0")
 #: Shrink-to-fit searches font sizes in steps of this many px.
 SHRINK_STEP_PX = 0.5
+#: An ellipsis goes after a whole word if that keeps at least this share of the line.
+WORD_CUT_MIN_SHARE = 0.7
 #: Balanced lines: how finely (px) to search the narrowest width keeping the line count.
 BALANCE_STEP_PX = 4.0
 
@@ -278,6 +280,10 @@ class _Layouter:
         forced = False
         for index, paragraph in enumerate(self.paragraphs):
             ranges, was_forced = paragraph.break_lines(width if self.block.wraps else None, scale)
+            if not self.block.wraps and width is not None:
+                # Point text does not wrap: "forced" means it would need cutting.
+                end = trimmed_end(0, len(paragraph.text), paragraph.is_space)
+                was_forced = paragraph.width(0, end, scale) > width + 0.01
             forced = forced or was_forced
             lines.extend((index, s, e) for s, e in ranges)
         return _Attempt(scale, lines, forced, self.allowed_lines(scale), width)
@@ -356,6 +362,10 @@ class _Layouter:
         cut = trimmed_end(start, end, paragraph.is_space)
         while cut > start and sum(advances[start:trimmed_end(start, cut, paragraph.is_space)]) > limit:
             cut = paragraph.cluster_start[cut - 1]
+        # Prefer ending on a word (a break opportunity) when that keeps most of the line.
+        words = [o for o in paragraph.opportunities if start + (cut - start) * WORD_CUT_MIN_SHARE <= o <= cut]
+        if words and cut < end:
+            cut = max(words)
         return trimmed_end(start, cut, paragraph.is_space)
 
     def _place_line(self, paragraph: _Paragraph, start: int, end: int, scale: float,
