@@ -163,9 +163,10 @@ def read_faces(path: str, system: bool = False) -> list[FontFace]:
     """Describe every face of a font file; a broken file is logged and skipped."""
     try:
         if path.lower().endswith((".ttc", ".otc")):
-            collection = TTCollection(path, lazy=True)
-            return [_describe(font, path, i, system) for i, font in enumerate(collection.fonts)]
-        return [_describe(TTFont(path, lazy=True), path, 0, system)]
+            with TTCollection(path, lazy=True) as collection:
+                return [_describe(font, path, i, system) for i, font in enumerate(collection.fonts)]
+        with TTFont(path, lazy=True) as font:
+            return [_describe(font, path, 0, system)]
     except Exception as error:  # a bad font must not take the service down
         log.warning("skipping unreadable font %s: %s", path, error)
         return []
