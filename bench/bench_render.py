@@ -169,7 +169,8 @@ def make_cases(renderer: Renderer, names: t.Sequence[str]) -> list[Case]:
         for input_name, text in INPUTS.items():
             if text is not None and varied is None:
                 continue  # a template without parameters has only its defaults
-            overrides = {} if text is None or varied is None else {varied: text}
+            limit = template.params[varied].max_length if varied else 0
+            overrides = {} if text is None or varied is None else {varied: text[:limit]}
             cases.append(Case(template, input_name, renderer.values_for(template, overrides), varied))
     return cases
 
