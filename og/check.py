@@ -58,7 +58,7 @@ def _finding(level: str, message: str, node: etree._Element | None = None) -> Fi
 
 
 def _unsafe(root: etree._Element) -> t.Iterator[Finding]:
-    for node in root.iter():
+    for node in root.iter(etree.Element):
         name = _local(node)
         if name in ("script", "foreignObject", "iframe"):
             yield _finding("error", f"<{name}> is not allowed in a template", node)
@@ -73,7 +73,7 @@ def _unsafe(root: etree._Element) -> t.Iterator[Finding]:
 
 
 def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
-    for node in root.iter():
+    for node in root.iter(etree.Element):
         name = _local(node)
         if name == "filter":
             kinds = sorted({_local(child) for child in node if _local(child)})

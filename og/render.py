@@ -66,7 +66,12 @@ class Renderer:
         """Tell the operator, once per (re)load, what ``og check`` would tell the designer."""
         from .check import check_file
 
-        for finding in check_file(template.path, self.fonts):
+        try:
+            findings = check_file(template.path, self.fonts)
+        except Exception:  # the linter is advice: it must never stop a render
+            log.exception("template %s: og check failed", template.name)
+            return
+        for finding in findings:
             if finding.level != "info":
                 log.warning("template %s: %s", template.name, finding)
 

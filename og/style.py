@@ -123,8 +123,9 @@ class Stylesheet:
             matches = matcher.match(node)
             if matches:
                 merged: list[tuple[str, str]] = []
-                for declarations in matches:  # lowest specificity first
-                    merged.extend(declarations)
+                # (specificity, order, pseudo-element, payload): cascade order is the sort order.
+                for match in sorted(matches, key=lambda m: (m[0], m[1])):
+                    merged.extend(match[3])
                 self._by_element[node.etree_element] = merged
 
     def declarations(self, node: etree._Element) -> list[tuple[str, str]]:

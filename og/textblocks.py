@@ -95,7 +95,7 @@ def _rect_box(node: etree._Element, padding: float) -> Box | None:
 
 
 def _by_id(root: etree._Element, ident: str) -> etree._Element | None:
-    for node in root.iter():
+    for node in root.iter(etree.Element):
         if node.get("id") == ident:
             return node
     return None

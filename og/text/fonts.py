@@ -162,11 +162,12 @@ def _describe(font: TTFont, path: str, index: int, system: bool) -> FontFace:
 def read_faces(path: str, system: bool = False) -> list[FontFace]:
     """Describe every face of a font file; a broken file is logged and skipped."""
     try:
-        if path.lower().endswith((".ttc", ".otc")):
-            with TTCollection(path, lazy=True) as collection:
-                return [_describe(font, path, i, system) for i, font in enumerate(collection.fonts)]
-        with TTFont(path, lazy=True) as font:
-            return [_describe(font, path, 0, system)]
+        with open(path, "rb") as file:
+            if path.lower().endswith((".ttc", ".otc")):
+                fonts = TTCollection(file, lazy=True).fonts
+            else:
+                fonts = [TTFont(file, lazy=True)]
+            return [_describe(font, path, i, system) for i, font in enumerate(fonts)]
     except Exception as error:  # a bad font must not take the service down
         log.warning("skipping unreadable font %s: %s", path, error)
         return []

@@ -266,11 +266,24 @@ class _Layouter:
     def line_advance(self, scale: float) -> float:
         return self.base_style.size * scale * self.options.line_height
 
+    def glyph_height(self, scale: float) -> float:
+        """Ascent + descent of the first font: what one line's glyphs may occupy."""
+        ascent, descent = self.primary.metrics if self.primary else (0.8, 0.2)
+        return (ascent + descent) * self.base_style.size * scale
+
+    def content_height(self, lines: int, scale: float) -> float:
+        """Height of ``lines`` lines; with a line-height tighter than the font's own
+        extents, the first and last lines' glyphs still have to stay in the box."""
+        advance = self.line_advance(scale)
+        return (lines - 1) * advance + max(advance, self.glyph_height(scale))
+
     def allowed_lines(self, scale: float) -> int:
         allowed = self.options.max_lines or 10_000
         height = self.block.box.height
         if height is not None and self.block.wraps:
-            by_height = math.floor((height + 0.5) / self.line_advance(scale))
+            advance = self.line_advance(scale)
+            spare = height + 0.5 - self.content_height(1, scale)
+            by_height = 1 + math.floor(spare / advance) if spare >= 0 else 1
             allowed = min(allowed, max(1, by_height))
         return allowed
 
@@ -336,8 +349,8 @@ class _Layouter:
         if self.block.first_baseline is not None:
             baseline = self.block.first_baseline
         elif self.block.wraps:
-            half_leading = (advance - (ascent + descent) * size) / 2
-            total = advance * len(lines)
+            half_leading = max(0.0, (advance - (ascent + descent) * size) / 2)
+            total = self.content_height(len(lines), scale)
             free = (box.height - total) if box.height is not None else 0.0
             shift = {"middle": free / 2, "bottom": free}.get(self.options.valign, 0.0)
             baseline = box.y + shift + half_leading + ascent * size

@@ -1,0 +1,57 @@
+"""Helpers shared by the test modules: reading the layout report, box checks."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+import og
+
+SVG_NS = "http://www.w3.org/2000/svg"
+#: Report coordinates are rounded to 0.01 px; geometry checks allow this much.
+TOLERANCE = 0.5
+
+
+def report(renderer: og.Renderer, name: str, **params: str) -> dict[str, t.Any]:
+    return t.cast(dict[str, t.Any], json.loads(renderer.render(name, params, "json")))
+
+
+def text(rep: dict[str, t.Any], ident: str) -> dict[str, t.Any]:
+    """The report of the text element with id ``ident``."""
+    for item in rep["texts"]:
+        if item["id"] == ident:
+            return t.cast(dict[str, t.Any], item)
+    raise AssertionError(f"no text {ident!r} in report; ids: {[i['id'] for i in rep['texts']]}")
+
+
+def outside_box(item: dict[str, t.Any], tolerance: float = TOLERANCE) -> list[str]:
+    """Every way a line of ``item`` leaves its box (empty when all lines are inside)."""
+    box = item["box"]
+    problems = []
+    for number, line in enumerate(item["lines"]):
+        where = f"line {number} {line['text'][:30]!r}"
+        if line["x"] < box["x"] - tolerance:
+            problems.append(f"{where}: x {line['x']} < box x {box['x']}")
+        if box["width"] is not None and line["x"] + line["width"] > box["x"] + box["width"] + tolerance:
+            problems.append(f"{where}: right {line['x'] + line['width']:.2f} > box right "
+                            f"{box['x'] + box['width']}")
+        if box["height"] is not None:
+            if line["top"] < box["y"] - tolerance:
+                problems.append(f"{where}: top {line['top']} < box y {box['y']}")
+            if line["bottom"] > box["y"] + box["height"] + tolerance:
+                problems.append(f"{where}: bottom {line['bottom']} > box bottom "
+                                f"{box['y'] + box['height']}")
+    return problems
+
+
+def strings(value: t.Any) -> t.Iterator[str]:
+    """Every string anywhere in a JSON value (keys and values)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)

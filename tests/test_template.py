@@ -1,0 +1,186 @@
+"""Templates: parameters from placeholders, checks, and reloading edited files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from lxml import etree
+
+import og
+import og.web
+from og.errors import TemplateError
+from og.errors import TemplateNotFound
+from og.template import TemplateStore
+from og.template import check_structure
+from tests.conftest import TEMPLATES
+from tests.conftest import settings_for
+from tests.helpers import report
+from tests.helpers import text
+
+
+def test_params_defaults_and_max_length():
+    template = TemplateStore(TEMPLATES, max_length=123).get("card")
+    assert {name: (p.default, p.max_length) for name, p in template.params.items()} == {
+        "author": ("Jane Doe", 123),
+        "date": ("May 2026", 123),
+        "tag": ("#fixtures", 123),
+        "tagline": ("Point text tagline", 123),
+        "title": ("A fixture title for og tests", 400),
+    }
+    assert (template.width, template.height) == (1200, 630)
+
+
+def test_size_from_width_and_height_without_viewbox():
+    assert (TemplateStore(TEMPLATES).get("flowroot").width, TemplateStore(TEMPLATES).get("flowroot").height) \
+        == (1200, 630)
+
+
+@pytest.mark.parametrize("name", ["../card", "card/../card", "..", ".card", "card.svg", "", "a" * 65,
+                                  "card\x00", "/etc/passwd", "CARD"])
+def test_bad_names_are_not_found(name):
+    with pytest.raises(TemplateNotFound):
+        TemplateStore(TEMPLATES).get(name)
+
+
+def test_symlink_out_of_the_folder_is_not_followed(tmp_templates, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(TEMPLATES / "card.svg", outside / "secret.svg")
+    (tmp_templates / "escape.svg").symlink_to(outside / "secret.svg")
+    with pytest.raises(TemplateNotFound):
+        TemplateStore(tmp_templates).get("escape")
+
+
+def _bump_mtime(path):
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def _client(folder, fonts):
+    renderer = og.Renderer(settings_for(folder), fonts=fonts)
+    return og.web.create_app({"OG_RENDERER": renderer}).test_client()
+
+
+def test_edited_default_is_used_without_restart(tmp_templates, fonts):
+    client = _client(tmp_templates, fonts)
+    first = client.get("/card.json").get_json()
+    assert text(first, "author")["lines"][0]["text"] == "Jane Doe"
+    path = tmp_templates / "card.svg"
+    # Same length on purpose: only the mtime tells the store that the file changed.
+    path.write_text(path.read_text(encoding="utf-8").replace("Jane Doe", "John Roe"), encoding="utf-8")
+    _bump_mtime(path)
+    second = client.get("/card.json").get_json()
+    assert text(second, "author")["lines"][0]["text"] == "John Roe"
+    assert client.get("/card.png").status_code == 200
+
+
+def test_added_param_is_accepted_after_reload(tmp_templates, fonts):
+    client = _client(tmp_templates, fonts)
+    assert client.get("/card.json?subtitle=x").status_code == 400
+    path = tmp_templates / "card.svg"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "{{ author | default(\"Jane Doe\") }}", "{{ author | default(\"Jane Doe\") }} · {{ subtitle }}"),
+        encoding="utf-8")
+    _bump_mtime(path)
+    response = client.get("/card.json?subtitle=Extra")
+    assert response.status_code == 200
+    assert text(response.get_json(), "author")["lines"][0]["text"] == "Jane Doe · Extra"
+    names = {p["name"] for t in client.get("/templates").get_json()["templates"] if t["name"] == "card"
+             for p in t["params"]}
+    assert "subtitle" in names
+
+
+def test_new_template_appears_and_renders(tmp_templates, fonts):
+    client = _client(tmp_templates, fonts)
+    before = {t["name"] for t in client.get("/templates").get_json()["templates"]}
+    assert "fresh" not in before
+    shutil.copy(tmp_templates / "narrow.svg", tmp_templates / "fresh.svg")
+    after = {t["name"] for t in client.get("/templates").get_json()["templates"]}
+    assert after == before | {"fresh"}
+    assert client.get("/fresh.png").status_code == 200
+    assert text(client.get("/fresh.json?text=New").get_json(), "column")["lines"][0]["text"] == "New"
+
+
+def test_deleted_template_is_404(tmp_templates, fonts):
+    client = _client(tmp_templates, fonts)
+    assert client.get("/narrow.json").status_code == 200
+    (tmp_templates / "narrow.svg").unlink()
+    assert client.get("/narrow.json").status_code == 404
+
+
+BROKEN = {
+    "bad-xml": "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><text>{{ title }}</svg>",
+    "attribute": ("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'>"
+                  "<rect id='r' width='{{ w }}' height='5'/></svg>"),
+    "bad-jinja": "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><text>{{ title </text></svg>",
+    "no-size": "<svg xmlns='http://www.w3.org/2000/svg'><text x='1' y='1'>{{ title }}</text></svg>",
+    "not-svg": "<html><body>{{ title }}</body></html>",
+    "empty": "",
+}
+
+ENTITY_TEMPLATES = {
+    "internal": ("<?xml version='1.0'?><!DOCTYPE svg [<!ENTITY brand 'Acme'>]>"
+                 "<svg xmlns='http://www.w3.org/2000/svg' width='100' height='100'>"
+                 "<text x='1' y='50'>&brand; {{ title }}</text></svg>"),
+    "external": ("<?xml version='1.0'?><!DOCTYPE svg [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+                 "<svg xmlns='http://www.w3.org/2000/svg' width='100' height='100'>"
+                 "<text x='1' y='50'>&x; {{ title }}</text></svg>"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ENTITY_TEMPLATES))
+def test_entity_reference_does_not_crash(tmp_templates, fonts, kind):
+    (tmp_templates / "entity.svg").write_text(ENTITY_TEMPLATES[kind], encoding="utf-8")
+    client = _client(tmp_templates, fonts)
+    response = client.get("/entity.json?title=x")
+    assert response.status_code in (200, 500)
+    assert response.get_json().get("error") != "internal_error"
+    assert "root:" not in response.get_data(as_text=True)
+    assert client.get("/card.png").status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_template_gives_json_error_and_others_still_work(tmp_templates, fonts, name):
+    (tmp_templates / f"{name}.svg").write_text(BROKEN[name], encoding="utf-8")
+    client = _client(tmp_templates, fonts)  # start-up must survive a broken file
+    for fmt in ("png", "svg", "json"):
+        response = client.get(f"/{name}.{fmt}")
+        assert response.mimetype == "application/json"
+        assert response.status_code in (400, 404, 500)
+        body = response.get_json()
+        assert body["message"] and "Traceback" not in body["message"]
+        assert "root:" not in response.get_data(as_text=True)  # nothing of /etc/passwd
+    listed = {t["name"] for t in client.get("/templates").get_json()["templates"]}
+    assert name not in listed
+    assert "card" in listed
+    assert client.get("/card.png").status_code == 200
+
+
+def test_placeholder_in_attribute_is_a_template_error():
+    source = (TEMPLATES / "card.svg").read_text(encoding="utf-8").replace("fill:#6366f1", "fill:{{ colour }}")
+    with pytest.raises(TemplateError) as info:
+        check_structure(etree.fromstring(source.encode("utf-8")))
+    assert "placeholder in attribute 'style'" in info.value.message
+    assert "accent" in info.value.message  # the element's id, for the designer
+
+
+def test_broken_edit_then_fix_recovers(tmp_templates, fonts):
+    client = _client(tmp_templates, fonts)
+    path = tmp_templates / "card.svg"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("</svg>", ""), encoding="utf-8")
+    _bump_mtime(path)
+    assert client.get("/card.json").status_code == 500
+    assert client.get("/flowroot.json").status_code == 200
+    path.write_text(good, encoding="utf-8")
+    _bump_mtime(path)
+    _bump_mtime(path)
+    assert client.get("/card.json").status_code == 200
+
+
+def test_report_through_renderer_matches_template(renderer):
+    rep = report(renderer, "card")
+    assert rep["params"] == {name: p.default for name, p in renderer.templates.get("card").params.items()}
