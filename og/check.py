@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .effects import PRIMITIVES
 from .errors import TemplateError
 from .style import Cascade
 from .style import font_families
@@ -29,8 +30,6 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
                            "ellipsis", "direction", "lang", "max-width"})
 _URL_REF = re.compile(r"url\(\s*['\"]?([^'\")]+)")
-#: Filter primitives CairoSVG draws; anything else is ignored by it.
-_SUPPORTED_FILTER_PRIMITIVES = frozenset({"feOffset", "feBlend", "feFlood"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,10 +76,12 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
         name = _local(node)
         if name == "filter":
             kinds = sorted({_local(child) for child in node if _local(child)})
-            missing = [k for k in kinds if k not in _SUPPORTED_FILTER_PRIMITIVES]
+            missing = [k for k in kinds if k not in PRIMITIVES]
             if missing:
-                yield _finding("warning", f"filter uses {', '.join(missing)}, which CairoSVG ignores "
-                                          "(blur and drop shadows render without the effect)", node)
+                yield _finding("warning", f"filter uses {', '.join(missing)}, which og cannot render "
+                                          "(the element is drawn without that effect)", node)
+            else:
+                yield _finding("info", f"filter ({', '.join(kinds)}) is pre-rendered by og", node)
         if name == "mask":
             yield _finding("warning", "luminance masks are not rendered faithfully by CairoSVG", node)
         style = cascade.computed(node) if isinstance(node.tag, str) else {}

@@ -12,9 +12,11 @@ import typing as t
 
 from lxml import etree
 
+from . import effects
 from . import encode
 from . import raster
 from .config import Settings
+from .draw.paint import pin_paint_servers
 from .draw.svg import layout_elements
 from .errors import BadParameter
 from .errors import UnknownFormat
@@ -103,8 +105,10 @@ class Renderer:
             if layout.missing:
                 log.warning("template %s, text %r: no font for %s", name, slot.id,
                             " ".join(layout.missing[:20]))
-            replace_with(slot, layout_elements(layout, slot.paint))
+            group = replace_with(slot, layout_elements(layout, slot.paint))
+            pin_paint_servers(root, group, layout)
             texts.append((slot, layout))
+        effects.apply_filters(root, round(template.width), round(template.height))
         return LaidOut(template, values, root, texts)
 
     def render(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png") -> bytes:

@@ -26,10 +26,14 @@ INHERITED = frozenset({
 PAINT = ("fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
          "stroke-linejoin", "stroke-linecap", "stroke-miterlimit", "stroke-dasharray",
          "stroke-dashoffset", "paint-order")
-NOT_INHERITED = frozenset({"display", "shape-inside", "shape-padding", "inline-size", "opacity"})
+NOT_INHERITED = frozenset({"display", "shape-inside", "shape-padding", "inline-size", "opacity",
+                           "baseline-shift"})
 KNOWN = INHERITED | NOT_INHERITED
 
 DEFAULT_FONT_SIZE = 16.0
+#: Inkscape's superscript/subscript shifts, as fractions of the parent's font size.
+SUPER_SHIFT_EM = 0.35
+SUB_SHIFT_EM = 0.2
 _LENGTH = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([a-z%]*)\s*$", re.I)
 _ABSOLUTE_UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4,
                    "cm": 96 / 2.54, "in": 96.0, "q": 96 / 101.6}
@@ -190,6 +194,23 @@ class Cascade:
             own = specified(element, self.sheet)
             paint.update((name, own[name]) for name in PAINT if name in own)
         return tuple(paint.items())
+
+    def baseline_shift(self, top: etree._Element, node: etree._Element) -> float:
+        """Upward shift (px) of ``node``'s baseline: ``baseline-shift`` adds up through tspans."""
+        shift = 0.0
+        current: etree._Element | None = node
+        while current is not None and current is not top:
+            own = specified(current, self.sheet).get("baseline-shift", "").strip()
+            parent = current.getparent()
+            parent_size = as_float(self.computed(parent), "font-size", DEFAULT_FONT_SIZE) if parent is not None else DEFAULT_FONT_SIZE
+            if own == "super":
+                shift += SUPER_SHIFT_EM * parent_size
+            elif own == "sub":
+                shift -= SUB_SHIFT_EM * parent_size
+            elif own and own != "baseline":
+                shift += length(own, parent_size, parent_size * 1.25) or 0.0
+            current = parent
+        return shift
 
     def is_hidden(self, node: etree._Element) -> bool:
         current: etree._Element | None = node

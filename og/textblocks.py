@@ -119,6 +119,7 @@ class _Reader:
             italic=computed.get("font-style", "normal").strip() in ("italic", "oblique"),
             letter_spacing=length(computed.get("letter-spacing"), size) or 0.0,
             word_spacing=length(computed.get("word-spacing"), size) or 0.0,
+            baseline_shift=self.cascade.baseline_shift(top, node),
             paint=self.cascade.paint_between(top, node),
         )
 

@@ -53,6 +53,7 @@ class TextStyle:
     italic: bool = False
     letter_spacing: float = 0.0
     word_spacing: float = 0.0
+    baseline_shift: float = 0.0  # px, positive raises (super/sub, baseline-shift)
     paint: tuple[tuple[str, str], ...] = ()
 
 
@@ -443,7 +444,7 @@ class _Layouter:
         pen = 0.0
         for number, glyph in enumerate(glyphs):
             placed.append(PlacedGlyph(glyph.gid, pen + glyph.x_offset_units * px,
-                                      -glyph.y_offset_units * px))
+                                      -glyph.y_offset_units * px - style.baseline_shift * scale))
             pen += glyph.advance_units * px
             following = glyphs[number + 1].cluster if number + 1 < len(glyphs) else None
             if following != glyph.cluster:

@@ -1,0 +1,116 @@
+"""Gradients and patterns on text span the whole text, as in Inkscape.
+
+A gradient in ``objectBoundingBox`` units is stretched over the bounding box of the
+element it paints. og draws a text as several paths (one per run), so CairoSVG would
+stretch the gradient over each run separately. og pins such paint servers to the text's
+box instead: a copy in ``userSpaceOnUse`` units with the box folded into its transform.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import re
+import typing as t
+
+from lxml import etree
+
+from ..text.layout import TextLayout
+
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_URL = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)['\"]?\s*\)")
+_counter = itertools.count(1)
+
+Box = tuple[float, float, float, float]  # x, y, width, height
+
+
+def text_box(layout: TextLayout) -> Box | None:
+    """The box the text's glyph lines cover (line extents, not ink)."""
+    if not layout.lines:
+        return None
+    left = min(line.x for line in layout.lines)
+    right = max(line.x + line.width for line in layout.lines)
+    top = min(line.top for line in layout.lines)
+    bottom = max(line.bottom for line in layout.lines)
+    if right <= left or bottom <= top:
+        return None
+    return left, top, right - left, bottom - top
+
+
+def _inherited(node: etree._Element, name: str, by_id: t.Mapping[str, etree._Element]) -> str | None:
+    seen = 0
+    current: etree._Element | None = node
+    while current is not None and seen < 8:
+        if current.get(name) is not None:
+            return current.get(name)
+        href = (current.get(XLINK_HREF) or current.get("href") or "").lstrip("#")
+        current = by_id.get(href)
+        seen += 1
+    return None
+
+
+def _fraction(value: str | None, default: float) -> float:
+    if value is None:
+        return default
+    value = value.strip()
+    return float(value[:-1]) / 100 if value.endswith("%") else float(value)
+
+
+def _pinned(server: etree._Element, box: Box, by_id: t.Mapping[str, etree._Element]) -> etree._Element | None:
+    kind = etree.QName(server).localname
+    x, y, width, height = box
+    clone = copy.deepcopy(server)
+    clone.set("id", f"{server.get('id')}-og{next(_counter)}")
+    if not len(clone) and server.get("id"):
+        clone.set(XLINK_HREF, f"#{server.get('id')}")  # keep the stops
+    if kind in ("linearGradient", "radialGradient"):
+        if (_inherited(server, "gradientUnits", by_id) or "objectBoundingBox") != "objectBoundingBox":
+            return None
+        clone.set("gradientUnits", "userSpaceOnUse")
+        # Unit-square coordinates, explicit: in user space "100%" would mean the viewport.
+        defaults = ({"x1": 0.0, "y1": 0.0, "x2": 1.0, "y2": 0.0} if kind == "linearGradient"
+                    else {"cx": 0.5, "cy": 0.5, "r": 0.5})
+        for name, default in defaults.items():
+            clone.set(name, f"{_fraction(_inherited(server, name, by_id), default):g}")
+        if kind == "radialGradient":
+            for name, centre in (("fx", "cx"), ("fy", "cy")):
+                clone.set(name, f"{_fraction(_inherited(server, name, by_id), float(clone.get(centre, 0.5))):g}")
+        own = _inherited(server, "gradientTransform", by_id) or ""
+        clone.set("gradientTransform", f"matrix({width:g} 0 0 {height:g} {x:g} {y:g}) {own}".strip())
+        return clone
+    if kind == "pattern":
+        if (_inherited(server, "patternUnits", by_id) or "objectBoundingBox") != "objectBoundingBox":
+            return None
+        clone.set("patternUnits", "userSpaceOnUse")
+        clone.set("x", f"{x + _fraction(_inherited(server, 'x', by_id), 0) * width:g}")
+        clone.set("y", f"{y + _fraction(_inherited(server, 'y', by_id), 0) * height:g}")
+        clone.set("width", f"{_fraction(_inherited(server, 'width', by_id), 0) * width:g}")
+        clone.set("height", f"{_fraction(_inherited(server, 'height', by_id), 0) * height:g}")
+        return clone
+    return None
+
+
+def pin_paint_servers(root: etree._Element, group: etree._Element, layout: TextLayout) -> None:
+    """Rewrite bounding-box paint of ``group`` (a drawn text) to span the whole text."""
+    box = text_box(layout)
+    if box is None:
+        return
+    by_id: dict[str, etree._Element] | None = None
+    for node in group.iter(etree.Element):
+        style = node.get("style", "")
+        if "url(" not in style:
+            continue
+        if by_id is None:
+            by_id = {str(n.get("id")): n for n in root.iter(etree.Element) if n.get("id")}
+
+        def replace(match: re.Match[str]) -> str:
+            assert by_id is not None
+            server = by_id.get(match.group(1))
+            pinned = _pinned(server, box, by_id) if server is not None else None
+            if pinned is None or server is None:
+                return match.group(0)
+            server.addnext(pinned)
+            by_id[str(pinned.get("id"))] = pinned
+            return f"url(#{pinned.get('id')})"
+
+        node.set("style", _URL.sub(replace, style))
