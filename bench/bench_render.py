@@ -264,11 +264,11 @@ def table(headers: t.Sequence[str], rows: t.Sequence[t.Sequence[object]]) -> str
     """A plain text table: floats with one decimal, cells starting with a digit right-aligned."""
     cells = [[f"{c:.1f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
     widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)),
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)),
              "  ".join("-" * w for w in widths)]
     for row in cells:
         lines.append("  ".join(c.rjust(w) if c[:1].isdigit() else c.ljust(w)
-                               for c, w in zip(row, widths)))
+                               for c, w in zip(row, widths, strict=True)))
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -153,16 +153,18 @@ def _offset(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
 def _composite(a: np.ndarray, b: np.ndarray, operator: str, k: tuple[float, ...]) -> np.ndarray:
     alpha_a, alpha_b = a[..., 3:4], b[..., 3:4]
     if operator == "in":
-        return a * alpha_b
-    if operator == "out":
-        return a * (1 - alpha_b)
-    if operator == "atop":
-        return a * alpha_b + b * (1 - alpha_a)
-    if operator == "xor":
-        return a * (1 - alpha_b) + b * (1 - alpha_a)
-    if operator == "arithmetic":
-        return np.clip(k[0] * a * b + k[1] * a + k[2] * b + k[3], 0, 1)
-    return a + b * (1 - alpha_a)  # over
+        out = a * alpha_b
+    elif operator == "out":
+        out = a * (1 - alpha_b)
+    elif operator == "atop":
+        out = a * alpha_b + b * (1 - alpha_a)
+    elif operator == "xor":
+        out = a * (1 - alpha_b) + b * (1 - alpha_a)
+    elif operator == "arithmetic":
+        out = np.clip(k[0] * a * b + k[1] * a + k[2] * b + k[3], 0, 1)
+    else:
+        out = a + b * (1 - alpha_a)  # over
+    return t.cast(np.ndarray, out)
 
 
 def _blend(a: np.ndarray, b: np.ndarray, mode: str) -> np.ndarray:
@@ -243,7 +245,8 @@ def run_filter(filter_node: etree._Element, source: np.ndarray, scale: float) ->
         kind = etree.QName(primitive).localname
         style = dict(_declarations(primitive.get("style", "")))
         if kind == "feGaussianBlur":
-            sigmas = [float(v) * scale for v in (primitive.get("stdDeviation") or "0").replace(",", " ").split()]
+            deviation = (primitive.get("stdDeviation") or "0").replace(",", " ")
+            sigmas = [float(v) * scale for v in deviation.split()]
             out = gaussian_blur(take(primitive.get("in")), sigmas[0], sigmas[-1])
         elif kind == "feOffset":
             out = _offset(take(primitive.get("in")), round(float(primitive.get("dx", 0)) * scale),
@@ -262,7 +265,8 @@ def run_filter(filter_node: etree._Element, source: np.ndarray, scale: float) ->
                 if isinstance(node.tag, str):
                     out = _composite(take(node.get("in")), out, "over", ())
         elif kind == "feBlend":
-            out = _blend(take(primitive.get("in")), take(primitive.get("in2")), primitive.get("mode", "normal"))
+            mode = primitive.get("mode", "normal")
+            out = _blend(take(primitive.get("in")), take(primitive.get("in2")), mode)
         elif kind == "feColorMatrix":
             values = [float(v) for v in (primitive.get("values") or "").replace(",", " ").split()]
             out = _color_matrix(take(primitive.get("in")), primitive.get("type", "matrix"), values)
@@ -306,11 +310,13 @@ def _region(filter_node: etree._Element, alpha: np.ndarray, scale: float) -> tup
     top = y0 + fraction("y", -0.1) * bh
     right = left + fraction("width", 1.2) * bw
     bottom = top + fraction("height", 1.2) * bh
-    return max(0, math.floor(left)), max(0, math.floor(top)), min(w, math.ceil(right)), min(h, math.ceil(bottom))
+    return (max(0, math.floor(left)), max(0, math.floor(top)),
+            min(w, math.ceil(right)), min(h, math.ceil(bottom)))
 
 
 @functools.lru_cache(maxsize=MAX_EFFECT_CACHE_ENTRIES)
-def _render_effect(standalone: bytes, filter_markup: bytes, scale: float) -> tuple[int, int, int, int, str] | None:
+def _render_effect(standalone: bytes, filter_markup: bytes,
+                   scale: float) -> tuple[int, int, int, int, str] | None:
     """Render the isolated element, filter it, return its crop box and a PNG data URI."""
     surface = raster.rasterize(standalone)
     straight = encode.pixels(surface).astype(np.float32) / 255
@@ -346,7 +352,7 @@ def _standalone(root: etree._Element, node: etree._Element, ctm: Matrix) -> byte
     clone.tail = None
     group = etree.SubElement(doc, f"{{{SVG_NS}}}g", {"transform": _format(ctm)})
     group.append(clone)
-    return etree.tostring(doc)
+    return t.cast(bytes, etree.tostring(doc))
 
 
 def apply_filters(root: etree._Element, width: int, height: int) -> int:

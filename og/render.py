@@ -46,7 +46,7 @@ class LaidOut:
     texts: list[tuple[TextSlot, TextLayout]]
 
     def svg_bytes(self) -> bytes:
-        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+        return t.cast(bytes, etree.tostring(self.root, xml_declaration=True, encoding="UTF-8"))
 
     def report(self) -> dict[str, t.Any]:
         return layout_report(self.template.name, self.template.width, self.template.height,

@@ -202,7 +202,8 @@ class Cascade:
         while current is not None and current is not top:
             own = specified(current, self.sheet).get("baseline-shift", "").strip()
             parent = current.getparent()
-            parent_size = as_float(self.computed(parent), "font-size", DEFAULT_FONT_SIZE) if parent is not None else DEFAULT_FONT_SIZE
+            parent_style = self.computed(parent) if parent is not None else {}
+            parent_size = as_float(parent_style, "font-size", DEFAULT_FONT_SIZE)
             if own == "super":
                 shift += SUPER_SHIFT_EM * parent_size
             elif own == "sub":

@@ -140,7 +140,8 @@ def find_node(root: etree._Element, path: tuple[int, ...]) -> etree._Element:
     return node
 
 
-def compile_fills(root: etree._Element, env: jinja2.Environment) -> tuple[tuple[TextFill, ...], list[jinja2.nodes.Template]]:
+def compile_fills(root: etree._Element,
+                  env: jinja2.Environment) -> tuple[tuple[TextFill, ...], list[jinja2.nodes.Template]]:
     for text_element in root.iter(*TEXT_TAGS):
         join_split_placeholders(text_element)
     fills: list[TextFill] = []
@@ -153,7 +154,8 @@ def compile_fills(root: etree._Element, env: jinja2.Environment) -> tuple[tuple[
             try:
                 ast = env.parse(value)
             except jinja2.TemplateSyntaxError as error:
-                raise TemplateError(f"line {node.sourceline}: {error.message} in {value.strip()[:80]!r}") from None
+                where = f"line {node.sourceline}: {error.message}"
+                raise TemplateError(f"{where} in {value.strip()[:80]!r}") from None
             asts.append(ast)
             fills.append(TextFill(_path_of(node), attribute, env.from_string(ast)))
     return tuple(fills), asts

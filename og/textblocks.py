@@ -281,7 +281,10 @@ def _lang_of(node: etree._Element) -> str:
     return ""
 
 
-def _split_newlines(raw: list[list[tuple[str, etree._Element]]]) -> t.Iterator[list[tuple[str, etree._Element]]]:
+Chunks = list[tuple[str, etree._Element]]
+
+
+def _split_newlines(raw: list[Chunks]) -> t.Iterator[Chunks]:
     """A line feed in the text (a value may hold one) is a hard break, like CSS pre-line."""
     for chunks in raw:
         current: list[tuple[str, etree._Element]] = []

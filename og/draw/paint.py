@@ -42,7 +42,7 @@ def _inherited(node: etree._Element, name: str, by_id: t.Mapping[str, etree._Ele
     current: etree._Element | None = node
     while current is not None and seen < 8:
         if current.get(name) is not None:
-            return current.get(name)
+            return str(current.get(name))
         href = (current.get(XLINK_HREF) or current.get("href") or "").lstrip("#")
         current = by_id.get(href)
         seen += 1
@@ -74,7 +74,8 @@ def _pinned(server: etree._Element, box: Box, by_id: t.Mapping[str, etree._Eleme
             clone.set(name, f"{_fraction(_inherited(server, name, by_id), default):g}")
         if kind == "radialGradient":
             for name, centre in (("fx", "cx"), ("fy", "cy")):
-                clone.set(name, f"{_fraction(_inherited(server, name, by_id), float(clone.get(centre, 0.5))):g}")
+                value = _fraction(_inherited(server, name, by_id), float(clone.get(centre, 0.5)))
+                clone.set(name, f"{value:g}")
         own = _inherited(server, "gradientTransform", by_id) or ""
         clone.set("gradientTransform", f"matrix({width:g} 0 0 {height:g} {x:g} {y:g}) {own}".strip())
         return clone
@@ -93,24 +94,19 @@ def _pinned(server: etree._Element, box: Box, by_id: t.Mapping[str, etree._Eleme
 def pin_paint_servers(root: etree._Element, group: etree._Element, layout: TextLayout) -> None:
     """Rewrite bounding-box paint of ``group`` (a drawn text) to span the whole text."""
     box = text_box(layout)
-    if box is None:
+    painted = [node for node in group.iter(etree.Element) if "url(" in node.get("style", "")]
+    if box is None or not painted:
         return
-    by_id: dict[str, etree._Element] | None = None
-    for node in group.iter(etree.Element):
-        style = node.get("style", "")
-        if "url(" not in style:
-            continue
-        if by_id is None:
-            by_id = {str(n.get("id")): n for n in root.iter(etree.Element) if n.get("id")}
+    by_id = {str(n.get("id")): n for n in root.iter(etree.Element) if n.get("id")}
 
-        def replace(match: re.Match[str]) -> str:
-            assert by_id is not None
-            server = by_id.get(match.group(1))
-            pinned = _pinned(server, box, by_id) if server is not None else None
-            if pinned is None or server is None:
-                return match.group(0)
-            server.addnext(pinned)
-            by_id[str(pinned.get("id"))] = pinned
-            return f"url(#{pinned.get('id')})"
+    def pin(match: re.Match[str]) -> str:
+        server = by_id.get(match.group(1))
+        pinned = _pinned(server, box, by_id) if server is not None else None
+        if server is None or pinned is None:
+            return match.group(0)
+        server.addnext(pinned)
+        by_id[str(pinned.get("id"))] = pinned
+        return f"url(#{pinned.get('id')})"
 
-        node.set("style", _URL.sub(replace, style))
+    for node in painted:
+        node.set("style", _URL.sub(pin, node.get("style", "")))

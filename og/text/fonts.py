@@ -73,7 +73,9 @@ class FontFace:
 
     @property
     def name(self) -> str:
-        weight = f"{self.weight_min}" if self.weight_min == self.weight_max else f"{self.weight_min}-{self.weight_max}"
+        weight = str(self.weight_min)
+        if self.weight_max != self.weight_min:
+            weight += f"-{self.weight_max}"
         return f"{self.family} {weight}{' Italic' if self.italic else ''}"
 
     @functools.cached_property

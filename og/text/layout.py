@@ -173,7 +173,8 @@ class _Paragraph:
             for index in range(start, end):
                 self.cluster_start[index] = start
             start = end
-        keys = [(id(s), id(f), sc, lv) for s, f, sc, lv in zip(self.styles, self.fonts, self.scripts, self.levels)]
+        keys = [(id(style), id(font), script, level) for style, font, script, level
+                in zip(self.styles, self.fonts, self.scripts, self.levels, strict=True)]
         self.items = list(runs(keys))
         self.opportunities = line_break_opportunities(self.text, self.lang)
         # Advances in font units per code point, and the px-per-unit each one uses.
@@ -204,7 +205,7 @@ class _Paragraph:
                      self.scripts[start], self.lang)
 
     def advances(self, scale: float) -> list[float]:
-        return [(u * p + s) * scale for u, p, s in zip(self.units, self.unit_px, self.spacing)]
+        return [(u * p + s) * scale for u, p, s in zip(self.units, self.unit_px, self.spacing, strict=True)]
 
     def width(self, start: int, end: int, scale: float) -> float:
         return sum(self.advances(scale)[start:end])

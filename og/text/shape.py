@@ -45,5 +45,5 @@ def shape(text: str, start: int, end: int, font: ResolvedFont, rtl: bool,
     hb.shape(font.hb_font, buf, DEFAULT_FEATURES)
     return tuple(
         ShapedGlyph(info.codepoint, info.cluster, pos.x_advance, pos.x_offset, pos.y_offset)
-        for info, pos in zip(buf.glyph_infos, buf.glyph_positions)
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True)
     )

@@ -65,4 +65,4 @@ def card(name: str, fmt: str) -> Response:
         response.content_type = "application/json; charset=utf-8"
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    return response.make_conditional(request)
+    return t.cast(Response, response.make_conditional(request))
