@@ -98,15 +98,18 @@ def pin_paint_servers(root: etree._Element, group: etree._Element, layout: TextL
     if box is None or not painted:
         return
     by_id = {str(n.get("id")): n for n in root.iter(etree.Element) if n.get("id")}
+    done: dict[str, str] = {}  # server id → pinned copy's id, one copy per text
 
     def pin(match: re.Match[str]) -> str:
-        server = by_id.get(match.group(1))
-        pinned = _pinned(server, box, by_id) if server is not None else None
-        if server is None or pinned is None:
-            return match.group(0)
-        server.addnext(pinned)
-        by_id[str(pinned.get("id"))] = pinned
-        return f"url(#{pinned.get('id')})"
+        ident = match.group(1)
+        if ident not in done:
+            server = by_id.get(ident)
+            pinned = _pinned(server, box, by_id) if server is not None else None
+            if server is None or pinned is None:
+                return match.group(0)
+            server.addnext(pinned)
+            done[ident] = str(pinned.get("id"))
+        return f"url(#{done[ident]})"
 
     for node in painted:
         node.set("style", _URL.sub(pin, node.get("style", "")))
