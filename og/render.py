@@ -9,6 +9,7 @@ import json
 import logging
 import threading
 import typing as t
+from pathlib import Path
 
 from lxml import etree
 
@@ -34,6 +35,8 @@ from .textblocks import replace_with
 log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
+#: og's own templates (the error card), shipped inside the package.
+ERROR_TEMPLATES = TemplateStore(Path(__file__).resolve().parent / "data")
 
 
 @dataclasses.dataclass
@@ -77,6 +80,12 @@ class Renderer:
             if finding.level != "info":
                 log.warning("template %s: %s", template.name, finding)
 
+    def error_card(self, status: int, message: str) -> bytes:
+        """A PNG that says what went wrong, for clients that show images, not JSON."""
+        laid_out = self._lay_out(ERROR_TEMPLATES.get("error"),
+                                 {"status": f"Error {status}", "message": message[:300]})
+        return self._encode(laid_out, "png")
+
     def values_for(self, template: Template, params: t.Mapping[str, str]) -> dict[str, str]:
         """The values to fill in: defaults overridden by ``params``, each one checked."""
         unknown = sorted(set(params) - set(template.params))
@@ -97,7 +106,10 @@ class Renderer:
 
     def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
         template = self.templates.get(name)
-        values = self.values_for(template, params)
+        return self._lay_out(template, self.values_for(template, params))
+
+    def _lay_out(self, template: Template, values: dict[str, str]) -> LaidOut:
+        name = template.name
         root = fill(template, values)
         texts = []
         for slot in find_text_slots(root, template.width):
@@ -114,7 +126,10 @@ class Renderer:
     def render(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png") -> bytes:
         if fmt not in CONTENT_TYPES:
             raise UnknownFormat(f"unknown format {fmt[:16]!r}; use one of: {', '.join(CONTENT_TYPES)}")
-        laid_out = self.lay_out(name, params or {})
+        return self._encode(self.lay_out(name, params or {}), fmt)
+
+    @staticmethod
+    def _encode(laid_out: LaidOut, fmt: str) -> bytes:
         if fmt == "json":
             return json.dumps(laid_out.report(), ensure_ascii=False, indent=1).encode("utf-8")
         svg = laid_out.svg_bytes()

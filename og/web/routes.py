@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import typing as t
 
 from flask import Blueprint
@@ -17,6 +18,10 @@ from ..render import Renderer
 
 bp = Blueprint("og", __name__)
 
+#: Link-preview fetchers, which show an image or nothing.
+CRAWLERS = re.compile(r"facebookexternalhit|Facebot|Twitterbot|LinkedInBot|Slackbot|Discordbot|"
+                      r"WhatsApp|TelegramBot|Pinterest|redditbot|Applebot|SkypeUriPreview|Embedly",
+                      re.IGNORECASE)
 #: Cards change only when the template or the query does; both are in the URL or ETag.
 CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 
@@ -25,7 +30,28 @@ def renderer() -> Renderer:
     return t.cast(Renderer, current_app.extensions["og"])
 
 
+def wants_image() -> bool:
+    """Whether the client would show an image rather than read JSON: a crawler, or an
+    ``<img>`` request (it asks for images and not for JSON)."""
+    if not request.path.endswith(".png"):
+        return False
+    if CRAWLERS.search(request.headers.get("User-Agent", "")):
+        return True
+    accept = request.accept_mimetypes
+    return accept.quality("image/png") > accept.quality("application/json")
+
+
 def error_response(status: int, body: dict[str, t.Any]) -> Response:
+    """JSON for API clients; the same message as a PNG card for crawlers and ``<img>``."""
+    if wants_image():
+        try:
+            image = renderer().error_card(status, str(body.get("message", "")))
+        except Exception:  # the error card must never hide the original error
+            image = None
+        if image is not None:
+            response = Response(image, status=status, content_type="image/png")
+            response.headers["Cache-Control"] = "no-store"
+            return response
     response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"

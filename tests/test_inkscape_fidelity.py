@@ -1,0 +1,127 @@
+"""Fidelity: og renders each Inkscape test template the way Inkscape itself shows it.
+
+``tests/data/inkscape/*.svg`` are small (600x315) templates written by Inkscape 1.2, one
+construct family each (flowed text, flowRoot, anchored multi-tspan lines, gradient and
+pattern fills on text, strokes and opacity, spacing, baseline-shift, font-family lists,
+blur, drop shadow, mask, blend mode, hidden layer + metadata). ``ref/NAME.png`` is
+Inkscape's own export of the template filled with its defaults, with the repository's
+fonts and no other (``tools/export_inkscape_refs.py`` makes them; re-run it after editing a
+template). og renders the same template with its default parameters and only the bundled
+fonts; after compositing both on white, at most 2% of the pixels may differ by more than
+32 in any channel (anti-aliasing and hinting differences stay well under that).
+
+Where Inkscape and the SVG/CSS specifications disagree, og follows the specifications and
+the templates here avoid the construct: Inkscape ignores descendant selectors in a
+``<style>`` sheet (``g .muted { fill: ... }``) that CairoSVG and og apply, so no template
+here styles through ``<style>``.
+
+Cases og does not render like Inkscape yet are ``xfail(strict=False)`` with the measured
+share of differing pixels; they turn into passes (XPASS) as the features land.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import og
+import og.config
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "tests" / "data" / "inkscape"
+REFS = TEMPLATES / "ref"
+NAMES = sorted(path.stem for path in TEMPLATES.glob("*.svg"))
+#: A pixel differs when one channel differs by more than this (0–255)...
+CHANNEL_TOLERANCE = 32
+#: ... and at most this share of the pixels may differ.
+MAX_DIFFERING = 0.02
+
+# Why og does not match Inkscape yet (measured against Inkscape 1.2.2 at og 6f0b4a9).
+OPSZ = ("Inter's opsz axis: Inkscape draws Inter at opsz=32 (Inter Display) at every size, "
+        "og at the default 14, 9% wider")
+FIRST_BASELINE = ("first baseline of area text: Inkscape puts it at top + (line-height - 1em)/2 + "
+                  "ascent/(ascent+descent) em (0.8007 em for Inter), og uses the hhea ascent and "
+                  "descent unnormalised: 0.0631 em lower (1.6 px at 26 px)")
+SPLIT_PLACEHOLDER = ("an empty paragraph after a placeholder split over Inkscape's fallback lines: the "
+                     "last piece holds only the paragraph's newline")
+HREF_GRADIENT = ("CairoSVG paints only every other element with a gradient whose stops come through "
+                 "xlink:href, as Inkscape writes them: the word 'words' is invisible")
+PATTERN_TILE = ("CairoSVG renders a pattern tile at its own size (2x1 px) and scales it up by "
+                "patternTransform: blurred stripes")
+MASK = "luminance mask ignored: CairoSVG masks by the mask content's alpha only"
+BLEND = "mix-blend-mode drawn as normal"
+
+#: name → why og does not match Inkscape yet, with the share of differing pixels when marked.
+NOT_YET: dict[str, str] = {
+    "anchored_tspans": f"6.13%: {OPSZ}",
+    "baseline_shift": f"5.80%: {OPSZ}",
+    "blend": f"11.87%: {BLEND}; {OPSZ}",
+    "blur": f"2.25%: {OPSZ} (the blur itself matches)",
+    "flowed_text": f"8.97%: {SPLIT_PLACEHOLDER}; {FIRST_BASELINE}; {OPSZ}",
+    "flowroot": f"7.21%: {FIRST_BASELINE}; {OPSZ}",
+    "font_families": f"4.80%: {OPSZ}",
+    "gradient_bbox": f"7.64%: {OPSZ}",
+    "gradient_user": f"7.64%: {HREF_GRADIENT}; {OPSZ}",
+    "hidden_layer": f"1.99% (at the limit): {OPSZ}",
+    "mask": f"31.02%: {MASK}; {OPSZ}",
+    "pattern_text": f"6.85%: {PATTERN_TILE}; {OPSZ}",
+    "spacing": f"4.88%: {FIRST_BASELINE}; {OPSZ}",
+    "stroke_opacity": f"9.86%: {OPSZ}",
+}
+
+
+@pytest.fixture(scope="module")
+def renderer() -> og.Renderer:
+    # No system fonts: the references were made with only fonts/ visible to Inkscape.
+    return og.Renderer(og.config.Settings(templates_dir=TEMPLATES, fonts_dir=ROOT / "fonts",
+                                          allow_system_fonts=False))
+
+
+def on_white(png: bytes | Path) -> Image.Image:
+    image = Image.open(png if isinstance(png, Path) else io.BytesIO(png)).convert("RGBA")
+    white = Image.new("RGBA", image.size, (255, 255, 255, 255))
+    white.alpha_composite(image)
+    return white.convert("RGB")
+
+
+def differing_share(ours: Image.Image, reference: Image.Image) -> tuple[float, np.ndarray]:
+    """Share of pixels differing by more than the tolerance, and the per-pixel mask."""
+    a = np.asarray(ours).astype(np.int16)
+    b = np.asarray(reference).astype(np.int16)
+    mask = np.abs(a - b).max(axis=2) > CHANNEL_TOLERANCE
+    return float(mask.mean()), mask
+
+
+def diff_image(ours: Image.Image, reference: Image.Image, mask: np.ndarray) -> Image.Image:
+    """The reference, faded, with differing pixels in red."""
+    faded = (np.asarray(reference).astype(np.float32) * 0.3 + 178).astype(np.uint8)
+    faded[mask] = (255, 0, 0)
+    return Image.fromarray(faded)
+
+
+def _case(name: str) -> object:
+    if name in NOT_YET:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=NOT_YET[name]))
+    return name
+
+
+@pytest.mark.parametrize("name", [_case(name) for name in NAMES])
+def test_og_matches_inkscape(renderer: og.Renderer, name: str) -> None:
+    reference_path = REFS / f"{name}.png"
+    assert reference_path.is_file(), f"no reference {reference_path}: run tools/export_inkscape_refs.py"
+    reference = on_white(reference_path)
+    ours = on_white(renderer.render(name))
+    assert ours.size == reference.size, f"{name}: og {ours.size} vs Inkscape {reference.size}"
+    share, mask = differing_share(ours, reference)
+    if share > MAX_DIFFERING:
+        out = Path(tempfile.mkdtemp(prefix=f"og-fidelity-{name}-"))
+        ours.save(out / f"{name}-og.png")
+        diff_image(ours, reference, mask).save(out / f"{name}-diff.png")
+        pytest.fail(f"{name}: {share:.2%} of pixels differ from Inkscape's (at most {MAX_DIFFERING:.0%}); "
+                    f"og: {out / f'{name}-og.png'}, diff: {out / f'{name}-diff.png'}, "
+                    f"Inkscape: {reference_path}")
