@@ -14,12 +14,15 @@ from pathlib import Path
 
 from lxml import etree
 
+from .effects import BLEND_MODES
 from .effects import PRIMITIVES
 from .errors import TemplateError
 from .style import Cascade
 from .style import font_families
+from .style import parse_declarations
 from .template import create_jinja_environment
 from .template import load_template
+from .text.fonts import GENERIC_FAMILIES
 from .text.fonts import FontSet
 from .textblocks import OG_NS
 from .textblocks import SVG_NS
@@ -82,12 +85,14 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
                                           "(the element is drawn without that effect)", node)
             else:
                 yield _finding("info", f"filter ({', '.join(kinds)}) is pre-rendered by og", node)
-        if name == "mask":
-            yield _finding("warning", "luminance masks are not rendered faithfully by CairoSVG", node)
+        if name == "mask" and node.get("maskContentUnits") == "objectBoundingBox":
+            yield _finding("warning", "a mask in objectBoundingBox content units is drawn by CairoSVG "
+                                      "by alpha, not luminance", node)
         style = cascade.computed(node) if isinstance(node.tag, str) else {}
         raw_style = node.get("style", "")
-        if "mix-blend-mode" in raw_style and "mix-blend-mode:normal" not in raw_style.replace(" ", ""):
-            yield _finding("warning", "mix-blend-mode is not rendered (drawn as normal)", node)
+        blend = dict(parse_declarations(raw_style)).get("mix-blend-mode", "normal")
+        if blend not in ("normal", *BLEND_MODES):
+            yield _finding("warning", f"mix-blend-mode {blend} is not rendered (drawn as normal)", node)
         if name not in ("text", "flowRoot", "tspan", "flowPara", "flowSpan") and \
                 style.get("paint-order", "normal").split()[:1] == ["stroke"] and "paint-order" in raw_style:
             yield _finding("warning", "paint-order is only honoured on text", node)
@@ -97,26 +102,38 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
             yield _finding("warning", "only the first shape of a flowRegion is used", node)
 
 
+def _family_findings(families: tuple[str, ...], fonts: FontSet,
+                     element: etree._Element) -> t.Iterator[Finding]:
+    """Which family of a ``font-family`` list og will use, as CSS picks it: the first available."""
+    listed = ", ".join(families)
+    for family in families:
+        if fonts.is_bundled(family):
+            face = GENERIC_FAMILIES.get(family.lower(), family)
+            yield _finding("info", f"font-family {listed!r}: uses bundled {face!r}", element)
+            return
+        if fonts.has_family(family):
+            yield _finding("warning", f"font-family {listed!r}: {family!r} comes from this machine's "
+                                      "system fonts: put it in the fonts folder for the same pixels "
+                                      "everywhere", element)
+            return
+    yield _finding("warning", f"font-family {listed!r}: none is available, og falls back to Inter",
+                   element)
+
+
 def _text_findings(root: etree._Element, fonts: FontSet, width: float) -> t.Iterator[Finding]:
     cascade = Cascade(root)
-    used: dict[str, etree._Element] = {}
+    used: dict[tuple[str, ...], etree._Element] = {}
     for node in root.iter(*TEXT_TAGS):
-        for element in node.iter():
-            if isinstance(element.tag, str):
-                for family in font_families(cascade.computed(element).get("font-family"))[:1]:
-                    used.setdefault(family, element)
+        for element in node.iter(etree.Element):
+            families = font_families(cascade.computed(element).get("font-family"))
+            if families:
+                used.setdefault(families, element)
         for name, _ in node.attrib.items():
             qname = etree.QName(name)
             if qname.namespace == OG_NS and qname.localname not in OG_ATTRIBUTES:
                 yield _finding("warning", f"unknown og attribute og:{qname.localname}", node)
-    for family, element in used.items():
-        if fonts.is_bundled(family):
-            yield _finding("info", f"font {family!r}: bundled", element)
-        elif fonts.has_family(family):
-            yield _finding("warning", f"font {family!r} comes from this machine's system fonts: "
-                                      "put it in the fonts folder for the same pixels everywhere", element)
-        else:
-            yield _finding("warning", f"font {family!r} is not available: og falls back to Inter", element)
+    for families, element in used.items():
+        yield from _family_findings(families, fonts, element)
     for slot in find_text_slots(root, width):
         options = slot.block.options
         box = slot.block.box

@@ -1,16 +1,19 @@
-"""SVG filter effects CairoSVG ignores (blur, drop shadow), pre-rendered as images.
+"""Effects CairoSVG gets wrong (blur, drop shadow, luminance masks, blend modes),
+pre-rendered as images.
 
 CairoSVG draws only feOffset/feBlend/feFlood: Inkscape's blur slider and its Drop Shadow
-come out sharp or shifted (FINDINGS). og renders each filtered element on its own with
-CairoSVG, runs the filter primitives on the pixels with numpy, and puts an ``<image>``
-of the result where the element was. Results are cached by the element's own markup, so
-a static blurred shape is computed once per template, not once per request.
+come out sharp or shifted (FINDINGS); it masks by alpha, not luminance, and ignores
+``mix-blend-mode``. og renders each such element on its own with CairoSVG, applies the
+filter primitives, the mask and the blend mode to the pixels with numpy, and puts an
+``<image>`` of the result where the element was. Results are cached by the markup that
+made them, so a static blurred shape is computed once per template, not once per request.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import functools
 import math
 import re
@@ -314,29 +317,87 @@ def _region(filter_node: etree._Element, alpha: np.ndarray, scale: float) -> tup
             min(w, math.ceil(right)), min(h, math.ceil(bottom)))
 
 
+@dataclasses.dataclass(frozen=True)
+class EffectJob:
+    """Everything needed to draw one element's effects; hashable, so results are cached."""
+
+    source: bytes  # a document with only the element, its effects removed
+    filter_markup: bytes | None = None
+    mask: bytes | None = None  # a document with only the mask's content, same pixel space
+    backdrop: bytes | None = None  # the document as painted before the element
+    blend: str = "normal"
+    opacity: float = 1.0
+    scale: float = 1.0  # device pixels per user unit of the element
+
+
+def _premultiplied(svg: bytes) -> np.ndarray:
+    straight = encode.pixels(raster.rasterize(svg)).astype(np.float32) / 255
+    return np.concatenate([straight[..., :3] * straight[..., 3:4], straight[..., 3:4]], axis=-1)
+
+
+def _luminance(mask: np.ndarray) -> np.ndarray:
+    """Luminance mask values: the mask content's luminance times its alpha."""
+    weights = np.array([0.2125, 0.7154, 0.0721], dtype=np.float32)
+    luminance: np.ndarray = mask[..., :3] @ weights
+    return luminance
+
+
+BLEND_MODES: dict[str, t.Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "multiply": lambda b, s: b * s,
+    "screen": lambda b, s: b + s - b * s,
+    "darken": np.minimum,
+    "lighten": np.maximum,
+    "difference": lambda b, s: np.abs(b - s),
+    "overlay": lambda b, s: np.where(b <= 0.5, 2 * b * s, 1 - 2 * (1 - b) * (1 - s)),
+    "hard-light": lambda b, s: np.where(s <= 0.5, 2 * b * s, 1 - 2 * (1 - b) * (1 - s)),
+    "exclusion": lambda b, s: b + s - 2 * b * s,
+}
+
+
+def _mix(source: np.ndarray, backdrop: np.ndarray, mode: str) -> np.ndarray:
+    """W3C compositing: the source's colour becomes (1 - αb)·Cs + αb·B(Cb, Cs)."""
+    alpha_s, alpha_b = source[..., 3:4], backdrop[..., 3:4]
+    cs = np.where(alpha_s > 0, source[..., :3] / np.maximum(alpha_s, 1e-6), 0)
+    cb = np.where(alpha_b > 0, backdrop[..., :3] / np.maximum(alpha_b, 1e-6), 0)
+    mixed = (1 - alpha_b) * cs + alpha_b * BLEND_MODES[mode](cb, cs)
+    return np.concatenate([mixed * alpha_s, alpha_s], axis=-1).astype(np.float32)
+
+
 @functools.lru_cache(maxsize=MAX_EFFECT_CACHE_ENTRIES)
-def _render_effect(standalone: bytes, filter_markup: bytes,
-                   scale: float) -> tuple[int, int, int, int, str] | None:
-    """Render the isolated element, filter it, return its crop box and a PNG data URI."""
-    surface = raster.rasterize(standalone)
-    straight = encode.pixels(surface).astype(np.float32) / 255
-    source = np.concatenate([straight[..., :3] * straight[..., 3:4], straight[..., 3:4]], axis=-1)
-    filter_node = etree.fromstring(filter_markup)
-    x0, y0, x1, y1 = _region(filter_node, source[..., 3], scale)
-    if x1 <= x0 or y1 <= y0:
+def _render_effect(job: EffectJob) -> tuple[int, int, int, int, str] | None:
+    """Draw the element with its effects; return its crop box and a PNG data URI."""
+    out = _premultiplied(job.source)
+    height, width = out.shape[:2]
+    x0, y0, x1, y1 = 0, 0, width, height
+    if job.filter_markup is not None:
+        filter_node = etree.fromstring(job.filter_markup)
+        x0, y0, x1, y1 = _region(filter_node, out[..., 3], job.scale)
+        out = run_filter(filter_node, out, job.scale)
+    if job.mask is not None:
+        out = out * _luminance(_premultiplied(job.mask))[..., None]
+    if job.opacity < 1:
+        out = out * job.opacity
+    if job.backdrop is not None and job.blend in BLEND_MODES:
+        out = _mix(out, _premultiplied(job.backdrop), job.blend)
+    out = out[y0:y1, x0:x1]
+    ys, xs = np.nonzero(out[..., 3] > 1 / 512)
+    if not len(xs):
         return None
-    out = run_filter(filter_node, source, scale)[y0:y1, x0:x1]
+    top, left, bottom, right = ys.min(), xs.min(), ys.max() + 1, xs.max() + 1
+    out = out[top:bottom, left:right]
     alpha = out[..., 3:4]
     rgb = np.where(alpha > 0, out[..., :3] / np.maximum(alpha, 1e-6), 0)
     rgba = (np.clip(np.concatenate([rgb, alpha], axis=-1), 0, 1) * 255 + 0.5).astype(np.uint8)
-    if not rgba[..., 3].any():
-        return None
     uri = "data:image/png;base64," + base64.b64encode(encode.encode_png(rgba)).decode("ascii")
-    return x0, y0, x1 - x0, y1 - y0, uri
+    return int(x0 + left), int(y0 + top), int(right - left), int(bottom - top), uri
 
 
-def _standalone(root: etree._Element, node: etree._Element, ctm: Matrix) -> bytes:
-    """A document with the root's defs and only ``node`` (unfiltered) in device pixels."""
+#: Properties og takes over from CairoSVG when it draws an element's effects itself.
+_EFFECT_PROPERTIES = ("filter", "mask", "opacity", "mix-blend-mode")
+
+
+def _document(root: etree._Element, content: t.Iterable[etree._Element], ctm: Matrix) -> bytes:
+    """A document with the root's size, defs and styles, and ``content`` under ``ctm``."""
     doc = etree.Element(root.tag, {k: v for k, v in root.attrib.items()
                                    if k in ("width", "height", "viewBox", "preserveAspectRatio")},
                         nsmap=root.nsmap)
@@ -344,48 +405,111 @@ def _standalone(root: etree._Element, node: etree._Element, ctm: Matrix) -> byte
         doc.append(copy.deepcopy(defs))
     for style in root.iter(f"{{{SVG_NS}}}style"):
         doc.append(copy.deepcopy(style))
-    clone = copy.deepcopy(node)
-    # The filter is og's job; opacity applies to the filtered result (on the image).
-    for name in ("filter", "opacity"):
-        clone.attrib.pop(name, None)
-        clone.set("style", re.sub(rf"(^|;)\s*{name}\s*:[^;]*", r"\1", clone.get("style", "")))
-    clone.tail = None
     group = etree.SubElement(doc, f"{{{SVG_NS}}}g", {"transform": _format(ctm)})
-    group.append(clone)
+    for node in content:
+        clone = copy.deepcopy(node)
+        clone.tail = None
+        group.append(clone)
     return t.cast(bytes, etree.tostring(doc))
 
 
-def apply_filters(root: etree._Element, width: int, height: int) -> int:
-    """Replace every element whose filter CairoSVG cannot draw by an image of the result.
+def _without_effects(node: etree._Element) -> etree._Element:
+    clone = copy.deepcopy(node)
+    for name in _EFFECT_PROPERTIES:
+        clone.attrib.pop(name, None)
+        clone.set("style", re.sub(rf"(^|;)\s*{name}\s*:[^;]*", r"\1", clone.get("style", "")))
+    return clone
+
+
+def _backdrop(root: etree._Element, node: etree._Element) -> bytes:
+    """The document as painted before ``node``: it and everything after it removed."""
+    path: list[int] = []
+    current = node
+    while current.getparent() is not None:
+        parent = current.getparent()
+        path.append(parent.index(current))
+        current = parent
+    copy_root = copy.deepcopy(root)
+    target = copy_root
+    for index in reversed(path):
+        target = target[index]
+    current = target
+    while current.getparent() is not None:
+        parent = current.getparent()
+        for sibling in list(current.itersiblings()):
+            parent.remove(sibling)
+        current = parent
+    target.getparent().remove(target)
+    return t.cast(bytes, etree.tostring(copy_root))
+
+
+def _url(node: etree._Element, name: str, by_id: t.Mapping[str, etree._Element],
+         kind: str) -> etree._Element | None:
+    match = _URL.search(_own(node, name) or "")
+    target = by_id.get(match.group(1)) if match else None
+    return target if target is not None and etree.QName(target).localname == kind else None
+
+
+def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
+             by_id: t.Mapping[str, etree._Element]) -> tuple[EffectJob, Matrix] | None:
+    """What og must draw for ``node``, or None when CairoSVG can draw it alone."""
+    filter_node = _url(node, "filter", by_id, "filter")
+    if filter_node is not None:
+        kinds = {etree.QName(p).localname for p in filter_node if isinstance(p.tag, str)}
+        if not kinds & _NEEDS_OG or not kinds <= PRIMITIVES:
+            filter_node = None
+    mask = _url(node, "mask", by_id, "mask")
+    if mask is not None and mask.get("maskContentUnits") == "objectBoundingBox":
+        mask = None
+    blend = (_own(node, "mix-blend-mode") or "normal").strip()
+    if blend not in BLEND_MODES:
+        blend = "normal"
+    if filter_node is None and mask is None and blend == "normal":
+        return None
+    outer = view
+    for ancestor in reversed(list(node.iterancestors())):
+        outer = multiply(outer, parse_transform(ancestor.get("transform")))
+    own = multiply(outer, parse_transform(node.get("transform")))
+    a, b, c, d = own[:4]
+    to_user = invert(view)
+    try:
+        opacity = float(_own(node, "opacity") or 1)
+    except ValueError:
+        opacity = 1.0
+    job = EffectJob(
+        source=_document(root, [_without_effects(node)], multiply(to_user, outer)),
+        filter_markup=etree.tostring(filter_node) if filter_node is not None else None,
+        mask=_document(root, list(mask), multiply(to_user, own)) if mask is not None else None,
+        backdrop=_backdrop(root, node) if blend != "normal" else None,
+        blend=blend,
+        opacity=opacity,
+        # stdDeviation and offsets are in the element's user space: they scale with all of it.
+        scale=round(math.sqrt(abs(a * d - b * c)) or 1.0, 6),
+    )
+    return job, outer
+
+
+def apply_effects(root: etree._Element, width: int, height: int) -> int:
+    """Replace every element with a filter, mask or blend mode CairoSVG cannot draw by an
+    image of the result.
 
     :return: how many elements were replaced.
     """
     view = _view_matrix(root, width, height)
-    by_id = {node.get("id"): node for node in root.iter(etree.Element) if node.get("id")}
+    by_id = {str(node.get("id")): node for node in root.iter(etree.Element) if node.get("id")}
     replaced = 0
     for node in list(root.iter(etree.Element)):
-        ident = _filter_of(node) if node.get("filter") or "filter" in node.get("style", "") else None
-        target = by_id.get(ident) if ident else None
-        if target is None or etree.QName(target).localname != "filter":
-            continue
-        kinds = {etree.QName(p).localname for p in target if isinstance(p.tag, str)}
-        if not kinds & _NEEDS_OG or not kinds <= PRIMITIVES:
-            continue
-        if any(a.tag == f"{{{SVG_NS}}}defs" for a in node.iterancestors()):
-            continue
-        parents = list(node.iterancestors())[::-1]
-        outer = view
-        for ancestor in parents:
-            outer = multiply(outer, parse_transform(ancestor.get("transform")))
-        # The node keeps its own transform inside the standalone copy; stdDeviation and
-        # offsets are in its user space, so they scale with all of it.
-        a, b, c, d = multiply(outer, parse_transform(node.get("transform")))[:4]
-        scale = math.sqrt(abs(a * d - b * c)) or 1.0
-        standalone = _standalone(root, node, multiply(invert(view), outer))
-        result = _render_effect(standalone, etree.tostring(target), round(scale, 6))
         parent = node.getparent()
-        if parent is None:
+        if parent is None or node.getroottree().getroot() is not root:
+            continue  # the root itself, or inside an element already drawn by og
+        if any(etree.QName(a).localname in ("defs", "mask", "clipPath", "pattern", "marker", "symbol")
+               for a in node.iterancestors()):
             continue
+        found = _job_for(root, node, view, by_id)
+        if found is None:
+            continue
+        job, outer = found
+        result = _render_effect(job)
         if result is None:
             parent.remove(node)
             continue
@@ -398,11 +522,7 @@ def apply_filters(root: etree._Element, width: int, height: int) -> int:
         })
         if node.get("id"):
             image.set("id", node.get("id", ""))
-        opacity = _own(node, "opacity")
-        if opacity:
-            image.set("opacity", opacity)
         image.tail = node.tail
         parent.replace(node, image)
         replaced += 1
     return replaced
-

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import compat
 from . import effects
 from . import encode
 from . import raster
@@ -120,7 +121,8 @@ class Renderer:
             group = replace_with(slot, layout_elements(layout, slot.paint))
             pin_paint_servers(root, group, layout)
             texts.append((slot, layout))
-        effects.apply_filters(root, round(template.width), round(template.height))
+        compat.apply(root)
+        effects.apply_effects(root, round(template.width), round(template.height))
         return LaidOut(template, values, root, texts)
 
     def render(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png") -> bytes:

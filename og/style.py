@@ -20,7 +20,7 @@ INHERITED = frozenset({
     "line-height", "text-anchor", "text-align", "direction", "white-space", "visibility",
     "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
     "stroke-linejoin", "stroke-linecap", "stroke-miterlimit", "stroke-dasharray",
-    "stroke-dashoffset", "paint-order", "font-variant", "text-transform",
+    "stroke-dashoffset", "paint-order", "font-variant", "text-transform", "font-variation-settings",
 })
 #: Painting properties a tspan may set; they are copied onto the glyph paths.
 PAINT = ("fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
@@ -88,6 +88,20 @@ def font_weight(value: str | None, parent: int = 400) -> int:
         return max(1, min(1000, int(float(value))))
     except ValueError:
         return parent
+
+
+def font_variations(value: str | None) -> tuple[tuple[str, float], ...]:
+    """``"'wght' 650, 'opsz' 14"`` → ``(("wght", 650.0), ("opsz", 14.0))``.
+
+    >>> font_variations("'wght' 650, 'opsz' 14")
+    (('wght', 650.0), ('opsz', 14.0))
+    """
+    out = []
+    for part in (value or "").split(","):
+        match = re.match(r"""\s*['"]([A-Za-z0-9 ]{4})['"]\s+([-+]?[\d.]+)\s*$""", part)
+        if match:
+            out.append((match.group(1), float(match.group(2))))
+    return tuple(out)
 
 
 def font_families(value: str | None) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from .style import PAINT
 from .style import Cascade
 from .style import as_float
 from .style import font_families
+from .style import font_variations
 from .style import length
 from .text.layout import Box
 from .text.layout import Span
@@ -120,6 +121,7 @@ class _Reader:
             letter_spacing=length(computed.get("letter-spacing"), size) or 0.0,
             word_spacing=length(computed.get("word-spacing"), size) or 0.0,
             baseline_shift=self.cascade.baseline_shift(top, node),
+            variations=font_variations(computed.get("font-variation-settings")),
             paint=self.cascade.paint_between(top, node),
         )
 
@@ -153,16 +155,19 @@ class _Reader:
                 child.tag in _PARAGRAPH_TAGS
                 or child.get(f"{{{SODIPODI_NS}}}role") == "line"
             )
-            if kind == "flowed" and child.get("x") is not None and raw[-1]:
-                # Inkscape's fallback lines: a wrap keeps its space, anything else was a break.
-                if not raw[-1][-1][0][-1:].isspace():
-                    new_paragraph()
-            elif starts_paragraph:
+            # In SVG2 flowed text the tspans are only Inkscape's pre-wrapped fallback lines
+            # of one flow (a paragraph's last line ends with "\n"), so they start nothing.
+            if starts_paragraph and kind != "flowed":
                 new_paragraph()
             raw[-1].extend(self.chunks(child))
             if child.tail:
                 raw[-1].append((child.tail, top))
-        return tuple(self._normalise(top, chunks) for chunks in _split_newlines(raw))
+        paragraphs = [self._normalise(top, chunks) for chunks in _split_newlines(raw)]
+        if kind == "flowed":
+            # Inkscape ends the last paragraph with "\n" too: that makes no empty line.
+            while len(paragraphs) > 1 and not any(span.text for span in paragraphs[-1]):
+                paragraphs.pop()
+        return tuple(paragraphs)
 
     def _normalise(self, top: etree._Element, chunks: list[tuple[str, etree._Element]]) -> tuple[Span, ...]:
         spans: list[Span] = []

@@ -41,38 +41,10 @@ CHANNEL_TOLERANCE = 32
 #: ... and at most this share of the pixels may differ.
 MAX_DIFFERING = 0.02
 
-# Why og does not match Inkscape yet (measured against Inkscape 1.2.2 at og 6f0b4a9).
-OPSZ = ("Inter's opsz axis: Inkscape draws Inter at opsz=32 (Inter Display) at every size, "
-        "og at the default 14, 9% wider")
-FIRST_BASELINE = ("first baseline of area text: Inkscape puts it at top + (line-height - 1em)/2 + "
-                  "ascent/(ascent+descent) em (0.8007 em for Inter), og uses the hhea ascent and "
-                  "descent unnormalised: 0.0631 em lower (1.6 px at 26 px)")
-SPLIT_PLACEHOLDER = ("an empty paragraph after a placeholder split over Inkscape's fallback lines: the "
-                     "last piece holds only the paragraph's newline")
-HREF_GRADIENT = ("CairoSVG paints only every other element with a gradient whose stops come through "
-                 "xlink:href, as Inkscape writes them: the word 'words' is invisible")
-PATTERN_TILE = ("CairoSVG renders a pattern tile at its own size (2x1 px) and scales it up by "
-                "patternTransform: blurred stripes")
-MASK = "luminance mask ignored: CairoSVG masks by the mask content's alpha only"
-BLEND = "mix-blend-mode drawn as normal"
-
-#: name → why og does not match Inkscape yet, with the share of differing pixels when marked.
-NOT_YET: dict[str, str] = {
-    "anchored_tspans": f"6.13%: {OPSZ}",
-    "baseline_shift": f"5.80%: {OPSZ}",
-    "blend": f"11.87%: {BLEND}; {OPSZ}",
-    "blur": f"2.25%: {OPSZ} (the blur itself matches)",
-    "flowed_text": f"8.97%: {SPLIT_PLACEHOLDER}; {FIRST_BASELINE}; {OPSZ}",
-    "flowroot": f"7.21%: {FIRST_BASELINE}; {OPSZ}",
-    "font_families": f"4.80%: {OPSZ}",
-    "gradient_bbox": f"7.64%: {OPSZ}",
-    "gradient_user": f"7.64%: {HREF_GRADIENT}; {OPSZ}",
-    "hidden_layer": f"1.99% (at the limit): {OPSZ}",
-    "mask": f"31.02%: {MASK}; {OPSZ}",
-    "pattern_text": f"6.85%: {PATTERN_TILE}; {OPSZ}",
-    "spacing": f"4.88%: {FIRST_BASELINE}; {OPSZ}",
-    "stroke_opacity": f"9.86%: {OPSZ}",
-}
+#: name → why og does not match Inkscape yet (with the measured share of differing
+#: pixels). Empty since og 0.1: opsz, the first baseline, split placeholders, href
+#: gradients, scaled patterns, luminance masks and blend modes were all fixed.
+NOT_YET: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

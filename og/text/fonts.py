@@ -70,6 +70,7 @@ class FontFace:
     italic: bool
     has_wght_axis: bool
     system: bool = False
+    axes: tuple[tuple[str, float, float, float], ...] = ()  # (tag, min, default, max)
 
     @property
     def name(self) -> str:
@@ -103,12 +104,30 @@ class ResolvedFont:
     weight: int
     synthetic_bold: bool = False
     synthetic_italic: bool = False
+    variations: tuple[tuple[str, float], ...] = ()  # font-variation-settings
+
+    def axis_values(self) -> dict[str, float]:
+        """Variation coordinates: weight on ``wght``; ``opsz`` at its maximum, as
+        Inkscape renders (so cards match what the designer saw); then the template's
+        own ``font-variation-settings``, clamped to each axis."""
+        values: dict[str, float] = {}
+        ranges = {tag: (low, high) for tag, low, _, high in self.face.axes}
+        if "opsz" in ranges:
+            values["opsz"] = ranges["opsz"][1]
+        if "wght" in ranges:
+            values["wght"] = float(self.weight)
+        for tag, value in self.variations:
+            if tag in ranges:
+                low, high = ranges[tag]
+                values[tag] = min(max(value, low), high)
+        return values
 
     @functools.cached_property
     def hb_font(self) -> hb.Font:
         font = hb.Font(self.face.hb_face)
-        if self.face.has_wght_axis:
-            font.set_variations({"wght": float(self.weight)})
+        values = self.axis_values()
+        if values:
+            font.set_variations(values)
         if self.synthetic_bold:
             strength = _SYNTHETIC_BOLD_STRENGTH * self.face.hb_face.upem
             font.synthetic_bold = (strength, strength, False)
@@ -152,13 +171,15 @@ def _describe(font: TTFont, path: str, index: int, system: bool) -> FontFace:
         italic = bool(font["head"].macStyle & 2)
     low = high = weight
     has_wght = False
+    axes: list[tuple[str, float, float, float]] = []
     if "fvar" in font:
         for axis in font["fvar"].axes:
+            axes.append((axis.axisTag, axis.minValue, axis.defaultValue, axis.maxValue))
             if axis.axisTag == "wght":
                 low, high, has_wght = int(axis.minValue), int(axis.maxValue), True
             if axis.axisTag == "ital" and axis.minValue >= 1:
                 italic = True
-    return FontFace(path, index, family, low, high, italic, has_wght, system)
+    return FontFace(path, index, family, low, high, italic, has_wght, system, tuple(axes))
 
 
 def read_faces(path: str, system: bool = False) -> list[FontFace]:
@@ -235,7 +256,7 @@ class FontSet:
             self._families.setdefault(face.family.lower(), []).append(face)
         self.allow_system = allow_system
         self._lock = threading.Lock()
-        self._resolved: dict[tuple[str, int, bool], ResolvedFont | None] = {}
+        self._resolved: dict[tuple[t.Any, ...], ResolvedFont | None] = {}
 
     @classmethod
     def from_folders(cls, *folders: str | os.PathLike[str], allow_system: bool = True) -> FontSet:
@@ -262,18 +283,20 @@ class FontSet:
         key = GENERIC_FAMILIES.get(family.lower(), family).lower()
         return key in self._families
 
-    def match(self, family: str, weight: int, italic: bool) -> ResolvedFont | None:
+    def match(self, family: str, weight: int, italic: bool,
+              variations: tuple[tuple[str, float], ...] = ()) -> ResolvedFont | None:
         """The face CSS font matching would pick, with synthesis where the family lacks it."""
-        cache_key = (family.lower(), weight, italic)
+        cache_key = (family.lower(), weight, italic, variations)
         with self._lock:
             if cache_key in self._resolved:
                 return self._resolved[cache_key]
-        resolved = self._match(family, weight, italic)
+        resolved = self._match(family, weight, italic, variations)
         with self._lock:
             self._resolved[cache_key] = resolved
         return resolved
 
-    def _match(self, family: str, weight: int, italic: bool) -> ResolvedFont | None:
+    def _match(self, family: str, weight: int, italic: bool,
+               variations: tuple[tuple[str, float], ...]) -> ResolvedFont | None:
         faces = self.faces_of(family)
         if not faces:
             return None
@@ -286,10 +309,11 @@ class FontSet:
             used_weight,
             synthetic_bold=not color and weight >= 600 and best.weight_max < 600,
             synthetic_italic=not color and italic and not best.italic,
+            variations=variations,
         )
 
-    def pick(self, families: t.Sequence[str], weight: int, italic: bool,
-             cluster: str) -> ResolvedFont | None:
+    def pick(self, families: t.Sequence[str], weight: int, italic: bool, cluster: str,
+             variations: tuple[tuple[str, float], ...] = ()) -> ResolvedFont | None:
         """The font that draws ``cluster``: the template's families, then og's fallbacks.
 
         Emoji-presentation clusters go to the emoji font first, so ``❤️`` is colour
@@ -304,7 +328,7 @@ class FontSet:
             if family.lower() in seen:
                 continue
             seen.add(family.lower())
-            font = self.match(family, weight, italic)
+            font = self.match(family, weight, italic, variations)
             if font is not None and font.face.covers(cluster):
                 return font
         return None

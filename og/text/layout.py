@@ -54,6 +54,7 @@ class TextStyle:
     letter_spacing: float = 0.0
     word_spacing: float = 0.0
     baseline_shift: float = 0.0  # px, positive raises (super/sub, baseline-shift)
+    variations: tuple[tuple[str, float], ...] = ()  # font-variation-settings
     paint: tuple[tuple[str, str], ...] = ()
 
 
@@ -162,7 +163,7 @@ class _Paragraph:
         for end in self.clusters:
             style = self.styles[start]
             cluster = self.text[start:end]
-            font = fonts.pick(style.families, style.weight, style.italic, cluster)
+            font = fonts.pick(style.families, style.weight, style.italic, cluster, style.variations)
             if font is None and not cluster.isspace():
                 self.missing.extend(f"U+{ord(char):04X}" for char in cluster)
             self.fonts.extend([font] * (end - start))
@@ -262,22 +263,27 @@ class _Layouter:
         self.paragraphs = [_Paragraph(spans, fonts, block.options) for spans in block.paragraphs]
         first = next((span.style for spans in block.paragraphs for span in spans), TextStyle())
         self.base_style = first
-        self.primary = (fonts.pick(first.families, first.weight, first.italic, "x")
-                        or fonts.pick(first.families, first.weight, first.italic, " "))
+        self.primary = (fonts.pick(first.families, first.weight, first.italic, "x", first.variations)
+                        or fonts.pick(first.families, first.weight, first.italic, " ", first.variations))
 
     def line_advance(self, scale: float) -> float:
         return self.base_style.size * scale * self.options.line_height
 
-    def glyph_height(self, scale: float) -> float:
-        """Ascent + descent of the first font: what one line's glyphs may occupy."""
+    def em_split(self) -> tuple[float, float]:
+        """The first font's ascent and descent, scaled to add up to one em.
+
+        This is Inkscape's line model (each line's content area is exactly one em, split
+        in the font's ascent:descent ratio), so baselines land where the designer saw them.
+        """
         ascent, descent = self.primary.metrics if self.primary else (0.8, 0.2)
-        return (ascent + descent) * self.base_style.size * scale
+        total = (ascent + descent) or 1.0
+        return ascent / total, descent / total
 
     def content_height(self, lines: int, scale: float) -> float:
-        """Height of ``lines`` lines; with a line-height tighter than the font's own
-        extents, the first and last lines' glyphs still have to stay in the box."""
+        """Height of ``lines`` lines; with a line-height under 1 the first and last
+        lines' em boxes still have to stay in the box."""
         advance = self.line_advance(scale)
-        return (lines - 1) * advance + max(advance, self.glyph_height(scale))
+        return (lines - 1) * advance + max(advance, self.base_style.size * scale)
 
     def allowed_lines(self, scale: float) -> int:
         allowed = self.options.max_lines or 10_000
@@ -346,12 +352,12 @@ class _Layouter:
             lines = lines[: chosen.allowed]
         box = self.block.box
         advance = self.line_advance(scale)
-        ascent, descent = self.primary.metrics if self.primary else (0.8, 0.2)
+        ascent, descent = self.em_split()
         size = self.base_style.size * scale
         if self.block.first_baseline is not None:
             baseline = self.block.first_baseline
         elif self.block.wraps:
-            half_leading = max(0.0, (advance - (ascent + descent) * size) / 2)
+            half_leading = max(0.0, (advance - size) / 2)
             total = self.content_height(len(lines), scale)
             free = (box.height - total) if box.height is not None else 0.0
             shift = {"middle": free / 2, "bottom": free}.get(self.options.valign, 0.0)

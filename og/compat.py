@@ -1,0 +1,95 @@
+"""Rewrite what Inkscape writes into equivalent SVG that CairoSVG draws right.
+
+Each function fixes one measured CairoSVG gap (tests/data/inkscape has a template per
+gap). They change how the document is written, never what it means.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+from .effects import parse_transform
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+GRADIENTS = (f"{{{SVG_NS}}}linearGradient", f"{{{SVG_NS}}}radialGradient")
+PATTERN = f"{{{SVG_NS}}}pattern"
+_GRADIENT_ATTRIBUTES = ("gradientUnits", "gradientTransform", "spreadMethod", "x1", "y1", "x2", "y2",
+                        "cx", "cy", "r", "fx", "fy", "fr")
+_PATTERN_ATTRIBUTES = ("patternUnits", "patternContentUnits", "patternTransform", "x", "y", "width",
+                       "height", "viewBox", "preserveAspectRatio")
+#: Attributes a gradient may take from a gradient of the other kind.
+_SHARED = frozenset({"gradientUnits", "gradientTransform", "spreadMethod"})
+_MAX_HREF_DEPTH = 8
+
+
+def _href(node: etree._Element) -> str:
+    return str(node.get(XLINK_HREF) or node.get("href") or "").lstrip("#")
+
+
+def _inherit_links(root: etree._Element, tags: tuple[str, ...], names: tuple[str, ...]) -> None:
+    """Copy into each paint server what it takes through ``xlink:href``, then drop the link."""
+    by_id = {str(n.get("id")): n for n in root.iter(*tags) if n.get("id")}
+    for server in root.iter(*tags):
+        target = by_id.get(_href(server))
+        depth = 0
+        while target is not None and depth < _MAX_HREF_DEPTH:
+            for name in names:
+                if server.get(name) is None and target.get(name) is not None and (
+                        target.tag == server.tag or name in _SHARED):
+                    server.set(name, str(target.get(name)))
+            if not any(isinstance(child.tag, str) for child in server):
+                for child in target:
+                    if isinstance(child.tag, str):
+                        server.append(copy.deepcopy(child))
+            target = by_id.get(_href(target))
+            depth += 1
+        server.attrib.pop(XLINK_HREF, None)
+        server.attrib.pop("href", None)
+
+
+def flatten_gradient_links(root: etree._Element) -> None:
+    """Inkscape keeps the stops in one gradient and points the used ones at it; CairoSVG
+    then paints only every other element filled with such a gradient."""
+    _inherit_links(root, GRADIENTS, _GRADIENT_ATTRIBUTES)
+
+
+def sharpen_scaled_patterns(root: etree._Element) -> None:
+    """Fold a pattern's scale into its tile: CairoSVG renders the tile at its own size in
+    pixels (Inkscape's stripes are 2x1) and then scales the bitmap up, blurring it."""
+    _inherit_links(root, (PATTERN,), _PATTERN_ATTRIBUTES)
+    for pattern in root.iter(PATTERN):
+        if (pattern.get("patternUnits", "objectBoundingBox") != "userSpaceOnUse"
+                or pattern.get("viewBox") or pattern.get("patternContentUnits") == "objectBoundingBox"):
+            continue
+        a, b, c, d, e, f = parse_transform(pattern.get("patternTransform"))
+        if abs(b) < 1e-9 and abs(c) < 1e-9:
+            sx, sy = a, d  # axis-aligned scale
+        elif abs(a - d) < 1e-6 and abs(b + c) < 1e-6:
+            sx = sy = (a * a + b * b) ** 0.5  # rotation times a uniform scale
+        else:
+            continue
+        if sx <= 1 and sy <= 1 or sx <= 0 or sy <= 0:
+            continue
+        try:
+            x, y = float(pattern.get("x", 0)), float(pattern.get("y", 0))
+            width, height = float(pattern.get("width", 0)), float(pattern.get("height", 0))
+        except ValueError:
+            continue
+        group = etree.Element(f"{{{SVG_NS}}}g", {"transform": f"scale({sx:g} {sy:g})"})
+        for child in list(pattern):
+            group.append(child)
+        pattern.append(group)
+        pattern.set("x", f"{x * sx:g}")
+        pattern.set("y", f"{y * sy:g}")
+        pattern.set("width", f"{width * sx:g}")
+        pattern.set("height", f"{height * sy:g}")
+        rest = (a / sx, b / sy, c / sx, d / sy, e, f)
+        pattern.set("patternTransform", "matrix(" + " ".join(f"{v:.6g}" for v in rest) + ")")
+
+
+def apply(root: etree._Element) -> None:
+    flatten_gradient_links(root)
+    sharpen_scaled_patterns(root)
