@@ -1,0 +1,66 @@
+"""``og check``: what it reports for a flawed template, and that the bundled ones are clean.
+
+``tests/data/check/flawed.svg`` has one of each problem: an external image (error), a
+filter og cannot render (feTurbulence, warning), one it can (blur, info), an unknown og
+attribute and a font family nobody has (warnings). ``broken.svg`` puts a placeholder in
+an attribute, which og refuses to load.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from og.check import check_file
+from og.check import has_errors
+from og.text.fonts import FontSet
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data" / "check"
+
+
+@pytest.fixture(scope="module")
+def findings(fonts: FontSet) -> list[str]:
+    return [str(f) for f in check_file(DATA / "flawed.svg", fonts)]
+
+
+@pytest.mark.parametrize(("level", "words", "element"), [
+    ("error", "external reference 'https://example.com/logo.png'", "#logo"),
+    ("warning", "feTurbulence, which og cannot render", "#noise"),
+    ("info", "feGaussianBlur) is pre-rendered by og", "#soft"),
+    ("warning", "unknown og attribute og:colour", "#title"),
+    ("warning", "'No Such Family Anywhere': none is available, og falls back to Inter", "#title"),
+    ("info", "placeholder {{ title }}: default 'Hi'", ""),
+    ("info", "text box (point) at 20,100", "#title"),
+])
+def test_flawed_template_findings(findings: list[str], level: str, words: str, element: str) -> None:
+    matching = [f for f in findings if f.startswith(f"{level}:") and words in f and element in f]
+    assert matching, f"no {level} with {words!r} at {element!r} in:\n" + "\n".join(findings)
+
+
+def test_placeholder_in_attribute_is_an_error(fonts: FontSet) -> None:
+    findings = check_file(DATA / "broken.svg", fonts)
+    assert has_errors(findings)
+    assert "placeholder in attribute 'fill'" in findings[0].message
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "svg_templates").glob("*.svg")), ids=lambda p: p.stem)
+def test_bundled_templates_are_clean(fonts: FontSet, path: Path) -> None:
+    problems = [str(f) for f in check_file(path, fonts) if f.level != "info"]
+    assert problems == []
+
+
+def test_cli_exit_status() -> None:
+    def run(*files: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "og", "check", *map(str, files)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    bad = run(DATA / "flawed.svg")
+    assert bad.returncode == 1
+    assert "error: external reference" in bad.stdout
+    assert "Traceback" not in bad.stderr
+    good = run(*sorted((ROOT / "svg_templates").glob("*.svg")))
+    assert good.returncode == 0, good.stdout
