@@ -15,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from .effects import BLEND_MODES
+from .effects import NEEDS_OG
 from .effects import PRIMITIVES
 from .errors import TemplateError
 from .style import Cascade
@@ -27,6 +28,7 @@ from .text.fonts import FontSet
 from .textblocks import OG_NS
 from .textblocks import SVG_NS
 from .textblocks import TEXT_TAGS
+from .textblocks import by_id
 from .textblocks import find_text_slots
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -83,7 +85,7 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
             if missing:
                 yield _finding("warning", f"filter uses {', '.join(missing)}, which og cannot render "
                                           "(the element is drawn without that effect)", node)
-            else:
+            elif set(kinds) & NEEDS_OG:
                 yield _finding("info", f"filter ({', '.join(kinds)}) is pre-rendered by og", node)
         if name == "mask" and node.get("maskContentUnits") == "objectBoundingBox":
             yield _finding("warning", "a mask in objectBoundingBox content units is drawn by CairoSVG "
@@ -97,7 +99,14 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
                 style.get("paint-order", "normal").split()[:1] == ["stroke"] and "paint-order" in raw_style:
             yield _finding("warning", "paint-order is only honoured on text", node)
         if name == "textPath":
-            yield _finding("warning", "text on a path is drawn as a straight line", node)
+            yield _finding("warning", "text on a path is drawn as a straight line from the "
+                                      "path's first point", node)
+        if name in ("text",) and "shape-inside" in raw_style:
+            match = _URL_REF.search(dict(parse_declarations(raw_style)).get("shape-inside", ""))
+            frame = by_id(root, match.group(1).lstrip("#")) if match else None
+            if frame is not None and _local(frame) not in ("rect",):
+                yield _finding("warning", f"text flowed into a <{_local(frame)}>: og wraps it in the "
+                                          "frame's bounding box", node)
         if name == "flowRegion" and len([c for c in node if _local(c)]) > 1:
             yield _finding("warning", "only the first shape of a flowRegion is used", node)
 

@@ -7,10 +7,13 @@ gap). They change how the document is written, never what it means.
 from __future__ import annotations
 
 import copy
+import logging
 
 from lxml import etree
 
 from .effects import parse_transform
+
+log = logging.getLogger(__name__)
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -90,6 +93,24 @@ def sharpen_scaled_patterns(root: etree._Element) -> None:
         pattern.set("patternTransform", "matrix(" + " ".join(f"{v:.6g}" for v in rest) + ")")
 
 
+def drop_external_references(root: etree._Element) -> int:
+    """Remove images and uses that point outside the document: og loads no files or URLs
+    (``og check`` reports them as errors), and CairoSVG would fail on every render."""
+    dropped = 0
+    for node in list(root.iter(f"{{{SVG_NS}}}image", f"{{{SVG_NS}}}use", f"{{{SVG_NS}}}feImage")):
+        href = str(node.get(XLINK_HREF) or node.get("href") or "")
+        if href.startswith(("#", "data:")):
+            continue
+        parent = node.getparent()
+        if parent is not None:
+            log.warning("dropped <%s id=%r>: external reference %r", etree.QName(node).localname,
+                        node.get("id"), href[:80])
+            parent.remove(node)
+            dropped += 1
+    return dropped
+
+
 def apply(root: etree._Element) -> None:
+    drop_external_references(root)
     flatten_gradient_links(root)
     sharpen_scaled_patterns(root)

@@ -34,7 +34,7 @@ _TRANSFORM = re.compile(r"(matrix|translate|scale|rotate|skewX|skewY)\s*\(([^)]*
 #: Primitives og implements; a filter using anything else is left to CairoSVG (and ``og check``).
 PRIMITIVES = frozenset({"feGaussianBlur", "feOffset", "feFlood", "feComposite", "feMerge",
                         "feBlend", "feColorMatrix"})
-_NEEDS_OG = frozenset({"feGaussianBlur", "feComposite", "feMerge", "feColorMatrix"})
+NEEDS_OG = frozenset({"feGaussianBlur", "feComposite", "feMerge", "feColorMatrix"})
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as in SVG
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -456,7 +456,7 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
     filter_node = _url(node, "filter", by_id, "filter")
     if filter_node is not None:
         kinds = {etree.QName(p).localname for p in filter_node if isinstance(p.tag, str)}
-        if not kinds & _NEEDS_OG or not kinds <= PRIMITIVES:
+        if not kinds & NEEDS_OG or not kinds <= PRIMITIVES:
             filter_node = None
     mask = _url(node, "mask", by_id, "mask")
     if mask is not None and mask.get("maskContentUnits") == "objectBoundingBox":

@@ -21,6 +21,7 @@ from .config import Settings
 from .draw.paint import pin_paint_servers
 from .draw.svg import layout_elements
 from .errors import BadParameter
+from .errors import TemplateError
 from .errors import UnknownFormat
 from .fill import fill
 from .report import layout_report
@@ -137,7 +138,13 @@ class Renderer:
         svg = laid_out.svg_bytes()
         if fmt == "svg":
             return svg
-        return encode.encode_png(encode.pixels(raster.rasterize(svg)))
+        try:
+            surface = raster.rasterize(svg)
+        except Exception as error:  # CairoSVG on a template it cannot draw
+            log.exception("template %s: CairoSVG failed", laid_out.template.name)
+            raise TemplateError(f"template {laid_out.template.name!r} could not be drawn: "
+                                f"{type(error).__name__}; run og check on it") from None
+        return encode.encode_png(encode.pixels(surface))
 
 
 _default: Renderer | None = None

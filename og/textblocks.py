@@ -18,6 +18,9 @@ import dataclasses
 import re
 import typing as t
 
+from fontTools.pens.boundsPen import BoundsPen
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.svgLib.path import parse_path
 from lxml import etree
 
 from .style import PAINT
@@ -37,6 +40,7 @@ OG_NS = "https://og.example.com/ns"
 SODIPODI_NS = "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
 INKSCAPE_NS = "http://www.inkscape.org/namespaces/inkscape"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 TEXT_TAGS = (f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}flowRoot")
 _INLINE_TAGS = frozenset(f"{{{SVG_NS}}}{name}" for name in
@@ -52,9 +56,11 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 DEFAULT_FAMILIES = ("Inter",)
 
 
-def og_attr(node: etree._Element, name: str) -> str | None:
+def og_attr(node: etree._Element, name: str, strip: bool = True) -> str | None:
     value = node.get(f"{{{OG_NS}}}{name}")
-    return value.strip() if value is not None else None
+    if value is None:
+        return None
+    return value.strip() if strip else str(value)
 
 
 @dataclasses.dataclass
@@ -88,6 +94,11 @@ def _rect_box(node: etree._Element, padding: float) -> Box | None:
         rx = length(node.get("rx") or node.get("r")) or 0.0
         ry = length(node.get("ry") or node.get("r")) or 0.0
         x, y, width, height = cx - rx, cy - ry, 2 * rx, 2 * ry
+    elif tag in ("path", "polygon", "polyline"):
+        bounds = _outline_bounds(node)
+        if bounds is None:
+            return None
+        x, y, width, height = bounds
     else:
         return None
     if not width or not height:
@@ -95,7 +106,35 @@ def _rect_box(node: etree._Element, padding: float) -> Box | None:
     return Box(x + padding, y + padding, max(1.0, width - 2 * padding), max(1.0, height - 2 * padding))
 
 
-def _by_id(root: etree._Element, ident: str) -> etree._Element | None:
+def _outline_bounds(node: etree._Element) -> tuple[float, float, float, float] | None:
+    """Bounding box of a path or polygon frame: og flows text in the box around it."""
+    tag = etree.QName(node).localname
+    data = node.get("d", "") if tag == "path" else "M" + (node.get("points") or "")
+    pen = BoundsPen(None)
+    try:
+        parse_path(data, pen)
+    except (ValueError, IndexError, AssertionError):
+        return None
+    if pen.bounds is None:
+        return None
+    x0, y0, x1, y1 = pen.bounds
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def path_start(node: etree._Element) -> tuple[float, float] | None:
+    """The first point of a path: where og starts text that Inkscape put on that path."""
+    bounds = RecordingPen()
+    try:
+        parse_path(node.get("d", ""), bounds)
+    except (ValueError, IndexError, AssertionError):
+        return None
+    for operator, points in bounds.value:
+        if operator == "moveTo":
+            return float(points[0][0]), float(points[0][1])
+    return None
+
+
+def by_id(root: etree._Element, ident: str) -> etree._Element | None:
     for node in root.iter(etree.Element):
         if node.get("id") == ident:
             return node
@@ -205,14 +244,14 @@ class _Reader:
                 line_height = (length(raw, size) or size * 1.25) / size
         max_lines = og_attr(top, "max-lines")
         min_size = og_attr(top, "min-font-size")
-        ellipsis = og_attr(top, "ellipsis")
+        ellipsis = og_attr(top, "ellipsis", strip=False)
         return TextOptions(
             align=align if align in ("start", "middle", "end", "left", "right") else "start",
             valign=og_attr(top, "valign") or "top",
             line_height=line_height,
             max_lines=int(max_lines) if max_lines and max_lines.isdigit() and int(max_lines) > 0 else None,
             min_font_size=length(min_size) if min_size else None,
-            ellipsis="" if ellipsis == "none" else (ellipsis or "\u2026"),
+            ellipsis="" if (ellipsis or "").strip() == "none" else (ellipsis or "\u2026"),
             balance=(og_attr(top, "balance") or "").lower() in ("true", "yes", "1"),
             direction=og_attr(top, "direction") or "auto",
             lang=og_attr(top, "lang") or _lang_of(top),
@@ -234,7 +273,7 @@ class _Reader:
             return TextSlot(node, TextBlock(self.paragraphs(node, "flowroot"), box,
                                             self.options(node, True)), "flowroot")
         match = _URL.search(shape or "")
-        target = _by_id(self.root, match.group(1)) if match else None
+        target = by_id(self.root, match.group(1)) if match else None
         if target is not None:
             padding = length(computed.get("shape-padding"), as_float(computed, "font-size", 16)) or 0.0
             box = _rect_box(target, padding)
@@ -256,6 +295,13 @@ class _Reader:
 
     def anchor(self, node: etree._Element) -> tuple[float, float]:
         x, y = _first_number(node.get("x")), _first_number(node.get("y"))
+        text_path = node.find(f"{{{SVG_NS}}}textPath")
+        if x is None and y is None and text_path is not None:
+            href = str(text_path.get(XLINK_HREF) or text_path.get("href") or "").lstrip("#")
+            target = by_id(self.root, href)
+            start = path_start(target) if target is not None else None
+            if start is not None:
+                return start
         for child in node.iter(f"{{{SVG_NS}}}tspan"):
             if x is None or child.get("x") is not None:
                 x = x if x is not None and child.get("x") is None else _first_number(child.get("x"))

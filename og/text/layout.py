@@ -421,7 +421,10 @@ class _Layouter:
     def _line_x(self, width: float, rtl: bool) -> float:
         box = self.block.box
         align = self.options.align
-        if rtl and align in ("start", "end"):
+        # In a box, an RTL paragraph starts at the right edge. Point text keeps SVG's rule:
+        # "start" follows the ``direction`` property (og:direction), not the content.
+        flips = self.block.wraps or self.options.direction == "rtl"
+        if rtl and flips and align in ("start", "end"):
             align = "end" if align == "start" else "start"
         align = {"left": "start", "right": "end"}.get(align, align)
         if self.block.wraps and box.width is not None:

@@ -69,14 +69,24 @@ def graphemes(text: str) -> list[str]:
 def line_break_opportunities(text: str, lang: str = "") -> list[int]:
     """Offsets before which a line may end (UAX #14 with ICU's locale tailoring).
 
-    The language matters: Japanese gets kinsoku rules, Thai gets dictionary words.
+    The language matters: Japanese gets kinsoku rules, Thai gets dictionary words,
+    Korean keeps words whole (breaks at spaces).
 
     >>> line_break_opportunities("Hello big world")
     [6, 10, 15]
     """
     if not text:
         return []
-    return _boundaries(_line_iterator(lang or "root"), text)
+    opportunities = _boundaries(_line_iterator(lang or "root"), text)
+    if lang.lower().startswith("ko"):
+        # Korean breaks at spaces, not between syllables (CSS word-break: keep-all).
+        opportunities = [o for o in opportunities
+                         if o == len(text) or not (_is_letter(text[o - 1]) and _is_letter(text[o]))]
+    return opportunities
+
+
+def _is_letter(char: str) -> bool:
+    return char.isalnum()
 
 
 def is_mandatory_break(char: str) -> bool:
