@@ -1,0 +1,42 @@
+"""The fast drawer for og's glyph paths draws exactly what CairoSVG's own parser draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import og
+from og import encode
+from og import raster
+from og.draw.svg import GLYPHS_ATTRIBUTE
+
+
+@pytest.mark.parametrize(("name", "params"), [
+    ("card", {}),
+    ("card", {"title": "Mixed العربية हिन्दी 日本語 👩‍💻 with a stroke-free fill"}),
+    ("flowroot", {}),
+])
+def test_fast_glyph_paths_match_cairosvg(renderer: og.Renderer, name: str,
+                                         params: dict[str, str]) -> None:
+    svg = renderer.lay_out(name, params).svg_bytes()
+    marker = b'og:glyphs="1"'
+    assert marker in svg, f"og's glyph paths should carry {GLYPHS_ATTRIBUTE}"
+    fast = encode.pixels(raster.rasterize(svg)).astype(int)
+    plain = encode.pixels(raster.rasterize(svg.replace(marker, b""))).astype(int)
+    assert np.abs(fast - plain).max() <= 1
+
+
+def test_plain_path_syntax_is_checked() -> None:
+    class Recorder:
+        def __init__(self) -> None:
+            self.calls: list[tuple[str, tuple[float, ...]]] = []
+
+        def __getattr__(self, name: str):  # move_to, line_to, curve_to, close_path
+            return lambda *args: self.calls.append((name, args))
+
+    recorder = Recorder()
+    raster.draw_plain_path(recorder, "M 0 0 Q 3 3 6 0 L 6 6 Z")
+    assert [c[0] for c in recorder.calls] == ["move_to", "curve_to", "line_to", "close_path"]
+    assert recorder.calls[1][1] == pytest.approx((2, 2, 4, 2, 6, 0))
+    with pytest.raises(ValueError):
+        raster.draw_plain_path(recorder, "M 0 0 A 1 1 0 0 1 2 2")
