@@ -24,6 +24,8 @@ from lxml import etree
 
 from . import encode
 from . import raster
+from .layers import DYNAMIC
+from .layers import painted_before
 from .style import length
 from .style import parse_declarations
 
@@ -422,25 +424,8 @@ def _without_effects(node: etree._Element) -> etree._Element:
 
 
 def _backdrop(root: etree._Element, node: etree._Element) -> bytes:
-    """The document as painted before ``node``: it and everything after it removed."""
-    path: list[int] = []
-    current = node
-    while current.getparent() is not None:
-        parent = current.getparent()
-        path.append(parent.index(current))
-        current = parent
-    copy_root = copy.deepcopy(root)
-    target = copy_root
-    for index in reversed(path):
-        target = target[index]
-    current = target
-    while current.getparent() is not None:
-        parent = current.getparent()
-        for sibling in list(current.itersiblings()):
-            parent.remove(sibling)
-        current = parent
-    target.getparent().remove(target)
-    return t.cast(bytes, etree.tostring(copy_root))
+    """The document as painted before ``node``."""
+    return t.cast(bytes, etree.tostring(painted_before(root, node)))
 
 
 def _url(node: etree._Element, name: str, by_id: t.Mapping[str, etree._Element],
@@ -520,8 +505,9 @@ def apply_effects(root: etree._Element, width: int, height: int) -> int:
             "transform": _format(invert(outer)),
             "{http://www.w3.org/1999/xlink}href": uri,
         })
-        if node.get("id"):
-            image.set("id", node.get("id", ""))
+        for name in ("id", DYNAMIC):
+            if node.get(name):
+                image.set(name, node.get(name, ""))
         image.tail = node.tail
         parent.replace(node, image)
         replaced += 1

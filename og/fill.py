@@ -14,6 +14,7 @@ import typing as t
 
 from lxml import etree
 
+from .layers import DYNAMIC
 from .template import Template
 from .template import find_node
 
@@ -32,4 +33,6 @@ def fill(template: Template, values: t.Mapping[str, str]) -> etree._Element:
     for text_fill in template.fills:
         node = find_node(root, text_fill.path)
         setattr(node, text_fill.attribute, clean_value(text_fill.jinja.render(context)) or None)
+    for path in template.dynamic:
+        find_node(root, path).set(DYNAMIC, "1")  # what og.layers must not cache
     return root

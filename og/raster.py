@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import base64
 import collections
+import functools
+import hashlib
 import typing as t
 import urllib.parse
 
+import cairocffi
 import cairosvg.parser
 import cairosvg.surface
 
 DPI = 96
+#: Static backgrounds kept, one per template in use (3 MB each at 1200x630).
+MAX_BACKGROUND_CACHE_ENTRIES = 32
 GLYPHS_ATTRIBUTE = "{https://og.example.com/ns}glyphs"
 _cairosvg_path = cairosvg.surface.TAGS["path"]
 
@@ -79,8 +84,30 @@ def _data_only(url: str, resource_type: str) -> bytes:
     return urllib.parse.unquote_to_bytes(payload)
 
 
-def rasterize(svg: bytes) -> t.Any:
-    """Draw ``svg`` into a cairo ARGB32 image surface and return the surface."""
+def rasterize(svg: bytes, background: bytes | None = None) -> t.Any:
+    """Draw ``svg`` into a cairo ARGB32 image surface and return the surface.
+
+    :param background: a document drawn first and kept: requests of the same template
+        share it (see :mod:`og.layers`), so only ``svg`` is drawn each time.
+    """
     tree = cairosvg.parser.Tree(bytestring=svg, url_fetcher=_data_only, unsafe=False)
-    surface = cairosvg.surface.PNGSurface(tree, None, DPI)
-    return surface.cairo
+    if background is None:
+        return cairosvg.surface.PNGSurface(tree, None, DPI).cairo
+    painted = _background(hashlib.sha256(background).digest(), background)
+
+    class OnBackground(cairosvg.surface.PNGSurface):  # type: ignore[misc]
+        def _create_surface(self, width: float, height: float) -> tuple[t.Any, int, int]:
+            surface, w, h = super()._create_surface(width, height)
+            if (w, h) == (painted.get_width(), painted.get_height()):
+                context = cairocffi.Context(surface)
+                context.set_source_surface(painted)
+                context.paint()
+            return surface, w, h
+
+    return OnBackground(tree, None, DPI).cairo
+
+
+@functools.lru_cache(maxsize=MAX_BACKGROUND_CACHE_ENTRIES)
+def _background(digest: bytes, svg: bytes) -> t.Any:
+    """The drawn background; ``digest`` keys the cache without hashing ``svg`` twice."""
+    return rasterize(svg)

@@ -16,6 +16,7 @@ from lxml import etree
 from . import compat
 from . import effects
 from . import encode
+from . import layers
 from . import raster
 from .config import Settings
 from .draw.paint import pin_paint_servers
@@ -138,8 +139,9 @@ class Renderer:
         svg = laid_out.svg_bytes()
         if fmt == "svg":
             return svg
+        split = layers.static_split(laid_out.root)
         try:
-            surface = raster.rasterize(svg)
+            surface = raster.rasterize(split[1], split[0]) if split else raster.rasterize(svg)
         except Exception as error:  # CairoSVG on a template it cannot draw
             log.exception("template %s: CairoSVG failed", laid_out.template.name)
             raise TemplateError(f"template {laid_out.template.name!r} could not be drawn: "

@@ -65,6 +65,7 @@ class Template:
     stamp: tuple[int, int]  # (mtime_ns, size): a change means reload
     root: etree._Element  # parsed once; never modified after loading
     fills: tuple[TextFill, ...]
+    dynamic: tuple[tuple[int, ...], ...]  # paths of the elements whose text holds values
     params: dict[str, Param]
     width: float
     height: float
@@ -204,6 +205,18 @@ def check_structure(root: etree._Element) -> dict[str, int]:
     return limits
 
 
+def dynamic_elements(root: etree._Element, fills: t.Sequence[TextFill]) -> tuple[tuple[int, ...], ...]:
+    """The text elements (or other elements) whose character data a request fills."""
+    paths = set()
+    for text_fill in fills:
+        node = find_node(root, text_fill.path)
+        if text_fill.attribute == "tail" and node.getparent() is not None:
+            node = node.getparent()
+        holder = next((a for a in [node, *node.iterancestors()] if a.tag in TEXT_TAGS), node)
+        paths.add(_path_of(holder))
+    return tuple(sorted(paths))
+
+
 def load_template(name: str, path: Path, env: jinja2.Environment, max_length: int) -> Template:
     stat = path.stat()
     source = path.read_text(encoding="utf-8")
@@ -215,6 +228,7 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         limits = check_structure(root)
         width, height = _size(root)
         fills, asts = compile_fills(root, env)
+        dynamic = dynamic_elements(root, fills)
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     defaults: dict[str, str] = {}
@@ -224,7 +238,8 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
             defaults.setdefault(key, value)
         names |= jinja2.meta.find_undeclared_variables(ast)
     params = {n: Param(n, defaults.get(n, ""), limits.get(n, max_length)) for n in sorted(names)}
-    return Template(name, path, (stat.st_mtime_ns, stat.st_size), root, fills, params, width, height)
+    return Template(name, path, (stat.st_mtime_ns, stat.st_size), root, fills, dynamic, params,
+                    width, height)
 
 
 class TemplateStore:

@@ -1,0 +1,67 @@
+"""Static backgrounds: drawn once per template, and the card is the same pixels as a
+whole-document render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from lxml import etree
+
+import og
+from og import encode
+from og import layers
+from og import raster
+from og.config import Settings
+
+from .conftest import FONTS_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = og.Renderer(Settings(templates_dir=ROOT / "svg_templates", fonts_dir=FONTS_DIR))
+
+
+def _pixels(surface: object) -> np.ndarray:
+    return encode.pixels(surface).astype(int)
+
+
+@pytest.mark.parametrize("name", BUNDLED.templates.names())
+def test_split_render_equals_whole_render(name: str) -> None:
+    laid_out = BUNDLED.lay_out(name, {})
+    split = layers.static_split(laid_out.root)
+    assert split is not None, "bundled templates keep their decoration before their text"
+    background, foreground = split
+    assert b"og:dynamic" not in background
+    whole = _pixels(raster.rasterize(laid_out.svg_bytes()))
+    assert np.abs(_pixels(raster.rasterize(foreground, background)) - whole).max() <= 1
+
+
+def test_background_is_drawn_once_per_template() -> None:
+    BUNDLED.render("article", {"title": "One"})
+    before = raster._background.cache_info()
+    BUNDLED.render("article", {"title": "Two"})
+    after = raster._background.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)
+
+
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="https://og.example.com/ns"
+  width="100" height="50"><rect width="100" height="50" fill="#eee"/>
+  <g {group}><rect width="20" height="20" fill="red"/><text og:dynamic="1" x="5" y="40">x</text></g>
+  <rect x="80" width="20" height="20" fill="blue"/></svg>"""
+
+
+@pytest.mark.parametrize(("group", "splits"), [
+    ("", True),
+    ('transform="translate(5 5)"', True),
+    ('opacity="0.5"', False),
+    ('style="mix-blend-mode:multiply"', False),
+    ('style="filter:url(#f)"', False),
+])
+def test_split_only_where_it_cannot_change_the_result(group: str, splits: bool) -> None:
+    root = etree.fromstring(SVG.format(group=group))
+    split = layers.static_split(root)
+    assert (split is not None) == splits
+    if split:
+        background, foreground = split
+        assert b"fill=\"red\"" in background and b"fill=\"red\"" not in foreground
+        assert b"fill=\"blue\"" in foreground and b"fill=\"blue\"" not in background
