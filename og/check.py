@@ -8,7 +8,6 @@ id and line, so a designer learns it before a crawler shows a broken card.
 from __future__ import annotations
 
 import dataclasses
-import re
 import typing as t
 from pathlib import Path
 
@@ -25,16 +24,16 @@ from .template import create_jinja_environment
 from .template import load_template
 from .text.fonts import GENERIC_FAMILIES
 from .text.fonts import FontSet
-from .textblocks import OG_NS
-from .textblocks import SVG_NS
 from .textblocks import TEXT_TAGS
 from .textblocks import by_id
 from .textblocks import find_text_slots
+from .xmlns import OG_NS
+from .xmlns import URL_ANY
+from .xmlns import href
+from .xmlns import local_name
 
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
                            "ellipsis", "direction", "lang", "max-width"})
-_URL_REF = re.compile(r"url\(\s*['\"]?([^'\")]+)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,10 +50,6 @@ class Finding:
         return f"{self.level}: {self.message}" + (f" ({where})" if where else "")
 
 
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
-
-
 def _finding(level: str, message: str, node: etree._Element | None = None) -> Finding:
     if node is None:
         return Finding(level, message)
@@ -63,24 +58,24 @@ def _finding(level: str, message: str, node: etree._Element | None = None) -> Fi
 
 def _unsafe(root: etree._Element) -> t.Iterator[Finding]:
     for node in root.iter(etree.Element):
-        name = _local(node)
+        name = local_name(node)
         if name in ("script", "foreignObject", "iframe"):
             yield _finding("error", f"<{name}> is not allowed in a template", node)
-        href = node.get(XLINK_HREF) or node.get("href")
-        if href and not href.startswith(("#", "data:")):
-            yield _finding("error", f"external reference {href[:60]!r}: og loads no files or URLs; "
+        link = href(node)
+        if link and not link.startswith(("#", "data:")):
+            yield _finding("error", f"external reference {link[:60]!r}: og loads no files or URLs; "
                                     "embed images (Inkscape: Import ▸ Embed)", node)
         for value in node.attrib.values():
-            for ref in _URL_REF.findall(value):
+            for ref in URL_ANY.findall(value):
                 if not ref.startswith(("#", "data:")):
                     yield _finding("error", f"external reference {ref[:60]!r}", node)
 
 
 def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
     for node in root.iter(etree.Element):
-        name = _local(node)
+        name = local_name(node)
         if name == "filter":
-            kinds = sorted({_local(child) for child in node if _local(child)})
+            kinds = sorted({local_name(child) for child in node if local_name(child)})
             missing = [k for k in kinds if k not in PRIMITIVES]
             if missing:
                 yield _finding("warning", f"filter uses {', '.join(missing)}, which og cannot render "
@@ -102,12 +97,12 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
             yield _finding("warning", "text on a path is drawn as a straight line from the "
                                       "path's first point", node)
         if name in ("text",) and "shape-inside" in raw_style:
-            match = _URL_REF.search(dict(parse_declarations(raw_style)).get("shape-inside", ""))
+            match = URL_ANY.search(dict(parse_declarations(raw_style)).get("shape-inside", ""))
             frame = by_id(root, match.group(1).lstrip("#")) if match else None
-            if frame is not None and _local(frame) not in ("rect",):
-                yield _finding("warning", f"text flowed into a <{_local(frame)}>: og wraps it in the "
+            if frame is not None and local_name(frame) not in ("rect",):
+                yield _finding("warning", f"text flowed into a <{local_name(frame)}>: og wraps it in the "
                                           "frame's bounding box", node)
-        if name == "flowRegion" and len([c for c in node if _local(c)]) > 1:
+        if name == "flowRegion" and len([c for c in node if local_name(c)]) > 1:
             yield _finding("warning", "only the first shape of a flowRegion is used", node)
 
 
@@ -178,4 +173,4 @@ def has_errors(findings: t.Iterable[Finding]) -> bool:
     return any(f.level == "error" for f in findings)
 
 
-__all__ = ["Finding", "SVG_NS", "check_file", "has_errors"]
+__all__ = ["Finding", "check_file", "has_errors"]

@@ -12,13 +12,16 @@ import logging
 from lxml import etree
 
 from .effects import parse_transform
+from .xmlns import XLINK_HREF
+from .xmlns import href
+from .xmlns import ids
+from .xmlns import local_name
+from .xmlns import svg
 
 log = logging.getLogger(__name__)
 
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-GRADIENTS = (f"{{{SVG_NS}}}linearGradient", f"{{{SVG_NS}}}radialGradient")
-PATTERN = f"{{{SVG_NS}}}pattern"
+GRADIENTS = (svg("linearGradient"), svg("radialGradient"))
+PATTERN = svg("pattern")
 _GRADIENT_ATTRIBUTES = ("gradientUnits", "gradientTransform", "spreadMethod", "x1", "y1", "x2", "y2",
                         "cx", "cy", "r", "fx", "fy", "fr")
 _PATTERN_ATTRIBUTES = ("patternUnits", "patternContentUnits", "patternTransform", "x", "y", "width",
@@ -28,15 +31,11 @@ _SHARED = frozenset({"gradientUnits", "gradientTransform", "spreadMethod"})
 _MAX_HREF_DEPTH = 8
 
 
-def _href(node: etree._Element) -> str:
-    return str(node.get(XLINK_HREF) or node.get("href") or "").lstrip("#")
-
-
 def _inherit_links(root: etree._Element, tags: tuple[str, ...], names: tuple[str, ...]) -> None:
     """Copy into each paint server what it takes through ``xlink:href``, then drop the link."""
-    by_id = {str(n.get("id")): n for n in root.iter(*tags) if n.get("id")}
+    by_id = {key: n for key, n in ids(root).items() if n.tag in tags}
     for server in root.iter(*tags):
-        target = by_id.get(_href(server))
+        target = by_id.get(href(server).lstrip("#"))
         depth = 0
         while target is not None and depth < _MAX_HREF_DEPTH:
             for name in names:
@@ -47,7 +46,7 @@ def _inherit_links(root: etree._Element, tags: tuple[str, ...], names: tuple[str
                 for child in target:
                     if isinstance(child.tag, str):
                         server.append(copy.deepcopy(child))
-            target = by_id.get(_href(target))
+            target = by_id.get(href(target).lstrip("#"))
             depth += 1
         server.attrib.pop(XLINK_HREF, None)
         server.attrib.pop("href", None)
@@ -81,7 +80,7 @@ def sharpen_scaled_patterns(root: etree._Element) -> None:
             width, height = float(pattern.get("width", 0)), float(pattern.get("height", 0))
         except ValueError:
             continue
-        group = etree.Element(f"{{{SVG_NS}}}g", {"transform": f"scale({sx:g} {sy:g})"})
+        group = etree.Element(svg("g"), {"transform": f"scale({sx:g} {sy:g})"})
         for child in list(pattern):
             group.append(child)
         pattern.append(group)
@@ -97,14 +96,14 @@ def drop_external_references(root: etree._Element) -> int:
     """Remove images and uses that point outside the document: og loads no files or URLs
     (``og check`` reports them as errors), and CairoSVG would fail on every render."""
     dropped = 0
-    for node in list(root.iter(f"{{{SVG_NS}}}image", f"{{{SVG_NS}}}use", f"{{{SVG_NS}}}feImage")):
-        href = str(node.get(XLINK_HREF) or node.get("href") or "")
-        if href.startswith(("#", "data:")):
+    for node in list(root.iter(svg("image"), svg("use"), svg("feImage"))):
+        link = href(node)
+        if link.startswith(("#", "data:")):
             continue
         parent = node.getparent()
         if parent is not None:
-            log.warning("dropped <%s id=%r>: external reference %r", etree.QName(node).localname,
-                        node.get("id"), href[:80])
+            log.warning("dropped <%s id=%r>: external reference %r", local_name(node),
+                        node.get("id"), link[:80])
             parent.remove(node)
             dropped += 1
     return dropped

@@ -24,14 +24,17 @@ from lxml import etree
 
 from . import encode
 from . import raster
-from .layers import DYNAMIC
 from .layers import painted_before
+from .style import fraction
 from .style import length
 from .style import parse_declarations
+from .xmlns import DYNAMIC
+from .xmlns import URL_ID
+from .xmlns import ids
+from .xmlns import local_name
+from .xmlns import svg
 
-SVG_NS = "http://www.w3.org/2000/svg"
 MAX_EFFECT_CACHE_ENTRIES = 128
-_URL = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)['\"]?\s*\)")
 _TRANSFORM = re.compile(r"(matrix|translate|scale|rotate|skewX|skewY)\s*\(([^)]*)\)")
 #: Primitives og implements; a filter using anything else is left to CairoSVG (and ``og check``).
 PRIMITIVES = frozenset({"feGaussianBlur", "feOffset", "feFlood", "feComposite", "feMerge",
@@ -109,7 +112,7 @@ def _own(node: etree._Element, name: str) -> str | None:
 
 
 def _filter_of(node: etree._Element) -> str | None:
-    match = _URL.search(_own(node, "filter") or "")
+    match = URL_ID.search(_own(node, "filter") or "")
     return match.group(1) if match else None
 
 
@@ -247,8 +250,8 @@ def run_filter(filter_node: etree._Element, source: np.ndarray, scale: float) ->
     for primitive in filter_node:
         if not isinstance(primitive.tag, str):
             continue
-        kind = etree.QName(primitive).localname
-        style = dict(_declarations(primitive.get("style", "")))
+        kind = local_name(primitive)
+        style = dict(parse_declarations(primitive.get("style", "")))
         if kind == "feGaussianBlur":
             deviation = (primitive.get("stdDeviation") or "0").replace(",", " ")
             sigmas = [float(v) * scale for v in deviation.split()]
@@ -283,13 +286,6 @@ def run_filter(filter_node: etree._Element, source: np.ndarray, scale: float) ->
     return previous
 
 
-def _declarations(text: str) -> t.Iterator[tuple[str, str]]:
-    for part in text.split(";"):
-        name, _, value = part.partition(":")
-        if value:
-            yield name.strip(), value.strip()
-
-
 def _region(filter_node: etree._Element, alpha: np.ndarray, scale: float) -> tuple[int, int, int, int]:
     """The filter region in pixels, from the source's bounding box (objectBoundingBox units)."""
     ys, xs = np.nonzero(alpha > 1e-3)
@@ -305,16 +301,10 @@ def _region(filter_node: etree._Element, alpha: np.ndarray, scale: float) -> tup
                 min(w, int(fx + (length(filter_node.get("width")) or w) * scale)),
                 min(h, int(fy + (length(filter_node.get("height")) or h) * scale)))
 
-    def fraction(name: str, default: float) -> float:
-        value = filter_node.get(name)
-        if value is None:
-            return default
-        return float(value[:-1]) / 100 if value.endswith("%") else float(value)
-
-    left = x0 + fraction("x", -0.1) * bw
-    top = y0 + fraction("y", -0.1) * bh
-    right = left + fraction("width", 1.2) * bw
-    bottom = top + fraction("height", 1.2) * bh
+    left = x0 + fraction(filter_node.get("x"), -0.1) * bw
+    top = y0 + fraction(filter_node.get("y"), -0.1) * bh
+    right = left + fraction(filter_node.get("width"), 1.2) * bw
+    bottom = top + fraction(filter_node.get("height"), 1.2) * bh
     return (max(0, math.floor(left)), max(0, math.floor(top)),
             min(w, math.ceil(right)), min(h, math.ceil(bottom)))
 
@@ -403,11 +393,11 @@ def _document(root: etree._Element, content: t.Iterable[etree._Element], ctm: Ma
     doc = etree.Element(root.tag, {k: v for k, v in root.attrib.items()
                                    if k in ("width", "height", "viewBox", "preserveAspectRatio")},
                         nsmap=root.nsmap)
-    for defs in root.iter(f"{{{SVG_NS}}}defs"):
+    for defs in root.iter(svg("defs")):
         doc.append(copy.deepcopy(defs))
-    for style in root.iter(f"{{{SVG_NS}}}style"):
+    for style in root.iter(svg("style")):
         doc.append(copy.deepcopy(style))
-    group = etree.SubElement(doc, f"{{{SVG_NS}}}g", {"transform": _format(ctm)})
+    group = etree.SubElement(doc, svg("g"), {"transform": _format(ctm)})
     for node in content:
         clone = copy.deepcopy(node)
         clone.tail = None
@@ -430,9 +420,9 @@ def _backdrop(root: etree._Element, node: etree._Element) -> bytes:
 
 def _url(node: etree._Element, name: str, by_id: t.Mapping[str, etree._Element],
          kind: str) -> etree._Element | None:
-    match = _URL.search(_own(node, name) or "")
+    match = URL_ID.search(_own(node, name) or "")
     target = by_id.get(match.group(1)) if match else None
-    return target if target is not None and etree.QName(target).localname == kind else None
+    return target if target is not None and local_name(target) == kind else None
 
 
 def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
@@ -440,7 +430,7 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
     """What og must draw for ``node``, or None when CairoSVG can draw it alone."""
     filter_node = _url(node, "filter", by_id, "filter")
     if filter_node is not None:
-        kinds = {etree.QName(p).localname for p in filter_node if isinstance(p.tag, str)}
+        kinds = {local_name(p) for p in filter_node} - {""}
         if not kinds & NEEDS_OG or not kinds <= PRIMITIVES:
             filter_node = None
     mask = _url(node, "mask", by_id, "mask")
@@ -481,13 +471,13 @@ def apply_effects(root: etree._Element, width: int, height: int) -> int:
     :return: how many elements were replaced.
     """
     view = _view_matrix(root, width, height)
-    by_id = {str(node.get("id")): node for node in root.iter(etree.Element) if node.get("id")}
+    by_id = ids(root)
     replaced = 0
     for node in list(root.iter(etree.Element)):
         parent = node.getparent()
         if parent is None or node.getroottree().getroot() is not root:
             continue  # the root itself, or inside an element already drawn by og
-        if any(etree.QName(a).localname in ("defs", "mask", "clipPath", "pattern", "marker", "symbol")
+        if any(local_name(a) in ("defs", "mask", "clipPath", "pattern", "marker", "symbol")
                for a in node.iterancestors()):
             continue
         found = _job_for(root, node, view, by_id)
@@ -499,7 +489,7 @@ def apply_effects(root: etree._Element, width: int, height: int) -> int:
             parent.remove(node)
             continue
         x, y, w, h, uri = result
-        image = etree.Element(f"{{{SVG_NS}}}image", {
+        image = etree.Element(svg("image"), {
             "x": str(x), "y": str(y), "width": str(w), "height": str(h),
             "preserveAspectRatio": "none",
             "transform": _format(invert(outer)),

@@ -14,11 +14,28 @@ import typing as t
 
 from lxml import etree
 
-from .layers import DYNAMIC
 from .template import Template
 from .template import find_node
+from .xmlns import DYNAMIC
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+_OPENERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c",
+            "\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+_CLOSERS = frozenset("\u202c\u2069")
+
+
+def close_bidi_controls(value: str) -> str:
+    """Close the embeddings, overrides and isolates a value opens, so that a value's
+    U+202E cannot reverse the template's own text that follows it."""
+    stack: list[str] = []
+    for char in value:
+        if char in _OPENERS:
+            stack.append(_OPENERS[char])
+        elif char in _CLOSERS and stack:
+            stack.pop()
+    return value + "".join(reversed(stack))
 
 
 def clean_value(value: str) -> str:
@@ -29,7 +46,7 @@ def clean_value(value: str) -> str:
 def fill(template: Template, values: t.Mapping[str, str]) -> etree._Element:
     """A new copy of the template's document with ``values`` in place of its placeholders."""
     root = copy.deepcopy(template.root)
-    context = {name: clean_value(value) for name, value in values.items()}
+    context = {name: close_bidi_controls(clean_value(value)) for name, value in values.items()}
     for text_fill in template.fills:
         node = find_node(root, text_fill.path)
         setattr(node, text_fill.attribute, clean_value(text_fill.jinja.render(context)) or None)

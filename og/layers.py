@@ -15,17 +15,13 @@ import typing as t
 from lxml import etree
 
 from .style import parse_declarations
+from .xmlns import DYNAMIC
+from .xmlns import local_name
 
-OG_NS = "https://og.example.com/ns"
-DYNAMIC = f"{{{OG_NS}}}dynamic"
 #: Elements that paint nothing themselves; a foreground keeps them so references resolve.
 _NOT_PAINTED = frozenset({"defs", "style", "metadata", "title", "desc", "namedview", "linearGradient",
                           "radialGradient", "pattern", "filter", "mask", "clipPath", "symbol", "marker"})
 _GROUP_EFFECTS = ("opacity", "filter", "mask", "clip-path", "mix-blend-mode")
-
-
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
 
 
 def _index_path(node: etree._Element) -> list[int]:
@@ -64,7 +60,7 @@ def painted_from(root: etree._Element, node: etree._Element) -> etree._Element:
     while current.getparent() is not None:
         parent = current.getparent()
         for sibling in list(current.itersiblings(preceding=True)):
-            if _local(sibling) not in _NOT_PAINTED:
+            if local_name(sibling) not in _NOT_PAINTED:
                 parent.remove(sibling)
         current = parent
     return copy_root
@@ -85,7 +81,7 @@ def static_split(root: etree._Element) -> tuple[bytes, bytes] | None:
     if first is None or any(_composites(a) for a in first.iterancestors()):
         return None
     later = [n for n in first.itersiblings()] + [s for a in first.iterancestors() for s in a.itersiblings()]
-    if any(_local(n) in _NOT_PAINTED or any(_local(d) in _NOT_PAINTED - {"title", "desc"}
+    if any(local_name(n) in _NOT_PAINTED or any(local_name(d) in _NOT_PAINTED - {"title", "desc"}
                                             for d in n.iter(etree.Element)) for n in later):
         return None  # something after the split is referenced from before it: keep it whole
     background = painted_before(root, first)

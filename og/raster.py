@@ -21,10 +21,11 @@ import cairocffi
 import cairosvg.parser
 import cairosvg.surface
 
+from .xmlns import GLYPHS
+
 DPI = 96
 #: Static backgrounds kept, one per template in use (3 MB each at 1200x630).
 MAX_BACKGROUND_CACHE_ENTRIES = 32
-GLYPHS_ATTRIBUTE = "{https://og.example.com/ns}glyphs"
 _cairosvg_path = cairosvg.surface.TAGS["path"]
 
 
@@ -64,7 +65,7 @@ def draw_plain_path(context: t.Any, data: str) -> None:
 
 
 def _draw_path(surface: t.Any, node: t.Any) -> None:
-    if node.get(GLYPHS_ATTRIBUTE) is None:
+    if node.get(GLYPHS) is None:
         _cairosvg_path(surface, node)
         return
     node.vertices = collections.deque()  # glyphs have no markers
@@ -94,17 +95,23 @@ def rasterize(svg: bytes, background: bytes | None = None) -> t.Any:
     if background is None:
         return cairosvg.surface.PNGSurface(tree, None, DPI).cairo
     painted = _background(hashlib.sha256(background).digest(), background)
+    return _OnBackground(tree, painted).cairo
 
-    class OnBackground(cairosvg.surface.PNGSurface):  # type: ignore[misc]
-        def _create_surface(self, width: float, height: float) -> tuple[t.Any, int, int]:
-            surface, w, h = super()._create_surface(width, height)
-            if (w, h) == (painted.get_width(), painted.get_height()):
-                context = cairocffi.Context(surface)
-                context.set_source_surface(painted)
-                context.paint()
-            return surface, w, h
 
-    return OnBackground(tree, None, DPI).cairo
+class _OnBackground(cairosvg.surface.PNGSurface):  # type: ignore[misc]
+    """A CairoSVG surface that starts as a copy of an already drawn background."""
+
+    def __init__(self, tree: t.Any, painted: t.Any) -> None:
+        self.painted = painted  # read by _create_surface, which CairoSVG's __init__ calls
+        super().__init__(tree, None, DPI)
+
+    def _create_surface(self, width: float, height: float) -> tuple[t.Any, int, int]:
+        surface, w, h = super()._create_surface(width, height)
+        if (w, h) == (self.painted.get_width(), self.painted.get_height()):
+            context = cairocffi.Context(surface)
+            context.set_source_surface(self.painted)
+            context.paint()
+        return surface, w, h
 
 
 @functools.lru_cache(maxsize=MAX_BACKGROUND_CACHE_ENTRIES)

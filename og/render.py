@@ -5,6 +5,7 @@ raster → PNG. The web layer, the CLI and the tests all call :func:`render`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import threading
@@ -38,6 +39,7 @@ from .textblocks import replace_with
 log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
+MAX_ERROR_CARDS = 64
 #: og's own templates (the error card), shipped inside the package.
 ERROR_TEMPLATES = TemplateStore(Path(__file__).resolve().parent / "data")
 
@@ -84,7 +86,13 @@ class Renderer:
                 log.warning("template %s: %s", template.name, finding)
 
     def error_card(self, status: int, message: str) -> bytes:
-        """A PNG that says what went wrong, for clients that show images, not JSON."""
+        """A PNG that says what went wrong, for clients that show images, not JSON.
+
+        Cached: a crawler retrying a broken URL must not cost a render each time.
+        """
+        return _error_card(self, status, message)
+
+    def _error_card(self, status: int, message: str) -> bytes:
         laid_out = self._lay_out(ERROR_TEMPLATES.get("error"),
                                  {"status": f"Error {status}", "message": message[:300]})
         return self._encode(laid_out, "png")
@@ -115,13 +123,13 @@ class Renderer:
         name = template.name
         root = fill(template, values)
         texts = []
-        for slot in find_text_slots(root, template.width):
+        for number, slot in enumerate(find_text_slots(root, template.width)):
             layout = layout_text(slot.block, self.fonts)
             if layout.missing:
                 log.warning("template %s, text %r: no font for %s", name, slot.id,
                             " ".join(layout.missing[:20]))
             group = replace_with(slot, layout_elements(layout, slot.paint))
-            pin_paint_servers(root, group, layout)
+            pin_paint_servers(root, group, layout, f"og-text{number}")
             texts.append((slot, layout))
         compat.apply(root)
         effects.apply_effects(root, round(template.width), round(template.height))
@@ -147,6 +155,11 @@ class Renderer:
             raise TemplateError(f"template {laid_out.template.name!r} could not be drawn: "
                                 f"{type(error).__name__}; run og check on it") from None
         return encode.encode_png(encode.pixels(surface))
+
+
+@functools.lru_cache(maxsize=MAX_ERROR_CARDS)
+def _error_card(renderer: Renderer, status: int, message: str) -> bytes:
+    return renderer._error_card(status, message)
 
 
 _default: Renderer | None = None

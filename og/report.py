@@ -46,12 +46,21 @@ def _line(line: Line) -> dict[str, t.Any]:
     }
 
 
-def text_report(slot: TextSlot, layout: TextLayout) -> dict[str, t.Any]:
+def _area(slot: TextSlot, layout: TextLayout) -> dict[str, float | None]:
+    """The area the text may use. Point text is anchored at ``box.x``: its area starts
+    half or all of its width to the left for middle and end anchors."""
     box = layout.box
+    x = box.x
+    if not slot.block.wraps and box.width is not None:
+        x -= {"middle": box.width / 2, "end": box.width}.get(slot.block.options.align, 0.0)
+    return {"x": _r(x), "y": _r(box.y), "width": _r(box.width), "height": _r(box.height)}
+
+
+def text_report(slot: TextSlot, layout: TextLayout) -> dict[str, t.Any]:
     return {
         "id": slot.id,
         "kind": slot.kind,
-        "box": {"x": _r(box.x), "y": _r(box.y), "width": _r(box.width), "height": _r(box.height)},
+        "box": _area(slot, layout),
         "align": slot.block.options.align,
         "font_size": layout.font_size,
         "requested_font_size": slot.block.paragraphs[0][0].style.size if slot.block.paragraphs else None,

@@ -74,6 +74,17 @@ def length(value: str | None, font_size: float = DEFAULT_FONT_SIZE,
     return None
 
 
+def fraction(value: str | None, default: float) -> float:
+    """A number or a percentage as a fraction: ``"50%"`` → 0.5; ``None`` → ``default``."""
+    if value is None:
+        return default
+    value = value.strip()
+    try:
+        return float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        return default
+
+
 def font_weight(value: str | None, parent: int = 400) -> int:
     if value is None:
         return parent

@@ -25,8 +25,9 @@ from lxml import etree
 from .errors import TemplateError
 from .errors import TemplateNotFound
 from .style import length
-from .textblocks import OG_NS
 from .textblocks import TEXT_TAGS
+from .xmlns import OG_NS
+from .xmlns import local_name
 
 log = logging.getLogger(__name__)
 
@@ -174,10 +175,10 @@ def _defaults(ast: jinja2.nodes.Template) -> dict[str, str]:
 
 def _size(root: etree._Element) -> tuple[float, float]:
     width, height = length(root.get("width")), length(root.get("height"))
-    view_box = (root.get("viewBox") or "").replace(",", " ").split()
+    view_box = [length(v) for v in (root.get("viewBox") or "").replace(",", " ").split()]
     if (width is None or height is None) and len(view_box) == 4:
-        width = width or float(view_box[2])
-        height = height or float(view_box[3])
+        width = width or view_box[2]
+        height = height or view_box[3]
     if not width or not height:
         raise TemplateError("the <svg> element needs width and height (or a viewBox)")
     return width, height
@@ -185,7 +186,7 @@ def _size(root: etree._Element) -> tuple[float, float]:
 
 def check_structure(root: etree._Element) -> dict[str, int]:
     """Reject what og will not render; return og:max-length per parameter name."""
-    if etree.QName(root).localname != "svg":
+    if local_name(root) != "svg":
         raise TemplateError("the root element is not <svg>")
     limits: dict[str, int] = {}
     for node in root.iter():
@@ -195,7 +196,7 @@ def check_structure(root: etree._Element) -> dict[str, int]:
             if "{{" in value or "{%" in value:
                 raise TemplateError(
                     f"placeholder in attribute {etree.QName(name).localname!r} of "
-                    f"<{etree.QName(node).localname} id={node.get('id')!r}> (line {node.sourceline}): "
+                    f"<{local_name(node)} id={node.get('id')!r}> (line {node.sourceline}): "
                     "placeholders may only stand in text")
         if node.tag in TEXT_TAGS:
             limit = node.get(f"{{{OG_NS}}}max-length")
@@ -218,10 +219,12 @@ def dynamic_elements(root: etree._Element, fills: t.Sequence[TextFill]) -> tuple
 
 
 def load_template(name: str, path: Path, env: jinja2.Environment, max_length: int) -> Template:
-    stat = path.stat()
-    source = path.read_text(encoding="utf-8")
     try:
-        root = etree.fromstring(source.encode("utf-8"), _PARSER)
+        stat = path.stat()
+        data = path.read_bytes()
+        root = etree.fromstring(data, _PARSER)
+    except OSError as error:
+        raise TemplateError(f"template {name!r} cannot be read: {error.strerror}") from None
     except etree.XMLSyntaxError as error:
         raise TemplateError(f"template {name!r} is not well-formed XML: {error}") from None
     try:

@@ -34,13 +34,12 @@ from .text.layout import Span
 from .text.layout import TextBlock
 from .text.layout import TextOptions
 from .text.layout import TextStyle
-
-SVG_NS = "http://www.w3.org/2000/svg"
-OG_NS = "https://og.example.com/ns"
-SODIPODI_NS = "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
-INKSCAPE_NS = "http://www.inkscape.org/namespaces/inkscape"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+from .xmlns import OG_NS
+from .xmlns import SODIPODI_NS
+from .xmlns import SVG_NS
+from .xmlns import URL_ID
+from .xmlns import XML_NS
+from .xmlns import href
 
 TEXT_TAGS = (f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}flowRoot")
 _INLINE_TAGS = frozenset(f"{{{SVG_NS}}}{name}" for name in
@@ -49,9 +48,9 @@ _PARAGRAPH_TAGS = frozenset(f"{{{SVG_NS}}}{name}" for name in ("flowPara", "flow
 #: Attributes of a text element that only make sense for CairoSVG's own text drawing.
 _TEXT_ONLY_ATTRIBUTES = frozenset({"x", "y", "dx", "dy", "rotate", "textLength", "lengthAdjust",
                                    f"{{{XML_NS}}}space"})
-_URL = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)['\"]?\s*\)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+_LINE_FEEDS = re.compile("\r\n|[\r\n\u2028\u2029]")
 
 DEFAULT_FAMILIES = ("Inter",)
 
@@ -123,12 +122,12 @@ def _outline_bounds(node: etree._Element) -> tuple[float, float, float, float] |
 
 def path_start(node: etree._Element) -> tuple[float, float] | None:
     """The first point of a path: where og starts text that Inkscape put on that path."""
-    bounds = RecordingPen()
+    recording = RecordingPen()
     try:
-        parse_path(node.get("d", ""), bounds)
+        parse_path(node.get("d", ""), recording)
     except (ValueError, IndexError, AssertionError):
         return None
-    for operator, points in bounds.value:
+    for operator, points in recording.value:
         if operator == "moveTo":
             return float(points[0][0]), float(points[0][1])
     return None
@@ -201,12 +200,11 @@ class _Reader:
             raw[-1].extend(self.chunks(child))
             if child.tail:
                 raw[-1].append((child.tail, top))
+        if kind == "point":
+            # Point text has one line per Inkscape line; a line feed in a value is a space.
+            raw = [[(_LINE_FEEDS.sub(" ", text), node) for text, node in chunks] for chunks in raw]
         paragraphs = [self._normalise(top, chunks) for chunks in _split_newlines(raw)]
-        if kind == "flowed":
-            # Inkscape ends the last paragraph with "\n" too: that makes no empty line.
-            while len(paragraphs) > 1 and not any(span.text for span in paragraphs[-1]):
-                paragraphs.pop()
-        return tuple(paragraphs)
+        return tuple(_without_blank_runs(paragraphs))
 
     def _normalise(self, top: etree._Element, chunks: list[tuple[str, etree._Element]]) -> tuple[Span, ...]:
         spans: list[Span] = []
@@ -272,7 +270,7 @@ class _Reader:
                 return None
             return TextSlot(node, TextBlock(self.paragraphs(node, "flowroot"), box,
                                             self.options(node, True)), "flowroot")
-        match = _URL.search(shape or "")
+        match = URL_ID.search(shape or "")
         target = by_id(self.root, match.group(1)) if match else None
         if target is not None:
             padding = length(computed.get("shape-padding"), as_float(computed, "font-size", 16)) or 0.0
@@ -297,8 +295,7 @@ class _Reader:
         x, y = _first_number(node.get("x")), _first_number(node.get("y"))
         text_path = node.find(f"{{{SVG_NS}}}textPath")
         if x is None and y is None and text_path is not None:
-            href = str(text_path.get(XLINK_HREF) or text_path.get("href") or "").lstrip("#")
-            target = by_id(self.root, href)
+            target = by_id(self.root, href(text_path).lstrip("#"))
             start = path_start(target) if target is not None else None
             if start is not None:
                 return start
@@ -318,7 +315,7 @@ class _Reader:
         if align == "middle":
             return max(1.0, 2 * min(x, self.canvas_width - x))
         if align in ("end", "right"):
-            return max(1.0, x - (self.canvas_width - x))
+            return max(1.0, 2 * x - self.canvas_width) if x > self.canvas_width / 2 else x
         return max(1.0, self.canvas_width - 2 * x) if x < self.canvas_width / 2 else self.canvas_width - x
 
 
@@ -335,12 +332,26 @@ def _lang_of(node: etree._Element) -> str:
 Chunks = list[tuple[str, etree._Element]]
 
 
+def _without_blank_runs(paragraphs: list[tuple[Span, ...]]) -> list[tuple[Span, ...]]:
+    """No blank paragraph at either end, and never two in a row: a value's empty lines
+    must not push the text out of its box (Inkscape also ends flowed text with a "\n")."""
+    def blank(paragraph: tuple[Span, ...]) -> bool:
+        return not any(span.text for span in paragraph)
+
+    kept = [p for i, p in enumerate(paragraphs) if not (blank(p) and i and blank(paragraphs[i - 1]))]
+    while len(kept) > 1 and blank(kept[-1]):
+        kept.pop()
+    while len(kept) > 1 and blank(kept[0]):
+        kept.pop(0)
+    return kept
+
+
 def _split_newlines(raw: list[Chunks]) -> t.Iterator[Chunks]:
     """A line feed in the text (a value may hold one) is a hard break, like CSS pre-line."""
     for chunks in raw:
         current: list[tuple[str, etree._Element]] = []
         for text, node in chunks:
-            parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            parts = _LINE_FEEDS.split(text)
             for number, part in enumerate(parts):
                 if number:
                     yield current

@@ -8,7 +8,7 @@ import pytest
 import og
 from og import encode
 from og import raster
-from og.draw.svg import GLYPHS_ATTRIBUTE
+from og.xmlns import GLYPHS
 
 
 @pytest.mark.parametrize(("name", "params"), [
@@ -20,7 +20,7 @@ def test_fast_glyph_paths_match_cairosvg(renderer: og.Renderer, name: str,
                                          params: dict[str, str]) -> None:
     svg = renderer.lay_out(name, params).svg_bytes()
     marker = b'og:glyphs="1"'
-    assert marker in svg, f"og's glyph paths should carry {GLYPHS_ATTRIBUTE}"
+    assert marker in svg, f"og's glyph paths should carry {GLYPHS}"
     fast = encode.pixels(raster.rasterize(svg)).astype(int)
     plain = encode.pixels(raster.rasterize(svg.replace(marker, b""))).astype(int)
     assert np.abs(fast - plain).max() <= 1

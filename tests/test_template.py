@@ -184,3 +184,25 @@ def test_broken_edit_then_fix_recovers(tmp_templates, fonts):
 def test_report_through_renderer_matches_template(renderer):
     rep = report(renderer, "card")
     assert rep["params"] == {name: p.default for name, p in renderer.templates.get("card").params.items()}
+
+
+@pytest.mark.parametrize("content", [
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>\xff</text></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 a b"><text>x</text></svg>',
+])
+def test_unreadable_template_does_not_stop_the_app(tmp_templates, fonts, content):
+    (tmp_templates / "bad.svg").write_bytes(content)
+    client = _client(tmp_templates, fonts)  # create_app loads every template
+    assert client.get("/bad.png").status_code == 500
+    assert client.get("/bad.png").is_json
+    assert client.get("/card.png").status_code == 200
+    assert client.get("/templates").status_code == 200
+
+
+def test_same_query_gives_the_same_bytes_and_etag(fonts):
+    renderer = og.Renderer(settings_for(TEMPLATES.parent / "inkscape"), fonts=fonts)
+    client = og.web.create_app({"OG_RENDERER": renderer}).test_client()
+    first = client.get("/gradient_bbox.svg")
+    second = client.get("/gradient_bbox.svg")
+    assert first.data == second.data
+    assert client.get("/gradient_bbox.svg", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304

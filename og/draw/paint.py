@@ -9,17 +9,18 @@ box instead: a copy in ``userSpaceOnUse`` units with the box folded into its tra
 from __future__ import annotations
 
 import copy
-import itertools
 import re
 import typing as t
 
 from lxml import etree
 
+from ..style import fraction
 from ..text.layout import TextLayout
-
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-_URL = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)['\"]?\s*\)")
-_counter = itertools.count(1)
+from ..xmlns import URL_ID
+from ..xmlns import XLINK_HREF
+from ..xmlns import href
+from ..xmlns import ids
+from ..xmlns import local_name
 
 Box = tuple[float, float, float, float]  # x, y, width, height
 
@@ -43,24 +44,17 @@ def _inherited(node: etree._Element, name: str, by_id: t.Mapping[str, etree._Ele
     while current is not None and seen < 8:
         if current.get(name) is not None:
             return str(current.get(name))
-        href = (current.get(XLINK_HREF) or current.get("href") or "").lstrip("#")
-        current = by_id.get(href)
+        current = by_id.get(href(current).lstrip("#"))
         seen += 1
     return None
 
 
-def _fraction(value: str | None, default: float) -> float:
-    if value is None:
-        return default
-    value = value.strip()
-    return float(value[:-1]) / 100 if value.endswith("%") else float(value)
-
-
-def _pinned(server: etree._Element, box: Box, by_id: t.Mapping[str, etree._Element]) -> etree._Element | None:
-    kind = etree.QName(server).localname
+def _pinned(server: etree._Element, box: Box, by_id: t.Mapping[str, etree._Element],
+            tag: str) -> etree._Element | None:
+    kind = local_name(server)
     x, y, width, height = box
     clone = copy.deepcopy(server)
-    clone.set("id", f"{server.get('id')}-og{next(_counter)}")
+    clone.set("id", f"{server.get('id')}-{tag}")
     if not len(clone) and server.get("id"):
         clone.set(XLINK_HREF, f"#{server.get('id')}")  # keep the stops
     if kind in ("linearGradient", "radialGradient"):
@@ -71,10 +65,10 @@ def _pinned(server: etree._Element, box: Box, by_id: t.Mapping[str, etree._Eleme
         defaults = ({"x1": 0.0, "y1": 0.0, "x2": 1.0, "y2": 0.0} if kind == "linearGradient"
                     else {"cx": 0.5, "cy": 0.5, "r": 0.5})
         for name, default in defaults.items():
-            clone.set(name, f"{_fraction(_inherited(server, name, by_id), default):g}")
+            clone.set(name, f"{fraction(_inherited(server, name, by_id), default):g}")
         if kind == "radialGradient":
             for name, centre in (("fx", "cx"), ("fy", "cy")):
-                value = _fraction(_inherited(server, name, by_id), float(clone.get(centre, 0.5)))
+                value = fraction(_inherited(server, name, by_id), float(clone.get(centre, 0.5)))
                 clone.set(name, f"{value:g}")
         own = _inherited(server, "gradientTransform", by_id) or ""
         clone.set("gradientTransform", f"matrix({width:g} 0 0 {height:g} {x:g} {y:g}) {own}".strip())
@@ -83,28 +77,32 @@ def _pinned(server: etree._Element, box: Box, by_id: t.Mapping[str, etree._Eleme
         if (_inherited(server, "patternUnits", by_id) or "objectBoundingBox") != "objectBoundingBox":
             return None
         clone.set("patternUnits", "userSpaceOnUse")
-        clone.set("x", f"{x + _fraction(_inherited(server, 'x', by_id), 0) * width:g}")
-        clone.set("y", f"{y + _fraction(_inherited(server, 'y', by_id), 0) * height:g}")
-        clone.set("width", f"{_fraction(_inherited(server, 'width', by_id), 0) * width:g}")
-        clone.set("height", f"{_fraction(_inherited(server, 'height', by_id), 0) * height:g}")
+        clone.set("x", f"{x + fraction(_inherited(server, 'x', by_id), 0) * width:g}")
+        clone.set("y", f"{y + fraction(_inherited(server, 'y', by_id), 0) * height:g}")
+        clone.set("width", f"{fraction(_inherited(server, 'width', by_id), 0) * width:g}")
+        clone.set("height", f"{fraction(_inherited(server, 'height', by_id), 0) * height:g}")
         return clone
     return None
 
 
-def pin_paint_servers(root: etree._Element, group: etree._Element, layout: TextLayout) -> None:
-    """Rewrite bounding-box paint of ``group`` (a drawn text) to span the whole text."""
+def pin_paint_servers(root: etree._Element, group: etree._Element, layout: TextLayout,
+                      tag: str) -> None:
+    """Rewrite bounding-box paint of ``group`` (a drawn text) to span the whole text.
+
+    :param tag: names the copies (``{id}-{tag}``); unique per text, the same every request.
+    """
     box = text_box(layout)
     painted = [node for node in group.iter(etree.Element) if "url(" in node.get("style", "")]
     if box is None or not painted:
         return
-    by_id = {str(n.get("id")): n for n in root.iter(etree.Element) if n.get("id")}
+    by_id = ids(root)
     done: dict[str, str] = {}  # server id → pinned copy's id, one copy per text
 
     def pin(match: re.Match[str]) -> str:
         ident = match.group(1)
         if ident not in done:
             server = by_id.get(ident)
-            pinned = _pinned(server, box, by_id) if server is not None else None
+            pinned = _pinned(server, box, by_id, tag) if server is not None else None
             if server is None or pinned is None:
                 return match.group(0)
             server.addnext(pinned)
@@ -112,4 +110,4 @@ def pin_paint_servers(root: etree._Element, group: etree._Element, layout: TextL
         return f"url(#{done[ident]})"
 
     for node in painted:
-        node.set("style", _URL.sub(pin, node.get("style", "")))
+        node.set("style", URL_ID.sub(pin, node.get("style", "")))

@@ -17,12 +17,11 @@ from lxml import etree
 from ..text.fonts import ResolvedFont
 from ..text.layout import PlacedRun
 from ..text.layout import TextLayout
+from ..xmlns import GLYPHS
+from ..xmlns import SVG_NS
+from ..xmlns import XLINK_HREF
 from .pens import glyph_outline
 
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-#: Marks og's glyph paths (plain path syntax) for the fast drawer in :mod:`og.raster`.
-GLYPHS_ATTRIBUTE = "{https://og.example.com/ns}glyphs"
 MAX_BITMAP_CACHE_ENTRIES = 2048
 
 
@@ -107,7 +106,7 @@ def _run_paths(run: PlacedRun, inherited: dict[str, str]) -> t.Iterator[etree._E
 
 
 def _glyph_path(data: str, paint: dict[str, str]) -> etree._Element:
-    return element("path", {"d": data, "style": _paint_style(paint.items()), GLYPHS_ATTRIBUTE: "1"})
+    return element("path", {"d": data, "style": _paint_style(paint.items()), GLYPHS: "1"})
 
 
 def layout_elements(layout: TextLayout,

@@ -10,7 +10,7 @@ import typing as t
 
 import icu
 
-from .segment import _utf16_to_index
+from .segment import utf16_to_index
 
 T = t.TypeVar("T")
 
@@ -32,7 +32,7 @@ def embedding_levels(text: str, direction: str = "auto") -> tuple[int, list[int]
     bidi = icu.Bidi()
     bidi.setPara(icu.UnicodeString(text), para)
     utf16_levels = bidi.getLevels()
-    to_index = _utf16_to_index(text)
+    to_index = utf16_to_index(text)
     levels = [0] * len(text)
     for offset, index in to_index.items():
         if index < len(text):

@@ -368,7 +368,8 @@ class _Layouter:
         for number, (index, start, end) in enumerate(lines):
             paragraph = self.paragraphs[index]
             last_of_cut = truncated and number == len(lines) - 1
-            line = self._place_line(paragraph, start, end, scale, baseline, last_of_cut)
+            line, cut = self._place_line(paragraph, start, end, scale, baseline, last_of_cut)
+            truncated = truncated or cut  # a point text cut to its width is truncated too
             placed.append(dataclasses.replace(line, top=baseline - ascent * size,
                                               bottom=baseline + descent * size))
             baseline += advance
@@ -390,12 +391,14 @@ class _Layouter:
         return trimmed_end(start, cut, paragraph.is_space)
 
     def _place_line(self, paragraph: _Paragraph, start: int, end: int, scale: float,
-                    baseline: float, cut: bool) -> Line:
+                    baseline: float, cut: bool) -> tuple[Line, bool]:
+        """The placed line, and whether it had to be cut (with or without an ellipsis)."""
         box = self.block.box
         visible_end = trimmed_end(start, end, paragraph.is_space)
         ellipsis_run: PlacedRun | None = None
         too_wide = (box.width is not None and not self.block.wraps
                     and paragraph.width(start, visible_end, scale) > box.width + 0.01)
+        shortened = bool(too_wide and paragraph.text)
         if (cut or too_wide) and paragraph.text:
             ellipsis_run = self._ellipsis(paragraph, max(start, visible_end - 1), scale)
             extra = ellipsis_run.width if ellipsis_run else 0.0
@@ -416,7 +419,8 @@ class _Layouter:
             runs_out.append(_move(run, x, baseline))
             x += run.width
         text = paragraph.text[start:visible_end] + (ellipsis_run.text if ellipsis_run else "")
-        return Line(text, runs_out[0].x if runs_out else x, baseline, width, rtl, tuple(runs_out))
+        line = Line(text, runs_out[0].x if runs_out else x, baseline, width, rtl, tuple(runs_out))
+        return line, shortened
 
     def _line_x(self, width: float, rtl: bool) -> float:
         box = self.block.box

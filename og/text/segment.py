@@ -5,22 +5,21 @@ clusters, UAX #14 plus ICU's dictionaries for Thai/Lao/Khmer/Burmese line breaks
 UAX #24 for scripts) instead of guessing with regular expressions.
 
 ICU counts in UTF-16 code units; og counts in code points (Python ``str`` indices).
-:func:`_utf16_to_index` converts at the boundary so nothing else has to care.
+:func:`utf16_to_index` converts at the boundary so nothing else has to care.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 import typing as t
 
 import icu
 
-#: Code points that never need a glyph of their own (ZWJ, variation selectors, tags…).
-ZWJ = "\u200d"
-OBJECT_REPLACEMENT = "\ufffc"
+ZWJ = "\u200d"  # ZERO WIDTH JOINER: glues emoji into one sequence
 
 
-def _utf16_to_index(text: str) -> dict[int, int]:
+def utf16_to_index(text: str) -> dict[int, int]:
     """Map each UTF-16 offset that starts a code point (and the end) to its str index."""
     mapping: dict[int, int] = {}
     offset = 0
@@ -33,16 +32,24 @@ def _utf16_to_index(text: str) -> dict[int, int]:
 
 def _boundaries(iterator: icu.BreakIterator, text: str) -> list[int]:
     iterator.setText(icu.UnicodeString(text))
-    to_index = _utf16_to_index(text)
+    to_index = utf16_to_index(text)
     return [to_index[offset] for offset in iterator]
 
 
-@functools.lru_cache(maxsize=64)
-def _line_iterator(locale: str) -> icu.BreakIterator:
-    return icu.BreakIterator.createLineInstance(icu.Locale(locale))
+class _Iterators(threading.local):
+    """ICU break iterators hold the text they walk: one set per thread, never shared."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, icu.BreakIterator] = {}
+        self.characters = icu.BreakIterator.createCharacterInstance(icu.Locale.getRoot())
+
+    def line(self, locale: str) -> icu.BreakIterator:
+        if locale not in self.lines:
+            self.lines[locale] = icu.BreakIterator.createLineInstance(icu.Locale(locale))
+        return self.lines[locale]
 
 
-_CHARACTER_ITERATOR = icu.BreakIterator.createCharacterInstance(icu.Locale.getRoot())
+_iterators = _Iterators()
 
 
 def grapheme_boundaries(text: str) -> list[int]:
@@ -53,7 +60,7 @@ def grapheme_boundaries(text: str) -> list[int]:
     """
     if not text:
         return []
-    return _boundaries(_CHARACTER_ITERATOR, text)
+    return _boundaries(_iterators.characters, text)
 
 
 def graphemes(text: str) -> list[str]:
@@ -77,7 +84,7 @@ def line_break_opportunities(text: str, lang: str = "") -> list[int]:
     """
     if not text:
         return []
-    opportunities = _boundaries(_line_iterator(lang or "root"), text)
+    opportunities = _boundaries(_iterators.line(lang or "root"), text)
     if lang.lower().startswith("ko"):
         # Korean breaks at spaces, not between syllables (CSS word-break: keep-all).
         opportunities = [o for o in opportunities
@@ -87,10 +94,6 @@ def line_break_opportunities(text: str, lang: str = "") -> list[int]:
 
 def _is_letter(char: str) -> bool:
     return char.isalnum()
-
-
-def is_mandatory_break(char: str) -> bool:
-    return char in "\n\u2028\u2029"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,0 +1,49 @@
+"""The XML names og reads and writes, and the small lookups every SVG-reading module needs.
+
+Kept in one place so that a namespace or og's own attributes are spelled once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+SODIPODI_NS = "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+INKSCAPE_NS = "http://www.inkscape.org/namespaces/inkscape"
+#: og's namespace: template options (og:max-lines…) and og's own marks in laid-out cards.
+OG_NS = "https://og.example.com/ns"
+
+XLINK_HREF = f"{{{XLINK_NS}}}href"
+#: On a ``<path>``: og's glyph outline in plain path syntax (see :mod:`og.raster`).
+GLYPHS = f"{{{OG_NS}}}glyphs"
+#: On an element whose text a request fills (see :mod:`og.layers`).
+DYNAMIC = f"{{{OG_NS}}}dynamic"
+
+#: ``url(#id)`` in a property value; group 1 is the id.
+URL_ID = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)['\"]?\s*\)")
+#: any ``url(...)``; group 1 is what it points to.
+URL_ANY = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+
+
+def svg(name: str) -> str:
+    """The qualified tag of an SVG element: ``svg("text")`` → ``{http://…/svg}text``."""
+    return f"{{{SVG_NS}}}{name}"
+
+
+def local_name(node: etree._Element) -> str:
+    """``text`` for ``{http://…/svg}text``; "" for comments and entities."""
+    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+
+
+def href(node: etree._Element) -> str:
+    """The link of an element (``xlink:href`` or SVG2 ``href``), as written."""
+    return str(node.get(XLINK_HREF) or node.get("href") or "")
+
+
+def ids(root: etree._Element) -> dict[str, etree._Element]:
+    """Every element of the document by its id."""
+    return {str(node.get("id")): node for node in root.iter(etree.Element) if node.get("id")}
