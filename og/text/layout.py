@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
 import typing as t
 
@@ -380,9 +381,9 @@ class _Layouter:
     def _ellipsis_cut(self, paragraph: _Paragraph, start: int, end: int, scale: float,
                       ellipsis_width: float) -> int:
         limit = (self.block.box.width or math.inf) - ellipsis_width
-        advances = paragraph.advances(scale)
+        prefix = list(itertools.accumulate(paragraph.advances(scale), initial=0.0))
         cut = trimmed_end(start, end, paragraph.is_space)
-        while cut > start and sum(advances[start:trimmed_end(start, cut, paragraph.is_space)]) > limit:
+        while cut > start and prefix[trimmed_end(start, cut, paragraph.is_space)] - prefix[start] > limit:
             cut = paragraph.cluster_start[cut - 1]
         # Prefer ending on a word (a break opportunity) when that keeps most of the line.
         words = [o for o in paragraph.opportunities if start + (cut - start) * WORD_CUT_MIN_SHARE <= o <= cut]
@@ -452,8 +453,13 @@ class _Layouter:
         style = paragraph.styles[start]
         px = style.size * scale / font.upem
         glyphs = paragraph._shape(start, end)
-        # Spacing belongs to clusters: add it after the last glyph of each cluster.
-        spacing = [s * scale for s in paragraph.spacing]
+        # Spacing belongs to clusters: add it after the last glyph of each cluster, for all
+        # the characters of the cluster (up to where the next cluster of the run starts).
+        starts = sorted({glyph.cluster for glyph in glyphs})
+        cluster_spacing = {
+            cluster: sum(paragraph.spacing[cluster:following]) * scale
+            for cluster, following in zip(starts, [*starts[1:], end], strict=True)
+        }
         placed = []
         pen = 0.0
         for number, glyph in enumerate(glyphs):
@@ -462,15 +468,9 @@ class _Layouter:
             pen += glyph.advance_units * px
             following = glyphs[number + 1].cluster if number + 1 < len(glyphs) else None
             if following != glyph.cluster:
-                pen += sum(spacing[glyph.cluster:_cluster_end(glyphs, glyph.cluster, end)])
+                pen += cluster_spacing[glyph.cluster]
         return PlacedRun(paragraph.text[start:end], font, style, px, paragraph.levels[start] % 2 == 1,
                          paragraph.scripts[start], 0.0, pen, tuple(placed))
-
-
-def _cluster_end(glyphs: t.Sequence[t.Any], cluster: int, end: int) -> int:
-    """The first text index after ``cluster`` that another glyph of the run starts."""
-    later = [g.cluster for g in glyphs if g.cluster > cluster]
-    return min(later) if later else end
 
 
 def _move(run: PlacedRun, x: float, baseline: float) -> PlacedRun:
