@@ -14,6 +14,11 @@ from .text.layout import TextLayout
 from .textblocks import TextSlot
 
 
+def json_number(value: float) -> float | int:
+    """1200.0 → 1200: sizes read as people write them."""
+    return int(value) if float(value).is_integer() else value
+
+
 def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
@@ -78,8 +83,8 @@ def layout_report(name: str, width: float, height: float, values: t.Mapping[str,
     reports = [text_report(slot, layout) for slot, layout in texts]
     return {
         "template": name,
-        "width": width,
-        "height": height,
+        "width": json_number(width),
+        "height": json_number(height),
         "params": dict(values),
         "texts": reports,
         "missing": sorted({cp for report in reports for cp in report["missing"]}),

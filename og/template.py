@@ -24,6 +24,7 @@ from lxml import etree
 
 from .errors import TemplateError
 from .errors import TemplateNotFound
+from .report import json_number
 from .style import length
 from .textblocks import TEXT_TAGS
 from .xmlns import OG_NS
@@ -74,8 +75,8 @@ class Template:
     def to_dict(self) -> dict[str, object]:
         return {
             "name": self.name,
-            "width": self.width,
-            "height": self.height,
+            "width": json_number(self.width),
+            "height": json_number(self.height),
             "params": [param.to_dict() for param in self.params.values()],
             "urls": {fmt: f"/{self.name}.{fmt}" for fmt in ("png", "svg", "json")},
         }
