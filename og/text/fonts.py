@@ -68,7 +68,6 @@ class FontFace:
     weight_min: int
     weight_max: int
     italic: bool
-    has_wght_axis: bool
     system: bool = False
     axes: tuple[tuple[str, float, float, float], ...] = ()  # (tag, min, default, max)
 
@@ -170,16 +169,15 @@ def _describe(font: TTFont, path: str, index: int, system: bool) -> FontFace:
     if not italic and "head" in font:
         italic = bool(font["head"].macStyle & 2)
     low = high = weight
-    has_wght = False
     axes: list[tuple[str, float, float, float]] = []
     if "fvar" in font:
         for axis in font["fvar"].axes:
             axes.append((axis.axisTag, axis.minValue, axis.defaultValue, axis.maxValue))
             if axis.axisTag == "wght":
-                low, high, has_wght = int(axis.minValue), int(axis.maxValue), True
+                low, high = int(axis.minValue), int(axis.maxValue)
             if axis.axisTag == "ital" and axis.minValue >= 1:
                 italic = True
-    return FontFace(path, index, family, low, high, italic, has_wght, system, tuple(axes))
+    return FontFace(path, index, family, low, high, italic, system, tuple(axes))
 
 
 def read_faces(path: str, system: bool = False) -> list[FontFace]:

@@ -27,7 +27,8 @@ def inter_path(fonts):
 
 
 def _face(path, weight_min, weight_max=None, italic=False, variable=False, family="Inter"):
-    return FontFace(path, 0, family, weight_min, weight_max or weight_min, italic, variable)
+    axes = (("wght", float(weight_min), 400.0, float(weight_max or weight_min)),) if variable else ()
+    return FontFace(path, 0, family, weight_min, weight_max or weight_min, italic, axes=axes)
 
 
 def test_inter_800_is_800_not_700(fonts):
