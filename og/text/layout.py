@@ -164,7 +164,14 @@ class _Paragraph:
         for end in self.clusters:
             style = self.styles[start]
             cluster = self.text[start:end]
-            font = fonts.pick(style.families, style.weight, style.italic, cluster, style.variations)
+            previous = self.fonts[-1] if self.fonts else None
+            if (cluster.isspace() and previous is not None and self.styles[start - 1] is style
+                    and not previous.face.is_color_bitmap and previous.face.covers(cluster)):
+                # White space stays in the run before it, in the same style (as satori does):
+                # the words of an Arabic title are shaped as one run, not cut at every space.
+                font: ResolvedFont | None = previous
+            else:
+                font = fonts.pick(style.families, style.weight, style.italic, cluster, style.variations)
             if font is None and not cluster.isspace():
                 self.missing.extend(f"U+{ord(char):04X}" for char in cluster)
             self.fonts.extend([font] * (end - start))
@@ -186,7 +193,7 @@ class _Paragraph:
             font = self.fonts[item_start]
             if font is None:
                 continue
-            for glyph in self._shape(item_start, item_end):
+            for glyph in self.shape_range(item_start, item_end):
                 self.units[glyph.cluster] += glyph.advance_units
             for index in range(item_start, item_end):
                 self.unit_px[index] = self.styles[index].size / font.upem
@@ -200,7 +207,7 @@ class _Paragraph:
             extra += style.letter_spacing
         return extra
 
-    def _shape(self, start: int, end: int) -> tuple[t.Any, ...]:
+    def shape_range(self, start: int, end: int) -> tuple[t.Any, ...]:
         font = self.fonts[start]
         assert font is not None
         return shape(self.text, start, end, font, self.levels[start] % 2 == 1,
@@ -452,7 +459,7 @@ class _Layouter:
             return None
         style = paragraph.styles[start]
         px = style.size * scale / font.upem
-        glyphs = paragraph._shape(start, end)
+        glyphs = paragraph.shape_range(start, end)
         # Spacing belongs to clusters: add it after the last glyph of each cluster, for all
         # the characters of the cluster (up to where the next cluster of the run starts).
         starts = sorted({glyph.cluster for glyph in glyphs})
