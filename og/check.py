@@ -13,10 +13,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from .effects import BLEND_MODES
-from .effects import NEEDS_OG
-from .effects import PRIMITIVES
 from .errors import TemplateError
+from .filters import BLEND_MODES
+from .filters import NEEDS_OG
+from .filters import PRIMITIVES
 from .style import Cascade
 from .style import font_families
 from .style import parse_declarations

@@ -11,7 +11,7 @@ import logging
 
 from lxml import etree
 
-from .effects import parse_transform
+from .geometry import parse_transform
 from .xmlns import XLINK_HREF
 from .xmlns import href
 from .xmlns import ids

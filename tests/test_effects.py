@@ -19,6 +19,8 @@ from PIL import Image
 
 import og
 from og import effects
+from og import filters
+from og import geometry
 from og.text.fonts import FontSet
 
 from .conftest import settings_for
@@ -110,12 +112,12 @@ def test_baseline_shift_moves_glyphs(fx: og.Renderer) -> None:
     ("matrix(1 0 0 1 4 5) translate(1 1)", (1.0, 0.0, 0.0, 1.0, 5.0, 6.0)),
 ])
 def test_parse_transform(text: str, expected: tuple[float, ...]) -> None:
-    assert effects.parse_transform(text) == pytest.approx(expected)
+    assert geometry.parse_transform(text) == pytest.approx(expected)
 
 
 def test_gaussian_blur_keeps_total_alpha() -> None:
     image = np.zeros((60, 60, 4), dtype=np.float32)
     image[25:35, 25:35] = 1.0
-    blurred = effects.gaussian_blur(image, 3.0, 3.0)
+    blurred = filters.gaussian_blur(image, 3.0, 3.0)
     assert blurred[..., 3].sum() == pytest.approx(100.0, rel=1e-3)
     assert blurred[30, 30, 3] < 1.0 and blurred[20, 30, 3] > 0.0
