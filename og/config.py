@@ -12,14 +12,16 @@ import typing as t
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_FONTS = PROJECT_ROOT / "fonts"
 
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
     #: Where ``{name}.svg`` templates live; re-read when a file changes.
     templates_dir: Path = PROJECT_ROOT / "svg_templates"
-    #: Fonts searched before any system font: the bundled set, for the same pixels anywhere.
-    fonts_dir: Path = PROJECT_ROOT / "fonts"
+    #: Fonts searched first; then og's bundled set (so the fallback chain is always there),
+    #: then the system's. The bundled set gives the same pixels anywhere.
+    fonts_dir: Path = BUNDLED_FONTS
     #: Longest value a parameter may have unless its template says (og:max-length).
     max_length: int = 500
     #: Whether a family missing from ``fonts_dir`` may come from the system (with a warning).

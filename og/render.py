@@ -19,6 +19,7 @@ from . import effects
 from . import encode
 from . import layers
 from . import raster
+from .config import BUNDLED_FONTS
 from .config import Settings
 from .draw.paint import pin_paint_servers
 from .draw.svg import layout_elements
@@ -67,7 +68,7 @@ class Renderer:
     def __init__(self, settings: Settings | None = None, *, templates: TemplateStore | None = None,
                  fonts: FontSet | None = None) -> None:
         self.settings = settings or Settings.from_env()
-        self.fonts = fonts or FontSet.from_folders(self.settings.fonts_dir,
+        self.fonts = fonts or FontSet.from_folders(self.settings.fonts_dir, BUNDLED_FONTS,
                                                    allow_system=self.settings.allow_system_fonts)
         self.templates = templates or TemplateStore(self.settings.templates_dir, self.settings.max_length,
                                                     on_load=self._log_findings)

@@ -258,9 +258,14 @@ class FontSet:
 
     @classmethod
     def from_folders(cls, *folders: str | os.PathLike[str], allow_system: bool = True) -> FontSet:
+        """Faces of the folders in order; a family found in an earlier folder is taken
+        from there only (a brand's own Inter is not mixed with the bundled one)."""
         faces: list[FontFace] = []
-        for folder in folders:
-            faces.extend(scan_folder(folder))
+        seen: set[str] = set()
+        for folder in dict.fromkeys(Path(f).resolve() for f in folders):
+            found = scan_folder(folder)
+            faces.extend(face for face in found if face.family.lower() not in seen)
+            seen |= {face.family.lower() for face in found}
         return cls(faces, allow_system)
 
     @property
