@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 import typing as t
 from pathlib import Path
 
@@ -44,6 +45,44 @@ def cmd_templates(args: argparse.Namespace) -> int:
         out.append({"error": item.message} if isinstance(item, OgError) else item.to_dict())
     print(json.dumps(out, indent=1, ensure_ascii=False))
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """What a deploy needs to know: libraries, fonts, and one render of every template."""
+    import cairocffi
+    import icu
+    import uharfbuzz
+
+    from .text.fonts import FALLBACK_FAMILIES
+
+    renderer = Renderer()
+    settings = renderer.settings
+    print(f"cairo {cairocffi.cairo_version_string()}, HarfBuzz {uharfbuzz.version_string()}, "
+          f"ICU {icu.ICU_VERSION}")
+    print(f"templates: {settings.templates_dir}")
+    print(f"fonts: {settings.fonts_dir} (then the bundled fonts, then the system's: "
+          f"{'allowed' if settings.allow_system_fonts else 'refused'})")
+    problems = 0
+    for family in FALLBACK_FAMILIES:
+        bundled = renderer.fonts.is_bundled(family)
+        problems += not bundled
+        print(f"  {'ok     ' if bundled else 'MISSING'} {family}")
+    for item in renderer.templates.all():
+        if isinstance(item, OgError):
+            problems += 1
+            print(f"  FAILED  {item.message}")
+            continue
+        started = time.perf_counter()
+        report = json.loads(renderer.render(item.name, {}, "json"))
+        renderer.render(item.name, {})
+        elapsed = (time.perf_counter() - started) * 1000
+        missing = report["missing"]
+        problems += bool(missing)
+        state = "ok     " if not missing else "MISSING"
+        print(f"  {state} {item.name}: rendered in {elapsed:.0f} ms"
+              + (f", no glyph for {' '.join(missing)}" if missing else ""))
+    print("og is ready" if not problems else f"og has {problems} problem(s)")
+    return 1 if problems else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -106,6 +145,9 @@ def main(argv: t.Sequence[str] | None = None) -> int:
 
     templates = commands.add_parser("templates", help="list templates and their parameters")
     templates.set_defaults(func=cmd_templates)
+
+    doctor = commands.add_parser("doctor", help="check libraries and fonts, render every template")
+    doctor.set_defaults(func=cmd_doctor)
 
     check = commands.add_parser("check", help="lint template files for designers")
     check.add_argument("files", nargs="+", metavar="FILE.svg")

@@ -57,3 +57,24 @@ def test_bad_parameter_fails_with_a_message_and_no_traceback(tmp_path):
     assert result.returncode != 0
     assert "colour" in stderr and "title" in stderr
     assert "Traceback" not in stderr
+
+
+def test_doctor_reports_fonts_and_renders_every_template(tmp_path):
+    result = run_og("doctor", cwd=tmp_path)
+    out = result.stdout.decode()
+    assert result.returncode == 0, out + result.stderr.decode()
+    assert "ok      Noto Sans CJK JP" in out and "ok      Noto Color Emoji" in out
+    assert "ok      card: rendered in" in out
+    assert out.rstrip().endswith("og is ready")
+
+
+def test_doctor_fails_on_a_broken_template(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "broken.svg").write_text("<svg")
+    env_result = subprocess.run(
+        [sys.executable, "-m", "og", "doctor"], cwd=tmp_path, capture_output=True, timeout=120, check=False,
+        env=dict(os.environ, OG_TEMPLATES_DIR=str(templates),
+                 PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")))
+    assert env_result.returncode == 1
+    assert "FAILED  template 'broken' is not well-formed XML" in env_result.stdout.decode()
