@@ -70,3 +70,47 @@ def test_a_label_cut_to_its_width_reports_truncated(labels: og.Renderer) -> None
     item = text(report(labels, "labels", site="x" * 200), "site")
     assert item["truncated"]
     assert item["lines"][0]["text"].endswith("…")
+
+
+def test_synthetic_bold_keeps_the_advance(fonts: FontSet) -> None:
+    """Faux bold (a bold request on a family without bold) thickens, it does not widen:
+    HarfBuzz takes its strength as a fraction of the em."""
+    regular = fonts.match("Noto Sans Symbols2", 400, False)
+    bold = fonts.match("Noto Sans Symbols2", 800, False)
+    assert regular is not None and bold is not None and bold.synthetic_bold
+    gid = regular.hb_font.get_nominal_glyph(0x1F6E8)
+    ratio = bold.hb_font.get_glyph_h_advance(gid) / regular.hb_font.get_glyph_h_advance(gid)
+    assert 1.0 <= ratio < 1.1
+
+
+def test_a_cluster_no_font_has_keeps_its_base(labels: og.Renderer) -> None:
+    item = text(report(labels, "labels", title="Wow!\u0e39 done"), "title")
+    assert item["lines"][0]["text"] == "Wow!\u0e39 done"
+    assert item["missing"] == ["U+0E39"]  # only the Thai vowel on "!" is not drawn
+    assert "U+0021" not in item["missing"]
+
+
+def test_a_cluster_wider_than_the_box_is_cut_inside(labels: og.Renderer) -> None:
+    wide = "a" + "\u0e33" * 150  # SARA AM is a spacing mark: one grapheme, very wide
+    item = text(report(labels, "labels", title=wide), "title")
+    box = item["box"]
+    assert all(line["x"] + line["width"] <= box["x"] + box["width"] + 0.5 for line in item["lines"])
+
+
+RANGES = [(0x20, 0x7E), (0xA0, 0x24F), (0x370, 0x3FF), (0x400, 0x4FF), (0x590, 0x5FF), (0x600, 0x6FF),
+          (0x900, 0x97F), (0xE00, 0xE7F), (0x3040, 0x30FF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3),
+          (0x1F300, 0x1FAFF), (0x200B, 0x206F), (0x300, 0x36F), (0xFE00, 0xFE0F), (0x1F1E6, 0x1F1FF)]
+
+
+def test_random_multiscript_values_stay_in_their_boxes(labels: og.Renderer) -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(120):
+        value = "".join(chr(rng.randint(*rng.choice(RANGES))) for _ in range(rng.randint(0, 200)))
+        rep = report(labels, "labels", title=value, site=value[:40])
+        for item in rep["texts"]:
+            box = item["box"]
+            for line in item["lines"]:
+                assert line["x"] >= box["x"] - 0.5, (value, item["id"], line)
+                assert line["x"] + line["width"] <= box["x"] + box["width"] + 0.5, (value, item["id"], line)

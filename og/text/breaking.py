@@ -76,6 +76,11 @@ def break_lines(advances: t.Sequence[float], opportunities: t.Sequence[int],
                         break
                 else:
                     break
+            if _width(prefix, start, best) > limit and best - start > 1:
+                # One cluster wider than the box (a base with dozens of spacing marks):
+                # only then is a cluster cut, between code points, so nothing overflows.
+                best = max(start + 1, max(i for i in range(start + 1, best)
+                                          if _width(prefix, start, i) <= limit or i == start + 1))
         lines.append((start, best))
         start = best
     return Breaks(lines, forced)

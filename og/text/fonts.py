@@ -128,8 +128,8 @@ class ResolvedFont:
         if values:
             font.set_variations(values)
         if self.synthetic_bold:
-            strength = _SYNTHETIC_BOLD_STRENGTH * self.face.hb_face.upem
-            font.synthetic_bold = (strength, strength, False)
+            # HarfBuzz takes the strength as a fraction of the em, not in font units.
+            font.synthetic_bold = (_SYNTHETIC_BOLD_STRENGTH, _SYNTHETIC_BOLD_STRENGTH, False)
         if self.synthetic_italic:
             font.synthetic_slant = _SYNTHETIC_SLANT
         return font

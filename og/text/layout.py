@@ -23,6 +23,7 @@ import typing as t
 
 from .bidi import embedding_levels
 from .bidi import visual_order
+from .breaking import WIDTH_EPSILON
 from .breaking import break_lines
 from .breaking import trimmed_end
 from .fonts import FontSet
@@ -40,6 +41,8 @@ WORD_SEPARATORS = frozenset(" \u00a0")
 SHRINK_STEP_PX = 0.5
 #: An ellipsis goes after a whole word if that keeps at least this share of the line.
 WORD_CUT_MIN_SHARE = 0.7
+#: How often a paragraph is broken again when a shaped line turns out wider than measured.
+MAX_BREAK_RETRIES = 8
 #: Balanced lines: how finely (px) to search the narrowest width keeping the line count.
 BALANCE_STEP_PX = 4.0
 
@@ -172,8 +175,13 @@ class _Paragraph:
                 font: ResolvedFont | None = previous
             else:
                 font = fonts.pick(style.families, style.weight, style.italic, cluster, style.variations)
-            if font is None and not cluster.isspace():
-                self.missing.extend(f"U+{ord(char):04X}" for char in cluster)
+            if font is None:
+                # No font has the whole cluster (marks from another script, unassigned code
+                # points): draw its base with the base's font; what that lacks is reported.
+                font = fonts.pick(style.families, style.weight, style.italic, cluster[0], style.variations)
+            uncovered = cluster if font is None else [c for c in cluster if not font.face.covers(c)]
+            if not cluster.isspace():
+                self.missing.extend(f"U+{ord(char):04X}" for char in uncovered)
             self.fonts.extend([font] * (end - start))
             start = end
         self.cluster_start = [0] * len(self.text)
@@ -308,7 +316,7 @@ class _Layouter:
         lines: list[tuple[int, int, int]] = []
         forced = False
         for index, paragraph in enumerate(self.paragraphs):
-            ranges, was_forced = paragraph.break_lines(width if self.block.wraps else None, scale)
+            ranges, was_forced = self._break_checked(paragraph, width if self.block.wraps else None, scale)
             if not self.block.wraps and width is not None:
                 # Point text does not wrap: "forced" means it would need cutting.
                 end = trimmed_end(0, len(paragraph.text), paragraph.is_space)
@@ -316,6 +324,29 @@ class _Layouter:
             forced = forced or was_forced
             lines.extend((index, s, e) for s, e in ranges)
         return _Attempt(scale, lines, forced, self.allowed_lines(scale), width)
+
+    def _break_checked(self, paragraph: _Paragraph, width: float | None,
+                       scale: float) -> tuple[list[tuple[int, int]], bool]:
+        """Break with the paragraph's measured widths, then check each line as it will be
+        shaped: a line may differ where kerning or a ligature spanned the break. If one
+        would overflow, break again with the measure narrowed by the overflow."""
+        limit = width
+        for _ in range(MAX_BREAK_RETRIES):
+            ranges, forced = paragraph.break_lines(limit, scale)
+            if width is None or limit is None:
+                return ranges, forced
+            shaped, start, end = max((self._shaped_width(paragraph, s, e, scale), s, e) for s, e in ranges)
+            if shaped - width <= WIDTH_EPSILON:
+                return ranges, forced
+            # Narrower than that line was measured, or the same break comes back.
+            measured = paragraph.width(start, trimmed_end(start, end, paragraph.is_space), scale)
+            limit = min(limit - (shaped - width), measured - WIDTH_EPSILON)
+        return ranges, forced
+
+    def _shaped_width(self, paragraph: _Paragraph, start: int, end: int, scale: float) -> float:
+        visible_end = trimmed_end(start, end, paragraph.is_space)
+        runs = (self._shape_piece(paragraph, s, e, scale) for s, e in paragraph.pieces(start, visible_end))
+        return sum(run.width for run in runs if run is not None)
 
     def choose(self) -> _Attempt:
         best = self.attempt(1.0)
@@ -411,15 +442,14 @@ class _Layouter:
             ellipsis_run = self._ellipsis(paragraph, max(start, visible_end - 1), scale)
             extra = ellipsis_run.width if ellipsis_run else 0.0
             visible_end = self._ellipsis_cut(paragraph, start, visible_end, scale, extra)
-        pieces: list[tuple[int, PlacedRun]] = []
-        for piece_start, piece_end in paragraph.pieces(start, visible_end):
-            run = self._shape_piece(paragraph, piece_start, piece_end, scale)
-            if run is not None:
-                pieces.append((paragraph.levels[piece_start], run))
-        if ellipsis_run is not None:
-            pieces.append((paragraph.para_level, ellipsis_run))
-        ordered = visual_order([run for _, run in pieces], [level for level, _ in pieces])
-        width = sum(run.width for run in ordered)
+        while True:
+            ordered = self._visual_runs(paragraph, start, visible_end, scale, ellipsis_run)
+            width = sum(run.width for run in ordered)
+            # The cut was measured, the line is shaped: drop clusters until it really fits.
+            if ellipsis_run is None or box.width is None or width <= box.width + WIDTH_EPSILON \
+                    or visible_end <= start:
+                break
+            visible_end = trimmed_end(start, paragraph.cluster_start[visible_end - 1], paragraph.is_space)
         rtl = paragraph.para_level % 2 == 1
         x = self._line_x(width, rtl)
         runs_out = []
@@ -429,6 +459,18 @@ class _Layouter:
         text = paragraph.text[start:visible_end] + (ellipsis_run.text if ellipsis_run else "")
         line = Line(text, runs_out[0].x if runs_out else x, baseline, width, rtl, tuple(runs_out))
         return line, shortened
+
+    def _visual_runs(self, paragraph: _Paragraph, start: int, end: int, scale: float,
+                     ellipsis_run: PlacedRun | None) -> list[PlacedRun]:
+        """The shaped runs of ``[start, end)`` (and the ellipsis) in visual order."""
+        pieces: list[tuple[int, PlacedRun]] = []
+        for piece_start, piece_end in paragraph.pieces(start, end):
+            run = self._shape_piece(paragraph, piece_start, piece_end, scale)
+            if run is not None:
+                pieces.append((paragraph.levels[piece_start], run))
+        if ellipsis_run is not None:
+            pieces.append((paragraph.para_level, ellipsis_run))
+        return visual_order([run for _, run in pieces], [level for level, _ in pieces])
 
     def _line_x(self, width: float, rtl: bool) -> float:
         box = self.block.box
@@ -462,13 +504,16 @@ class _Layouter:
         glyphs = paragraph.shape_range(start, end)
         # Spacing belongs to clusters: add it after the last glyph of each cluster, for all
         # the characters of the cluster (up to where the next cluster of the run starts).
+        # Characters without a glyph of their own (marks merged into a cluster, dropped
+        # missing glyphs) still have their spacing, exactly as they were measured.
         starts = sorted({glyph.cluster for glyph in glyphs})
+        bounds = [start, *starts[1:], end] if starts else []
         cluster_spacing = {
-            cluster: sum(paragraph.spacing[cluster:following]) * scale
-            for cluster, following in zip(starts, [*starts[1:], end], strict=True)
+            cluster: sum(paragraph.spacing[low:high]) * scale
+            for cluster, low, high in zip(starts, bounds, bounds[1:], strict=False)
         }
         placed = []
-        pen = 0.0
+        pen = 0.0 if glyphs else sum(paragraph.spacing[start:end]) * scale
         for number, glyph in enumerate(glyphs):
             placed.append(PlacedGlyph(glyph.gid, pen + glyph.x_offset_units * px,
                                       -glyph.y_offset_units * px - style.baseline_shift * scale))

@@ -10,6 +10,7 @@ import uharfbuzz as hb
 from .fonts import ResolvedFont
 
 MAX_SHAPED_RUN_CACHE_ENTRIES = 4096
+NOTDEF = 0  # glyph 0 is the font's missing-glyph box
 
 #: Kerning and standard ligatures are HarfBuzz defaults; listed so the intent is visible.
 DEFAULT_FEATURES: dict[str, bool] = {"kern": True, "liga": True, "calt": True}
@@ -46,4 +47,5 @@ def shape(text: str, start: int, end: int, font: ResolvedFont, rtl: bool,
     return tuple(
         ShapedGlyph(info.codepoint, info.cluster, pos.x_advance, pos.x_offset, pos.y_offset)
         for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True)
+        if info.codepoint != NOTDEF  # never a missing-glyph box; the code point is reported
     )
