@@ -48,16 +48,16 @@ def encode_png(rgba: np.ndarray) -> bytes:
     """
     height, width, _ = rgba.shape
     opaque = bool((rgba[..., 3] == 255).all())
-    data = rgba[..., :3] if opaque else rgba
-    rows = data.reshape(height, -1)
-    filtered = np.empty((height, rows.shape[1] + 1), dtype=np.uint8)
+    channels = 3 if opaque else 4
+    # One copy: the pixels go straight into the rows, after each row's filter byte.
+    filtered = np.empty((height, width * channels + 1), dtype=np.uint8)
     filtered[:, 0] = 0  # filter type None
-    filtered[:, 1:] = rows
+    filtered[:, 1:].reshape(height, width, channels)[...] = rgba[..., :channels]
     color_type = 2 if opaque else 6
     header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
     return b"".join((
         _SIGNATURE,
         _chunk(b"IHDR", header),
-        _chunk(b"IDAT", isal_zlib.compress(filtered.tobytes(), DEFLATE_LEVEL)),
+        _chunk(b"IDAT", isal_zlib.compress(memoryview(filtered), DEFLATE_LEVEL)),
         _chunk(b"IEND", b""),
     ))
