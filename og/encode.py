@@ -58,6 +58,6 @@ def encode_png(rgba: np.ndarray) -> bytes:
     return b"".join((
         _SIGNATURE,
         _chunk(b"IHDR", header),
-        _chunk(b"IDAT", isal_zlib.compress(memoryview(filtered), DEFLATE_LEVEL)),
+        _chunk(b"IDAT", isal_zlib.compress(filtered.data, DEFLATE_LEVEL)),
         _chunk(b"IEND", b""),
     ))
