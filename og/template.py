@@ -143,10 +143,37 @@ def find_node(root: etree._Element, path: tuple[int, ...]) -> etree._Element:
     return node
 
 
+def _parses(env: jinja2.Environment, text: str | None) -> bool:
+    if not text or ("{{" not in text and "{%" not in text):
+        return True
+    try:
+        env.parse(text)
+    except jinja2.TemplateSyntaxError:
+        return False
+    return True
+
+
+def join_split_blocks(text_element: etree._Element, env: jinja2.Environment) -> None:
+    """A ``{% if %}…{% endif %}`` that Inkscape's re-wrap spread over several tspans is
+    joined into the first one, with all the element's text (inner tspan styles are then
+    lost; the whole text still reads the same)."""
+    slots = list(_slots(text_element))
+    if all(_parses(env, getattr(node, attribute)) for node, attribute in slots):
+        return
+    joined = "".join(getattr(node, attribute) or "" for node, attribute in slots)
+    if not _parses(env, joined):
+        return  # a real syntax error: compile_fills reports it
+    first_node, first_attribute = slots[0]
+    for node, attribute in slots:
+        setattr(node, attribute, None)
+    setattr(first_node, first_attribute, joined)
+
+
 def compile_fills(root: etree._Element,
                   env: jinja2.Environment) -> tuple[tuple[TextFill, ...], list[jinja2.nodes.Template]]:
     for text_element in root.iter(*TEXT_TAGS):
         join_split_placeholders(text_element)
+        join_split_blocks(text_element, env)
     fills: list[TextFill] = []
     asts: list[jinja2.nodes.Template] = []
     for node in root.iter():

@@ -206,3 +206,18 @@ def test_same_query_gives_the_same_bytes_and_etag(fonts):
     second = client.get("/gradient_bbox.svg")
     assert first.data == second.data
     assert client.get("/gradient_bbox.svg", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+SPLIT_BLOCK = """<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200">
+  <defs><rect id="box" x="10" y="10" width="580" height="100"/></defs>
+  <text id="line" style="font-size:20px;font-family:Inter;shape-inside:url(#box)"><tspan x="10" y="30"
+  >{{ a | default("A") }}{% </tspan><tspan x="10" y="55"><tspan dx="0 5">if b %} · {{ b }}{% endif %}</tspan></tspan></text>
+</svg>"""
+
+
+def test_jinja_block_split_over_inkscape_fallback_lines(tmp_path, fonts):
+    (tmp_path / "split.svg").write_text(SPLIT_BLOCK)
+    renderer = og.Renderer(settings_for(tmp_path), fonts=fonts)
+    assert set(renderer.templates.get("split").params) == {"a", "b"}
+    assert text(report(renderer, "split", b="B"), "line")["lines"][0]["text"] == "A · B"
+    assert text(report(renderer, "split"), "line")["lines"][0]["text"] == "A"
