@@ -65,11 +65,13 @@ from og.template import Template  # noqa: E402
 #: start-up stays: font objects and matches, fontconfig look-ups, ICU break iterators, and
 #: the per-character script table (og.text.segment.script_of); so do the per-template
 #: caches of static parts (og.raster._background, og.effects._render_effect of unchanged
-#: elements): a "fresh card" is new values on a template already in use.
+#: elements, og.text.layout.layout_text of labels that keep their value): a "fresh card"
+#: is new values on a template already in use.
 OG_CACHES: tuple[tuple[str, str], ...] = (
     ("og.text.shape", "shape"),
     ("og.draw.pens", "glyph_outline"),
     ("og.draw.svg", "_bitmap_uri"),
+    ("og.draw.svg", "glyph_path"),
     ("og.text.layout", "_guess_lang"),
 )
 

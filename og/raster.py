@@ -30,35 +30,41 @@ _cairosvg_path = cairosvg.surface.TAGS["path"]
 
 
 def draw_plain_path(context: t.Any, data: str) -> None:
-    """Build og's path syntax (``M x y L x y Q x1 y1 x y C … Z``) on a cairo context."""
+    """Build og's path syntax on a cairo context: ``M L Q C Z`` and their relative forms,
+    every letter and number separated by a space."""
     tokens = data.split()
     count = len(tokens)
     i = 0
-    x = y = 0.0
+    x = y = start_x = start_y = 0.0
     while i < count:
         op = tokens[i]
-        if op == "Z":
+        relative = op.islower()
+        ox, oy = (x, y) if relative else (0.0, 0.0)
+        kind = op.upper()
+        if kind == "Z":
             context.close_path()
+            x, y = start_x, start_y
             i += 1
-        elif op == "M":
-            x, y = float(tokens[i + 1]), float(tokens[i + 2])
-            context.move_to(x, y)
+        elif kind in ("M", "L"):
+            x, y = ox + float(tokens[i + 1]), oy + float(tokens[i + 2])
+            if kind == "M":
+                context.move_to(x, y)
+                start_x, start_y = x, y
+            else:
+                context.line_to(x, y)
             i += 3
-        elif op == "L":
-            x, y = float(tokens[i + 1]), float(tokens[i + 2])
-            context.line_to(x, y)
-            i += 3
-        elif op == "Q":
-            qx, qy = float(tokens[i + 1]), float(tokens[i + 2])
-            ex, ey = float(tokens[i + 3]), float(tokens[i + 4])
+        elif kind == "Q":
+            qx, qy = ox + float(tokens[i + 1]), oy + float(tokens[i + 2])
+            ex, ey = ox + float(tokens[i + 3]), oy + float(tokens[i + 4])
             context.curve_to(x + 2 / 3 * (qx - x), y + 2 / 3 * (qy - y),
                              ex + 2 / 3 * (qx - ex), ey + 2 / 3 * (qy - ey), ex, ey)
             x, y = ex, ey
             i += 5
-        elif op == "C":
-            x, y = float(tokens[i + 5]), float(tokens[i + 6])
-            context.curve_to(float(tokens[i + 1]), float(tokens[i + 2]),
-                             float(tokens[i + 3]), float(tokens[i + 4]), x, y)
+        elif kind == "C":
+            c1x, c1y = ox + float(tokens[i + 1]), oy + float(tokens[i + 2])
+            c2x, c2y = ox + float(tokens[i + 3]), oy + float(tokens[i + 4])
+            x, y = ox + float(tokens[i + 5]), oy + float(tokens[i + 6])
+            context.curve_to(c1x, c1y, c2x, c2y, x, y)
             i += 7
         else:
             raise ValueError(f"not og path syntax: {op!r}")

@@ -23,6 +23,8 @@ from ..xmlns import XLINK_HREF
 from .pens import glyph_outline
 
 MAX_BITMAP_CACHE_ENTRIES = 2048
+#: Glyph outlines kept as path strings, per font, glyph and size.
+MAX_GLYPH_PATH_CACHE_ENTRIES = 20_000
 
 
 def element(tag: str, attributes: t.Mapping[str, str | None] | None = None) -> etree._Element:
@@ -39,21 +41,46 @@ def _num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def path_data(run: PlacedRun) -> str:
-    """One path for all glyphs of a run, scaled from font units and flipped to y-down.
+@functools.lru_cache(maxsize=MAX_GLYPH_PATH_CACHE_ENTRIES)
+def glyph_path(font: ResolvedFont, gid: int, scale: float) -> tuple[float, float, str] | None:
+    """A glyph's outline at ``scale``: its first point (from the glyph's origin, y-down)
+    and the rest as relative commands, a string reused wherever the glyph stands.
 
-    Every token is separated by a space (still plain SVG), which :mod:`og.raster` reads
-    much faster than CairoSVG's own parser.
+    Deltas are taken between the rounded points, so rounding never adds up: every point
+    lands within 0.01 px of where it belongs.
     """
-    scale = run.scale
+    commands = glyph_outline(font, gid)
+    if not commands or commands[0][0] != "M":
+        return None
+    rounded = [(op, [(round(c[i] * scale, 2), round(-c[i + 1] * scale, 2)) for i in range(0, len(c), 2)])
+               for op, *c in commands]
+    first_x, first_y = commands[0][1] * scale, -commands[0][2] * scale
+    current = start = rounded[0][1][0]
+    parts: list[str] = []
+    for op, points in rounded[1:]:
+        if op == "Z":
+            parts.append("z")
+            current = start
+            continue
+        parts.append(op.lower())
+        for x, y in points:
+            parts.append(f"{_num(x - current[0])} {_num(y - current[1])}")
+        current = points[-1]
+        if op == "M":
+            start = current
+    return first_x, first_y, " ".join(parts)
+
+
+def path_data(run: PlacedRun) -> str:
+    """One path for all glyphs of a run: an absolute move to each glyph, then its cached
+    relative outline. Tokens are separated by spaces (plain SVG, which :mod:`og.raster`
+    reads much faster than CairoSVG's own parser)."""
     parts: list[str] = []
     for glyph in run.glyphs:
-        gx, gy = glyph.x, glyph.y
-        for command in glyph_outline(run.font, glyph.gid):
-            parts.append(command[0])
-            coords = command[1:]
-            parts.extend(_num(gx + v * scale) if i % 2 == 0 else _num(gy - v * scale)
-                         for i, v in enumerate(coords))
+        outline = glyph_path(run.font, glyph.gid, run.scale)
+        if outline is not None:
+            first_x, first_y, rest = outline
+            parts.append(f"M {_num(glyph.x + first_x)} {_num(glyph.y + first_y)} {rest}")
     return " ".join(parts)
 
 

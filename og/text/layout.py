@@ -41,6 +41,7 @@ WORD_SEPARATORS = frozenset(" \u00a0")
 SHRINK_STEP_PX = 0.5
 #: An ellipsis goes after a whole word if that keeps at least this share of the line.
 WORD_CUT_MIN_SHARE = 0.7
+MAX_LAYOUT_CACHE_ENTRIES = 512
 #: How often a paragraph is broken again when a shaped line turns out wider than measured.
 MAX_BREAK_RETRIES = 8
 #: Balanced lines: how finely (px) to search the narrowest width keeping the line count.
@@ -530,6 +531,11 @@ def _move(run: PlacedRun, x: float, baseline: float) -> PlacedRun:
     return dataclasses.replace(run, x=x, glyphs=glyphs)
 
 
+@functools.lru_cache(maxsize=MAX_LAYOUT_CACHE_ENTRIES)
 def layout_text(block: TextBlock, fonts: FontSet) -> TextLayout:
-    """Lay ``block`` out with ``fonts``; pure apart from the shaping caches."""
+    """Lay ``block`` out with ``fonts``.
+
+    Pure, and its input and output are immutable, so it is cached: a card's labels that
+    keep their default value are laid out once, not on every request.
+    """
     return _Layouter(block, fonts).layout()

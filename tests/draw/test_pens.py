@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.svgLib.path import parse_path
 
 from og.draw.pens import OutlinePen
 from og.draw.pens import glyph_outline
@@ -42,9 +44,13 @@ def test_path_data_is_plain_svg_in_user_space(fonts: FontSet) -> None:
     block = TextBlock(((Span("Hi", TextStyle(("Inter",), 100.0)),),), Box(10, 200), wraps=False)
     run = layout_text(block, fonts).lines[0].runs[0]
     data = path_data(run)
-    assert re.fullmatch(r"(?:[MLQCZ](?: -?\d+(?:\.\d+)?)*)(?: [MLQCZ](?: -?\d+(?:\.\d+)?)*)*", data)
-    numbers = [float(v) for v in data.split() if v not in "MLQCZ"]
-    xs, ys = numbers[0::2], numbers[1::2]
+    # Plain SVG syntax, every token apart: absolute moves to each glyph, relative outlines.
+    assert re.fullmatch(r"[MLQCZmlqcz](?: (?:[MLQCZmlqcz]|-?\d+(?:\.\d+)?))*", data)
+    assert data.count("M ") == 2  # one absolute move per glyph
+    pen = RecordingPen()
+    parse_path(data, pen)
+    points = [point for _, pts in pen.value for point in pts]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
     assert min(xs) >= 10 - 1 and max(xs) <= 10 + run.width + 1
     assert max(ys) == pytest.approx(200, abs=1)  # y-down: the baseline is the lowest point of "Hi"
     assert min(ys) < 200 - 60  # cap height of 100 px Inter is about 73 px
