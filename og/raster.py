@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import collections
 import functools
-import hashlib
 import typing as t
 import urllib.parse
 
@@ -100,7 +99,7 @@ def rasterize(svg: bytes, background: bytes | None = None) -> t.Any:
     tree = cairosvg.parser.Tree(bytestring=svg, url_fetcher=_data_only, unsafe=False)
     if background is None:
         return cairosvg.surface.PNGSurface(tree, None, DPI).cairo
-    painted = _background(hashlib.sha256(background).digest(), background)
+    painted = _background(background)
     return _OnBackground(tree, painted).cairo
 
 
@@ -121,6 +120,6 @@ class _OnBackground(cairosvg.surface.PNGSurface):  # type: ignore[misc]
 
 
 @functools.lru_cache(maxsize=MAX_BACKGROUND_CACHE_ENTRIES)
-def _background(digest: bytes, svg: bytes) -> t.Any:
-    """The drawn background; ``digest`` keys the cache without hashing ``svg`` twice."""
+def _background(svg: bytes) -> t.Any:
+    """The drawn background, cached by its own markup (the same for every request)."""
     return rasterize(svg)

@@ -154,7 +154,6 @@ class _Paragraph:
     """One paragraph, analysed and shaped once; measured at any scale."""
 
     def __init__(self, spans: t.Sequence[Span], fonts: FontSet, options: TextOptions) -> None:
-        self.spans = spans
         self.text = "".join(span.text for span in spans)
         self.styles: list[TextStyle] = [span.style for span in spans for _ in span.text]
         self.lang = options.lang or _guess_lang(self.text)
