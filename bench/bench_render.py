@@ -53,13 +53,13 @@ import cairosvg  # noqa: E402
 from lxml import etree  # noqa: E402
 
 import og  # noqa: E402
-from og import encode  # noqa: E402
-from og import layers  # noqa: E402
-from og import raster  # noqa: E402
-from og.fill import fill  # noqa: E402
+from og.raster import backend as raster  # noqa: E402
+from og.raster import encode  # noqa: E402
+from og.raster import static as layers  # noqa: E402
 from og.render import Renderer  # noqa: E402
 from og.render import default_renderer  # noqa: E402
-from og.template import Template  # noqa: E402
+from og.template.fill import fill  # noqa: E402
+from og.template.load import Template  # noqa: E402
 
 #: og's memo caches (module, function) emptied before every timed og run. What belongs to
 #: start-up stays: font objects and matches, fontconfig look-ups, ICU break iterators, and

@@ -13,24 +13,24 @@ from pathlib import Path
 
 from lxml import etree
 
+from .effects.filters import BLEND_MODES
+from .effects.filters import NEEDS_OG
+from .effects.filters import PRIMITIVES
 from .errors import TemplateError
-from .filters import BLEND_MODES
-from .filters import NEEDS_OG
-from .filters import PRIMITIVES
-from .style import Cascade
-from .style import font_families
-from .style import parse_declarations
-from .template import create_jinja_environment
-from .template import load_template
+from .svg.css import Cascade
+from .svg.css import font_families
+from .svg.css import parse_declarations
+from .svg.names import OG_NS
+from .svg.names import URL_ANY
+from .svg.names import href
+from .svg.names import local_name
+from .svg.read_text import TEXT_TAGS
+from .svg.read_text import by_id
+from .svg.read_text import find_text_slots
+from .template.load import create_jinja_environment
+from .template.load import load_template
 from .text.fonts import GENERIC_FAMILIES
 from .text.fonts import FontSet
-from .textblocks import TEXT_TAGS
-from .textblocks import by_id
-from .textblocks import find_text_slots
-from .xmlns import OG_NS
-from .xmlns import URL_ANY
-from .xmlns import href
-from .xmlns import local_name
 
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
                            "ellipsis", "direction", "lang", "max-width"})

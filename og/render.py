@@ -14,35 +14,35 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import compat
-from . import effects
-from . import encode
-from . import layers
-from . import raster
 from .config import BUNDLED_FONTS
 from .config import Settings
+from .draw.elements import layout_elements
 from .draw.paint import pin_paint_servers
-from .draw.svg import layout_elements
-from .errors import BadParameter
+from .effects import elements as effects
 from .errors import TemplateError
 from .errors import UnknownFormat
-from .fill import fill
+from .raster import backend as raster
+from .raster import encode as encode
+from .raster import static as layers
 from .report import layout_report
-from .template import Template
-from .template import TemplateStore
+from .svg import cairosvg_fixes as compat
+from .svg.read_text import TextSlot
+from .svg.read_text import find_text_slots
+from .svg.write_text import replace_with
+from .template.fill import fill
+from .template.load import Template
+from .template.params import checked_values
+from .template.store import TemplateStore
 from .text.fonts import FontSet
 from .text.layout import TextLayout
 from .text.layout import layout_text
-from .textblocks import TextSlot
-from .textblocks import find_text_slots
-from .textblocks import replace_with
 
 log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
 MAX_ERROR_CARDS = 64
 #: og's own templates (the error card), shipped inside the package.
-ERROR_TEMPLATES = TemplateStore(Path(__file__).resolve().parent / "data")
+ERROR_TEMPLATES = TemplateStore(Path(__file__).resolve().parent / "web")
 
 
 @dataclasses.dataclass
@@ -100,21 +100,7 @@ class Renderer:
 
     def values_for(self, template: Template, params: t.Mapping[str, str]) -> dict[str, str]:
         """The values to fill in: defaults overridden by ``params``, each one checked."""
-        unknown = sorted(set(params) - set(template.params))
-        if unknown:
-            raise BadParameter(
-                f"unknown parameter {unknown[0][:64]!r} for template {template.name!r}; "
-                f"it accepts: {', '.join(template.params) or 'no parameters'}",
-                accepted=list(template.params))
-        values = {name: param.default for name, param in template.params.items()}
-        for name, value in params.items():
-            limit = template.params[name].max_length
-            if len(value) > limit:
-                raise BadParameter(
-                    f"parameter {name!r} is {len(value)} characters long; the most is {limit}",
-                    parameter=name, max_length=limit)
-            values[name] = value
-        return values
+        return checked_values(template.name, template.params, params)
 
     def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
         template = self.templates.get(name)

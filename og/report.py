@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import typing as t
 
+from .svg.read_text import TextSlot
+from .template.params import json_number
 from .text.layout import Line
 from .text.layout import PlacedRun
 from .text.layout import TextLayout
-from .textblocks import TextSlot
-
-
-def json_number(value: float) -> float | int:
-    """1200.0 → 1200: sizes read as people write them."""
-    return int(value) if float(value).is_integer() else value
 
 
 def _r(value: float | None) -> float | None:

@@ -18,9 +18,9 @@ from lxml import etree
 from PIL import Image
 
 import og
-from og import effects
-from og import filters
-from og import geometry
+from og.effects import elements as effects
+from og.effects import filters
+from og.svg import geometry
 from og.text.fonts import FontSet
 
 from .conftest import settings_for

@@ -22,7 +22,7 @@ from PIL import Image
 
 import og
 from og.config import Settings
-from og.xmlns import OG_NS
+from og.svg.names import OG_NS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((ROOT / "svg_templates").glob("*.svg"))

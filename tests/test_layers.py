@@ -10,10 +10,10 @@ import pytest
 from lxml import etree
 
 import og
-from og import encode
-from og import layers
-from og import raster
 from og.config import Settings
+from og.raster import backend as raster
+from og.raster import encode
+from og.raster import static as layers
 
 from .conftest import FONTS_DIR
 

@@ -9,10 +9,10 @@ from fontTools.svgLib.path import parse_path
 from lxml import etree
 
 import og
-from og import encode
-from og import raster
-from og.xmlns import GLYPHS
-from og.xmlns import SVG_NS
+from og.raster import backend as raster
+from og.raster import encode
+from og.svg.names import GLYPHS
+from og.svg.names import SVG_NS
 
 
 def to_absolute(data: str) -> str:

@@ -6,15 +6,14 @@ import os
 import shutil
 
 import pytest
-
 from lxml import etree
 
 import og
 import og.web
 from og.errors import TemplateError
 from og.errors import TemplateNotFound
-from og.template import TemplateStore
-from og.template import check_structure
+from og.template.load import check_structure
+from og.template.store import TemplateStore
 from tests.conftest import TEMPLATES
 from tests.conftest import settings_for
 from tests.helpers import report

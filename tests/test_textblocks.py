@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 import og
-from og.fill import fill
-from og.textblocks import find_text_slots
+from og.svg.read_text import find_text_slots
+from og.template.fill import fill
 from tests.conftest import DATA
 from tests.conftest import settings_for
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 import og
-from og.fill import close_bidi_controls
+from og.template.fill import close_bidi_controls
 from og.text.fonts import FontSet
 
 from .conftest import DATA

@@ -29,8 +29,8 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from og.fill import fill  # noqa: E402
-from og.template import TemplateStore  # noqa: E402
+from og.template.fill import fill  # noqa: E402
+from og.template.store import TemplateStore  # noqa: E402
 
 TEMPLATES = ROOT / "tests" / "data" / "inkscape"
 REFS = TEMPLATES / "ref"

@@ -14,13 +14,13 @@ import typing as t
 
 from lxml import etree
 
-from ..style import fraction
+from ..svg.css import fraction
+from ..svg.names import URL_ID
+from ..svg.names import XLINK_HREF
+from ..svg.names import href
+from ..svg.names import ids
+from ..svg.names import local_name
 from ..text.layout import TextLayout
-from ..xmlns import URL_ID
-from ..xmlns import XLINK_HREF
-from ..xmlns import href
-from ..xmlns import ids
-from ..xmlns import local_name
 
 Box = tuple[float, float, float, float]  # x, y, width, height
 

@@ -8,9 +8,9 @@ import pytest
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.svgLib.path import parse_path
 
+from og.draw.elements import path_data
 from og.draw.pens import OutlinePen
 from og.draw.pens import glyph_outline
-from og.draw.svg import path_data
 from og.text.fonts import FontSet
 from og.text.layout import Box
 from og.text.layout import Span

@@ -14,12 +14,12 @@ import typing as t
 
 from lxml import etree
 
+from ..svg.names import GLYPHS
+from ..svg.names import SVG_NS
+from ..svg.names import XLINK_HREF
 from ..text.fonts import ResolvedFont
 from ..text.layout import PlacedRun
 from ..text.layout import TextLayout
-from ..xmlns import GLYPHS
-from ..xmlns import SVG_NS
-from ..xmlns import XLINK_HREF
 from .pens import glyph_outline
 
 MAX_BITMAP_CACHE_ENTRIES = 2048

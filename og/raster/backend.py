@@ -20,7 +20,7 @@ import cairocffi
 import cairosvg.parser
 import cairosvg.surface
 
-from .xmlns import GLYPHS
+from ..svg.names import GLYPHS
 
 DPI = 96
 #: Static backgrounds kept, one per template in use (3 MB each at 1200x630).

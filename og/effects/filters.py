@@ -13,10 +13,10 @@ import typing as t
 import numpy as np
 from lxml import etree
 
-from .style import fraction
-from .style import length
-from .style import parse_declarations
-from .xmlns import local_name
+from ..svg.css import fraction
+from ..svg.css import length
+from ..svg.css import parse_declarations
+from ..svg.names import local_name
 
 #: Primitives og implements; a filter using anything else is left to CairoSVG (and ``og check``).
 PRIMITIVES = frozenset({"feGaussianBlur", "feOffset", "feFlood", "feComposite", "feMerge",

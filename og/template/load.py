@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import re
-import threading
 import typing as t
 from pathlib import Path
 
@@ -22,29 +20,20 @@ import jinja2.nodes
 import jinja2.sandbox
 from lxml import etree
 
-from .errors import TemplateError
-from .errors import TemplateNotFound
-from .report import json_number
-from .style import length
-from .textblocks import TEXT_TAGS
-from .xmlns import OG_NS
-from .xmlns import local_name
+from ..errors import TemplateError
+from ..svg.css import length
+from ..svg.names import OG_NS
+from ..svg.names import find_node
+from ..svg.names import index_path
+from ..svg.names import local_name
+from ..svg.read_text import TEXT_TAGS
+from .params import Param
+from .params import json_number
 
 log = logging.getLogger(__name__)
 
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-
-
-@dataclasses.dataclass(frozen=True)
-class Param:
-    name: str
-    default: str
-    max_length: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "default": self.default, "max_length": self.max_length}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,22 +116,6 @@ def join_split_placeholders(text_element: etree._Element) -> None:
         setattr(node, attribute, text or None)
 
 
-def _path_of(node: etree._Element) -> tuple[int, ...]:
-    path: list[int] = []
-    parent = node.getparent()
-    while parent is not None:
-        path.append(parent.index(node))
-        node, parent = parent, parent.getparent()
-    return tuple(reversed(path))
-
-
-def find_node(root: etree._Element, path: tuple[int, ...]) -> etree._Element:
-    node = root
-    for index in path:
-        node = node[index]
-    return node
-
-
 def _parses(env: jinja2.Environment, text: str | None) -> bool:
     if not text or ("{{" not in text and "{%" not in text):
         return True
@@ -187,7 +160,7 @@ def compile_fills(root: etree._Element,
                 where = f"line {node.sourceline}: {error.message}"
                 raise TemplateError(f"{where} in {value.strip()[:80]!r}") from None
             asts.append(ast)
-            fills.append(TextFill(_path_of(node), attribute, env.from_string(ast)))
+            fills.append(TextFill(index_path(node), attribute, env.from_string(ast)))
     return tuple(fills), asts
 
 
@@ -242,7 +215,7 @@ def dynamic_elements(root: etree._Element, fills: t.Sequence[TextFill]) -> tuple
         if text_fill.attribute == "tail" and node.getparent() is not None:
             node = node.getparent()
         holder = next((a for a in [node, *node.iterancestors()] if a.tag in TEXT_TAGS), node)
-        paths.add(_path_of(holder))
+        paths.add(index_path(holder))
     return tuple(sorted(paths))
 
 
@@ -271,51 +244,3 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
     params = {n: Param(n, defaults.get(n, ""), limits.get(n, max_length)) for n in sorted(names)}
     return Template(name, path, (stat.st_mtime_ns, stat.st_size), root, fills, dynamic, params,
                     width, height)
-
-
-class TemplateStore:
-    """Templates of one folder, loaded on first use and reloaded when their file changes."""
-
-    def __init__(self, folder: str | os.PathLike[str], max_length: int = 500,
-                 on_load: t.Callable[[Template], None] | None = None) -> None:
-        self.folder = Path(folder).resolve()
-        self.max_length = max_length
-        self.on_load = on_load
-        self.env = create_jinja_environment()
-        self._cache: dict[str, Template] = {}
-        self._lock = threading.Lock()
-
-    def path_for(self, name: str) -> Path:
-        if not NAME.match(name):
-            raise TemplateNotFound(f"no template named {name[:64]!r}")
-        path = (self.folder / f"{name}.svg").resolve()
-        if path.parent != self.folder or not path.is_file():
-            raise TemplateNotFound(f"no template named {name!r}",
-                                   available=self.names())
-        return path
-
-    def get(self, name: str) -> Template:
-        path = self.path_for(name)
-        stat = path.stat()
-        cached = self._cache.get(name)
-        if cached is not None and cached.stamp == (stat.st_mtime_ns, stat.st_size):
-            return cached
-        template = load_template(name, path, self.env, self.max_length)
-        with self._lock:
-            self._cache[name] = template
-        log.info("loaded template %s (%d params)", name, len(template.params))
-        if self.on_load is not None:
-            self.on_load(template)
-        return template
-
-    def names(self) -> list[str]:
-        if not self.folder.is_dir():
-            return []
-        return sorted(p.stem for p in self.folder.glob("*.svg") if NAME.match(p.stem))
-
-    def all(self) -> t.Iterator[Template | TemplateError]:
-        for name in self.names():
-            try:
-                yield self.get(name)
-            except TemplateError as error:
-                yield error

@@ -23,30 +23,30 @@ from fontTools.pens.recordingPen import RecordingPen
 from fontTools.svgLib.path import parse_path
 from lxml import etree
 
-from .style import PAINT
-from .style import Cascade
-from .style import as_float
-from .style import font_families
-from .style import font_variations
-from .style import length
-from .text.layout import Box
-from .text.layout import Span
-from .text.layout import TextBlock
-from .text.layout import TextOptions
-from .text.layout import TextStyle
-from .xmlns import OG_NS
-from .xmlns import SODIPODI_NS
-from .xmlns import SVG_NS
-from .xmlns import URL_ID
-from .xmlns import XML_NS
-from .xmlns import href
+from ..text.layout import Box
+from ..text.layout import Span
+from ..text.layout import TextBlock
+from ..text.layout import TextOptions
+from ..text.layout import TextStyle
+from .css import PAINT
+from .css import Cascade
+from .css import as_float
+from .css import font_families
+from .css import font_variations
+from .css import length
+from .names import OG_NS
+from .names import SODIPODI_NS
+from .names import SVG_NS
+from .names import URL_ID
+from .names import XML_NS
+from .names import href
 
 TEXT_TAGS = (f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}flowRoot")
 _INLINE_TAGS = frozenset(f"{{{SVG_NS}}}{name}" for name in
                          ("tspan", "flowSpan", "flowPara", "flowDiv", "a", "textPath", "tref"))
 _PARAGRAPH_TAGS = frozenset(f"{{{SVG_NS}}}{name}" for name in ("flowPara", "flowDiv"))
 #: Attributes of a text element that only make sense for CairoSVG's own text drawing.
-_TEXT_ONLY_ATTRIBUTES = frozenset({"x", "y", "dx", "dy", "rotate", "textLength", "lengthAdjust",
+TEXT_ONLY_ATTRIBUTES = frozenset({"x", "y", "dx", "dy", "rotate", "textLength", "lengthAdjust",
                                    f"{{{XML_NS}}}space"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -389,25 +389,3 @@ def find_text_slots(root: etree._Element, canvas_width: float) -> list[TextSlot]
 def _in_defs(node: etree._Element) -> bool:
     return any(etree.QName(a).localname in ("defs", "clipPath", "mask", "pattern", "marker", "symbol")
                for a in node.iterancestors() if isinstance(a.tag, str))
-
-
-def replace_with(slot: TextSlot, drawing: t.Iterable[etree._Element]) -> etree._Element:
-    """Put a ``<g>`` with the drawing where the text element was, keeping its paint,
-    transform, opacity, filter, id and class, so the rest of the document still applies."""
-    node = slot.element
-    group = etree.Element(f"{{{SVG_NS}}}g")
-    for name, value in node.attrib.items():
-        if name in _TEXT_ONLY_ATTRIBUTES or str(name).startswith(f"{{{SODIPODI_NS}}}"):
-            continue
-        group.set(name, value)
-    # Stylesheet paint may select the text element (``text.title``), not a <g>: make it explicit.
-    paint = ";".join(f"{name}:{value}" for name, value in slot.paint.items())
-    if paint:
-        group.set("style", f"{paint};{node.get('style', '')}".rstrip(";"))
-    for child in drawing:
-        group.append(child)
-    group.tail = node.tail
-    parent = node.getparent()
-    if parent is not None:
-        parent.replace(node, group)
-    return group

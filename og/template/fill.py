@@ -14,9 +14,9 @@ import typing as t
 
 from lxml import etree
 
-from .template import Template
-from .template import find_node
-from .xmlns import DYNAMIC
+from ..svg.names import DYNAMIC
+from ..svg.names import find_node
+from .load import Template
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

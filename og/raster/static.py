@@ -14,9 +14,11 @@ import typing as t
 
 from lxml import etree
 
-from .style import parse_declarations
-from .xmlns import DYNAMIC
-from .xmlns import local_name
+from ..svg.css import parse_declarations
+from ..svg.names import DYNAMIC
+from ..svg.names import find_node
+from ..svg.names import index_path
+from ..svg.names import local_name
 
 #: Elements that paint nothing themselves; a foreground keeps them so references resolve.
 _NOT_PAINTED = frozenset({"defs", "style", "metadata", "title", "desc", "namedview", "linearGradient",
@@ -24,21 +26,9 @@ _NOT_PAINTED = frozenset({"defs", "style", "metadata", "title", "desc", "namedvi
 _GROUP_EFFECTS = ("opacity", "filter", "mask", "clip-path", "mix-blend-mode")
 
 
-def _index_path(node: etree._Element) -> list[int]:
-    path: list[int] = []
-    parent = node.getparent()
-    while parent is not None:
-        path.append(parent.index(node))
-        node, parent = parent, parent.getparent()
-    return path[::-1]
-
-
 def _copy_and_find(root: etree._Element, node: etree._Element) -> tuple[etree._Element, etree._Element]:
     copy_root = copy.deepcopy(root)
-    target = copy_root
-    for index in _index_path(node):
-        target = target[index]
-    return copy_root, target
+    return copy_root, find_node(copy_root, index_path(node))
 
 
 def painted_before(root: etree._Element, node: etree._Element) -> etree._Element:

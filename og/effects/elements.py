@@ -22,8 +22,21 @@ import typing as t
 import numpy as np
 from lxml import etree
 
-from . import encode
-from . import raster
+from ..raster import backend as raster
+from ..raster import encode as encode
+from ..raster.static import painted_before
+from ..svg.css import parse_declarations
+from ..svg.geometry import Matrix
+from ..svg.geometry import format_matrix
+from ..svg.geometry import invert
+from ..svg.geometry import multiply
+from ..svg.geometry import parse_transform
+from ..svg.geometry import view_matrix
+from ..svg.names import DYNAMIC
+from ..svg.names import URL_ID
+from ..svg.names import ids
+from ..svg.names import local_name
+from ..svg.names import svg
 from .filters import BLEND_MODES
 from .filters import NEEDS_OG
 from .filters import PRIMITIVES
@@ -31,19 +44,6 @@ from .filters import filter_region
 from .filters import luminance
 from .filters import mix
 from .filters import run_filter
-from .geometry import Matrix
-from .geometry import format_matrix
-from .geometry import invert
-from .geometry import multiply
-from .geometry import parse_transform
-from .geometry import view_matrix
-from .layers import painted_before
-from .style import parse_declarations
-from .xmlns import DYNAMIC
-from .xmlns import URL_ID
-from .xmlns import ids
-from .xmlns import local_name
-from .xmlns import svg
 
 MAX_EFFECT_CACHE_ENTRIES = 128
 

@@ -12,11 +12,11 @@ import logging
 from lxml import etree
 
 from .geometry import parse_transform
-from .xmlns import XLINK_HREF
-from .xmlns import href
-from .xmlns import ids
-from .xmlns import local_name
-from .xmlns import svg
+from .names import XLINK_HREF
+from .names import href
+from .names import ids
+from .names import local_name
+from .names import svg
 
 log = logging.getLogger(__name__)
 

@@ -47,3 +47,21 @@ def href(node: etree._Element) -> str:
 def ids(root: etree._Element) -> dict[str, etree._Element]:
     """Every element of the document by its id."""
     return {str(node.get("id")): node for node in root.iter(etree.Element) if node.get("id")}
+
+
+def index_path(node: etree._Element) -> tuple[int, ...]:
+    """Child indices from the root to ``node``: finds the same node in a copy of the tree."""
+    path: list[int] = []
+    parent = node.getparent()
+    while parent is not None:
+        path.append(parent.index(node))
+        node, parent = parent, parent.getparent()
+    return tuple(reversed(path))
+
+
+def find_node(root: etree._Element, path: tuple[int, ...]) -> etree._Element:
+    """The node at ``path`` (see :func:`index_path`)."""
+    node = root
+    for index in path:
+        node = node[index]
+    return node

@@ -1,0 +1,7 @@
+"""SVG: the vocabulary every stage shares for reading and rewriting Inkscape documents.
+
+XML names (``names``), the CSS cascade for the properties og needs (``css``), 2D transforms
+(``geometry``); a document's text elements → layout input (``read_text``) and laid-out text
+→ back into the document (``write_text``); Inkscape markup → markup CairoSVG draws right
+(``cairosvg_fixes``). Nothing here draws pixels.
+"""

@@ -1,0 +1,7 @@
+"""Template: an SVG file a designer saved from Inkscape → a checked :class:`Template` → for
+each request, a filled copy of its document (values as character data, never markup).
+
+``store`` finds templates by name under a trusted folder and notices edits, ``load`` parses
+and checks one file and compiles its placeholders, ``params`` declares its parameters and
+checks a request's values, ``fill`` puts the values in.
+"""

@@ -1,0 +1,43 @@
+"""A template's parameters, and the checked values of one request."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+from ..errors import BadParameter
+
+
+def json_number(value: float) -> float | int:
+    """1200.0 → 1200: sizes read as people write them."""
+    return int(value) if float(value).is_integer() else value
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    name: str
+    default: str
+    max_length: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "default": self.default, "max_length": self.max_length}
+
+
+def checked_values(template_name: str, params: t.Mapping[str, Param],
+                   given: t.Mapping[str, str]) -> dict[str, str]:
+    """The values to fill in: defaults overridden by ``given``, each one checked."""
+    unknown = sorted(set(given) - set(params))
+    if unknown:
+        raise BadParameter(
+            f"unknown parameter {unknown[0][:64]!r} for template {template_name!r}; "
+            f"it accepts: {', '.join(params) or 'no parameters'}",
+            accepted=list(params))
+    values = {name: param.default for name, param in params.items()}
+    for name, value in given.items():
+        limit = params[name].max_length
+        if len(value) > limit:
+            raise BadParameter(
+                f"parameter {name!r} is {len(value)} characters long; the most is {limit}",
+                parameter=name, max_length=limit)
+        values[name] = value
+    return values
