@@ -18,7 +18,7 @@ What is measured, and why:
   ``Renderer`` (scanning the fonts folder), and the first card rendered cold (font files
   read, HarfBuzz faces made, fontconfig asked for system families).
 * **stages** — for one template, each stage of a cache-miss render: fill + layout
-  (``Renderer.lay_out``), SVG serialisation, CairoSVG drawing (``og.raster.rasterize``),
+  (``Renderer.lay_out``), SVG serialisation, CairoSVG drawing (``Renderer.backend.rasterize``),
   pixels + PNG encoding (``og.encode``).
 
 Times come from ``time.perf_counter`` after warm-up runs; the script prints medians and
@@ -31,7 +31,6 @@ import argparse
 import contextlib
 import dataclasses
 import gc
-import importlib
 import itertools
 import json
 import logging
@@ -53,27 +52,24 @@ import cairosvg  # noqa: E402
 from lxml import etree  # noqa: E402
 
 import og  # noqa: E402
-from og.raster import backend as raster  # noqa: E402
 from og.raster import encode  # noqa: E402
-from og.raster import static as layers  # noqa: E402
+from og.raster import static  # noqa: E402
 from og.render import Renderer  # noqa: E402
 from og.render import default_renderer  # noqa: E402
 from og.template.fill import fill  # noqa: E402
 from og.template.load import Template  # noqa: E402
+from og.template.params import checked_values  # noqa: E402
 
-#: og's memo caches (module, function) emptied before every timed og run. What belongs to
-#: start-up stays: font objects and matches, fontconfig look-ups, ICU break iterators, and
-#: the per-character script table (og.text.segment.script_of); so do the per-template
-#: caches of static parts (og.raster._background, og.effects._render_effect of unchanged
-#: elements, og.text.layout.layout_text of labels that keep their value): a "fresh card"
-#: is new values on a template already in use.
-OG_CACHES: tuple[tuple[str, str], ...] = (
-    ("og.text.shape", "shape"),
-    ("og.draw.pens", "glyph_outline"),
-    ("og.draw.svg", "_bitmap_uri"),
-    ("og.draw.svg", "glyph_path"),
-    ("og.text.layout", "_guess_lang"),
-)
+
+#: og's caches emptied before every timed og run (through their owner's ``clear()``): the
+#: glyph caches of the fonts and the finished cards. What belongs to start-up stays: font
+#: objects and matches, fontconfig look-ups, ICU break iterators; so do the per-template
+#: caches of static parts (backgrounds, effects of unchanged elements, layouts of labels
+#: that keep their value): a "fresh card" is new values on a template already in use.
+def og_caches_to_clear(renderer: Renderer) -> list[t.Any]:
+    fonts = renderer.fonts.caches
+    return [fonts.shapes, fonts.outlines, fonts.glyph_paths, fonts.bitmaps, renderer.caches.cards]
+
 
 #: Values tried in each template's main text parameter (None: the template's defaults).
 INPUTS: dict[str, str | None] = {
@@ -129,8 +125,8 @@ _serials = itertools.count(1)
 
 
 def clear_og_caches() -> None:
-    for module, name in OG_CACHES:
-        getattr(importlib.import_module(module), name).cache_clear()
+    for cache in og_caches_to_clear(default_renderer()):
+        cache.clear()
 
 
 @contextlib.contextmanager
@@ -176,7 +172,8 @@ def make_cases(renderer: Renderer, names: t.Sequence[str]) -> list[Case]:
                 continue  # a template without parameters has only its defaults
             limit = template.params[varied].max_length if varied else 0
             overrides = {} if text is None or varied is None else {varied: text[:limit]}
-            cases.append(Case(template, input_name, renderer.values_for(template, overrides), varied))
+            values = checked_values(template.name, template.params, overrides)
+            cases.append(Case(template, input_name, values, varied))
     return cases
 
 
@@ -217,10 +214,13 @@ def stages(case: Case, n: int, warmup: int) -> dict[str, float]:
         with lap(timings, "lay_out"):
             laid_out = renderer.lay_out(case.template.name, case.fresh(serial))
         with lap(timings, "serialise"):
-            split = layers.static_split(laid_out.root)
-            svg = laid_out.svg_bytes()
+            root = laid_out.root
+            first = static.split_point(root)
+            svg = static.foreground(root, first) if first is not None else laid_out.svg_bytes()
+            key = (case.template.name, case.template.digest)
+            background = renderer.caches.backgrounds.get(key) if first is not None else None
         with lap(timings, "draw"):
-            surface = raster.rasterize(split[1], split[0]) if split else raster.rasterize(svg)
+            surface = renderer.backend.rasterize(svg, background)
         with lap(timings, "encode"):
             encode.encode_png(encode.pixels(surface))
         return timings

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .effects.filters import BLEND_MODES
+from .effects.compositing import BLEND_MODES
 from .effects.filters import NEEDS_OG
 from .effects.filters import PRIMITIVES
 from .errors import TemplateError

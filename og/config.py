@@ -11,6 +11,8 @@ import os
 import typing as t
 from pathlib import Path
 
+#: og's release: part of every card's cache key, so an upgrade never serves old pixels.
+VERSION = "0.2.0"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_FONTS = PROJECT_ROOT / "fonts"
 

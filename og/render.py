@@ -1,31 +1,38 @@
-"""The whole pipeline, with no web framework: template → fill → text layout → SVG →
-raster → PNG. The web layer, the CLI and the tests all call :func:`render`.
+"""The whole pipeline, with no web framework. A request goes
+
+    validate → key → look up → render only what the format needs
+
+and rendering is the list of stages in :meth:`Renderer.render_plan`:
+template → fill → read text → lay out → draw text → fix for CairoSVG → effects →
+raster → encode. The web layer, the CLI and the tests all call :func:`render` or a
+:class:`Renderer`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
+import hashlib
 import json
 import logging
 import threading
 import typing as t
-from pathlib import Path
 
 from lxml import etree
 
+from .caches import Caches
 from .config import BUNDLED_FONTS
+from .config import VERSION
 from .config import Settings
 from .draw.elements import layout_elements
 from .draw.paint import pin_paint_servers
-from .effects import elements as effects
+from .effects.elements import apply_effects
 from .errors import TemplateError
 from .errors import UnknownFormat
-from .raster import backend as raster
-from .raster import encode as encode
-from .raster import static as layers
+from .raster import encode
+from .raster import static
+from .raster.backend import CairoBackend
 from .report import layout_report
-from .svg import cairosvg_fixes as compat
+from .svg import cairosvg_fixes
 from .svg.read_text import TextSlot
 from .svg.read_text import find_text_slots
 from .svg.write_text import replace_with
@@ -39,15 +46,25 @@ from .text.layout import layout_text
 
 log = logging.getLogger(__name__)
 
-CONTENT_TYPES = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
-MAX_ERROR_CARDS = 64
-#: og's own templates (the error card), shipped inside the package.
-ERROR_TEMPLATES = TemplateStore(Path(__file__).resolve().parent / "web")
+Format = t.Literal["png", "svg", "json"]
+CONTENT_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """A request decided before anything is drawn: what to render, and the key that names the
+    result (the cache key and the ETag), made from the inputs alone."""
+
+    template: Template
+    values: dict[str, str]
+    fmt: Format
+    key: str
 
 
 @dataclasses.dataclass
 class LaidOut:
-    """A filled template whose text is laid out and drawn as paths, not yet rasterized."""
+    """A filled template whose text is laid out (and, unless only the report was asked for,
+    drawn as paths), not yet rasterized."""
 
     template: Template
     values: dict[str, str]
@@ -63,15 +80,20 @@ class LaidOut:
 
 
 class Renderer:
-    """Holds what outlives a request: the template store and the fonts."""
+    """Holds what outlives a request: templates, fonts, the raster backend and every cache."""
 
     def __init__(self, settings: Settings | None = None, *, templates: TemplateStore | None = None,
-                 fonts: FontSet | None = None) -> None:
+                 fonts: FontSet | None = None, backend: CairoBackend | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.fonts = fonts or FontSet.from_folders(self.settings.fonts_dir, BUNDLED_FONTS,
                                                    allow_system=self.settings.allow_system_fonts)
         self.templates = templates or TemplateStore(self.settings.templates_dir, self.settings.max_length,
                                                     on_load=self._log_findings)
+        self.backend = backend or CairoBackend()
+        self.caches = Caches(self.fonts.caches)
+        #: How many cards were really drawn (not answered from a cache): for tests and metrics.
+        self.renders = 0
+        self._count_lock = threading.Lock()
 
     def _log_findings(self, template: Template) -> None:
         """Tell the operator, once per (re)load, what ``og check`` would tell the designer."""
@@ -86,67 +108,94 @@ class Renderer:
             if finding.level != "info":
                 log.warning("template %s: %s", template.name, finding)
 
-    def error_card(self, status: int, message: str) -> bytes:
-        """A PNG that says what went wrong, for clients that show images, not JSON.
+    # validate → key
 
-        Cached: a crawler retrying a broken URL must not cost a render each time.
-        """
-        return _error_card(self, status, message)
+    def plan(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png") -> Plan:
+        """Check a request and name its result, without drawing anything."""
+        return self.plan_template(self.templates.get(name), params or {}, fmt)
 
-    def _error_card(self, status: int, message: str) -> bytes:
-        laid_out = self._lay_out(ERROR_TEMPLATES.get("error"),
-                                 {"status": f"Error {status}", "message": message[:300]})
-        return self._encode(laid_out, "png")
-
-    def values_for(self, template: Template, params: t.Mapping[str, str]) -> dict[str, str]:
-        """The values to fill in: defaults overridden by ``params``, each one checked."""
-        return checked_values(template.name, template.params, params)
-
-    def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
-        template = self.templates.get(name)
-        return self._lay_out(template, self.values_for(template, params))
-
-    def _lay_out(self, template: Template, values: dict[str, str]) -> LaidOut:
-        name = template.name
-        root = fill(template, values)
-        texts = []
-        for number, slot in enumerate(find_text_slots(root, template.width)):
-            layout = layout_text(slot.block, self.fonts)
-            if layout.missing:
-                log.warning("template %s, text %r: no font for %s", name, slot.id,
-                            " ".join(layout.missing[:20]))
-            group = replace_with(slot, layout_elements(layout, slot.paint))
-            pin_paint_servers(root, group, layout, f"og-text{number}")
-            texts.append((slot, layout))
-        compat.apply(root)
-        effects.apply_effects(root, round(template.width), round(template.height))
-        return LaidOut(template, values, root, texts)
-
-    def render(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png") -> bytes:
+    def plan_template(self, template: Template, params: t.Mapping[str, str], fmt: str) -> Plan:
         if fmt not in CONTENT_TYPES:
             raise UnknownFormat(f"unknown format {fmt[:16]!r}; use one of: {', '.join(CONTENT_TYPES)}")
-        return self._encode(self.lay_out(name, params or {}), fmt)
+        values = checked_values(template.name, template.params, params)
+        return Plan(template, values, t.cast(Format, fmt), self.key(template, values, fmt))
 
-    @staticmethod
-    def _encode(laid_out: LaidOut, fmt: str) -> bytes:
-        if fmt == "json":
-            return json.dumps(laid_out.report(), ensure_ascii=False, indent=1).encode("utf-8")
-        svg = laid_out.svg_bytes()
-        if fmt == "svg":
-            return svg
-        split = layers.static_split(laid_out.root)
+    def key(self, template: Template, values: t.Mapping[str, str], fmt: str) -> str:
+        """Names one card: template content, fonts, values, format and og's version."""
+        digest = hashlib.sha256()
+        for part in (VERSION, template.name, template.digest, self.fonts.fingerprint, fmt):
+            digest.update(part.encode() + b"\0")
+        digest.update(json.dumps(sorted(values.items()), ensure_ascii=False).encode())
+        return digest.hexdigest()[:32]
+
+    # look up → render
+
+    def render(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png") -> bytes:
+        return self.render_plan(self.plan(name, params, fmt))
+
+    def render_plan(self, plan: Plan) -> bytes:
+        """The card's bytes: from the cache, or rendered with only the stages ``plan.fmt`` needs."""
+        cached = self.caches.cards.get(plan.key)
+        if cached is not None:
+            return t.cast(bytes, cached)
+        with self._count_lock:
+            self.renders += 1
+        laid_out = self._lay_out(plan.template, plan.values, draw=plan.fmt != "json")
+        if plan.fmt == "json":
+            body = json.dumps(laid_out.report(), ensure_ascii=False, indent=1).encode("utf-8")
+        elif plan.fmt == "svg":
+            body = laid_out.svg_bytes()
+        else:
+            body = encode.encode_png(encode.pixels(self._rasterize(laid_out)))
+        self.caches.cards.put(plan.key, body)
+        return body
+
+    def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
+        """The filled, laid-out and drawn document of a card (what ``.svg`` answers)."""
+        template = self.templates.get(name)
+        return self._lay_out(template, checked_values(template.name, template.params, params), draw=True)
+
+    # the stages
+
+    def _lay_out(self, template: Template, values: dict[str, str], *, draw: bool) -> LaidOut:
+        root = fill(template, values)
+        texts = [(slot, self._layout(template, slot)) for slot in find_text_slots(root, template.width)]
+        laid_out = LaidOut(template, values, root, texts)
+        if draw:
+            self._draw_text(laid_out)
+            cairosvg_fixes.apply(root)
+            apply_effects(root, round(template.width), round(template.height), self.backend,
+                          self.caches.effects)
+        return laid_out
+
+    def _layout(self, template: Template, slot: TextSlot) -> TextLayout:
+        layout = t.cast(TextLayout, self.caches.layouts.get_or_make(
+            slot.block, lambda block: layout_text(block, self.fonts)))
+        if layout.missing:
+            log.warning("template %s, text %r: no font for %s", template.name, slot.id,
+                        " ".join(layout.missing[:20]))
+        return layout
+
+    def _draw_text(self, laid_out: LaidOut) -> None:
+        for number, (slot, layout) in enumerate(laid_out.texts):
+            group = replace_with(slot, layout_elements(layout, self.fonts.caches, slot.paint))
+            pin_paint_servers(laid_out.root, group, layout, f"og-text{number}")
+
+    def _rasterize(self, laid_out: LaidOut) -> t.Any:
+        """Pixels of the drawn document; the static background comes from the cache."""
+        template, root = laid_out.template, laid_out.root
         try:
-            surface = raster.rasterize(split[1], split[0]) if split else raster.rasterize(svg)
+            first = static.split_point(root)
+            if first is None:
+                return self.backend.rasterize(laid_out.svg_bytes())
+            background = self.caches.backgrounds.get_or_make(
+                (template.name, template.digest),
+                lambda _: self.backend.rasterize(static.background(root, first)))
+            return self.backend.rasterize(static.foreground(root, first), background)
         except Exception as error:  # CairoSVG on a template it cannot draw
-            log.exception("template %s: CairoSVG failed", laid_out.template.name)
-            raise TemplateError(f"template {laid_out.template.name!r} could not be drawn: "
+            log.exception("template %s: CairoSVG failed", template.name)
+            raise TemplateError(f"template {template.name!r} could not be drawn: "
                                 f"{type(error).__name__}; run og check on it") from None
-        return encode.encode_png(encode.pixels(surface))
-
-
-@functools.lru_cache(maxsize=MAX_ERROR_CARDS)
-def _error_card(renderer: Renderer, status: int, message: str) -> bytes:
-    return renderer._error_card(status, message)
 
 
 _default: Renderer | None = None
@@ -154,7 +203,8 @@ _default_lock = threading.Lock()
 
 
 def default_renderer() -> Renderer:
-    """A process-wide renderer for the current environment (rebuilt if ``OG_*`` changes)."""
+    """The renderer :func:`render` uses, for the current environment: made on first use and
+    made again if an ``OG_*`` setting changes (the old one, and its caches, are dropped)."""
     global _default
     settings = Settings.from_env()
     with _default_lock:

@@ -18,7 +18,6 @@ from lxml import etree
 from PIL import Image
 
 import og
-from og.effects import elements as effects
 from og.effects import filters
 from og.svg import geometry
 from og.text.fonts import FontSet
@@ -66,9 +65,9 @@ def test_filtered_elements_become_images(fx: og.Renderer) -> None:
 
 def test_static_effects_are_rendered_once(fx: og.Renderer) -> None:
     fx.render("shadows")
-    before = effects._render_effect.cache_info()
+    before = fx.caches.effects.stats()
     fx.render("shadows", {"t": "Another value"})
-    after = effects._render_effect.cache_info()
+    after = fx.caches.effects.stats()
     assert after.hits - before.hits == 2  # the blurred circle and the shadowed rect
     assert after.misses - before.misses == 1  # only the text, whose value changed
 

@@ -11,9 +11,8 @@ from lxml import etree
 
 import og
 from og.config import Settings
-from og.raster import backend as raster
 from og.raster import encode
-from og.raster import static as layers
+from og.raster import static
 
 from .conftest import FONTS_DIR
 
@@ -25,22 +24,28 @@ def _pixels(surface: object) -> np.ndarray:
     return encode.pixels(surface).astype(int)
 
 
+def _split(root: etree._Element) -> tuple[bytes, bytes] | None:
+    first = static.split_point(root)
+    return None if first is None else (static.background(root, first), static.foreground(root, first))
+
+
 @pytest.mark.parametrize("name", BUNDLED.templates.names())
 def test_split_render_equals_whole_render(name: str) -> None:
     laid_out = BUNDLED.lay_out(name, {})
-    split = layers.static_split(laid_out.root)
+    whole = _pixels(BUNDLED.backend.rasterize(laid_out.svg_bytes()))
+    split = _split(laid_out.root)
     assert split is not None, "bundled templates keep their decoration before their text"
     background, foreground = split
     assert b"og:dynamic" not in background
-    whole = _pixels(raster.rasterize(laid_out.svg_bytes()))
-    assert np.abs(_pixels(raster.rasterize(foreground, background)) - whole).max() <= 1
+    drawn = BUNDLED.backend.rasterize(background)
+    assert np.abs(_pixels(BUNDLED.backend.rasterize(foreground, drawn)) - whole).max() <= 1
 
 
 def test_background_is_drawn_once_per_template() -> None:
     BUNDLED.render("article", {"title": "One"})
-    before = raster._background.cache_info()
+    before = BUNDLED.caches.backgrounds.stats()
     BUNDLED.render("article", {"title": "Two"})
-    after = raster._background.cache_info()
+    after = BUNDLED.caches.backgrounds.stats()
     assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)
 
 
@@ -59,7 +64,7 @@ SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="https://og.example.co
 ])
 def test_split_only_where_it_cannot_change_the_result(group: str, splits: bool) -> None:
     root = etree.fromstring(SVG.format(group=group))
-    split = layers.static_split(root)
+    split = _split(root)
     assert (split is not None) == splits
     if split:
         background, foreground = split

@@ -9,8 +9,8 @@ from fontTools.svgLib.path import parse_path
 from lxml import etree
 
 import og
-from og.raster import backend as raster
 from og.raster import encode
+from og.raster.backend import draw_plain_path
 from og.svg.names import GLYPHS
 from og.svg.names import SVG_NS
 
@@ -36,13 +36,13 @@ def test_fast_glyph_paths_match_cairosvg(renderer: og.Renderer, name: str,
     root = renderer.lay_out(name, params).root
     paths = [p for p in root.iter(f"{{{SVG_NS}}}path") if p.get(GLYPHS)]
     assert paths, f"og's glyph paths should carry {GLYPHS}"
-    fast = encode.pixels(raster.rasterize(etree.tostring(root))).astype(int)
+    fast = encode.pixels(renderer.backend.rasterize(etree.tostring(root))).astype(int)
     # The same outlines in absolute coordinates (fontTools reads og's relative commands),
     # drawn by CairoSVG's own path code: CairoSVG is slightly off on long relative paths.
     for path in paths:
         path.set("d", to_absolute(path.get("d")))
         del path.attrib[GLYPHS]
-    plain = encode.pixels(raster.rasterize(etree.tostring(root))).astype(int)
+    plain = encode.pixels(renderer.backend.rasterize(etree.tostring(root))).astype(int)
     assert np.abs(fast - plain).max() <= 2
 
 
@@ -55,8 +55,8 @@ def test_plain_path_syntax_is_checked() -> None:
             return lambda *args: self.calls.append((name, args))
 
     recorder = Recorder()
-    raster.draw_plain_path(recorder, "M 0 0 Q 3 3 6 0 L 6 6 Z")
+    draw_plain_path(recorder, "M 0 0 Q 3 3 6 0 L 6 6 Z")
     assert [c[0] for c in recorder.calls] == ["move_to", "curve_to", "line_to", "close_path"]
     assert recorder.calls[1][1] == pytest.approx((2, 2, 4, 2, 6, 0))
     with pytest.raises(ValueError):
-        raster.draw_plain_path(recorder, "M 0 0 A 1 1 0 0 1 2 2")
+        draw_plain_path(recorder, "M 0 0 A 1 1 0 0 1 2 2")

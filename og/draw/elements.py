@@ -9,11 +9,11 @@ escapes attribute values, so nothing here concatenates markup.
 from __future__ import annotations
 
 import base64
-import functools
 import typing as t
 
 from lxml import etree
 
+from ..caches import FontCaches
 from ..svg.names import GLYPHS
 from ..svg.names import SVG_NS
 from ..svg.names import XLINK_HREF
@@ -21,10 +21,6 @@ from ..text.fonts import ResolvedFont
 from ..text.layout import PlacedRun
 from ..text.layout import TextLayout
 from .pens import glyph_outline
-
-MAX_BITMAP_CACHE_ENTRIES = 2048
-#: Glyph outlines kept as path strings, per font, glyph and size.
-MAX_GLYPH_PATH_CACHE_ENTRIES = 20_000
 
 
 def element(tag: str, attributes: t.Mapping[str, str | None] | None = None) -> etree._Element:
@@ -41,15 +37,15 @@ def _num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-@functools.lru_cache(maxsize=MAX_GLYPH_PATH_CACHE_ENTRIES)
-def glyph_path(font: ResolvedFont, gid: int, scale: float) -> tuple[float, float, str] | None:
+def glyph_path(font: ResolvedFont, gid: int, scale: float,
+               caches: FontCaches) -> tuple[float, float, str] | None:
     """A glyph's outline at ``scale``: its first point (from the glyph's origin, y-down)
     and the rest as relative commands, a string reused wherever the glyph stands.
 
     Deltas are taken between the rounded points, so rounding never adds up: every point
     lands within 0.01 px of where it belongs.
     """
-    commands = glyph_outline(font, gid)
+    commands = caches.outlines.get_or_make((font, gid), lambda key: glyph_outline(*key))
     if not commands or commands[0][0] != "M":
         return None
     rounded = [(op, [(round(c[i] * scale, 2), round(-c[i + 1] * scale, 2)) for i in range(0, len(c), 2)])
@@ -71,20 +67,20 @@ def glyph_path(font: ResolvedFont, gid: int, scale: float) -> tuple[float, float
     return first_x, first_y, " ".join(parts)
 
 
-def path_data(run: PlacedRun) -> str:
+def path_data(run: PlacedRun, caches: FontCaches) -> str:
     """One path for all glyphs of a run: an absolute move to each glyph, then its cached
     relative outline. Tokens are separated by spaces (plain SVG, which :mod:`og.raster`
     reads much faster than CairoSVG's own parser)."""
     parts: list[str] = []
     for glyph in run.glyphs:
-        outline = glyph_path(run.font, glyph.gid, run.scale)
+        outline = caches.glyph_paths.get_or_make(
+            (run.font, glyph.gid, run.scale), lambda key: glyph_path(key[0], key[1], key[2], caches))
         if outline is not None:
             first_x, first_y, rest = outline
             parts.append(f"M {_num(glyph.x + first_x)} {_num(glyph.y + first_y)} {rest}")
     return " ".join(parts)
 
 
-@functools.lru_cache(maxsize=MAX_BITMAP_CACHE_ENTRIES)
 def _bitmap_uri(font: ResolvedFont, gid: int) -> str | None:
     blob = font.hb_font.get_glyph_color_png(gid)
     data = bytes(blob.data) if blob is not None else b""
@@ -93,9 +89,10 @@ def _bitmap_uri(font: ResolvedFont, gid: int) -> str | None:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
-def _bitmap_images(run: PlacedRun) -> t.Iterator[etree._Element]:
+def _bitmap_images(run: PlacedRun, caches: FontCaches) -> t.Iterator[etree._Element]:
     for glyph in run.glyphs:
-        uri = _bitmap_uri(run.font, glyph.gid)
+        key = (run.font, glyph.gid)
+        uri = caches.bitmaps.get_or_make(key, lambda key: _bitmap_uri(*key))
         extents = run.font.hb_font.get_glyph_extents(glyph.gid)
         if uri is None or extents is None:
             continue
@@ -120,8 +117,9 @@ def _stroke_first(paint: dict[str, str]) -> bool:
     return bool(order) and order[0] == "stroke" and paint.get("stroke", "none") != "none"
 
 
-def _run_paths(run: PlacedRun, inherited: dict[str, str]) -> t.Iterator[etree._Element]:
-    data = path_data(run)
+def _run_paths(run: PlacedRun, inherited: dict[str, str],
+               caches: FontCaches) -> t.Iterator[etree._Element]:
+    data = path_data(run, caches)
     if not data:
         return
     own = dict(run.style.paint)
@@ -136,15 +134,16 @@ def _glyph_path(data: str, paint: dict[str, str]) -> etree._Element:
     return element("path", {"d": data, "style": _paint_style(paint.items()), GLYPHS: "1"})
 
 
-def layout_elements(layout: TextLayout,
+def layout_elements(layout: TextLayout, caches: FontCaches,
                     inherited: t.Mapping[str, str] | None = None) -> t.Iterator[etree._Element]:
     """The drawable children for a laid-out text block, in paint order.
 
+    :param caches: the glyph caches of the fonts the layout used.
     :param inherited: the text element's own computed paint, for ``paint-order``.
     """
     for line in layout.lines:
         for run in line.runs:
             if run.font.face.is_color_bitmap:
-                yield from _bitmap_images(run)
+                yield from _bitmap_images(run, caches)
             else:
-                yield from _run_paths(run, dict(inherited or {}))
+                yield from _run_paths(run, dict(inherited or {}), caches)

@@ -8,28 +8,15 @@ numbers, never ask HarfBuzz again.
 
 from __future__ import annotations
 
-import functools
 import typing as t
 
 from fontTools.pens.basePen import BasePen
 
 from ..text.fonts import ResolvedFont
 
-MAX_OUTLINE_CACHE_ENTRIES = 20_000
-
 Point = tuple[float, float]
 #: ("M", x, y) | ("L", x, y) | ("Q", x1, y1, x, y) | ("C", x1, y1, x2, y2, x, y) | ("Z",)
 Command = tuple[t.Any, ...]
-
-
-class Pen(t.Protocol):
-    """What HarfBuzz and fontTools call to draw an outline (camelCase is the contract)."""
-
-    def moveTo(self, pt: Point) -> None: ...
-    def lineTo(self, pt: Point) -> None: ...
-    def qCurveTo(self, *points: Point) -> None: ...
-    def curveTo(self, *points: Point) -> None: ...
-    def closePath(self) -> None: ...
 
 
 class OutlinePen(BasePen):  # type: ignore[misc]
@@ -57,7 +44,6 @@ class OutlinePen(BasePen):  # type: ignore[misc]
     _endPath = _closePath
 
 
-@functools.lru_cache(maxsize=MAX_OUTLINE_CACHE_ENTRIES)
 def glyph_outline(font: ResolvedFont, gid: int) -> tuple[Command, ...]:
     """The outline of glyph ``gid`` in font units, variations and synthesis applied."""
     pen = OutlinePen()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import copy
 import dataclasses
-import functools
 import math
 import re
 import typing as t
@@ -22,10 +21,8 @@ import typing as t
 import numpy as np
 from lxml import etree
 
-from ..raster import backend as raster
-from ..raster import encode as encode
-from ..raster.static import painted_before
-from ..svg.css import parse_declarations
+from ..caches import BoundedCache
+from ..svg.css import own_property
 from ..svg.geometry import Matrix
 from ..svg.geometry import format_matrix
 from ..svg.geometry import invert
@@ -37,19 +34,30 @@ from ..svg.names import URL_ID
 from ..svg.names import ids
 from ..svg.names import local_name
 from ..svg.names import svg
-from .filters import BLEND_MODES
+from ..svg.paint_order import painted_before
+from .compositing import BLEND_MODES
+from .compositing import luminance
+from .compositing import mix
+from .compositing import premultiply
+from .compositing import unpremultiply
 from .filters import NEEDS_OG
 from .filters import PRIMITIVES
 from .filters import filter_region
-from .filters import luminance
-from .filters import mix
 from .filters import run_filter
 
-MAX_EFFECT_CACHE_ENTRIES = 128
+#: Alpha under which an effect's pixels count as empty when cropping its image.
+CROP_INK_THRESHOLD = 1 / 512
 
-def _own(node: etree._Element, name: str) -> str | None:
-    """A property set on the element itself (style wins over the attribute)."""
-    return dict(parse_declarations(node.get("style", ""))).get(name) or node.get(name)
+
+class Backend(t.Protocol):
+    """What effects need from the raster backend (:class:`og.raster.backend.CairoBackend`)."""
+
+    def pixels(self, svg: bytes) -> np.ndarray: ...
+    def png(self, rgba: np.ndarray) -> bytes: ...
+
+
+#: An effect's result: its crop box in pixels and a PNG data URI (None: nothing visible).
+EffectImage = tuple[int, int, int, int, str] | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,15 +73,13 @@ class EffectJob:
     scale: float = 1.0  # device pixels per user unit of the element
 
 
-def _premultiplied(svg: bytes) -> np.ndarray:
-    straight = encode.pixels(raster.rasterize(svg)).astype(np.float32) / 255
-    return np.concatenate([straight[..., :3] * straight[..., 3:4], straight[..., 3:4]], axis=-1)
+def _premultiplied(backend: Backend, svg: bytes) -> np.ndarray:
+    return premultiply(backend.pixels(svg).astype(np.float32) / 255)
 
 
-@functools.lru_cache(maxsize=MAX_EFFECT_CACHE_ENTRIES)
-def _render_effect(job: EffectJob) -> tuple[int, int, int, int, str] | None:
+def render_effect(job: EffectJob, backend: Backend) -> EffectImage:
     """Draw the element with its effects; return its crop box and a PNG data URI."""
-    out = _premultiplied(job.source)
+    out = _premultiplied(backend, job.source)
     height, width = out.shape[:2]
     x0, y0, x1, y1 = 0, 0, width, height
     if job.filter_markup is not None:
@@ -81,21 +87,19 @@ def _render_effect(job: EffectJob) -> tuple[int, int, int, int, str] | None:
         x0, y0, x1, y1 = filter_region(filter_node, out[..., 3], job.scale)
         out = run_filter(filter_node, out, job.scale)
     if job.mask is not None:
-        out = out * luminance(_premultiplied(job.mask))[..., None]
+        out = out * luminance(_premultiplied(backend, job.mask))[..., None]
     if job.opacity < 1:
         out = out * job.opacity
     if job.backdrop is not None and job.blend in BLEND_MODES:
-        out = mix(out, _premultiplied(job.backdrop), job.blend)
+        out = mix(out, _premultiplied(backend, job.backdrop), job.blend)
     out = out[y0:y1, x0:x1]
-    ys, xs = np.nonzero(out[..., 3] > 1 / 512)
+    ys, xs = np.nonzero(out[..., 3] > CROP_INK_THRESHOLD)
     if not len(xs):
         return None
     top, left, bottom, right = ys.min(), xs.min(), ys.max() + 1, xs.max() + 1
     out = out[top:bottom, left:right]
-    alpha = out[..., 3:4]
-    rgb = np.where(alpha > 0, out[..., :3] / np.maximum(alpha, 1e-6), 0)
-    rgba = (np.clip(np.concatenate([rgb, alpha], axis=-1), 0, 1) * 255 + 0.5).astype(np.uint8)
-    uri = "data:image/png;base64," + base64.b64encode(encode.encode_png(rgba)).decode("ascii")
+    rgba = (np.clip(unpremultiply(out), 0, 1) * 255 + 0.5).astype(np.uint8)
+    uri = "data:image/png;base64," + base64.b64encode(backend.png(rgba)).decode("ascii")
     return int(x0 + left), int(y0 + top), int(right - left), int(bottom - top), uri
 
 
@@ -135,7 +139,7 @@ def _backdrop(root: etree._Element, node: etree._Element) -> bytes:
 
 def _url(node: etree._Element, name: str, by_id: t.Mapping[str, etree._Element],
          kind: str) -> etree._Element | None:
-    match = URL_ID.search(_own(node, name) or "")
+    match = URL_ID.search(own_property(node, name) or "")
     target = by_id.get(match.group(1)) if match else None
     return target if target is not None and local_name(target) == kind else None
 
@@ -151,7 +155,7 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
     mask = _url(node, "mask", by_id, "mask")
     if mask is not None and mask.get("maskContentUnits") == "objectBoundingBox":
         mask = None
-    blend = (_own(node, "mix-blend-mode") or "normal").strip()
+    blend = (own_property(node, "mix-blend-mode") or "normal").strip()
     if blend not in BLEND_MODES:
         blend = "normal"
     if filter_node is None and mask is None and blend == "normal":
@@ -163,7 +167,7 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
     a, b, c, d = own[:4]
     to_user = invert(view)
     try:
-        opacity = float(_own(node, "opacity") or 1)
+        opacity = float(own_property(node, "opacity") or 1)
     except ValueError:
         opacity = 1.0
     job = EffectJob(
@@ -179,10 +183,13 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
     return job, outer
 
 
-def apply_effects(root: etree._Element, width: int, height: int) -> int:
+def apply_effects(root: etree._Element, width: int, height: int, backend: Backend,
+                  cache: BoundedCache[EffectJob, EffectImage]) -> int:
     """Replace every element with a filter, mask or blend mode CairoSVG cannot draw by an
     image of the result.
 
+    :param cache: results by job (the markup that made them): a static blurred shape is
+        computed once per template, not once per request.
     :return: how many elements were replaced.
     """
     view = view_matrix(root, width, height)
@@ -199,7 +206,7 @@ def apply_effects(root: etree._Element, width: int, height: int) -> int:
         if found is None:
             continue
         job, outer = found
-        result = _render_effect(job)
+        result = cache.get_or_make(job, lambda job: render_effect(job, backend))
         if result is None:
             parent.remove(node)
             continue

@@ -1,4 +1,4 @@
-"""Pixel operations: SVG filter primitives, luminance masks and blend modes.
+"""SVG filter primitives on pixels, one function per primitive, dispatched by a table.
 
 Images are float32 arrays (height, width, 4) of premultiplied RGBA in 0..1; filter
 lengths (stdDeviation, dx) are scaled to pixels by the caller's ``scale``.
@@ -15,13 +15,17 @@ from lxml import etree
 
 from ..svg.css import fraction
 from ..svg.css import length
-from ..svg.css import parse_declarations
+from ..svg.css import own_property
 from ..svg.names import local_name
+from .compositing import LUMINANCE_WEIGHTS
+from .compositing import blend
+from .compositing import composite
+from .compositing import premultiply
+from .compositing import unpremultiply
 
-#: Primitives og implements; a filter using anything else is left to CairoSVG (and ``og check``).
-PRIMITIVES = frozenset({"feGaussianBlur", "feOffset", "feFlood", "feComposite", "feMerge",
-                        "feBlend", "feColorMatrix"})
-#: Of those, the ones CairoSVG cannot draw itself: a filter with one of them is og's job.
+#: Alpha above which a pixel counts as the source's ink when sizing the filter region.
+REGION_INK_THRESHOLD = 1e-3
+#: Of the primitives below, the ones CairoSVG cannot draw itself: a filter with one of them is og's job.
 NEEDS_OG = frozenset({"feGaussianBlur", "feComposite", "feMerge", "feColorMatrix"})
 
 
@@ -65,43 +69,8 @@ def _offset(image: np.ndarray, dx: int, dy: int) -> np.ndarray:
     return out
 
 
-def _composite(a: np.ndarray, b: np.ndarray, operator: str, k: tuple[float, ...]) -> np.ndarray:
-    alpha_a, alpha_b = a[..., 3:4], b[..., 3:4]
-    if operator == "in":
-        out = a * alpha_b
-    elif operator == "out":
-        out = a * (1 - alpha_b)
-    elif operator == "atop":
-        out = a * alpha_b + b * (1 - alpha_a)
-    elif operator == "xor":
-        out = a * (1 - alpha_b) + b * (1 - alpha_a)
-    elif operator == "arithmetic":
-        out = np.clip(k[0] * a * b + k[1] * a + k[2] * b + k[3], 0, 1)
-    else:
-        out = a + b * (1 - alpha_a)  # over
-    return t.cast(np.ndarray, out)
-
-
-def _blend(a: np.ndarray, b: np.ndarray, mode: str) -> np.ndarray:
-    """``a`` is ``in`` (top), ``b`` is ``in2`` (bottom), both premultiplied."""
-    alpha_a, alpha_b = a[..., 3:4], b[..., 3:4]
-    if mode == "multiply":
-        rgb = a[..., :3] * (1 - alpha_b) + b[..., :3] * (1 - alpha_a) + a[..., :3] * b[..., :3]
-    elif mode == "screen":
-        rgb = a[..., :3] + b[..., :3] - a[..., :3] * b[..., :3]
-    elif mode == "darken":
-        rgb = np.minimum((1 - alpha_a) * b[..., :3] + a[..., :3], (1 - alpha_b) * a[..., :3] + b[..., :3])
-    elif mode == "lighten":
-        rgb = np.maximum((1 - alpha_a) * b[..., :3] + a[..., :3], (1 - alpha_b) * a[..., :3] + b[..., :3])
-    else:
-        return _composite(a, b, "over", ())
-    return np.concatenate([rgb, alpha_a + alpha_b - alpha_a * alpha_b], axis=-1)
-
-
 def _color_matrix(image: np.ndarray, kind: str, values: list[float]) -> np.ndarray:
-    alpha = image[..., 3:4]
-    rgb = np.where(alpha > 0, image[..., :3] / np.maximum(alpha, 1e-6), 0)
-    straight = np.concatenate([rgb, alpha], axis=-1)
+    straight = unpremultiply(image)
     if kind == "saturate":
         s = values[0] if values else 1.0
         m = np.array([[0.213 + 0.787 * s, 0.715 - 0.715 * s, 0.072 - 0.072 * s, 0, 0],
@@ -109,13 +78,12 @@ def _color_matrix(image: np.ndarray, kind: str, values: list[float]) -> np.ndarr
                       [0.213 - 0.213 * s, 0.715 - 0.715 * s, 0.072 + 0.928 * s, 0, 0],
                       [0, 0, 0, 1, 0]])
     elif kind == "luminanceToAlpha":
-        m = np.array([[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0.2125, 0.7154, 0.0721, 0, 0]])
+        m = np.array([[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [*LUMINANCE_WEIGHTS, 0, 0]])
     elif kind == "matrix" and len(values) == 20:
         m = np.array(values).reshape(4, 5)
     else:
         return image
-    out = np.clip(straight @ m[:, :4].T + m[:, 4], 0, 1).astype(np.float32)
-    return np.concatenate([out[..., :3] * out[..., 3:4], out[..., 3:4]], axis=-1)
+    return premultiply(np.clip(straight @ m[:, :4].T + m[:, 4], 0, 1).astype(np.float32))
 
 
 def _flood(shape: tuple[int, ...], color: str, opacity: float) -> np.ndarray:
@@ -138,6 +106,61 @@ def _parse_color(color: str) -> tuple[float, float, float]:
     return {"white": (1.0, 1.0, 1.0)}.get(color, (0.0, 0.0, 0.0))
 
 
+Take = t.Callable[[str | None], np.ndarray]
+#: A primitive: (its element, a lookup of its inputs by name, the source graphic, px per unit).
+Primitive = t.Callable[[etree._Element, Take, np.ndarray, float], np.ndarray]
+
+
+def _fe_gaussian_blur(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+    sigmas = [float(v) * scale for v in (node.get("stdDeviation") or "0").replace(",", " ").split()] or [0.0]
+    return gaussian_blur(take(node.get("in")), sigmas[0], sigmas[-1])
+
+
+def _fe_offset(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+    return _offset(take(node.get("in")), round(float(node.get("dx", 0)) * scale),
+                   round(float(node.get("dy", 0)) * scale))
+
+
+def _fe_flood(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+    color = own_property(node, "flood-color") or "black"
+    return _flood(source.shape, color, float(own_property(node, "flood-opacity") or 1))
+
+
+def _fe_composite(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+    k = tuple(float(node.get(f"k{i}", 0)) for i in range(1, 5))
+    return composite(take(node.get("in")), take(node.get("in2")), node.get("operator", "over"), k)
+
+
+def _fe_merge(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+    out = np.zeros_like(source)
+    for child in node:
+        if isinstance(child.tag, str):
+            out = composite(take(child.get("in")), out, "over")
+    return out
+
+
+def _fe_blend(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+    return blend(take(node.get("in")), take(node.get("in2")), node.get("mode", "normal"))
+
+
+def _fe_color_matrix(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+    values = [float(v) for v in (node.get("values") or "").replace(",", " ").split()]
+    return _color_matrix(take(node.get("in")), node.get("type", "matrix"), values)
+
+
+#: Primitives og implements; a filter using anything else is left to CairoSVG (and ``og check``).
+PRIMITIVE_TABLE: dict[str, Primitive] = {
+    "feGaussianBlur": _fe_gaussian_blur,
+    "feOffset": _fe_offset,
+    "feFlood": _fe_flood,
+    "feComposite": _fe_composite,
+    "feMerge": _fe_merge,
+    "feBlend": _fe_blend,
+    "feColorMatrix": _fe_color_matrix,
+}
+PRIMITIVES = frozenset(PRIMITIVE_TABLE)
+
+
 def run_filter(filter_node: etree._Element, source: np.ndarray, scale: float) -> np.ndarray:
     """Apply the filter's primitives to ``source`` (premultiplied RGBA floats)."""
     results: dict[str, np.ndarray] = {}
@@ -155,39 +178,10 @@ def run_filter(filter_node: etree._Element, source: np.ndarray, scale: float) ->
         return results.get(name, previous)
 
     for primitive in filter_node:
-        if not isinstance(primitive.tag, str):
+        function = PRIMITIVE_TABLE.get(local_name(primitive))
+        if function is None:
             continue
-        kind = local_name(primitive)
-        style = dict(parse_declarations(primitive.get("style", "")))
-        if kind == "feGaussianBlur":
-            deviation = (primitive.get("stdDeviation") or "0").replace(",", " ")
-            sigmas = [float(v) * scale for v in deviation.split()]
-            out = gaussian_blur(take(primitive.get("in")), sigmas[0], sigmas[-1])
-        elif kind == "feOffset":
-            out = _offset(take(primitive.get("in")), round(float(primitive.get("dx", 0)) * scale),
-                          round(float(primitive.get("dy", 0)) * scale))
-        elif kind == "feFlood":
-            color = style.get("flood-color") or primitive.get("flood-color") or "black"
-            opacity = float(style.get("flood-opacity") or primitive.get("flood-opacity") or 1)
-            out = _flood(source.shape, color, opacity)
-        elif kind == "feComposite":
-            k = tuple(float(primitive.get(f"k{i}", 0)) for i in range(1, 5))
-            out = _composite(take(primitive.get("in")), take(primitive.get("in2")),
-                             primitive.get("operator", "over"), k)
-        elif kind == "feMerge":
-            out = np.zeros_like(source)
-            for node in primitive:
-                if isinstance(node.tag, str):
-                    out = _composite(take(node.get("in")), out, "over", ())
-        elif kind == "feBlend":
-            mode = primitive.get("mode", "normal")
-            out = _blend(take(primitive.get("in")), take(primitive.get("in2")), mode)
-        elif kind == "feColorMatrix":
-            values = [float(v) for v in (primitive.get("values") or "").replace(",", " ").split()]
-            out = _color_matrix(take(primitive.get("in")), primitive.get("type", "matrix"), values)
-        else:
-            continue
-        previous = out.astype(np.float32)
+        previous = function(primitive, take, source, scale).astype(np.float32)
         if primitive.get("result"):
             results[primitive.get("result", "")] = previous
     return previous
@@ -195,7 +189,7 @@ def run_filter(filter_node: etree._Element, source: np.ndarray, scale: float) ->
 
 def filter_region(filter_node: etree._Element, alpha: np.ndarray, scale: float) -> tuple[int, int, int, int]:
     """The filter region in pixels, from the source's bounding box (objectBoundingBox units)."""
-    ys, xs = np.nonzero(alpha > 1e-3)
+    ys, xs = np.nonzero(alpha > REGION_INK_THRESHOLD)
     h, w = alpha.shape
     if not len(xs):
         return 0, 0, 0, 0
@@ -214,31 +208,3 @@ def filter_region(filter_node: etree._Element, alpha: np.ndarray, scale: float) 
     bottom = top + fraction(filter_node.get("height"), 1.2) * bh
     return (max(0, math.floor(left)), max(0, math.floor(top)),
             min(w, math.ceil(right)), min(h, math.ceil(bottom)))
-
-
-def luminance(mask: np.ndarray) -> np.ndarray:
-    """Luminance mask values: the mask content's luminance times its alpha."""
-    weights = np.array([0.2125, 0.7154, 0.0721], dtype=np.float32)
-    luminance: np.ndarray = mask[..., :3] @ weights
-    return luminance
-
-
-BLEND_MODES: dict[str, t.Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "multiply": lambda b, s: b * s,
-    "screen": lambda b, s: b + s - b * s,
-    "darken": np.minimum,
-    "lighten": np.maximum,
-    "difference": lambda b, s: np.abs(b - s),
-    "overlay": lambda b, s: np.where(b <= 0.5, 2 * b * s, 1 - 2 * (1 - b) * (1 - s)),
-    "hard-light": lambda b, s: np.where(s <= 0.5, 2 * b * s, 1 - 2 * (1 - b) * (1 - s)),
-    "exclusion": lambda b, s: b + s - 2 * b * s,
-}
-
-
-def mix(source: np.ndarray, backdrop: np.ndarray, mode: str) -> np.ndarray:
-    """W3C compositing: the source's colour becomes (1 - αb)·Cs + αb·B(Cb, Cs)."""
-    alpha_s, alpha_b = source[..., 3:4], backdrop[..., 3:4]
-    cs = np.where(alpha_s > 0, source[..., :3] / np.maximum(alpha_s, 1e-6), 0)
-    cb = np.where(alpha_b > 0, backdrop[..., :3] / np.maximum(alpha_b, 1e-6), 0)
-    mixed = (1 - alpha_b) * cs + alpha_b * BLEND_MODES[mode](cb, cs)
-    return np.concatenate([mixed * alpha_s, alpha_s], axis=-1).astype(np.float32)

@@ -1,4 +1,4 @@
-"""SVG → pixels. The only module that imports CairoSVG.
+"""SVG → pixels: CairoSVG behind one object. The only module that imports CairoSVG.
 
 CairoSVG parses path data with a regular expression per number, which makes a card's
 glyph outlines (thousands of points) its slowest part. og's glyph paths carry the
@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import base64
 import collections
-import functools
 import typing as t
 import urllib.parse
 
 import cairocffi
 import cairosvg.parser
 import cairosvg.surface
+import numpy as np
 
 from ..svg.names import GLYPHS
+from . import encode
 
 DPI = 96
-#: Static backgrounds kept, one per template in use (3 MB each at 1200x630).
-MAX_BACKGROUND_CACHE_ENTRIES = 32
-_cairosvg_path = cairosvg.surface.TAGS["path"]
+#: CairoSVG releases whose internals the backend was checked against (see ``check_cairosvg``).
+SUPPORTED_CAIROSVG = ("2.9.",)
 
 
 def draw_plain_path(context: t.Any, data: str) -> None:
@@ -69,17 +69,6 @@ def draw_plain_path(context: t.Any, data: str) -> None:
             raise ValueError(f"not og path syntax: {op!r}")
 
 
-def _draw_path(surface: t.Any, node: t.Any) -> None:
-    if node.get(GLYPHS) is None:
-        _cairosvg_path(surface, node)
-        return
-    node.vertices = collections.deque()  # glyphs have no markers
-    draw_plain_path(surface.context, node.get("d", ""))
-
-
-cairosvg.surface.TAGS["path"] = _draw_path
-
-
 def _data_only(url: str, resource_type: str) -> bytes:
     """Templates may embed images as data: URIs; og never fetches files or the network."""
     if not url.startswith("data:") or "," not in url:
@@ -90,17 +79,71 @@ def _data_only(url: str, resource_type: str) -> bytes:
     return urllib.parse.unquote_to_bytes(payload)
 
 
-def rasterize(svg: bytes, background: bytes | None = None) -> t.Any:
-    """Draw ``svg`` into a cairo ARGB32 image surface and return the surface.
+def check_cairosvg() -> list[str]:
+    """What the backend relies on in CairoSVG and no longer finds: empty when all is there.
 
-    :param background: a document drawn first and kept: requests of the same template
-        share it (see :mod:`og.layers`), so only ``svg`` is drawn each time.
+    og draws its glyph paths through ``cairosvg.surface.TAGS["path"]`` and starts a surface
+    from a cached background through ``Surface._create_surface``; an upgrade that renames
+    either would silently lose the speed-up or the background, so the backend refuses it.
     """
-    tree = cairosvg.parser.Tree(bytestring=svg, url_fetcher=_data_only, unsafe=False)
-    if background is None:
-        return cairosvg.surface.PNGSurface(tree, None, DPI).cairo
-    painted = _background(background)
-    return _OnBackground(tree, painted).cairo
+    problems = []
+    if not cairosvg.__version__.startswith(SUPPORTED_CAIROSVG):
+        problems.append(f"CairoSVG {cairosvg.__version__} is not one of {SUPPORTED_CAIROSVG}")
+    tags = getattr(cairosvg.surface, "TAGS", None)
+    if not isinstance(tags, dict) or "path" not in tags:
+        problems.append("cairosvg.surface.TAGS['path'] (the per-tag drawer table) is gone")
+    if not callable(getattr(cairosvg.surface.Surface, "_create_surface", None)):
+        problems.append("cairosvg.surface.Surface._create_surface is gone")
+    return problems
+
+
+class CairoBackend:
+    """CairoSVG with og's two additions, installed when the backend is made, not at import:
+
+    * a drawer for og's glyph paths (``og:glyphs``) that reads them with ``str.split``; every
+      other path still goes to CairoSVG's own drawer, so nothing else changes;
+    * a surface that starts as a copy of an already drawn background.
+    """
+
+    def __init__(self) -> None:
+        problems = check_cairosvg()
+        if problems:
+            raise RuntimeError("og's CairoSVG backend cannot work with this CairoSVG: " + "; ".join(problems))
+        tags = cairosvg.surface.TAGS
+        original = tags["path"]
+        if not getattr(original, "og_glyph_drawer", False):
+            tags["path"] = _glyph_drawer(original)
+
+    def rasterize(self, svg: bytes, background: t.Any | None = None) -> t.Any:
+        """Draw ``svg`` into a cairo ARGB32 image surface and return the surface.
+
+        :param background: a surface drawn earlier (see :mod:`og.raster.static`): the new
+            surface starts as a copy of it, so only ``svg`` is drawn.
+        """
+        tree = cairosvg.parser.Tree(bytestring=svg, url_fetcher=_data_only, unsafe=False)
+        if background is None:
+            return cairosvg.surface.PNGSurface(tree, None, DPI).cairo
+        return _OnBackground(tree, background).cairo
+
+    def pixels(self, svg: bytes) -> np.ndarray:
+        """Straight-alpha RGBA pixels of ``svg`` (what effects compute with)."""
+        return encode.pixels(self.rasterize(svg))
+
+    @staticmethod
+    def png(rgba: np.ndarray) -> bytes:
+        return encode.encode_png(rgba)
+
+
+def _glyph_drawer(cairosvg_path: t.Callable[[t.Any, t.Any], None]) -> t.Callable[[t.Any, t.Any], None]:
+    def draw_path(surface: t.Any, node: t.Any) -> None:
+        if node.get(GLYPHS) is None:
+            cairosvg_path(surface, node)
+            return
+        node.vertices = collections.deque()  # glyphs have no markers
+        draw_plain_path(surface.context, node.get("d", ""))
+
+    draw_path.og_glyph_drawer = True  # type: ignore[attr-defined]
+    return draw_path
 
 
 class _OnBackground(cairosvg.surface.PNGSurface):  # type: ignore[misc]
@@ -117,9 +160,3 @@ class _OnBackground(cairosvg.surface.PNGSurface):  # type: ignore[misc]
             context.set_source_surface(self.painted)
             context.paint()
         return surface, w, h
-
-
-@functools.lru_cache(maxsize=MAX_BACKGROUND_CACHE_ENTRIES)
-def _background(svg: bytes) -> t.Any:
-    """The drawn background, cached by its own markup (the same for every request)."""
-    return rasterize(svg)

@@ -252,3 +252,9 @@ def as_float(style: t.Mapping[str, str], name: str, default: float) -> float:
         return float(style[name])
     except (KeyError, ValueError):
         return default
+
+
+def own_property(node: etree._Element, name: str) -> str | None:
+    """A property set on the element itself: its ``style`` wins over the presentation
+    attribute, as in the cascade (no inheritance, no stylesheet)."""
+    return dict(parse_declarations(node.get("style", ""))).get(name) or node.get(name)

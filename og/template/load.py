@@ -9,6 +9,7 @@ the text element that holds it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import re
 import typing as t
@@ -54,6 +55,7 @@ class Template:
     name: str
     path: Path
     stamp: tuple[int, int]  # (mtime_ns, size): a change means reload
+    digest: str  # of the file's bytes: part of every card's cache key and ETag
     root: etree._Element  # parsed once; never modified after loading
     fills: tuple[TextFill, ...]
     dynamic: tuple[tuple[int, ...], ...]  # paths of the elements whose text holds values
@@ -242,5 +244,5 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
             defaults.setdefault(key, value)
         names |= jinja2.meta.find_undeclared_variables(ast)
     params = {n: Param(n, defaults.get(n, ""), limits.get(n, max_length)) for n in sorted(names)}
-    return Template(name, path, (stat.st_mtime_ns, stat.st_size), root, fills, dynamic, params,
-                    width, height)
+    return Template(name, path, (stat.st_mtime_ns, stat.st_size), hashlib.sha256(data).hexdigest()[:16],
+                    root, fills, dynamic, params, width, height)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import logging
 import os
 import shutil
@@ -21,6 +22,7 @@ import uharfbuzz as hb
 from fontTools.ttLib import TTCollection
 from fontTools.ttLib import TTFont
 
+from ..caches import FontCaches
 from .segment import is_emoji_cluster
 from .segment import is_ignorable
 
@@ -70,6 +72,7 @@ class FontFace:
     italic: bool
     system: bool = False
     axes: tuple[tuple[str, float, float, float], ...] = ()  # (tag, min, default, max)
+    checksum: int = 0  # head.checkSumAdjustment: changes with any byte of the font
 
     @property
     def name(self) -> str:
@@ -80,7 +83,9 @@ class FontFace:
 
     @functools.cached_property
     def hb_face(self) -> hb.Face:
-        return hb.Face(hb.Blob.from_file_path(self.path), self.index)
+        # Read into memory, not memory-mapped: a font file replaced in place under a running
+        # worker would otherwise kill it (SIGBUS) or change glyphs under its caches.
+        return hb.Face(hb.Blob(Path(self.path).read_bytes()), self.index)
 
     @functools.cached_property
     def unicodes(self) -> frozenset[int]:
@@ -177,7 +182,8 @@ def _describe(font: TTFont, path: str, index: int, system: bool) -> FontFace:
                 low, high = int(axis.minValue), int(axis.maxValue)
             if axis.axisTag == "ital" and axis.minValue >= 1:
                 italic = True
-    return FontFace(path, index, family, low, high, italic, system, tuple(axes))
+    checksum = int(font["head"].checkSumAdjustment) if "head" in font else 0
+    return FontFace(path, index, family, low, high, italic, system, tuple(axes), checksum)
 
 
 def read_faces(path: str, system: bool = False) -> list[FontFace]:
@@ -205,8 +211,7 @@ def scan_folder(folder: str | os.PathLike[str]) -> list[FontFace]:
     return faces
 
 
-@functools.lru_cache(maxsize=128)
-def _system_faces(family: str) -> tuple[FontFace, ...]:
+def system_faces(family: str) -> tuple[FontFace, ...]:
     """Faces fontconfig knows for ``family`` (exact family name match only)."""
     fc_list = shutil.which("fc-list")
     if not fc_list:
@@ -255,6 +260,8 @@ class FontSet:
         self.allow_system = allow_system
         self._lock = threading.Lock()
         self._resolved: dict[tuple[t.Any, ...], ResolvedFont | None] = {}
+        #: Shaped runs and glyph drawings of these fonts: they live and die with the set.
+        self.caches = FontCaches()
 
     @classmethod
     def from_folders(cls, *folders: str | os.PathLike[str], allow_system: bool = True) -> FontSet:
@@ -268,6 +275,16 @@ class FontSet:
             seen |= {face.family.lower() for face in found}
         return cls(faces, allow_system)
 
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A digest of every bundled face (file name, size, the font's own whole-file checksum):
+        part of each card's cache key and ETag, the same on every machine with the same fonts."""
+        digest = hashlib.sha256()
+        for family in sorted(self._families):
+            for face in self._families[family]:
+                digest.update(f"{family}|{Path(face.path).name}|{face.index}|{face.checksum}\n".encode())
+        return digest.hexdigest()[:16]
+
     @property
     def families(self) -> list[str]:
         return sorted({faces[0].family for faces in self._families.values()})
@@ -276,7 +293,7 @@ class FontSet:
         key = GENERIC_FAMILIES.get(family.lower(), family).lower()
         faces = self._families.get(key)
         if faces is None and self.allow_system:
-            faces = list(_system_faces(key))
+            faces = list(self.caches.system_faces.get_or_make(key, system_faces))
         return faces or []
 
     def has_family(self, family: str) -> bool:

@@ -16,7 +16,6 @@ Nothing here does IO or knows about SVG: the input is plain data, the output is 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import itertools
 import math
 import typing as t
@@ -32,6 +31,7 @@ from .segment import grapheme_boundaries
 from .segment import line_break_opportunities
 from .segment import resolve_scripts
 from .segment import runs
+from .shape import ShapedGlyph
 from .shape import shape
 
 ELLIPSIS = "\u2026"
@@ -41,7 +41,6 @@ WORD_SEPARATORS = frozenset(" \u00a0")
 SHRINK_STEP_PX = 0.5
 #: An ellipsis goes after a whole word if that keeps at least this share of the line.
 WORD_CUT_MIN_SHARE = 0.7
-MAX_LAYOUT_CACHE_ENTRIES = 512
 #: How often a paragraph is broken again when a shaped line turns out wider than measured.
 MAX_BREAK_RETRIES = 8
 #: Balanced lines: how finely (px) to search the narrowest width keeping the line count.
@@ -154,6 +153,7 @@ class _Paragraph:
     """One paragraph, analysed and shaped once; measured at any scale."""
 
     def __init__(self, spans: t.Sequence[Span], fonts: FontSet, options: TextOptions) -> None:
+        self.font_set = fonts
         self.text = "".join(span.text for span in spans)
         self.styles: list[TextStyle] = [span.style for span in spans for _ in span.text]
         self.lang = options.lang or _guess_lang(self.text)
@@ -215,11 +215,12 @@ class _Paragraph:
             extra += style.letter_spacing
         return extra
 
-    def shape_range(self, start: int, end: int) -> tuple[t.Any, ...]:
+    def shape_range(self, start: int, end: int) -> tuple[ShapedGlyph, ...]:
         font = self.fonts[start]
         assert font is not None
-        return shape(self.text, start, end, font, self.levels[start] % 2 == 1,
-                     self.scripts[start], self.lang)
+        key = (self.text, start, end, font, self.levels[start] % 2 == 1, self.scripts[start], self.lang)
+        shaped = self.font_set.caches.shapes.get_or_make(key, lambda key: shape(*key))
+        return t.cast(tuple[ShapedGlyph, ...], shaped)
 
     def advances(self, scale: float) -> list[float]:
         return [(u * p + s) * scale for u, p, s in zip(self.units, self.unit_px, self.spacing, strict=True)]
@@ -241,7 +242,6 @@ class _Paragraph:
         return [(max(s, start), min(e, end)) for s, e in self.items if s < end and e > start]
 
 
-@functools.lru_cache(maxsize=256)
 def _guess_lang(text: str) -> str:
     """A language tag for CJK regional glyph forms when the template sets none."""
     if any("\u3040" <= c <= "\u30ff" for c in text):
@@ -530,11 +530,10 @@ def _move(run: PlacedRun, x: float, baseline: float) -> PlacedRun:
     return dataclasses.replace(run, x=x, glyphs=glyphs)
 
 
-@functools.lru_cache(maxsize=MAX_LAYOUT_CACHE_ENTRIES)
 def layout_text(block: TextBlock, fonts: FontSet) -> TextLayout:
     """Lay ``block`` out with ``fonts``.
 
-    Pure, and its input and output are immutable, so it is cached: a card's labels that
-    keep their default value are laid out once, not on every request.
+    Pure, and its input and output are immutable, so the caller may cache it (the
+    renderer does: a card's labels that keep their default value are laid out once).
     """
     return _Layouter(block, fonts).layout()

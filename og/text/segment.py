@@ -10,7 +10,6 @@ ICU counts in UTF-16 code units; og counts in code points (Python ``str`` indice
 
 from __future__ import annotations
 
-import functools
 import threading
 import typing as t
 
@@ -96,7 +95,6 @@ def _is_letter(char: str) -> bool:
     return char.isalnum()
 
 
-@functools.lru_cache(maxsize=4096)
 def script_of(char: str) -> str:
     """ISO 15924 code of a code point: ``Latn``, ``Arab``, ``Zyyy`` (common), ``Zinh``."""
     return str(icu.Script.getScript(ord(char)).getShortName())

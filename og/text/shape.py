@@ -1,15 +1,13 @@
-"""A thin, cached wrapper over HarfBuzz shaping."""
+"""A thin wrapper over HarfBuzz shaping (its caller caches the results, see FontSet.caches)."""
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 import uharfbuzz as hb
 
 from .fonts import ResolvedFont
 
-MAX_SHAPED_RUN_CACHE_ENTRIES = 4096
 NOTDEF = 0  # glyph 0 is the font's missing-glyph box
 
 #: Kerning and standard ligatures are HarfBuzz defaults; listed so the intent is visible.
@@ -27,7 +25,6 @@ class ShapedGlyph:
     y_offset_units: int
 
 
-@functools.lru_cache(maxsize=MAX_SHAPED_RUN_CACHE_ENTRIES)
 def shape(text: str, start: int, end: int, font: ResolvedFont, rtl: bool,
           script: str, lang: str) -> tuple[ShapedGlyph, ...]:
     """Shape ``text[start:end]`` with the rest of ``text`` as context (for joining).

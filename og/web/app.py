@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from ..config import Settings
 from ..errors import OgError
 from ..render import Renderer
+from .error_card import ErrorCards
 from .routes import bp
 from .routes import error_response
 
@@ -29,6 +30,7 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     if renderer is None:
         renderer = Renderer(app.config.get("OG_SETTINGS") or Settings.from_env())
     app.extensions["og"] = renderer
+    app.extensions["og.error_cards"] = ErrorCards(renderer)
     _log_template_problems(renderer)
     app.register_blueprint(bp)
 

@@ -1,8 +1,7 @@
-"""Routes: check the request, then render, then respond. Nothing else lives here."""
+"""Routes: check the request, name its result, answer from what is known, render the rest."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import typing as t
 
@@ -15,6 +14,9 @@ from flask import request
 from ..errors import BadParameter
 from ..render import CONTENT_TYPES
 from ..render import Renderer
+from .error_card import ErrorCards
+from .http_cache import cache_headers
+from .http_cache import not_modified
 
 bp = Blueprint("og", __name__)
 
@@ -22,12 +24,14 @@ bp = Blueprint("og", __name__)
 CRAWLERS = re.compile(r"facebookexternalhit|Facebot|Twitterbot|LinkedInBot|Slackbot|Discordbot|"
                       r"WhatsApp|TelegramBot|Pinterest|redditbot|Applebot|SkypeUriPreview|Embedly",
                       re.IGNORECASE)
-#: Cards change only when the template or the query does; both are in the URL or ETag.
-CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 
 
 def renderer() -> Renderer:
     return t.cast(Renderer, current_app.extensions["og"])
+
+
+def error_cards() -> ErrorCards:
+    return t.cast(ErrorCards, current_app.extensions["og.error_cards"])
 
 
 def wants_image() -> bool:
@@ -45,7 +49,7 @@ def error_response(status: int, body: dict[str, t.Any]) -> Response:
     """JSON for API clients; the same message as a PNG card for crawlers and ``<img>``."""
     if wants_image():
         try:
-            image = renderer().error_card(status, str(body.get("message", "")))
+            image = error_cards().png(status, str(body.get("message", "")))
         except Exception:  # the error card must never hide the original error
             image = None
         if image is not None:
@@ -85,10 +89,10 @@ def _params() -> dict[str, str]:
 
 @bp.get("/<name>.<fmt>")
 def card(name: str, fmt: str) -> Response:
-    body = renderer().render(name, _params(), fmt)
-    response = Response(body, content_type=CONTENT_TYPES[fmt])
-    if fmt == "json":
-        response.content_type = "application/json; charset=utf-8"
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    return t.cast(Response, response.make_conditional(request))
+    plan = renderer().plan(name, _params(), fmt)
+    content_type = CONTENT_TYPES[plan.fmt] + ("; charset=utf-8" if plan.fmt == "json" else "")
+    if not_modified(plan, request):
+        return cache_headers(Response(status=304), plan)
+    if request.method == "HEAD":
+        return cache_headers(Response(content_type=content_type), plan)
+    return cache_headers(Response(renderer().render_plan(plan), content_type=content_type), plan)

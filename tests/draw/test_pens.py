@@ -43,7 +43,7 @@ def test_glyph_outline_of_a_real_glyph(fonts: FontSet) -> None:
 def test_path_data_is_plain_svg_in_user_space(fonts: FontSet) -> None:
     block = TextBlock(((Span("Hi", TextStyle(("Inter",), 100.0)),),), Box(10, 200), wraps=False)
     run = layout_text(block, fonts).lines[0].runs[0]
-    data = path_data(run)
+    data = path_data(run, fonts.caches)
     # Plain SVG syntax, every token apart: absolute moves to each glyph, relative outlines.
     assert re.fullmatch(r"[MLQCZmlqcz](?: (?:[MLQCZmlqcz]|-?\d+(?:\.\d+)?))*", data)
     assert data.count("M ") == 2  # one absolute move per glyph

@@ -1,0 +1,176 @@
+"""Every cache og keeps, declared once with its bound and why.
+
+A cache is a :class:`BoundedCache`: least recently used entries go first once the entries
+weigh more than ``max_bytes`` (entries differ in size: a 20000x20000 background is 1.6 GB, a
+glyph path 300 bytes, so bounds are in bytes, not entries). Each has an owner: the
+:class:`og.render.Renderer` owns :class:`Caches`, a :class:`og.text.fonts.FontSet` owns its
+glyph caches (they die with their fonts). ``stats()`` feeds the metrics, ``clear()`` the
+bench and tests; nothing reads a cache's private state.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import threading
+import typing as t
+
+K = t.TypeVar("K")
+V = t.TypeVar("V")
+
+MB = 1 << 20
+#: What an entry costs beyond its payload (dict slot, key, small objects), in bytes.
+ENTRY_OVERHEAD = 200
+
+
+@dataclasses.dataclass(frozen=True)
+class CacheStats:
+    name: str
+    why: str
+    entries: int
+    bytes: int
+    max_bytes: int
+    hits: int
+    misses: int
+
+    def to_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+class BoundedCache(t.Generic[K, V]):
+    """A thread-safe LRU map bounded by the summed weight of its entries, in bytes.
+
+    An entry heavier than the whole bound is never stored: it would evict everything and
+    then itself.
+    """
+
+    def __init__(self, name: str, max_bytes: int, why: str,
+                 weigh: t.Callable[[V], int] = lambda value: 0) -> None:
+        self.name = name
+        self.max_bytes = max_bytes
+        self.why = why
+        self._weigh = weigh
+        self._entries: collections.OrderedDict[K, tuple[V, int]] = collections.OrderedDict()
+        self._bytes = 0
+        self._hits = 0
+        self._misses = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        found = self._lookup(key)
+        return None if found is None else found[0]
+
+    def _lookup(self, key: K) -> tuple[V, int] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self._misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self._hits += 1
+            return found
+
+    def put(self, key: K, value: V) -> None:
+        weight = (0 if value is None else self._weigh(value)) + ENTRY_OVERHEAD
+        if weight > self.max_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._entries[key] = (value, weight)
+            self._bytes += weight
+            while self._bytes > self.max_bytes:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+
+    def get_or_make(self, key: K, make: t.Callable[[K], V]) -> V:
+        """The cached value (None included), or ``make(key)`` stored (two threads may both
+        make it once: a cache is never a lock)."""
+        found = self._lookup(key)
+        if found is not None:
+            return found[0]
+        value = make(key)
+        self.put(key, value)
+        return value
+
+    def stats(self) -> CacheStats:
+        with self._lock:
+            return CacheStats(self.name, self.why, len(self._entries), self._bytes, self.max_bytes,
+                              self._hits, self._misses)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+            self._hits = self._misses = 0
+
+
+class CacheGroup:
+    """Named caches that are reported and cleared together."""
+
+    def caches(self) -> list[BoundedCache[t.Any, t.Any]]:
+        """Every cache of the group, those of nested groups included."""
+        found: list[BoundedCache[t.Any, t.Any]] = []
+        for value in vars(self).values():
+            if isinstance(value, BoundedCache):
+                found.append(value)
+            elif isinstance(value, CacheGroup):
+                found.extend(value.caches())
+        return found
+
+    def stats(self) -> dict[str, CacheStats]:
+        return {cache.name: cache.stats() for cache in self.caches()}
+
+    def clear(self) -> None:
+        for cache in self.caches():
+            cache.clear()
+
+
+def weigh_bytes(value: bytes | str) -> int:
+    return len(value)
+
+
+def weigh_items(per_item: int) -> t.Callable[[t.Sized], int]:
+    """Weight of a sequence whose items cost about ``per_item`` bytes each."""
+    return lambda value: per_item * len(value)
+
+
+class FontCaches(CacheGroup):
+    """What is derived from fonts' glyphs. Owned by a :class:`~og.text.fonts.FontSet`, so a
+    replaced font set takes its caches with it; keys hold the font, so they never mix."""
+
+    def __init__(self) -> None:
+        self.shapes: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "shaped_runs", 16 * MB, "labels keep their default value; re-breaking a line re-shapes "
+            "its runs", weigh_items(80))
+        self.outlines: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "glyph_outlines", 32 * MB, "HarfBuzz draws each glyph once, in font units", weigh_items(120))
+        self.glyph_paths: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "glyph_paths", 32 * MB, "formatting outline numbers was most of the drawing time",
+            lambda value: len(value[2]) + 64)
+        self.bitmaps: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "emoji_bitmaps", 16 * MB, "a colour emoji's PNG strike as a data URI, per glyph",
+            weigh_bytes)
+        self.system_faces: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "system_faces", 1 * MB, "fontconfig is a subprocess; ask once per family", weigh_items(400))
+
+
+class Caches(CacheGroup):
+    """Every cache of one :class:`~og.render.Renderer`; the fonts' own caches included."""
+
+    def __init__(self, fonts: FontCaches, cards_bytes: int = 64 * MB) -> None:
+        self.fonts = fonts
+        self.layouts: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "layouts", 16 * MB, "labels that keep their default value are laid out once",
+            lambda layout: 400 * len(layout.lines)
+            + 64 * sum(len(run.glyphs) for line in layout.lines for run in line.runs))
+        self.effects: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "effects", 64 * MB, "a static blurred shape is computed once per template, not per request",
+            lambda image: len(image[4]))
+        self.backgrounds: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "backgrounds", 96 * MB, "what a template paints before its first value is drawn once "
+            "(3 MB per 1200x630 template; a huge canvas is simply not kept)",
+            lambda surface: surface.get_stride() * surface.get_height())
+        self.cards: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "cards", cards_bytes, "crawlers and CDNs ask for the same card again and again", weigh_bytes)
