@@ -1,13 +1,12 @@
 // Drives one peer for bench/peers.py, in a process of its own:
 //   node bench/peers/harness.mjs '{"peer": "takumi", "scratch": DIR, "fonts_dir": DIR, "n": 100,
 //                                 "warmup": 10, "title": "Card {n} ...", "subtitle": "...",
-//                                 "out": "takumi.png", "cold": false, "packages": ["@takumi-rs/core"]}'
+//                                 "out": "takumi.png", "cold": false}'
 // and prints one JSON line: first_png_ns (CLOCK_MONOTONIC, the clock Python's time.monotonic_ns
 // reads, so the parent can time process start to first PNG), the wall time of each timed render,
 // CPU time of the timed loop, the first card's PNG size and the peak RSS. Statistics are
 // computed in Python, once for every renderer. Each render gets a new counter in its text.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { card } from "./card.mjs";
@@ -51,13 +50,11 @@ if (!config.cold) {
   }
   const wallMs = performance.now() - wallStart;
   const cpu = process.cpuUsage(cpuStart);
-  const require = createRequire(join(config.scratch, "package.json"));
   Object.assign(result, {
     times_ms: times,
     wall_ms: wallMs,
     cpu_ms: (cpu.user + cpu.system) / 1000,
     peak_rss_kb: peakRssKb(),
-    versions: Object.fromEntries(config.packages.map((name) => [name, packageVersion(require, name)])),
   });
 }
 process.stdout.write(JSON.stringify(result) + "\n");
@@ -70,12 +67,4 @@ function peakRssKb() {
     // not Linux: fall through
   }
   return process.resourceUsage().maxRSS;
-}
-
-function packageVersion(require, name) {
-  try {
-    return require(`${name}/package.json`).version;
-  } catch {
-    return null;
-  }
 }
