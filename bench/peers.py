@@ -316,7 +316,7 @@ def machine() -> dict[str, t.Any]:
         pass
     node = _output(["node", "--version"]) if shutil.which("node") else None
     return {"cpu": cpu, "cores": os.cpu_count(), "node": node, "python": platform.python_version(),
-            "os": platform.platform(), "og": _og_commit(),
+            "os": platform.platform(), "og": _og_commit(), "load": os.getloadavg()[0],
             "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
 
@@ -359,7 +359,9 @@ def format_table(results: list[Result], info: dict[str, t.Any]) -> str:
     cores = info.get("cores")
     lines.append("")
     lines.append(f"Machine: {info.get('cpu')}, {cores} cores; Node {info.get('node') or 'absent'}, "
-                 f"Python {info.get('python')}; {info.get('os')}; og {info.get('og')}; {info.get('date')}. "
+                 f"Python {info.get('python')}; {info.get('os')}; og {info.get('og')}; {info.get('date')}; "
+                 f"load average {info.get('load', math.nan):.2f} at the end (other work on the machine "
+                 "shows as wall time above CPU time). "
                  f"Warm: {og_row.renders if og_row else '?'} renders after warm-up, each with new text.")
     return "\n".join(lines)
 
