@@ -398,13 +398,13 @@ def main(argv: list[str] | None = None) -> int:
     if dejavu is None:
         print(f"no {', '.join(FONT_FILES)} in {DEJAVU}: apt-get install fonts-dejavu-core", file=sys.stderr)
         return 1
-    fonts = card_fonts(dejavu, options.scratch)
-    results = [measure_og(options, fonts)]
     chosen = set(args.peers.split(","))
     unknown = chosen - {peer.script for peer in PEERS}
     if unknown:
         print(f"unknown peers: {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
+    fonts = card_fonts(dejavu, options.scratch)
+    results = [measure_og(options, fonts)]
     if not args.no_peers:
         if shutil.which("node") and shutil.which("npm"):
             results += [measure_peer(peer, options, fonts) for peer in PEERS if peer.script in chosen]
