@@ -48,5 +48,4 @@ class BadSignature(OgError):
 
 
 class SignatureExpired(BadSignature):
-    status = 403
     code = "expired"

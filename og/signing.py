@@ -107,7 +107,7 @@ def sign_url(path_and_query: str, keys: t.Sequence[bytes], expires: int | None =
     if not keys:
         raise ValueError(f"signing needs a key ({SECRET_VARIABLE} is empty)")
     parts = urllib.parse.urlsplit(path_and_query)
-    path = urllib.parse.unquote(parts.path, errors="strict")
+    path = urllib.parse.unquote(parts.path, errors="strict") or "/"
     pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True, errors="strict")
     if expires is not None:
         if any(name == EXPIRES for name, _ in pairs):
@@ -115,7 +115,7 @@ def sign_url(path_and_query: str, keys: t.Sequence[bytes], expires: int | None =
         pairs.append((EXPIRES, str(int(expires))))
     query = _query(pairs)
     signature = _signature(keys[0], canonical(path, pairs))
-    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    origin = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "", "", ""))
     return f"{origin}{_quote(path, safe='/')}?{query}{'&' if query else ''}{SIGNATURE}={signature}"
 
 
