@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from .errors import BadParameter as BadParameter
+from .errors import BadSignature as BadSignature
 from .errors import OgError as OgError
 from .errors import TemplateError as TemplateError
 from .errors import TemplateNotFound as TemplateNotFound
 from .render import CONTENT_TYPES as CONTENT_TYPES
 from .render import Renderer as Renderer
 from .render import render as render
+from .signing import image_url as image_url
 
-__all__ = ["BadParameter", "CONTENT_TYPES", "OgError", "Renderer", "TemplateError",
-           "TemplateNotFound", "render"]
+__all__ = ["BadParameter", "BadSignature", "CONTENT_TYPES", "OgError", "Renderer", "TemplateError",
+           "TemplateNotFound", "image_url", "render"]

@@ -38,3 +38,14 @@ class TemplateError(OgError):
 
     status = 500
     code = "template_error"
+
+
+class BadSignature(OgError):
+    """A signed deployment refuses URLs it did not sign (see :mod:`og.signing`)."""
+
+    status = 403
+    code = "bad_signature"
+
+
+class SignatureExpired(BadSignature):
+    code = "expired"
