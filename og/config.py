@@ -29,6 +29,11 @@ class Settings:
     #: Whether a family missing from ``fonts_dir`` may come from the system (with a warning).
     allow_system_fonts: bool = True
     port: int = 8000
+    #: ``OG_SECRET``: comma-separated HMAC keys; the first signs, all verify (rotation).
+    #: Empty: unsigned URLs are served (development), and og says so loudly at start.
+    secret: str = dataclasses.field(default="", repr=False)
+    #: Finished cards kept in each process, in bytes (``OG_CACHE_BYTES``).
+    cache_bytes: int = 64 << 20
 
     @classmethod
     def from_env(cls, env: t.Mapping[str, str] | None = None) -> Settings:
@@ -40,4 +45,6 @@ class Settings:
             max_length=int(env.get("OG_MAX_LENGTH") or defaults.max_length),
             allow_system_fonts=(env.get("OG_ALLOW_SYSTEM_FONTS", "1").lower() not in ("0", "false", "no")),
             port=int(env.get("PORT") or defaults.port),
+            secret=env.get("OG_SECRET", ""),
+            cache_bytes=int(env.get("OG_CACHE_BYTES") or defaults.cache_bytes),
         )

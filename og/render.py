@@ -90,7 +90,7 @@ class Renderer:
         self.templates = templates or TemplateStore(self.settings.templates_dir, self.settings.max_length,
                                                     on_load=self._log_findings)
         self.backend = backend or CairoBackend()
-        self.caches = Caches(self.fonts.caches)
+        self.caches = Caches(self.fonts.caches, cards_bytes=self.settings.cache_bytes)
         #: How many cards were really drawn (not answered from a cache): for tests and metrics.
         self.renders = 0
         self._count_lock = threading.Lock()

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from ..config import Settings
 from ..errors import OgError
 from ..render import Renderer
+from ..signing import keys_from_env
 from .error_card import ErrorCards
 from .routes import bp
 from .routes import error_response
@@ -31,6 +32,10 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         renderer = Renderer(app.config.get("OG_SETTINGS") or Settings.from_env())
     app.extensions["og"] = renderer
     app.extensions["og.error_cards"] = ErrorCards(renderer)
+    app.extensions["og.keys"] = keys_from_env(renderer.settings.secret)
+    if not app.extensions["og.keys"]:
+        log.warning("OG_SECRET is not set: og serves UNSIGNED URLs, so anyone can make it render "
+                    "any card. Set OG_SECRET (comma-separated keys) before going public.")
     _log_template_problems(renderer)
     app.register_blueprint(bp)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import typing as t
 
 from flask import Blueprint
@@ -11,6 +12,7 @@ from flask import current_app
 from flask import jsonify
 from flask import request
 
+from .. import signing
 from ..errors import BadParameter
 from ..render import CONTENT_TYPES
 from ..render import Renderer
@@ -78,8 +80,11 @@ def templates() -> Response:
 
 
 def _params() -> dict[str, str]:
+    """The query's values by name; the signature's own parameters are not the template's."""
     params: dict[str, str] = {}
     for name, values in request.args.lists():
+        if name in signing.SIGNING_PARAMS and signing_keys():
+            continue
         if len(values) > 1:
             raise BadParameter(f"parameter {name[:64]!r} is given {len(values)} times; give it once",
                                parameter=name[:64])
@@ -87,8 +92,15 @@ def _params() -> dict[str, str]:
     return params
 
 
+def signing_keys() -> tuple[bytes, ...]:
+    return t.cast(tuple[bytes, ...], current_app.extensions["og.keys"])
+
+
 @bp.get("/<name>.<fmt>")
 def card(name: str, fmt: str) -> Response:
+    keys = signing_keys()
+    if keys:  # before any work: an unsigned URL costs nothing
+        signing.verify(request.path, request.args.items(multi=True), keys, time.time())
     plan = renderer().plan(name, _params(), fmt)
     content_type = CONTENT_TYPES[plan.fmt] + ("; charset=utf-8" if plan.fmt == "json" else "")
     if not_modified(plan, request):
