@@ -11,7 +11,6 @@ bench and tests; nothing reads a cache's private state.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import threading
 import typing as t
 
@@ -23,18 +22,19 @@ MB = 1 << 20
 ENTRY_OVERHEAD = 200
 
 
-@dataclasses.dataclass(frozen=True)
-class CacheStats:
-    name: str
-    why: str
+class CacheStats(t.NamedTuple):
+    """One cache's state, for metrics: how full (bytes of max_bytes) and how useful (hits)."""
+
     entries: int
     bytes: int
     max_bytes: int
     hits: int
     misses: int
+    name: str
+    why: str
 
     def to_dict(self) -> dict[str, object]:
-        return dataclasses.asdict(self)
+        return dict(self._asdict())
 
 
 class BoundedCache(t.Generic[K, V]):
@@ -96,8 +96,8 @@ class BoundedCache(t.Generic[K, V]):
 
     def stats(self) -> CacheStats:
         with self._lock:
-            return CacheStats(self.name, self.why, len(self._entries), self._bytes, self.max_bytes,
-                              self._hits, self._misses)
+            return CacheStats(len(self._entries), self._bytes, self.max_bytes, self._hits, self._misses,
+                              self.name, self.why)
 
     def clear(self) -> None:
         with self._lock:

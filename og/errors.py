@@ -9,6 +9,11 @@ class OgError(Exception):
     status = 500
     code = "error"
 
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None) -> None:
+        super().__init_subclass__()
+        cls.status = status if status is not None else cls.status
+        cls.code = code or cls.code
+
     def __init__(self, message: str, **details: object) -> None:
         super().__init__(message)
         self.message = message
@@ -18,34 +23,25 @@ class OgError(Exception):
         return {"error": self.code, "message": self.message, **self.details}
 
 
-class TemplateNotFound(OgError):
-    status = 404
-    code = "template_not_found"
+class TemplateNotFound(OgError, status=404, code="template_not_found"):
+    pass
 
 
-class UnknownFormat(OgError):
-    status = 404
-    code = "unknown_format"
+class UnknownFormat(OgError, status=404, code="unknown_format"):
+    pass
 
 
-class BadParameter(OgError):
-    status = 400
-    code = "bad_parameter"
+class BadParameter(OgError, status=400, code="bad_parameter"):
+    pass
 
 
-class TemplateError(OgError):
+class TemplateError(OgError, status=500, code="template_error"):
     """The template file itself is broken: the operator's problem, not the client's."""
 
-    status = 500
-    code = "template_error"
 
-
-class BadSignature(OgError):
+class BadSignature(OgError, status=403, code="bad_signature"):
     """A signed deployment refuses URLs it did not sign (see :mod:`og.signing`)."""
 
-    status = 403
-    code = "bad_signature"
 
-
-class SignatureExpired(BadSignature):
-    code = "expired"
+class SignatureExpired(BadSignature, code="expired"):
+    """A signed URL past its ``exp``."""

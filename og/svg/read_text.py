@@ -28,6 +28,10 @@ from ..text.layout import Span
 from ..text.layout import TextBlock
 from ..text.layout import TextOptions
 from ..text.layout import TextStyle
+from ..text.model import Align
+from ..text.model import Direction
+from ..text.model import VAlign
+from ..text.model import one_of
 from .css import PAINT
 from .css import Cascade
 from .css import as_float
@@ -244,14 +248,14 @@ class _Reader:
         min_size = og_attr(top, "min-font-size")
         ellipsis = og_attr(top, "ellipsis", strip=False)
         return TextOptions(
-            align=align if align in ("start", "middle", "end", "left", "right") else "start",
-            valign=og_attr(top, "valign") or "top",
+            align=one_of(align, Align, "start"),
+            valign=one_of(og_attr(top, "valign"), VAlign, "top"),
             line_height=line_height,
             max_lines=int(max_lines) if max_lines and max_lines.isdigit() and int(max_lines) > 0 else None,
             min_font_size=length(min_size) if min_size else None,
             ellipsis="" if (ellipsis or "").strip() == "none" else (ellipsis or "\u2026"),
             balance=(og_attr(top, "balance") or "").lower() in ("true", "yes", "1"),
-            direction=og_attr(top, "direction") or "auto",
+            direction=one_of(og_attr(top, "direction"), Direction, "auto"),
             lang=og_attr(top, "lang") or _lang_of(top),
         )
 

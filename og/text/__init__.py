@@ -1,1 +1,8 @@
-"""Text layout: IO-free stages from segmentation to placed glyphs."""
+"""Text: a :class:`~og.text.layout.TextBlock` (spans, styles, a box) and a font set → a
+:class:`~og.text.layout.TextLayout` (lines of positioned glyphs, and what was shrunk, cut or
+missing).
+
+IO-free stages: ``segment`` (graphemes, scripts, break opportunities), ``bidi``, ``fonts``
+(matching and per-cluster fallback), ``shape`` (HarfBuzz), ``breaking`` (lines from measured
+widths), ``fit`` (shrink-to-fit, line limits, balance) and ``layout`` (placing lines).
+"""

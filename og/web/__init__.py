@@ -1,4 +1,6 @@
-"""The HTTP layer: the only package that imports Flask."""
+"""Web: an HTTP request → a response, through :class:`og.render.Renderer`: check it (signature,
+parameters), name its result, answer 304/HEAD from the name, render the rest. The only
+package that imports Flask; error cards (``error_card``) and HTTP caching (``http_cache``)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,165 @@
+"""One paragraph of a text block, analysed once: bidi levels, scripts, a font per cluster,
+shaped items and their advances; measured and shaped again at any scale."""
+
+from __future__ import annotations
+
+import typing as t
+
+from .bidi import embedding_levels
+from .breaking import break_lines
+from .fonts import FontSet
+from .fonts import ResolvedFont
+from .model import PlacedGlyph
+from .model import PlacedRun
+from .model import Span
+from .model import TextOptions
+from .model import TextStyle
+from .segment import grapheme_boundaries
+from .segment import line_break_opportunities
+from .segment import resolve_scripts
+from .segment import runs
+from .shape import ShapedGlyph
+from .shape import shape
+
+SPACES = frozenset(" \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000")
+WORD_SEPARATORS = frozenset(" \u00a0")
+
+
+class Paragraph:
+    """One paragraph, analysed and shaped once; measured at any scale."""
+
+    def __init__(self, spans: t.Sequence[Span], fonts: FontSet, options: TextOptions) -> None:
+        self.font_set = fonts
+        self.text = "".join(span.text for span in spans)
+        self.styles: list[TextStyle] = [span.style for span in spans for _ in span.text]
+        self.lang = options.lang or guess_lang(self.text)
+        self.para_level, self.levels = embedding_levels(self.text, options.direction)
+        self.scripts = resolve_scripts(self.text)
+        self.clusters = grapheme_boundaries(self.text)
+        self.is_space = [char in SPACES for char in self.text]
+        self.fonts: list[ResolvedFont | None] = []
+        self.missing: list[str] = []
+        start = 0
+        for end in self.clusters:
+            style = self.styles[start]
+            cluster = self.text[start:end]
+            previous = self.fonts[-1] if self.fonts else None
+            if (cluster.isspace() and previous is not None and self.styles[start - 1] is style
+                    and not previous.face.is_color_bitmap and previous.face.covers(cluster)):
+                # White space stays in the run before it, in the same style (as satori does):
+                # the words of an Arabic title are shaped as one run, not cut at every space.
+                font: ResolvedFont | None = previous
+            else:
+                font = fonts.pick(style.families, style.weight, style.italic, cluster, style.variations)
+            if font is None:
+                # No font has the whole cluster (marks from another script, unassigned code
+                # points): draw its base with the base's font; what that lacks is reported.
+                font = fonts.pick(style.families, style.weight, style.italic, cluster[0], style.variations)
+            uncovered = cluster if font is None else [c for c in cluster if not font.face.covers(c)]
+            if not cluster.isspace():
+                self.missing.extend(f"U+{ord(char):04X}" for char in uncovered)
+            self.fonts.extend([font] * (end - start))
+            start = end
+        self.cluster_start = [0] * len(self.text)
+        start = 0
+        for end in self.clusters:
+            for index in range(start, end):
+                self.cluster_start[index] = start
+            start = end
+        keys = [(id(style), id(font), script, level) for style, font, script, level
+                in zip(self.styles, self.fonts, self.scripts, self.levels, strict=True)]
+        self.items = list(runs(keys))
+        self.opportunities = line_break_opportunities(self.text, self.lang)
+        # Advances in font units per code point, and the px-per-unit each one uses.
+        self.units = [0.0] * len(self.text)
+        self.unit_px = [0.0] * len(self.text)
+        for item_start, item_end in self.items:
+            font = self.fonts[item_start]
+            if font is None:
+                continue
+            for glyph in self.shape_range(item_start, item_end):
+                self.units[glyph.cluster] += glyph.advance_units
+            for index in range(item_start, item_end):
+                self.unit_px[index] = self.styles[index].size / font.upem
+        self.spacing = [self._spacing(index) for index in range(len(self.text))]
+
+    def _spacing(self, index: int) -> float:
+        style = self.styles[index]
+        extra = style.word_spacing if self.text[index] in WORD_SEPARATORS else 0.0
+        cluster_end = index + 1 == len(self.text) or self.cluster_start[index + 1] == index + 1
+        if cluster_end:
+            extra += style.letter_spacing
+        return extra
+
+    def shape_range(self, start: int, end: int) -> tuple[ShapedGlyph, ...]:
+        font = self.fonts[start]
+        assert font is not None
+        key = (self.text, start, end, font, self.levels[start] % 2 == 1, self.scripts[start], self.lang)
+        shaped = self.font_set.caches.shapes.get_or_make(key, lambda key: shape(*key))
+        return t.cast(tuple[ShapedGlyph, ...], shaped)
+
+    def advances(self, scale: float) -> list[float]:
+        return [(u * p + s) * scale for u, p, s in zip(self.units, self.unit_px, self.spacing, strict=True)]
+
+    def width(self, start: int, end: int, scale: float) -> float:
+        return sum(self.advances(scale)[start:end])
+
+    def break_lines(self, max_width: float | None, scale: float) -> tuple[list[tuple[int, int]], bool]:
+        if not self.text:
+            return [(0, 0)], False
+        if max_width is None:
+            return [(0, len(self.text))], False
+        breaks = break_lines(self.advances(scale), self.opportunities, self.clusters,
+                             self.is_space, max_width)
+        return breaks.lines, breaks.forced
+
+    def pieces(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Items clipped to ``[start, end)``."""
+        return [(max(s, start), min(e, end)) for s, e in self.items if s < end and e > start]
+
+
+    def shape_piece(self, start: int, end: int, scale: float) -> PlacedRun | None:
+        """``[start, end)`` shaped and positioned from x = 0, at ``scale`` times the font size."""
+        font = self.fonts[start]
+        if font is None or start >= end:
+            return None
+        style = self.styles[start]
+        px = style.size * scale / font.upem
+        glyphs = self.shape_range(start, end)
+        # Spacing belongs to clusters: add it after the last glyph of each cluster, for all
+        # the characters of the cluster (up to where the next cluster of the run starts).
+        # Characters without a glyph of their own (marks merged into a cluster, dropped
+        # missing glyphs) still have their spacing, exactly as they were measured.
+        starts = sorted({glyph.cluster for glyph in glyphs})
+        bounds = [start, *starts[1:], end] if starts else []
+        cluster_spacing = {
+            cluster: sum(self.spacing[low:high]) * scale
+            for cluster, low, high in zip(starts, bounds, bounds[1:], strict=False)
+        }
+        placed = []
+        pen = 0.0 if glyphs else sum(self.spacing[start:end]) * scale
+        for number, glyph in enumerate(glyphs):
+            placed.append(PlacedGlyph(glyph.gid, pen + glyph.x_offset_units * px,
+                                      -glyph.y_offset_units * px - style.baseline_shift * scale))
+            pen += glyph.advance_units * px
+            following = glyphs[number + 1].cluster if number + 1 < len(glyphs) else None
+            if following != glyph.cluster:
+                pen += cluster_spacing[glyph.cluster]
+        return PlacedRun(self.text[start:end], font, style, px, self.levels[start] % 2 == 1,
+                         self.scripts[start], 0.0, pen, tuple(placed))
+
+
+def guess_lang(text: str) -> str:
+    """A language tag for CJK regional glyph forms when the template sets none."""
+    if any("\u3040" <= c <= "\u30ff" for c in text):
+        return "ja"
+    if any("\uac00" <= c <= "\ud7a3" or "\u1100" <= c <= "\u11ff" for c in text):
+        return "ko"
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if han:
+        try:
+            "".join(han).encode("gb2312")
+            return "zh-Hans"
+        except UnicodeEncodeError:
+            return "zh-Hant"
+    return ""

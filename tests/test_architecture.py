@@ -1,0 +1,87 @@
+"""The package reads like the pipeline: each folder is a stage with a docstring that says what
+goes in and what comes out, and imports only run downwards through the layers below."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+OG = Path(__file__).resolve().parent.parent / "og"
+
+#: Bottom to top. A module may import from its own layer and the layers below it.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("og.errors", "og.config", "og.caches", "og.signing"),
+    ("og.text",),
+    ("og.svg",),
+    ("og.template",),
+    ("og.draw",),
+    ("og.effects",),
+    ("og.raster",),
+    ("og.report", "og.render", "og.check"),
+    ("og.web", "og.cli", "og.__main__", "og"),
+)
+STAGE_PACKAGES = ("template", "svg", "text", "draw", "effects", "raster", "web")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(OG.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _layer(module: str) -> int:
+    best = (-1, -1)  # (prefix length, layer): the most specific prefix wins
+    for number, names in enumerate(LAYERS):
+        for name in names:
+            if (module == name or module.startswith(name + ".")) and len(name) > best[0]:
+                best = (len(name), number)
+    assert best[1] >= 0, f"{module} is in no layer: add it to LAYERS"
+    return best[1]
+
+
+def _imports(path: Path, module: str) -> list[tuple[int, str]]:
+    return _imports_in(path.read_text(), module, is_package=path.name == "__init__.py")
+
+
+def _imports_in(source: str, module: str, is_package: bool) -> list[tuple[int, str]]:
+    """Every og module ``source`` imports (relative imports resolved), with its line."""
+    package = module if is_package else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            names = [target] if node.module else [f"{target}.{alias.name}" for alias in node.names]
+            found.extend((node.lineno, name) for name in names if name.split(".")[0] == "og")
+        elif isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names if alias.name.split(".")[0] == "og")
+    return found
+
+
+MODULES = sorted(OG.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(OG)))
+def test_imports_only_run_downwards(path: Path) -> None:
+    module = _module_name(path)
+    upward = [f"line {line}: {module} imports {target}" for line, target in _imports(path, module)
+              if target != "og" and _layer(target) > _layer(module)]
+    assert not upward, "\n".join(upward)
+
+
+@pytest.mark.parametrize("package", STAGE_PACKAGES)
+def test_each_stage_says_what_goes_in_and_out(package: str) -> None:
+    doc = ast.get_docstring(ast.parse((OG / package / "__init__.py").read_text())) or ""
+    first = doc.split("\n\n")[0]
+    assert "→" in first, f"og/{package}/__init__.py should open with 'input → output'"
+
+
+def test_the_checker_sees_an_upward_import() -> None:
+    found = _imports_in("def f():\n    from ..raster.backend import CairoBackend\n", "og.text.fonts", False)
+    assert found == [(2, "og.raster.backend")]
+    assert _layer("og.raster.backend") > _layer("og.text.fonts")
