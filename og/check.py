@@ -22,10 +22,10 @@ from .svg.css import font_families
 from .svg.css import parse_declarations
 from .svg.names import OG_NS
 from .svg.names import URL_ANY
+from .svg.names import by_id
 from .svg.names import href
 from .svg.names import local_name
 from .svg.read_text import TEXT_TAGS
-from .svg.read_text import by_id
 from .svg.read_text import find_text_slots
 from .template.load import create_jinja_environment
 from .template.load import load_template

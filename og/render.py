@@ -47,6 +47,8 @@ from .text.layout import layout_text
 log = logging.getLogger(__name__)
 
 Format = t.Literal["png", "svg", "json"]
+#: A card's key (and ETag): 128 bits of SHA-256, plenty against collisions, short in headers.
+KEY_HEX_DIGITS = 32
 CONTENT_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
 
 
@@ -126,7 +128,7 @@ class Renderer:
         for part in (VERSION, template.name, template.digest, self.fonts.fingerprint, fmt):
             digest.update(part.encode() + b"\0")
         digest.update(json.dumps(sorted(values.items()), ensure_ascii=False).encode())
-        return digest.hexdigest()[:32]
+        return digest.hexdigest()[:KEY_HEX_DIGITS]
 
     # look up → render
 

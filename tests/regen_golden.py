@@ -61,6 +61,8 @@ CASES: tuple[Case, ...] = (
     Case("bundled-announcement", BUNDLED, "announcement",
          (("title", "Golden title for the announcement card"),), bundled=True),
     Case("bundled-profile", BUNDLED, "profile", (("name", "Golden Name"),), bundled=True),
+    Case("bundled-quote", BUNDLED, "quote",
+         (("quote", "Golden words, wrapped over more than one line of the quote card"),), bundled=True),
 )
 
 

@@ -15,7 +15,6 @@ from lxml import etree
 from og.text.segment import graphemes
 from og.text.segment import line_break_opportunities
 from og.text.segment import script_of
-from tests.conftest import FONTS_DIR
 from tests.helpers import SVG_NS
 from tests.helpers import outside_box
 from tests.helpers import report
@@ -198,13 +197,6 @@ def test_adjacent_emoji_sequences_are_still_one_image_each(renderer):
     assert len(root.findall(f".//{{{SVG_NS}}}image")) == len(EMOJI)
 
 
-def _has_bundled_fonts():
-    return FONTS_DIR.is_dir() and any(p.suffix.lower() in (".ttf", ".otf", ".ttc", ".otc")
-                                      for p in FONTS_DIR.rglob("*"))
-
-
-@pytest.mark.skipif(not _has_bundled_fonts(), reason="fonts/ has no .ttf/.otf yet: fonts still come "
-                    "from the system; this test starts running once the bundled fonts land")
 @pytest.mark.parametrize("script", sorted(CORPUS))
 def test_fonts_come_from_the_fonts_folder(renderer, script):
     rep = report(renderer, "card", title=CORPUS[script])

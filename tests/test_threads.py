@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
+
+import pytest
 
 import og
+from og.text.fonts import FontSet
 from og.text.segment import grapheme_boundaries
 from og.text.segment import line_break_opportunities
+
+from .conftest import TEMPLATES
+from .conftest import settings_for
 
 TEXTS = ["Hello big world " * 8, "日本語の文章です。「こんにちは」" * 6, "ภาษาไทยเป็นภาษาที่สวยงาม" * 5,
          "a👩\u200d💻b👍🏽c🇯🇵" * 10, "مرحبا بالعالم " * 10]
@@ -23,12 +30,21 @@ def test_segmentation_is_thread_safe() -> None:
         assert all(pool.map(work, range(4000)))
 
 
-def test_concurrent_renders_match_serial_ones(renderer: og.Renderer) -> None:
+@pytest.fixture(scope="module")
+def uncached(fonts: FontSet) -> og.Renderer:
+    """A renderer that keeps no finished cards: every request below really renders."""
+    return og.Renderer(dataclasses.replace(settings_for(TEMPLATES), cache_bytes=0), fonts=fonts)
+
+
+@pytest.mark.parametrize(("fmt", "calls"), [("json", 60), ("png", 24)])
+def test_concurrent_renders_match_serial_ones(uncached: og.Renderer, fmt: str, calls: int) -> None:
     params = [{"title": text[:200]} for text in TEXTS]
-    expected = [renderer.render("card", p, "json") for p in params]
+    expected = [uncached.render("card", p, fmt) for p in params]
+    before = uncached.renders
 
     def work(index: int) -> bool:
-        return renderer.render("card", params[index % len(params)], "json") == expected[index % len(params)]
+        return uncached.render("card", params[index % len(params)], fmt) == expected[index % len(params)]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
-        assert all(pool.map(work, range(60)))
+        assert all(pool.map(work, range(calls)))
+    assert uncached.renders - before == calls

@@ -13,7 +13,6 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 SODIPODI_NS = "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
-INKSCAPE_NS = "http://www.inkscape.org/namespaces/inkscape"
 #: og's namespace: template options (og:max-lines…) and og's own marks in laid-out cards.
 OG_NS = "https://og.example.com/ns"
 
@@ -42,6 +41,11 @@ def local_name(node: etree._Element) -> str:
 def href(node: etree._Element) -> str:
     """The link of an element (``xlink:href`` or SVG2 ``href``), as written."""
     return str(node.get(XLINK_HREF) or node.get("href") or "")
+
+
+def by_id(root: etree._Element, ident: str) -> etree._Element | None:
+    """The element with id ``ident`` (the first one, as SVG renderers resolve references)."""
+    return next((node for node in root.iter(etree.Element) if node.get("id") == ident), None)
 
 
 def ids(root: etree._Element) -> dict[str, etree._Element]:

@@ -15,7 +15,6 @@ from .segment import utf16_to_index
 T = t.TypeVar("T")
 
 _AUTO_LTR = 0xFE  # UBIDI_DEFAULT_LTR: first strong character decides, else LTR
-_AUTO_RTL = 0xFF
 
 
 def embedding_levels(text: str, direction: str = "auto") -> tuple[int, list[int]]:

@@ -58,6 +58,8 @@ GENERIC_FAMILIES: dict[str, str] = {
 
 _SYNTHETIC_BOLD_STRENGTH = 0.025  # of the em, what browsers use for faux bold
 _SYNTHETIC_SLANT = 0.2
+#: From this requested weight on, a family with no bold face gets a synthetic one (CSS Fonts 4).
+SYNTHETIC_BOLD_FROM = 600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -327,7 +329,8 @@ class FontSet:
         return ResolvedFont(
             best,
             used_weight,
-            synthetic_bold=not color and weight >= 600 and best.weight_max < 600,
+            synthetic_bold=(not color and weight >= SYNTHETIC_BOLD_FROM
+                            and best.weight_max < SYNTHETIC_BOLD_FROM),
             synthetic_italic=not color and italic and not best.italic,
             variations=variations,
         )

@@ -110,13 +110,22 @@ def test_is_bundled_only_for_the_fonts_folder(inter_path, tmp_path):
     assert folder.match("Inter", 400, False).face.system is False
 
 
-def test_system_fonts_are_marked_as_such(tmp_path, inter_path):
+def test_system_fonts_are_marked_as_such(tmp_path, inter_path, monkeypatch):
+    """A family the folders lack comes from fontconfig, marked as a system font: here a
+    fontconfig of its own whose only folder holds a copy of Inter."""
+    if shutil.which("fc-list") is None:
+        pytest.skip("fontconfig's fc-list is not installed")
+    system_dir = tmp_path / "system-fonts"
+    system_dir.mkdir()
+    shutil.copy(inter_path, system_dir / Path(inter_path).name)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f"<fontconfig><dir>{system_dir}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
     only_system = FontSet([], allow_system=True)
     font = only_system.match("Inter", 400, False)
-    if font is None:
-        pytest.skip("Inter is not installed on this system")
-    assert font.face.system is True
+    assert font is not None and font.face.system is True
     assert only_system.is_bundled("Inter") is False
+    assert FontSet([], allow_system=False).match("Inter", 400, False) is None
 
 
 def _scan_recording_warnings(folder):
