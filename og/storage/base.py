@@ -112,6 +112,10 @@ class Storage(abc.ABC):
         """Counters for metrics; empty for a layer that keeps none."""
         return {}
 
+    def close(self) -> None:
+        """Let go of connections (at shutdown, or when a test is done with the storage)."""
+        return None
+
 
 class LockState(enum.Enum):
     """What an attempt to take a shared lock found."""

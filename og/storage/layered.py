@@ -38,3 +38,7 @@ class LayeredStorage(Storage):
     def stats(self) -> dict[str, int]:
         return {f"{layer.name}.{name}": value
                 for layer in self.layers for name, value in layer.stats().items()}
+
+    def close(self) -> None:
+        for layer in self.layers:
+            layer.close()

@@ -129,6 +129,9 @@ class RedisStorage(Storage):
         with self._counts_lock:
             return dict(self._counts)
 
+    def close(self) -> None:
+        self.client.close()
+
     def _call(self, what: str, command: t.Callable[[], object], failed: _T) -> object | _T:
         """Run one command, or answer ``failed`` (without trying, while the layer is tripped)."""
         if not self._health.available():
