@@ -158,9 +158,9 @@ class Counter:
         return entry(b"rendered")
 
 
-def concurrently(count: int, work: t.Callable[[], object]) -> list[object]:
+def concurrently(count: int, work: t.Callable[[], object], join_seconds: float = JOIN_SECONDS) -> list[object]:
     """``work()`` in ``count`` threads released together; each result, or the exception it raised."""
-    barrier = threading.Barrier(count, timeout=JOIN_SECONDS)
+    barrier = threading.Barrier(count, timeout=join_seconds)
     results: list[object] = [None] * count
 
     def one(index: int) -> None:
@@ -170,11 +170,12 @@ def concurrently(count: int, work: t.Callable[[], object]) -> list[object]:
         except Exception as error:
             results[index] = error
 
-    threads = [threading.Thread(target=one, args=(index,)) for index in range(count)]
+    threads = [threading.Thread(target=one, args=(index,), daemon=True) for index in range(count)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + join_seconds
     for thread in threads:
-        thread.join(JOIN_SECONDS)
+        thread.join(max(0.0, deadline - time.monotonic()))
     assert not any(thread.is_alive() for thread in threads), "a thread is stuck (deadlock?)"
     return results
 
@@ -351,9 +352,10 @@ def test_frozen_redis_times_out_into_a_miss(own_redis: RedisServer, caplog: pyte
     assert own_redis.process is not None
     os.kill(own_redis.process.pid, signal.SIGSTOP)  # accepts connections, answers nothing
     with caplog.at_level(logging.WARNING, logger="og.storage.redis"):
-        assert store.get(KEY) is None
-        assert store.acquire(KEY, "token", 1.0) is LockState.UNAVAILABLE
+        # In threads, so that a missing timeout fails the test instead of hanging it.
+        answers = concurrently(1, lambda: (store.get(KEY), store.acquire(KEY, "token", 1.0)), join_seconds=5)
     os.kill(own_redis.process.pid, signal.SIGCONT)
+    assert answers == [(None, LockState.UNAVAILABLE)]
     assert "Timeout" in caplog.records[0].getMessage()
     assert store.stats()["errors"] == 1 and store.stats()["skipped"] == 1  # the breaker spared the lock
     store.close()
