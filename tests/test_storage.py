@@ -158,7 +158,8 @@ class Counter:
         return entry(b"rendered")
 
 
-def concurrently(count: int, work: t.Callable[[], object], join_seconds: float = JOIN_SECONDS) -> list[object]:
+def concurrently(count: int, work: t.Callable[[], object],
+                 join_seconds: float = JOIN_SECONDS) -> list[object]:
     """``work()`` in ``count`` threads released together; each result, or the exception it raised."""
     barrier = threading.Barrier(count, timeout=join_seconds)
     results: list[object] = [None] * count
