@@ -83,8 +83,8 @@ class RedisStorage(Storage):
 
     @classmethod
     def from_url(cls, url: str, *, timeout_seconds: float = 0.1, connect_timeout_seconds: float = 0.05,
-                 **options: t.Any) -> RedisStorage:
-        """A storage on ``redis://host:port/db`` (or ``rediss://``, ``unix://``).
+                 prefix: str = "og:", retry_after_seconds: float = 1.0) -> RedisStorage:
+        """A storage on ``redis://host:port/db`` (or ``rediss://``, ``unix://``); connects on first use.
 
         :param timeout_seconds: longest wait for one reply; a render takes 10-300 ms, so a cache
             that answers slower than this is worth less than rendering.
@@ -92,7 +92,7 @@ class RedisStorage(Storage):
         client = redis.Redis.from_url(url, socket_timeout=timeout_seconds,
                                       socket_connect_timeout=connect_timeout_seconds,
                                       retry=redis.retry.Retry(redis.backoff.NoBackoff(), 0))
-        return cls(client, **options)
+        return cls(client, prefix=prefix, retry_after_seconds=retry_after_seconds)
 
     def lookup(self, key: str) -> Hit | None:
         data = self._call("get", lambda: self.client.get(self._card(key)), None)
