@@ -264,10 +264,10 @@ def test_memory_stats_and_clear() -> None:
 
 def test_memory_entries_expire() -> None:
     store = MemoryStorage(max_bytes=1 << 20)
-    store.put("k", entry(), ttl_seconds=0.05)
+    store.put("k", entry(), ttl_seconds=0.2)
     hit = store.lookup("k")
-    assert hit is not None and 0 < hit.ttl_seconds <= 0.05
-    time.sleep(0.1)
+    assert hit is not None and 0 < hit.ttl_seconds <= 0.2
+    time.sleep(0.3)
     assert store.get("k") is None
     assert store.stats()["entries"] == 0
 
@@ -283,9 +283,9 @@ def test_redis_round_trip_between_two_clients(stores: t.Callable[[], RedisStorag
 
 def test_redis_values_expire(stores: t.Callable[[], RedisStorage], raw: redis.Redis) -> None:
     store = stores()
-    store.put(KEY, entry(), ttl_seconds=0.05)
+    store.put(KEY, entry(), ttl_seconds=0.2)
     assert store.get(KEY) is not None
-    time.sleep(0.15)
+    time.sleep(0.3)
     assert store.get(KEY) is None
     assert raw.exists(f"og:card:{KEY}") == 0
 
@@ -311,9 +311,9 @@ def test_redis_hit_fills_memory_for_the_time_left(stores: t.Callable[[], RedisSt
 
 def test_lock_is_released_only_by_its_holder(stores: t.Callable[[], RedisStorage], raw: redis.Redis) -> None:
     lock = stores()
-    assert lock.acquire(KEY, "first", lease_seconds=0.05) is LockState.ACQUIRED
+    assert lock.acquire(KEY, "first", lease_seconds=0.3) is LockState.ACQUIRED
     assert lock.acquire(KEY, "second", lease_seconds=5) is LockState.BUSY
-    time.sleep(0.1)                               # the first holder's lease ran out
+    time.sleep(0.4)                               # the first holder's lease ran out
     assert lock.acquire(KEY, "second", lease_seconds=5) is LockState.ACQUIRED
     lock.release(KEY, "first")                    # too late: no longer its lock
     assert raw.get(f"og:lock:{KEY}") == b"second"
@@ -379,7 +379,8 @@ def test_eight_threads_render_once(flight_storage: Storage) -> None:
     results = concurrently(8, lambda: flight.run(KEY, render))
     assert render.calls == 1
     assert all(isinstance(result, Entry) and result.body == b"rendered" for result in results)
-    assert flight.stats()["waited"] + flight.stats()["waited_shared"] == 7
+    stats = flight.stats()
+    assert stats["waited"] + stats["waited_shared"] + stats["hits"] == 7   # a late thread finds it stored
     assert flight.stats()["in_flight"] == 0
     assert flight.run(KEY, render).body == b"rendered" and render.calls == 1   # now stored
 
