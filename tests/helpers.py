@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 import typing as t
 
 import og
@@ -55,3 +58,16 @@ def strings(value: t.Any) -> t.Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from strings(item)
+
+
+def debian_tool(binary: str, package: str) -> str | None:
+    """The path of ``binary``; when it is missing under CI as root, Debian's ``package`` is installed
+    first (tests that need a real tool skip without it, but CI must not skip them)."""
+    found = shutil.which(binary)
+    if found or not os.environ.get("CI") or os.geteuid() != 0:
+        return found
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", package],
+                   check=False, env=env, capture_output=True, timeout=900)
+    return shutil.which(binary)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,25 +22,15 @@ from PIL import Image
 import og
 from og.config import Settings
 from og.svg.names import OG_NS
+from tests.helpers import debian_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((ROOT / "svg_templates").glob("*.svg"))
 
 
-def _inkscape() -> str | None:
-    found = shutil.which("inkscape")
-    if found or not os.environ.get("CI") or os.geteuid() != 0:
-        return found
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "inkscape"],
-                   check=False, env=env, capture_output=True, timeout=900)
-    return shutil.which("inkscape")
-
-
 @pytest.fixture(scope="module")
 def resaved(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    inkscape = _inkscape()
+    inkscape = debian_tool("inkscape", "inkscape")
     if not inkscape:
         pytest.skip("inkscape is not installed (CI installs Debian's inkscape as root)")
     out = tmp_path_factory.mktemp("resaved")
