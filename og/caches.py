@@ -159,7 +159,7 @@ class FontCaches(CacheGroup):
 class Caches(CacheGroup):
     """Every cache of one :class:`~og.render.Renderer`; the fonts' own caches included."""
 
-    def __init__(self, fonts: FontCaches, cards_bytes: int = 64 * MB) -> None:
+    def __init__(self, fonts: FontCaches) -> None:
         self.fonts = fonts
         self.layouts: BoundedCache[t.Any, t.Any] = BoundedCache(
             "layouts", 16 * MB, "labels that keep their default value are laid out once",
@@ -172,5 +172,5 @@ class Caches(CacheGroup):
             "backgrounds", 96 * MB, "what a template paints before its first value is drawn once "
             "(3 MB per 1200x630 template; a huge canvas is simply not kept)",
             lambda surface: surface.get_stride() * surface.get_height())
-        self.cards: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "cards", cards_bytes, "crawlers and CDNs ask for the same card again and again", weigh_bytes)
+        # Finished cards are not here: they live in og.storage (memory, then Redis), shared by
+        # a worker's threads and, through Redis, by every worker.

@@ -32,8 +32,11 @@ class Settings:
     #: ``OG_SECRET``: comma-separated HMAC keys; the first signs, all verify (rotation).
     #: Empty: unsigned URLs are served (development), and og says so loudly at start.
     secret: str = dataclasses.field(default="", repr=False)
-    #: Finished cards kept in each process, in bytes (``OG_CACHE_BYTES``).
+    #: Finished cards kept in each process, in bytes (``OG_CACHE_BYTES``; 0 keeps none).
     cache_bytes: int = 64 << 20
+    #: ``OG_CACHE_URL``: a Redis (``redis://host:6379/0``) that every worker and machine shares,
+    #: behind the in-process cache. Empty: each process caches alone.
+    cache_url: str = dataclasses.field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: t.Mapping[str, str] | None = None) -> Settings:
@@ -47,4 +50,5 @@ class Settings:
             port=int(env.get("PORT") or defaults.port),
             secret=env.get("OG_SECRET", ""),
             cache_bytes=int(env.get("OG_CACHE_BYTES") or defaults.cache_bytes),
+            cache_url=env.get("OG_CACHE_URL", ""),
         )

@@ -32,6 +32,9 @@ from .raster import encode
 from .raster import static
 from .raster.backend import CairoBackend
 from .report import layout_report
+from .storage import Entry
+from .storage import SingleFlight
+from .storage import storage_from_url
 from .svg import cairosvg_fixes
 from .svg.read_text import TextSlot
 from .svg.read_text import find_text_slots
@@ -92,7 +95,11 @@ class Renderer:
         self.templates = templates or TemplateStore(self.settings.templates_dir, self.settings.max_length,
                                                     on_load=self._log_findings)
         self.backend = backend or CairoBackend()
-        self.caches = Caches(self.fonts.caches, cards_bytes=self.settings.cache_bytes)
+        self.caches = Caches(self.fonts.caches)
+        #: Finished cards: in process, then in a shared Redis when ``OG_CACHE_URL`` names one;
+        #: identical requests in flight render once.
+        self.storage = storage_from_url(self.settings.cache_url, self.settings.cache_bytes)
+        self.flight = SingleFlight(self.storage)
         #: How many cards were really drawn (not answered from a cache): for tests and metrics.
         self.renders = 0
         self._count_lock = threading.Lock()
@@ -136,10 +143,14 @@ class Renderer:
         return self.render_plan(self.plan(name, params, fmt))
 
     def render_plan(self, plan: Plan) -> bytes:
-        """The card's bytes: from the cache, or rendered with only the stages ``plan.fmt`` needs."""
-        cached = self.caches.cards.get(plan.key)
-        if cached is not None:
-            return t.cast(bytes, cached)
+        return self.card(plan).body
+
+    def card(self, plan: Plan) -> Entry:
+        """The card: from the storage, or rendered (once, however many ask at the same time)
+        with only the stages ``plan.fmt`` needs. ``degraded`` when text had no font."""
+        return self.flight.run(plan.key, lambda: self._render(plan))
+
+    def _render(self, plan: Plan) -> Entry:
         with self._count_lock:
             self.renders += 1
         laid_out = self._lay_out(plan.template, plan.values, draw=plan.fmt != "json")
@@ -149,8 +160,8 @@ class Renderer:
             body = laid_out.svg_bytes()
         else:
             body = encode.encode_png(encode.pixels(self._rasterize(laid_out)))
-        self.caches.cards.put(plan.key, body)
-        return body
+        degraded = any(layout.missing for _, layout in laid_out.texts)
+        return Entry(body, CONTENT_TYPES[plan.fmt], degraded=degraded)
 
     def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
         """The filled, laid-out and drawn document of a card (what ``.svg`` answers)."""

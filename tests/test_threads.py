@@ -38,12 +38,13 @@ def uncached(fonts: FontSet) -> og.Renderer:
 
 @pytest.mark.parametrize(("fmt", "calls"), [("json", 60), ("png", 24)])
 def test_concurrent_renders_match_serial_ones(uncached: og.Renderer, fmt: str, calls: int) -> None:
-    params = [{"title": text[:200]} for text in TEXTS]
+    # Every call its own card (identical requests in flight would render once).
+    params = [{"title": f"{TEXTS[index % len(TEXTS)][:200]} {index}"} for index in range(calls)]
     expected = [uncached.render("card", p, fmt) for p in params]
     before = uncached.renders
 
     def work(index: int) -> bool:
-        return uncached.render("card", params[index % len(params)], fmt) == expected[index % len(params)]
+        return uncached.render("card", params[index], fmt) == expected[index]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
         assert all(pool.map(work, range(calls)))

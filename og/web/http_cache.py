@@ -10,6 +10,8 @@ from ..render import Plan
 
 #: Cards change only when the template, the fonts or the query do: all are in the ETag.
 CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
+#: A card drawn with something missing (no font for some text) is rendered again soon.
+DEGRADED_CACHE_CONTROL = "public, max-age=60"
 
 
 def not_modified(plan: Plan, request: Request) -> bool:
@@ -17,7 +19,7 @@ def not_modified(plan: Plan, request: Request) -> bool:
     return plan.key in request.if_none_match or request.if_none_match.star_tag
 
 
-def cache_headers(response: Response, plan: Plan) -> Response:
+def cache_headers(response: Response, plan: Plan, degraded: bool = False) -> Response:
     response.set_etag(plan.key)
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["Cache-Control"] = DEGRADED_CACHE_CONTROL if degraded else CACHE_CONTROL
     return response

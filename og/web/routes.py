@@ -107,4 +107,5 @@ def card(name: str, fmt: str) -> Response:
         return cache_headers(Response(status=304), plan)
     if request.method == "HEAD":
         return cache_headers(Response(content_type=content_type), plan)
-    return cache_headers(Response(renderer().render_plan(plan), content_type=content_type), plan)
+    card = renderer().card(plan)
+    return cache_headers(Response(card.body, content_type=content_type), plan, card.degraded)

@@ -51,6 +51,6 @@ def test_cache_is_bounded_in_bytes(fonts: t.Any, tmp_templates: t.Any) -> None:
     settings = dataclasses.replace(settings_for(tmp_templates), cache_bytes=100_000)
     renderer = og.Renderer(settings, fonts=fonts)
     sizes = [len(renderer.render("card", {"title": f"Card {number}"})) for number in range(8)]
-    stats = renderer.caches.cards.stats()
+    stats = renderer.storage.stats()
     assert sum(sizes) > 100_000, "the cards together must outweigh the bound for this test"
-    assert 0 < stats.bytes <= 100_000 and stats.entries < 8
+    assert 0 < stats["bytes"] <= 100_000 and stats["entries"] < 8
