@@ -95,7 +95,7 @@ def _render_effect(job: EffectJob) -> tuple[int, int, int, int, str] | None:
     alpha = out[..., 3:4]
     rgb = np.where(alpha > 0, out[..., :3] / np.maximum(alpha, 1e-6), 0)
     rgba = (np.clip(np.concatenate([rgb, alpha], axis=-1), 0, 1) * 255 + 0.5).astype(np.uint8)
-    uri = "data:image/png;base64," + base64.b64encode(encode.encode_png(rgba)).decode("ascii")
+    uri = "data:image/png;base64," + base64.b64encode(encode.encode_png(rgba, "fast")).decode("ascii")
     return int(x0 + left), int(y0 + top), int(right - left), int(bottom - top), uri
 
 
