@@ -43,12 +43,14 @@ CONTENT_TYPES: dict[str, str] = {
 #: Quality (0–100) when the caller gives none; PNG is lossless and takes no quality.
 DEFAULT_QUALITY: dict[str, int] = {"jpeg": 85, "webp": 85, "avif": 70}
 
-#: What each format tries, best first, in ``encode_within``: (quality, effort) pairs. Below
-#: q60 JPEG rings visibly round text, but a card that is shown beats one a platform drops.
+_LOWER_QUALITIES = (85, 75, 60, 45, 30)
+
+#: What each format tries, best first, in ``encode_within``: (quality, effort) pairs. The low
+#: qualities show (JPEG q30 rings round text), but a card that is shown beats one a platform drops.
 BUDGET_STEPS: dict[str, tuple[tuple[int | None, str], ...]] = {
     "png": ((None, "balanced"), (None, "small")),
-    "webp": ((85, "balanced"), (75, "balanced"), (60, "balanced"), (45, "balanced"), (30, "balanced")),
-    "jpeg": ((85, "balanced"), (75, "balanced"), (60, "balanced"), (45, "balanced"), (30, "balanced")),
+    "webp": tuple((quality, "balanced") for quality in _LOWER_QUALITIES),
+    "jpeg": tuple((quality, "balanced") for quality in _LOWER_QUALITIES),
     "avif": ((70, "balanced"), (55, "balanced"), (40, "balanced")),
 }
 
