@@ -1,0 +1,94 @@
+"""Copy the Noto families of og's fallback chain from Debian's packages into fonts/.
+
+Reproducible: the same package versions give the same files (they are copied unmodified).
+For every family in ``og.text.fallbacks.FALLBACK_FAMILIES`` and its serif counterpart that
+``fonts/`` lacks, the Regular and Bold files (by name table, not file name) are copied into
+``fonts/<family-in-kebab-case>/`` with an ``OFL.txt``: the fonts' copyright lines followed by
+the licence text. Usage (from the repository root)::
+
+    apt-get download fonts-noto-core fonts-noto-extra       # 20201225-1 (Debian 12)
+    dpkg-deb -x fonts-noto-core_*.deb /tmp/noto
+    dpkg-deb -x fonts-noto-extra_*.deb /tmp/noto
+    python fonts/bundle_noto.py /tmp/noto/usr/share/fonts/truetype/noto
+
+Families left out on purpose are listed in ``LEFT_OUT`` (see fonts/README.md for why).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from og.text.fallbacks import FALLBACK_FAMILIES  # noqa: E402
+from og.text.fallbacks import serif_counterpart  # noqa: E402
+
+FONTS = Path(__file__).resolve().parent
+#: Styles bundled per family: one upright Regular and its Bold, as the brief for fallbacks asks.
+STYLES = ("Regular", "Bold")
+#: Families Noto has that are not bundled (size against use; see fonts/README.md).
+LEFT_OUT = {"Noto Serif Tangut", "Noto Sans SignWriting"}
+LICENCE_START = "This Font Software is licensed"
+
+
+def family_of(path: Path) -> str:
+    names = TTFont(path, lazy=True)["name"]
+    return str(names.getDebugName(16) or names.getDebugName(1))
+
+
+def bundled_families() -> set[str]:
+    return {family_of(p) for p in FONTS.rglob("*") if p.suffix.lower() in {".ttf", ".otf"}}
+
+
+def wanted_families(available: set[str]) -> list[str]:
+    """The chain's families, each followed by its serif counterpart where Noto has one."""
+    families: list[str] = []
+    for family in FALLBACK_FAMILIES:
+        counterpart = serif_counterpart(family)
+        families.append(family)
+        if counterpart in available and counterpart not in LEFT_OUT:
+            families.append(counterpart)
+    return list(dict.fromkeys(families))
+
+
+def licence_text() -> str:
+    """The OFL text as the fonts already bundled carry it (after their copyright lines)."""
+    text = (FONTS / "noto-sans-thai" / "OFL.txt").read_text(encoding="utf-8")
+    return text[text.index(LICENCE_START):]
+
+
+def copy_family(family: str, files: list[Path]) -> Path:
+    folder = FONTS / family.lower().replace(" ", "-")
+    folder.mkdir(exist_ok=True)
+    copyrights: list[str] = []
+    for path in files:
+        shutil.copyfile(path, folder / path.name)
+        line = str(TTFont(path, lazy=True)["name"].getDebugName(0) or "").strip()
+        if line and line not in copyrights:
+            copyrights.append(line)
+    (folder / "OFL.txt").write_text("\n".join(copyrights) + "\n\n" + licence_text(), encoding="utf-8")
+    return folder
+
+
+def main(source: str) -> None:
+    by_family: dict[str, list[Path]] = {}
+    for path in sorted(Path(source).glob("*.ttf")):
+        if path.stem.rsplit("-", 1)[-1] in STYLES:
+            by_family.setdefault(family_of(path), []).append(path)
+    have = bundled_families()
+    for family in wanted_families(set(by_family)):
+        if family in have:
+            continue
+        if family not in by_family:
+            print(f"not in the packages: {family}")
+            continue
+        folder = copy_family(family, by_family[family])
+        print(f"{folder.name}: {', '.join(p.name for p in by_family[family])}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
