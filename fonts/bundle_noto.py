@@ -4,18 +4,23 @@ Reproducible: the same package versions give the same files (they are copied unm
 For every family in ``og.text.fallbacks.FALLBACK_FAMILIES`` and its serif counterpart that
 ``fonts/`` lacks, the Regular and Bold files (by name table, not file name) are copied into
 ``fonts/<family-in-kebab-case>/`` with an ``OFL.txt``: the fonts' copyright lines followed by
-the licence text. Usage (from the repository root)::
+the licence text. Scripts newer than Debian's 2020 build come from npm ``@fontsource/*``
+packages: their script subset (``files/<id>-<subset>-{400,700}-normal.woff2``) is
+decompressed to TTF, losslessly (needs the ``brotli`` module). Usage (from the repository root)::
 
     apt-get download fonts-noto-core fonts-noto-extra       # 20201225-1 (Debian 12)
     dpkg-deb -x fonts-noto-core_*.deb /tmp/noto
     dpkg-deb -x fonts-noto-extra_*.deb /tmp/noto
     python fonts/bundle_noto.py /tmp/noto/usr/share/fonts/truetype/noto
+    npm pack @fontsource/noto-sans-kawi@5.3.0 && tar xzf fontsource-noto-sans-kawi-5.3.0.tgz
+    python fonts/bundle_noto.py --fontsource package          # once per extracted package
 
 Families left out on purpose are listed in ``LEFT_OUT`` (see fonts/README.md for why).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -61,16 +66,43 @@ def licence_text() -> str:
     return text[text.index(LICENCE_START):]
 
 
-def copy_family(family: str, files: list[Path]) -> Path:
+def family_folder(family: str) -> Path:
     folder = FONTS / family.lower().replace(" ", "-")
     folder.mkdir(exist_ok=True)
+    return folder
+
+
+def write_licence(folder: Path) -> None:
+    """``OFL.txt``: the copyright lines of the fonts in ``folder``, then the licence."""
     copyrights: list[str] = []
-    for path in files:
-        shutil.copyfile(path, folder / path.name)
+    for path in sorted(folder.glob("*.ttf")):
         line = str(TTFont(path, lazy=True)["name"].getDebugName(0) or "").strip()
         if line and line not in copyrights:
             copyrights.append(line)
     (folder / "OFL.txt").write_text("\n".join(copyrights) + "\n\n" + licence_text(), encoding="utf-8")
+
+
+def copy_family(family: str, files: list[Path]) -> Path:
+    folder = family_folder(family)
+    for path in files:
+        shutil.copyfile(path, folder / path.name)
+    write_licence(folder)
+    return folder
+
+
+def convert_fontsource(package: Path) -> Path:
+    """The script subset of a ``@fontsource`` package, Regular (and Bold if it has one), as TTF."""
+    meta = json.loads((package / "metadata.json").read_text(encoding="utf-8"))
+    (subset,) = [s for s in meta["subsets"] if not s.startswith("latin")]
+    folder = family_folder(meta["family"])
+    stem = meta["family"].replace(" ", "")
+    for weight, style in ((400, "Regular"), (700, "Bold")):
+        source = package / "files" / f"{meta['id']}-{subset}-{weight}-normal.woff2"
+        if source.exists():
+            font = TTFont(source)
+            font.flavor = None
+            font.save(folder / f"{stem}-{style}.ttf")
+    write_licence(folder)
     return folder
 
 
@@ -91,4 +123,7 @@ def main(source: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--fontsource":
+        print(convert_fontsource(Path(sys.argv[2])).name)
+    else:
+        main(sys.argv[1])
