@@ -14,6 +14,7 @@ decompressed to TTF, losslessly (needs the ``brotli`` module). Usage (from the r
     python fonts/bundle_noto.py /tmp/noto/usr/share/fonts/truetype/noto
     npm pack @fontsource/noto-sans-kawi@5.3.0 && tar xzf fontsource-noto-sans-kawi-5.3.0.tgz
     python fonts/bundle_noto.py --fontsource package          # once per extracted package
+    python fonts/bundle_noto.py --table        # prints the coverage table of fonts/README.md
 
 Families left out on purpose are listed in ``LEFT_OUT`` (see fonts/README.md for why).
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -31,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from og.text.fallbacks import FALLBACK_FAMILIES  # noqa: E402
 from og.text.fallbacks import serif_counterpart  # noqa: E402
+from og.text.fonts import FontSet  # noqa: E402
 
 FONTS = Path(__file__).resolve().parent
 #: Styles bundled per family: one upright Regular and its Bold, as the brief for fallbacks asks.
@@ -122,8 +125,36 @@ def main(source: str) -> None:
         print(f"{folder.name}: {', '.join(p.name for p in by_family[family])}")
 
 
+def coverage_table() -> str:
+    """Markdown: per Unicode script (ICU's data), the code points og's chain draws and which font."""
+    import icu  # only here: the copy steps need no ICU
+
+    fonts = FontSet.from_folders(FONTS, allow_system=False)
+    owner: dict[int, str] = {}
+    for family in FALLBACK_FAMILIES:
+        font = fonts.match(family, 400, False)
+        for code_point in font.face.unicodes if font else ():
+            owner.setdefault(code_point, family)
+    rows = ["| Script | ISO | Drawn by | Serif design | Code points drawn / assigned |",
+            "| --- | --- | --- | --- | ---: |"]
+    scripts = {icu.Script.getScript(c).getShortName() for c in range(0x110000)} - {"Zyyy", "Zinh", "Zzzz"}
+    for code in sorted(scripts):
+        members = [ord(c) for c in icu.UnicodeSet(f"[[:Script={code}:]-[:Cn:]]")]
+        if not members:
+            continue
+        families = [f for f, _ in Counter(owner[c] for c in members if c in owner).most_common(2)]
+        name = icu.Script.getScript(members[0]).getName().replace("_", " ")
+        serif = [s for s in (serif_counterpart(f) for f in families[:1]) if s and fonts.is_bundled(s)]
+        drawn = sum(c in owner for c in members)
+        rows.append(f"| {name} | {code} | {', '.join(families[:2]) or '—'} | {', '.join(serif) or ''} "
+                    f"| {drawn} / {len(members)} |")
+    return "\n".join(rows)
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "--fontsource":
+    if sys.argv[1] == "--table":
+        print(coverage_table())
+    elif sys.argv[1] == "--fontsource":
         print(convert_fontsource(Path(sys.argv[2])).name)
     else:
         main(sys.argv[1])
