@@ -19,10 +19,12 @@ import typing as t
 from pathlib import Path
 
 import uharfbuzz as hb
-from fontTools.ttLib import TTCollection
-from fontTools.ttLib import TTFont
 
 from ..caches import FontCaches
+from .face_tables import describe_file
+from .face_tables import has_serifs
+from .fallbacks import FALLBACK_FAMILIES as FALLBACK_FAMILIES
+from .fallbacks import serif_counterpart
 from .segment import is_emoji_cluster
 from .segment import is_ignorable
 
@@ -30,20 +32,6 @@ log = logging.getLogger(__name__)
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
-#: Tried in order after the template's own families, for clusters they cannot draw.
-FALLBACK_FAMILIES: tuple[str, ...] = (
-    "Inter",
-    "Noto Serif",
-    "Noto Sans Arabic",
-    "Noto Sans Hebrew",
-    "Noto Sans Devanagari",
-    "Noto Sans Thai",
-    "Noto Sans CJK JP",
-    "Noto Sans Symbols",
-    "Noto Sans Symbols2",
-    "Noto Sans Math",
-    "Noto Color Emoji",
-)
 EMOJI_FAMILY = "Noto Color Emoji"
 
 #: CSS generic families, mapped to bundled fonts so they render the same everywhere.
@@ -96,6 +84,10 @@ class FontFace:
     @functools.cached_property
     def is_color_bitmap(self) -> bool:
         return bool(self.hb_face.has_color_png)
+
+    @functools.cached_property
+    def is_serif(self) -> bool:
+        return has_serifs(self.hb_face, self.family)
 
     def covers(self, cluster: str) -> bool:
         cmap = self.unicodes
@@ -159,47 +151,17 @@ class ResolvedFont:
         return f"{self.face.family} {self.weight}{' Italic' if self.face.italic else ''}{extra}"
 
 
-def _name(font: TTFont, *ids: int) -> str:
-    table = font["name"]
-    for name_id in ids:
-        value = table.getDebugName(name_id)
-        if value:
-            return str(value)
-    return ""
-
-
-def _describe(font: TTFont, path: str, index: int, system: bool) -> FontFace:
-    family = _name(font, 16, 1)
-    os2 = font["OS/2"] if "OS/2" in font else None
-    weight = int(os2.usWeightClass) if os2 is not None else 400
-    italic = bool(os2.fsSelection & 1) if os2 is not None else False
-    if not italic and "head" in font:
-        italic = bool(font["head"].macStyle & 2)
-    low = high = weight
-    axes: list[tuple[str, float, float, float]] = []
-    if "fvar" in font:
-        for axis in font["fvar"].axes:
-            axes.append((axis.axisTag, axis.minValue, axis.defaultValue, axis.maxValue))
-            if axis.axisTag == "wght":
-                low, high = int(axis.minValue), int(axis.maxValue)
-            if axis.axisTag == "ital" and axis.minValue >= 1:
-                italic = True
-    checksum = int(font["head"].checkSumAdjustment) if "head" in font else 0
-    return FontFace(path, index, family, low, high, italic, system, tuple(axes), checksum)
-
-
 def read_faces(path: str, system: bool = False) -> list[FontFace]:
     """Describe every face of a font file; a broken file is logged and skipped."""
     try:
-        with open(path, "rb") as file:
-            if path.lower().endswith((".ttc", ".otc")):
-                fonts = TTCollection(file, lazy=True).fonts
-            else:
-                fonts = [TTFont(file, lazy=True)]
-            return [_describe(font, path, i, system) for i, font in enumerate(fonts)]
+        infos = describe_file(path)
     except Exception as error:  # a bad font must not take the service down
         log.warning("skipping unreadable font %s: %s", path, error)
         return []
+    if not infos:
+        log.warning("skipping unreadable font %s: no face in it", path)
+    return [FontFace(path, info.index, info.family, info.weight_min, info.weight_max, info.italic,
+                     system, info.axes, info.checksum) for info in infos]
 
 
 def scan_folder(folder: str | os.PathLike[str]) -> list[FontFace]:
@@ -340,12 +302,14 @@ class FontSet:
         """The font that draws ``cluster``: the template's families, then og's fallbacks.
 
         Emoji-presentation clusters go to the emoji font first, so ``❤️`` is colour
-        even when a text font has a black heart.
+        even when a text font has a black heart. A serif text falls back to serif designs
+        first (Noto Serif Bengali before Noto Sans Bengali), as a book would.
         """
         chain: list[str] = list(families)
         if is_emoji_cluster(cluster):
             chain.insert(0, EMOJI_FAMILY)
-        chain.extend(FALLBACK_FAMILIES)
+        chain.extend(self._serif_fallbacks if self._is_serif_text(families, weight, italic)
+                     else FALLBACK_FAMILIES)
         seen: set[str] = set()
         for family in chain:
             if family.lower() in seen:
@@ -355,3 +319,22 @@ class FontSet:
             if font is not None and font.face.covers(cluster):
                 return font
         return None
+
+    def _is_serif_text(self, families: t.Sequence[str], weight: int, italic: bool) -> bool:
+        """Whether the text's own family (the first of its list that og has) has serifs."""
+        for family in families:
+            font = self.match(family, weight, italic)
+            if font is not None:
+                return font.face.is_serif
+        return False
+
+    @functools.cached_property
+    def _serif_fallbacks(self) -> tuple[str, ...]:
+        """The fallback chain with each family's serif design just before it, where bundled."""
+        chain: list[str] = []
+        for family in FALLBACK_FAMILIES:
+            counterpart = serif_counterpart(family)
+            if counterpart is not None and self.is_bundled(counterpart):
+                chain.append(counterpart)
+            chain.append(family)
+        return tuple(chain)
