@@ -168,7 +168,8 @@ class FakeSocket:
 
 
 def test_head_limit_tells_line_from_headers_across_chunks() -> None:
-    line_then_headers = HeadLimitedSocket(FakeSocket([b"GET / HTTP/1.1\r", b"\n", b"X: " + b"a" * 20]), 17, 30)
+    chunks = [b"GET / HTTP/1.1\r", b"\n", b"X: " + b"a" * 20]
+    line_then_headers = HeadLimitedSocket(FakeSocket(chunks), 17, 30)
     line_then_headers.recv(100)
     line_then_headers.recv(100)
     with pytest.raises(LimitRequestHeaders):
