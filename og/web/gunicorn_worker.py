@@ -100,9 +100,12 @@ def json_error(answer: bytes, exc: BaseException) -> bytes:
 class OgWorker(GeventWorker):  # type: ignore[misc]
     """gunicorn's gevent worker with og's head limit and JSON errors (``worker_class``)."""
 
+    def init_process(self) -> None:
+        self.head_limits = (request_line_limit(), request_head_limit())
+        super().init_process()
+
     def handle(self, listener: t.Any, client: t.Any, addr: t.Any) -> None:
-        limited = HeadLimitedSocket(client, request_line_limit(), request_head_limit())
-        super().handle(listener, limited, addr)
+        super().handle(listener, HeadLimitedSocket(client, *self.head_limits), addr)
 
     def handle_error(self, req: t.Any, client: t.Any, addr: t.Any, exc: BaseException) -> None:
         captured = _CapturedAnswer()
