@@ -118,18 +118,23 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from gunicorn.app.base import BaseApplication
+    """gunicorn with the Procfile's ``gunicorn.conf.py``; only the address (and ``--workers``)
+    differ. Loopback unless ``--host`` says otherwise: a developer's machine should not serve
+    the café's network, while a platform's router needs the Procfile's 0.0.0.0."""
+    from gunicorn.app.base import Application
 
+    from .config import PROJECT_ROOT
     from .web import create_app
 
     settings = Settings.from_env()
     bind = f"{args.host}:{args.port or settings.port}"
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(Application):  # type: ignore[misc]
         def load_config(self) -> None:
-            self.cfg.set("bind", bind)
-            self.cfg.set("workers", args.workers)
-            self.cfg.set("accesslog", "-")
+            self.load_config_from_file(str(PROJECT_ROOT / "gunicorn.conf.py"))
+            self.cfg.set("bind", [bind])
+            if args.workers:
+                self.cfg.set("workers", args.workers)
 
         def load(self) -> t.Any:
             return create_app()
@@ -152,9 +157,9 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     render.set_defaults(func=cmd_render)
 
     serve = commands.add_parser("serve", help="serve cards over HTTP with gunicorn")
-    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--host", default="127.0.0.1", help="default: loopback only")
     serve.add_argument("--port", type=int, default=0, help="default: $PORT or 8000")
-    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--workers", type=int, default=0, help="default: $WEB_CONCURRENCY or 2")
     serve.set_defaults(func=cmd_serve)
 
     templates = commands.add_parser("templates", help="list templates and their parameters")

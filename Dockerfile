@@ -1,0 +1,31 @@
+# og: Open Graph cards from Inkscape SVG templates, served by gunicorn with gunicorn.conf.py.
+#   docker build -t og . && docker run -p 8000:8000 og
+FROM python:3.11-slim
+
+# CairoSVG draws with the cairo C library, which pip cannot install.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libcairo2 \
+    && rm -rf /var/lib/apt/lists/*
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PORT=8000 \
+    WEB_CONCURRENCY=2
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+
+# The server needs no write access to its own code, templates or fonts.
+RUN useradd --system --uid 10001 --no-create-home og
+USER og
+
+EXPOSE 8000
+# Python's standard library only: slim images have no curl.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
+
+# PORT is set, so gunicorn.conf.py binds 0.0.0.0:$PORT (Docker's port mapping reaches it).
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]

@@ -1,0 +1,266 @@
+"""Load test of og under real gunicorn with ``gunicorn.conf.py``, on loopback, with a worker killed midway.
+
+What it does:
+
+* starts gunicorn (``bench/server.py``: ``-c gunicorn.conf.py``, only the address is added) on a
+  free 127.0.0.1 port, and stops it at the end, whatever happens;
+* sends ``--requests`` (default 10,000) requests from ``--concurrency`` (16) threads, each on its
+  own kept-alive ``http.client`` connection, in a fixed pseudo-random mix: distinct valid cards
+  (every template, PNG mostly, some SVG and JSON), repeated cards, unknown parameters (400),
+  values over their maximum (400), request lines over og's limit (414, from og's worker),
+  unknown templates (404) and ``/healthz``;
+* meanwhile ``--slow-clients`` (4) threads keep opening connections that send half a request
+  head and nothing more, and note how long the server keeps each open (its head deadline);
+* when half the requests are done, SIGKILLs one worker; gunicorn starts another;
+* a request whose connection fails (reset, closed, timed out) counts as a connection error,
+  with the time relative to the kill, and is retried once on a new connection, as HTTP clients
+  do for idempotent requests.
+
+It prints counts by kind and status, the 5xx other than 503 (there should be none), the
+connection errors around the kill, requests per second, latency percentiles (per kind and
+overall), and each worker's RSS before and after (``VmRSS`` from /proc). Everything is bounded:
+``--max-seconds`` stops sending new requests, each request has a ``--timeout``.
+
+    python bench/load.py                       # 10,000 requests
+    python bench/load.py --requests 500        # a quick run
+    python bench/load.py -- -k gthread --threads 2   # compare gunicorn settings (after --)
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+import http.client
+import itertools
+import os
+import random
+import signal
+import socket
+import statistics
+import sys
+import threading
+import time
+import typing as t
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.server import GunicornServer  # noqa: E402
+from bench.server import rss_mib  # noqa: E402
+
+#: The parameter of each bundled template that gets a distinct value per card.
+VARIED = {"article": "title", "quote": "quote", "profile": "name", "announcement": "title"}
+#: (kind, weight): the request mix.
+MIX = [("card", 40), ("repeat", 25), ("unknown_param", 8), ("too_long", 8), ("line_too_long", 1),
+       ("unknown_template", 8), ("format", 5), ("healthz", 5)]
+REPEATED = [f"/{name}.png?{param}=" + urllib.parse.quote(f"Repeated card {n}")
+            for n in range(5) for name, param in VARIED.items()]
+
+
+def target(kind: str, index: int, rng: random.Random) -> str:
+    name, param = rng.choice(sorted(VARIED.items()))
+    if kind == "card":
+        value = urllib.parse.quote(f"Card {index}: {rng.choice(['Hello', 'Grüße', 'Привет', 'こんにちは'])}")
+        return f"/{name}.png?{param}={value}"
+    if kind == "repeat":
+        return rng.choice(REPEATED)
+    if kind == "unknown_param":
+        return f"/{name}.png?colour=red"
+    if kind == "too_long":
+        return f"/{name}.png?{param}=" + "x" * 1000
+    if kind == "line_too_long":
+        return f"/{name}.png?{param}=" + "x" * 60000
+    if kind == "unknown_template":
+        return f"/no-such-template-{index % 7}.png"
+    if kind == "format":
+        return f"/{name}.{rng.choice(['svg', 'json'])}?{param}=" + urllib.parse.quote(f"Format {index}")
+    return "/healthz"
+
+
+@dataclasses.dataclass
+class Result:
+    kind: str
+    status: int | str  # an HTTP status, or the connection error's class name
+    latency_s: float
+    finished: float  # time.monotonic()
+
+
+class Load:
+    def __init__(self, server: GunicornServer, args: argparse.Namespace) -> None:
+        self.server = server
+        self.args = args
+        self.results: list[Result] = []
+        self.retries: list[Result] = []
+        self.lock = threading.Lock()
+        self.indices = itertools.count()
+        self.done = threading.Event()
+        self.deadline = time.monotonic() + args.max_seconds
+        kinds = [kind for kind, weight in MIX for _ in range(weight)]
+        rng = random.Random(args.seed)
+        self.plan = [rng.choice(kinds) for _ in range(args.requests)]
+        self.slow_held_s: list[float] = []
+
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=self.args.timeout)
+
+    def send(self, connection: http.client.HTTPConnection, path: str) -> tuple[int, bool]:
+        connection.request("GET", path, headers={"User-Agent": "og-bench"})
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.will_close
+
+    def client(self, number: int) -> None:
+        rng = random.Random(self.args.seed * 1000 + number)
+        connection = self.connect()
+        while time.monotonic() < self.deadline:
+            index = next(self.indices)
+            if index >= len(self.plan):
+                break
+            kind = self.plan[index]
+            path = target(kind, index, rng)
+            started = time.monotonic()
+            try:
+                status, closing = self.send(connection, path)
+            except (OSError, http.client.HTTPException) as error:
+                self.record(self.results, Result(kind, type(error).__name__, time.monotonic() - started,
+                                                 time.monotonic()))
+                connection.close()
+                connection = self.connect()
+                self.retry(connection, kind, path)
+                continue
+            self.record(self.results, Result(kind, status, time.monotonic() - started, time.monotonic()))
+            if closing:
+                connection.close()
+                connection = self.connect()
+        connection.close()
+
+    def retry(self, connection: http.client.HTTPConnection, kind: str, path: str) -> None:
+        started = time.monotonic()
+        try:
+            status: int | str = self.send(connection, path)[0]
+        except (OSError, http.client.HTTPException) as error:
+            status = type(error).__name__
+        self.record(self.retries, Result(kind, status, time.monotonic() - started, time.monotonic()))
+
+    def record(self, into: list[Result], result: Result) -> None:
+        with self.lock:
+            into.append(result)
+
+    def slow_client(self) -> None:
+        """Half a request head, then silence, until the server closes the connection."""
+        while not self.done.is_set() and time.monotonic() < self.deadline:
+            opened = time.monotonic()
+            try:
+                address = ("127.0.0.1", self.server.port)
+                with socket.create_connection(address, timeout=self.args.timeout) as sock:
+                    sock.sendall(b"GET /article.png?title=slow HTTP/1.1\r\nHost: og\r\nUser-")
+                    while sock.recv(1024):
+                        pass
+                self.record_slow(time.monotonic() - opened)
+            except OSError:
+                time.sleep(0.1)
+
+    def record_slow(self, held_s: float) -> None:
+        with self.lock:
+            self.slow_held_s.append(held_s)
+
+    def completed(self) -> int:
+        with self.lock:
+            return len(self.results)
+
+
+def percentiles(latencies: t.Sequence[float]) -> str:
+    if not latencies:
+        return "-"
+    ordered = sorted(latencies)
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    return f"p50 {at(0.5):7.1f}  p90 {at(0.9):7.1f}  p99 {at(0.99):7.1f}  max {ordered[-1] * 1000:7.1f} ms"
+
+
+def workers_rss(server: GunicornServer) -> str:
+    return ", ".join(f"{pid}: {rss_mib(pid):.0f} MiB" for pid in server.worker_pids())
+
+
+def run(args: argparse.Namespace) -> int:
+    log = Path(args.log)
+    with GunicornServer(extra_args=args.gunicorn_args, log_path=log) as server:
+        for path in REPEATED[:4] + ["/healthz"]:  # each worker's first render is cold
+            server.get(path)
+        settings = " ".join(args.gunicorn_args) or "(gunicorn.conf.py only)"
+        print(f"gunicorn {settings} on 127.0.0.1:{server.port}, log {log}")
+        print(f"RSS before: {workers_rss(server)}")
+        load = Load(server, args)
+        threads = [threading.Thread(target=load.client, args=(n,)) for n in range(args.concurrency)]
+        threads += [threading.Thread(target=load.slow_client) for _ in range(args.slow_clients)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        killed_at = None
+        while any(thread.is_alive() for thread in threads[:args.concurrency]):
+            if killed_at is None and load.completed() >= args.requests // 2 and server.worker_pids():
+                victim = server.worker_pids()[0]
+                os.kill(victim, signal.SIGKILL)
+                killed_at = time.monotonic()
+                print(f"SIGKILL worker {victim} after {load.completed()} requests")
+            time.sleep(0.05)
+        elapsed = time.monotonic() - started
+        load.done.set()
+        for thread in threads:
+            thread.join(args.timeout + 10)
+        print(f"RSS after:  {workers_rss(server)}")
+    report(load, elapsed, killed_at)
+    return 1 if any(is_server_error(r.status) for r in load.results) else 0
+
+
+def is_server_error(status: int | str) -> bool:
+    """A 5xx og should never answer (503 is a deliberate refusal under load)."""
+    return isinstance(status, int) and status >= 500 and status != 503
+
+
+def report(load: Load, elapsed: float, killed_at: float | None) -> None:
+    results = load.results
+    print(f"\n{len(results)} requests in {elapsed:.1f} s: {len(results) / elapsed:.0f} req/s "
+          f"(concurrency {load.args.concurrency}, {load.args.slow_clients} slow clients)")
+    by_kind: dict[str, collections.Counter[int | str]] = collections.defaultdict(collections.Counter)
+    for result in results:
+        by_kind[result.kind][result.status] += 1
+    for kind, _ in MIX:
+        latencies = [r.latency_s for r in results if r.kind == kind and isinstance(r.status, int)]
+        print(f"  {kind:17} {dict(sorted(by_kind[kind].items(), key=str))!s:34} {percentiles(latencies)}")
+    statuses = collections.Counter(r.status for r in results)
+    print(f"by status: {dict(sorted(statuses.items(), key=str))}")
+    server_errors = sum(n for s, n in statuses.items() if is_server_error(s))
+    print(f"5xx other than 503: {server_errors}")
+    failed = [r for r in results if isinstance(r.status, str)]
+    if killed_at is not None:
+        near = [r for r in failed if abs(r.finished - killed_at) <= 5]
+        print(f"connection errors: {len(failed)} ({len(near)} within 5 s of the kill; "
+              f"{dict(collections.Counter(r.status for r in failed))})")
+    retried = collections.Counter(r.status for r in load.retries)
+    print(f"retried once on a new connection: {dict(retried)}")
+    print(f"latency (answered): {percentiles([r.latency_s for r in results if isinstance(r.status, int)])}")
+    if load.slow_held_s:
+        print(f"slow clients: {len(load.slow_held_s)} connections, held by the server "
+              f"{statistics.median(load.slow_held_s):.1f} s (median) before it closed them")
+
+
+def main(argv: t.Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--requests", type=int, default=10000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--slow-clients", type=int, default=4)
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    parser.add_argument("--max-seconds", type=float, default=900.0, help="no new request after this")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--log", default="/tmp/og-load-gunicorn.log", help="gunicorn's output")
+    parser.add_argument("gunicorn_args", nargs="*", help="after --: extra gunicorn arguments")
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
