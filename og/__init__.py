@@ -9,8 +9,8 @@ from .errors import TemplateError as TemplateError
 from .errors import TemplateNotFound as TemplateNotFound
 from .render import CONTENT_TYPES as CONTENT_TYPES
 from .render import Renderer as Renderer
+from .render import image_url as image_url
 from .render import render as render
-from .signing import image_url as image_url
 
 __all__ = ["BadParameter", "BadSignature", "CONTENT_TYPES", "OgError", "Renderer", "TemplateError",
            "TemplateNotFound", "image_url", "render"]

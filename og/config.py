@@ -37,6 +37,15 @@ class Settings:
     #: ``OG_CACHE_URL``: a Redis (``redis://host:6379/0``) that every worker and machine shares,
     #: behind the in-process cache. Empty: each process caches alone.
     cache_url: str = dataclasses.field(default="", repr=False)
+    #: ``OG_MAX_BYTES``: a card larger than this is encoded again smaller, trying
+    #: ``image_formats`` in order (WhatsApp shows previews up to about 300 KB). 0: no budget.
+    max_bytes: int = 0
+    #: ``OG_IMAGE_FORMATS``: the formats a byte budget may fall back to, preferred first.
+    image_formats: tuple[str, ...] = ("png", "webp", "jpeg")
+    #: ``OG_QUALITY``: JPEG/WebP/AVIF quality for every card (a template's ``og:quality`` wins).
+    quality: int | None = None
+    #: ``OG_MAX_DPR``: the largest ``?dpr=`` (device pixels per CSS pixel) a card is drawn at.
+    max_dpr: float = 2.0
 
     @classmethod
     def from_env(cls, env: t.Mapping[str, str] | None = None) -> Settings:
@@ -51,4 +60,9 @@ class Settings:
             secret=env.get("OG_SECRET", ""),
             cache_bytes=int(env.get("OG_CACHE_BYTES") or defaults.cache_bytes),
             cache_url=env.get("OG_CACHE_URL", ""),
+            max_bytes=int(env.get("OG_MAX_BYTES") or 0),
+            image_formats=tuple(f.strip() for f in (env.get("OG_IMAGE_FORMATS") or "png,webp,jpeg").split(",")
+                                if f.strip()),
+            quality=int(env["OG_QUALITY"]) if env.get("OG_QUALITY") else None,
+            max_dpr=min(2.0, float(env.get("OG_MAX_DPR") or defaults.max_dpr)),
         )

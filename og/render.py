@@ -14,11 +14,13 @@ import dataclasses
 import hashlib
 import json
 import logging
+import math
 import threading
 import typing as t
 
 from lxml import etree
 
+from . import signing
 from .caches import Caches
 from .config import BUNDLED_FONTS
 from .config import VERSION
@@ -26,9 +28,12 @@ from .config import Settings
 from .draw.elements import layout_elements
 from .draw.paint import pin_paint_servers
 from .effects.elements import apply_effects
+from .errors import BadParameter
 from .errors import TemplateError
+from .errors import TemplateNotFound
 from .errors import UnknownFormat
 from .raster import encode
+from .raster import formats
 from .raster import static
 from .raster.backend import CairoBackend
 from .report import layout_report
@@ -36,6 +41,7 @@ from .storage import Entry
 from .storage import SingleFlight
 from .storage import storage_from_url
 from .svg import cairosvg_fixes
+from .svg.names import OG_NS
 from .svg.read_text import TextSlot
 from .svg.read_text import find_text_slots
 from .svg.write_text import replace_with
@@ -49,10 +55,16 @@ from .text.layout import layout_text
 
 log = logging.getLogger(__name__)
 
-Format = t.Literal["png", "svg", "json"]
+Format = t.Literal["png", "jpeg", "webp", "avif", "svg", "json"]
+#: URL extensions and ``fmt=`` names, each mapped to the format it means.
+FORMATS: dict[str, Format] = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp": "webp", "avif": "avif",
+                              "svg": "svg", "json": "json"}
+RASTER_FORMATS = frozenset({"png", "jpeg", "webp", "avif"})
 #: A card's key (and ETag): 128 bits of SHA-256, plenty against collisions, short in headers.
 KEY_HEX_DIGITS = 32
-CONTENT_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
+#: ``v=`` in versioned URLs: 48 bits tell versions of one template apart, and keep URLs short.
+VERSION_HEX_DIGITS = 12
+CONTENT_TYPES: dict[str, str] = {**formats.CONTENT_TYPES, "svg": "image/svg+xml", "json": "application/json"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +76,7 @@ class Plan:
     values: dict[str, str]
     fmt: Format
     key: str
+    dpr: float = 1.0  # device pixels per CSS pixel (raster formats)
 
 
 @dataclasses.dataclass
@@ -119,23 +132,63 @@ class Renderer:
 
     # validate → key
 
-    def plan(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png") -> Plan:
+    def plan(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png",
+             dpr: float | str = 1.0) -> Plan:
         """Check a request and name its result, without drawing anything."""
-        return self.plan_template(self.templates.get(name), params or {}, fmt)
+        return self.plan_template(self.templates.get(name), params or {}, fmt, dpr)
 
-    def plan_template(self, template: Template, params: t.Mapping[str, str], fmt: str) -> Plan:
-        if fmt not in CONTENT_TYPES:
-            raise UnknownFormat(f"unknown format {fmt[:16]!r}; use one of: {', '.join(CONTENT_TYPES)}")
+    def plan_template(self, template: Template, params: t.Mapping[str, str], fmt: str,
+                      dpr: float | str = 1.0) -> Plan:
+        known = FORMATS.get(fmt)
+        if known is None:
+            raise UnknownFormat(f"unknown format {fmt[:16]!r}; use one of: {', '.join(FORMATS)}")
         values = checked_values(template.name, template.params, params)
-        return Plan(template, values, t.cast(Format, fmt), self.key(template, values, fmt))
+        scale = self._dpr(template, dpr) if known in RASTER_FORMATS else 1.0
+        return Plan(template, values, known, self.key(template, values, known, scale), scale)
 
-    def key(self, template: Template, values: t.Mapping[str, str], fmt: str) -> str:
-        """Names one card: template content, fonts, values, format and og's version."""
+    def _dpr(self, template: Template, dpr: float | str) -> float:
+        """``?dpr=``, checked: 1 up to the deploy's and the template's ``og:max-dpr`` (at most 2)."""
+        limit = min(self.settings.max_dpr, template_number(template, "max-dpr") or self.settings.max_dpr)
+        try:
+            value = float(dpr)
+        except ValueError:
+            value = math.nan
+        if not 1.0 <= value <= limit:
+            raise BadParameter(f"dpr must be a number from 1 to {limit:g}", parameter="dpr", max=limit)
+        return round(value, 2)
+
+    def key(self, template: Template, values: t.Mapping[str, str], fmt: str, dpr: float = 1.0) -> str:
+        """Names one card: template content, fonts, values, format, scale, how images are
+        encoded, and og's version."""
         digest = hashlib.sha256()
-        for part in (VERSION, template.name, template.digest, self.fonts.fingerprint, fmt):
-            digest.update(part.encode() + b"\0")
+        encoding = (self.settings.max_bytes, self.settings.image_formats, self._quality(template))
+        for part in (VERSION, template.name, template.digest, self.fonts.fingerprint, fmt, dpr, encoding):
+            digest.update(str(part).encode() + b"\0")
         digest.update(json.dumps(sorted(values.items()), ensure_ascii=False).encode())
         return digest.hexdigest()[:KEY_HEX_DIGITS]
+
+    def version(self, template: Template) -> str:
+        """The content version of a template's cards: what ``v=`` in a versioned URL says. It
+        changes with the template, the fonts and og, so platforms that cache by URL refresh."""
+        digest = hashlib.sha256(f"{VERSION}\0{template.digest}\0{self.fonts.fingerprint}".encode())
+        return digest.hexdigest()[:VERSION_HEX_DIGITS]
+
+    def _quality(self, template: Template) -> int | None:
+        own = template_number(template, "quality")
+        return int(own) if own else self.settings.quality
+
+    def image_url(self, name: str, fmt: str = "png", /, *, base: str = "",
+                  secret: str | bytes | t.Sequence[bytes] | None = None, expires: int | None = None,
+                  **params: str) -> str:
+        """The URL of a card with ``v=`` (its content version, so platforms that cache by URL
+        refresh when the template or fonts change), signed with ``secret`` or ``OG_SECRET``.
+        A template this renderer does not have gets a URL without ``v=``."""
+        try:
+            params = {"v": self.version(self.templates.get(name)), **params}
+        except TemplateNotFound:
+            pass
+        keys = self.settings.secret or () if secret is None else secret
+        return signing.image_url(name, fmt, base=base, secret=keys, expires=expires, **params)
 
     # look up → render
 
@@ -159,9 +212,20 @@ class Renderer:
         elif plan.fmt == "svg":
             body = laid_out.svg_bytes()
         else:
-            body = encode.encode_png(encode.pixels(self._rasterize(laid_out)))
-        degraded = any(layout.missing for _, layout in laid_out.texts)
-        return Entry(body, CONTENT_TYPES[plan.fmt], degraded=degraded)
+            return self._encode(plan, encode.pixels(self._rasterize(laid_out, plan.dpr)), laid_out)
+        return Entry(body, CONTENT_TYPES[plan.fmt], degraded=_degraded(laid_out))
+
+    def _encode(self, plan: Plan, rgba: t.Any, laid_out: LaidOut) -> Entry:
+        """The pixels in the asked format; within ``OG_MAX_BYTES`` when set (then perhaps in
+        another format the operator allows: the entry says which)."""
+        quality = self._quality(plan.template)
+        budget = self.settings.max_bytes
+        if budget:
+            allowed = [plan.fmt, *(f for f in self.settings.image_formats if f != plan.fmt)]
+            encoded = formats.encode_within(rgba, budget, allowed)
+            return Entry(encoded.data, encoded.content_type, degraded=_degraded(laid_out))
+        body = formats.encode(rgba, plan.fmt, quality)
+        return Entry(body, CONTENT_TYPES[plan.fmt], degraded=_degraded(laid_out))
 
     def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
         """The filled, laid-out and drawn document of a card (what ``.svg`` answers)."""
@@ -194,21 +258,34 @@ class Renderer:
             group = replace_with(slot, layout_elements(layout, self.fonts.caches, slot.paint))
             pin_paint_servers(laid_out.root, group, layout, f"og-text{number}")
 
-    def _rasterize(self, laid_out: LaidOut) -> t.Any:
+    def _rasterize(self, laid_out: LaidOut, scale: float = 1.0) -> t.Any:
         """Pixels of the drawn document; the static background comes from the cache."""
         template, root = laid_out.template, laid_out.root
         try:
             first = static.split_point(root)
             if first is None:
-                return self.backend.rasterize(laid_out.svg_bytes())
+                return self.backend.rasterize(laid_out.svg_bytes(), scale=scale)
             background = self.caches.backgrounds.get_or_make(
-                (template.name, template.digest),
-                lambda _: self.backend.rasterize(static.background(root, first)))
-            return self.backend.rasterize(static.foreground(root, first), background)
+                (template.name, template.digest, scale),
+                lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
+            return self.backend.rasterize(static.foreground(root, first), background, scale)
         except Exception as error:  # CairoSVG on a template it cannot draw
             log.exception("template %s: CairoSVG failed", template.name)
             raise TemplateError(f"template {template.name!r} could not be drawn: "
                                 f"{type(error).__name__}; run og check on it") from None
+
+
+def _degraded(laid_out: LaidOut) -> bool:
+    """Whether some text had no font: such a card is cached briefly, never for a day."""
+    return any(layout.missing for _, layout in laid_out.texts)
+
+
+def template_number(template: Template, name: str) -> float | None:
+    """A number the template's root sets in og's namespace (``og:quality``, ``og:max-dpr``)."""
+    try:
+        return float(template.root.get(f"{{{OG_NS}}}{name}") or "")
+    except ValueError:
+        return None
 
 
 _default: Renderer | None = None
@@ -224,6 +301,13 @@ def default_renderer() -> Renderer:
         if _default is None or _default.settings != settings:
             _default = Renderer(settings)
         return _default
+
+
+def image_url(name: str, fmt: str = "png", /, *, base: str = "",
+              secret: str | bytes | t.Sequence[bytes] | None = None, expires: int | None = None,
+              **params: str) -> str:
+    """The versioned (and, with a key, signed) URL of a card: see :meth:`Renderer.image_url`."""
+    return default_renderer().image_url(name, fmt, base=base, secret=secret, expires=expires, **params)
 
 
 def render(name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png") -> bytes:

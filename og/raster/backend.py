@@ -114,16 +114,17 @@ class CairoBackend:
         if not getattr(original, "og_glyph_drawer", False):
             tags["path"] = _glyph_drawer(original)
 
-    def rasterize(self, svg: bytes, background: t.Any | None = None) -> t.Any:
+    def rasterize(self, svg: bytes, background: t.Any | None = None, scale: float = 1.0) -> t.Any:
         """Draw ``svg`` into a cairo ARGB32 image surface and return the surface.
 
-        :param background: a surface drawn earlier (see :mod:`og.raster.static`): the new
-            surface starts as a copy of it, so only ``svg`` is drawn.
+        :param background: a surface drawn earlier (see :mod:`og.raster.static`), at the same
+            scale: the new surface starts as a copy of it, so only ``svg`` is drawn.
+        :param scale: device pixels per SVG pixel (``?dpr=2`` draws the same vectors at 2x).
         """
         tree = cairosvg.parser.Tree(bytestring=svg, url_fetcher=_data_only, unsafe=False)
         if background is None:
-            return cairosvg.surface.PNGSurface(tree, None, DPI).cairo
-        return _OnBackground(tree, background).cairo
+            return cairosvg.surface.PNGSurface(tree, None, DPI, scale=scale).cairo
+        return _OnBackground(tree, background, scale).cairo
 
     def pixels(self, svg: bytes) -> np.ndarray:
         """Straight-alpha RGBA pixels of ``svg`` (what effects compute with)."""
@@ -150,9 +151,9 @@ def _glyph_drawer(cairosvg_path: t.Callable[[t.Any, t.Any], None]) -> t.Callable
 class _OnBackground(cairosvg.surface.PNGSurface):  # type: ignore[misc]
     """A CairoSVG surface that starts as a copy of an already drawn background."""
 
-    def __init__(self, tree: t.Any, painted: t.Any) -> None:
+    def __init__(self, tree: t.Any, painted: t.Any, scale: float) -> None:
         self.painted = painted  # read by _create_surface, which CairoSVG's __init__ calls
-        super().__init__(tree, None, DPI)
+        super().__init__(tree, None, DPI, scale=scale)
 
     def _create_surface(self, width: float, height: float) -> tuple[t.Any, int, int]:
         surface, w, h = super()._create_surface(width, height)

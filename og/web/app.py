@@ -39,6 +39,11 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     _log_template_problems(renderer)
     app.register_blueprint(bp)
 
+    @app.after_request
+    def no_sniffing(response: t.Any) -> t.Any:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
     @app.errorhandler(OgError)
     def og_error(error: OgError) -> t.Any:
         return error_response(error.status, error.to_dict())

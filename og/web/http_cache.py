@@ -12,6 +12,8 @@ from ..render import Plan
 CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 #: A card drawn with something missing (no font for some text) is rendered again soon.
 DEGRADED_CACHE_CONTROL = "public, max-age=60"
+#: A URL whose ``v=`` names the current version of its template never changes: keep it forever.
+VERSIONED_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 def not_modified(plan: Plan, request: Request) -> bool:
@@ -19,7 +21,13 @@ def not_modified(plan: Plan, request: Request) -> bool:
     return plan.key in request.if_none_match or request.if_none_match.star_tag
 
 
-def cache_headers(response: Response, plan: Plan, degraded: bool = False) -> Response:
+def cache_headers(response: Response, plan: Plan, degraded: bool = False,
+                  versioned: bool = False) -> Response:
+    """ETag and Cache-Control. A stale or missing ``v=`` gets the ordinary policy (the card is
+    today's, under a URL that may later show another)."""
     response.set_etag(plan.key)
-    response.headers["Cache-Control"] = DEGRADED_CACHE_CONTROL if degraded else CACHE_CONTROL
+    if degraded:
+        response.headers["Cache-Control"] = DEGRADED_CACHE_CONTROL
+    else:
+        response.headers["Cache-Control"] = VERSIONED_CACHE_CONTROL if versioned else CACHE_CONTROL
     return response

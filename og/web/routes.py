@@ -79,11 +79,15 @@ def templates() -> Response:
     return jsonify({"templates": listed})
 
 
+#: Query parameters og reads itself: never a template's (``s``/``exp`` only when signing).
+OWN_PARAMS = frozenset({"v", "dpr"})
+
+
 def _params() -> dict[str, str]:
-    """The query's values by name; the signature's own parameters are not the template's."""
+    """The template's values by name, each given once."""
     params: dict[str, str] = {}
     for name, values in request.args.lists():
-        if name in signing.SIGNING_PARAMS and signing_keys():
+        if name in OWN_PARAMS or (name in signing.SIGNING_PARAMS and signing_keys()):
             continue
         if len(values) > 1:
             raise BadParameter(f"parameter {name[:64]!r} is given {len(values)} times; give it once",
@@ -101,11 +105,23 @@ def card(name: str, fmt: str) -> Response:
     keys = signing_keys()
     if keys:  # before any work: an unsigned URL costs nothing
         signing.verify(request.path, request.args.items(multi=True), keys, time.time())
-    plan = renderer().plan(name, _params(), fmt)
-    content_type = CONTENT_TYPES[plan.fmt] + ("; charset=utf-8" if plan.fmt == "json" else "")
+    plan = renderer().plan(name, _params(), fmt, request.args.get("dpr", "1"))
+    versioned = request.args.get("v") == renderer().version(plan.template)
     if not_modified(plan, request):
-        return cache_headers(Response(status=304), plan)
+        return cache_headers(Response(status=304), plan, versioned=versioned)
     if request.method == "HEAD":
-        return cache_headers(Response(content_type=content_type), plan)
+        return cache_headers(Response(content_type=_content_type(CONTENT_TYPES[plan.fmt])), plan,
+                             versioned=versioned)
     card = renderer().card(plan)
-    return cache_headers(Response(card.body, content_type=content_type), plan, card.degraded)
+    response = Response(card.body, content_type=_content_type(card.content_type))
+    if plan.fmt == "svg":
+        response.headers["Content-Security-Policy"] = SVG_CSP
+    return cache_headers(response, plan, card.degraded, versioned)
+
+
+#: A card's SVG is a picture, never a page: nothing in it may run or load anything.
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def _content_type(content_type: str) -> str:
+    return content_type + ("; charset=utf-8" if content_type == "application/json" else "")
