@@ -12,6 +12,7 @@ from PIL import Image
 
 import og
 import og.web
+from og.render import default_renderer
 
 from ..conftest import TEMPLATES
 from ..conftest import settings_for
@@ -106,6 +107,6 @@ def test_every_response_says_nosniff(served: t.Any) -> None:
 
 def test_top_level_image_url_is_versioned() -> None:
     url = og.image_url("article", title="Hello")
-    renderer = og.render.default_renderer()
+    renderer = default_renderer()
     assert f"v={renderer.version(renderer.templates.get('article'))}" in url
     assert og.image_url("no-such-template") == "/no-such-template.png"
