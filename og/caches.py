@@ -172,5 +172,7 @@ class Caches(CacheGroup):
             "backgrounds", 96 * MB, "what a template paints before its first value is drawn once "
             "(3 MB per 1200x630 template; a huge canvas is simply not kept)",
             lambda surface: surface.get_stride() * surface.get_height())
+        self.failures: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "failures", 1 * MB, "a broken card fails again at once for a while, not after a render")
         # Finished cards are not here: they live in og.storage (memory, then Redis), shared by
         # a worker's threads and, through Redis, by every worker.

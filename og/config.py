@@ -44,6 +44,12 @@ class Settings:
     image_formats: tuple[str, ...] = ("png", "webp", "jpeg")
     #: ``OG_QUALITY``: JPEG/WebP/AVIF quality for every card (a template's ``og:quality`` wins).
     quality: int | None = None
+    #: ``OG_RENDER_TIMEOUT``: seconds one render may take before it is stopped (503).
+    render_timeout: float = 5.0
+    #: ``OG_MAX_IN_FLIGHT``: renders one process runs at once; more are refused at once (503).
+    max_in_flight: int = 4
+    #: ``OG_MAX_QUEUE``: renders that may wait for a slot (at most the render budget); more: 503.
+    max_queue: int = 16
     #: ``OG_MAX_DPR``: the largest ``?dpr=`` (device pixels per CSS pixel) a card is drawn at.
     max_dpr: float = 2.0
 
@@ -65,4 +71,7 @@ class Settings:
                                 if f.strip()),
             quality=int(env["OG_QUALITY"]) if env.get("OG_QUALITY") else None,
             max_dpr=min(2.0, float(env.get("OG_MAX_DPR") or defaults.max_dpr)),
+            render_timeout=float(env.get("OG_RENDER_TIMEOUT") or defaults.render_timeout),
+            max_in_flight=int(env.get("OG_MAX_IN_FLIGHT") or defaults.max_in_flight),
+            max_queue=int(env.get("OG_MAX_QUEUE") or defaults.max_queue),
         )

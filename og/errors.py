@@ -39,6 +39,14 @@ class TemplateError(OgError, status=500, code="template_error"):
     """The template file itself is broken: the operator's problem, not the client's."""
 
 
+class RenderTimeout(OgError, status=503, code="render_timeout"):
+    """A render ran past ``OG_RENDER_TIMEOUT`` and was stopped; the worker keeps serving."""
+
+
+class Overloaded(OgError, status=503, code="overloaded"):
+    """More renders are waiting than the process takes: answered at once, not queued."""
+
+
 class BadSignature(OgError, status=403, code="bad_signature"):
     """A signed deployment refuses URLs it did not sign (see :mod:`og.signing`)."""
 

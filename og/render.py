@@ -16,6 +16,7 @@ import json
 import logging
 import math
 import threading
+import time
 import typing as t
 
 from lxml import etree
@@ -25,10 +26,14 @@ from .caches import Caches
 from .config import BUNDLED_FONTS
 from .config import VERSION
 from .config import Settings
+from .deadline import Admission
+from .deadline import RenderBudget
+from .deadline import check_deadline
 from .draw.elements import layout_elements
 from .draw.paint import pin_paint_servers
 from .effects.elements import apply_effects
 from .errors import BadParameter
+from .errors import RenderTimeout
 from .errors import TemplateError
 from .errors import TemplateNotFound
 from .errors import UnknownFormat
@@ -44,6 +49,7 @@ from .svg import cairosvg_fixes
 from .svg.names import OG_NS
 from .svg.read_text import TextSlot
 from .svg.read_text import find_text_slots
+from .svg.sanitise import sanitise
 from .svg.write_text import replace_with
 from .template.fill import fill
 from .template.load import Template
@@ -62,6 +68,8 @@ FORMATS: dict[str, Format] = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp
 RASTER_FORMATS = frozenset({"png", "jpeg", "webp", "avif"})
 #: A card's key (and ETag): 128 bits of SHA-256, plenty against collisions, short in headers.
 KEY_HEX_DIGITS = 32
+#: How long a failed render (broken template, past the budget) is answered from memory.
+FAILURE_TTL_S = 30.0
 #: ``v=`` in versioned URLs: 48 bits tell versions of one template apart, and keep URLs short.
 VERSION_HEX_DIGITS = 12
 CONTENT_TYPES: dict[str, str] = {**formats.CONTENT_TYPES, "svg": "image/svg+xml", "json": "application/json"}
@@ -113,6 +121,9 @@ class Renderer:
         #: identical requests in flight render once.
         self.storage = storage_from_url(self.settings.cache_url, self.settings.cache_bytes)
         self.flight = SingleFlight(self.storage)
+        self.budget = RenderBudget(self.settings.render_timeout)
+        self.admission = Admission(self.settings.max_in_flight, self.settings.max_queue,
+                                   self.settings.render_timeout or 5.0)
         #: How many cards were really drawn (not answered from a cache): for tests and metrics.
         self.renders = 0
         self._count_lock = threading.Lock()
@@ -200,20 +211,42 @@ class Renderer:
 
     def card(self, plan: Plan) -> Entry:
         """The card: from the storage, or rendered (once, however many ask at the same time)
-        with only the stages ``plan.fmt`` needs. ``degraded`` when text had no font."""
-        return self.flight.run(plan.key, lambda: self._render(plan))
+        with only the stages ``plan.fmt`` needs. ``degraded`` when text had no font.
+
+        A render that fails (a broken template, past its budget) fails again at once for a
+        while, so a crawler retrying it costs nothing."""
+        failed = self.caches.failures.get(plan.key)
+        if failed is not None and failed[1] > time.monotonic():
+            error = failed[0]
+            raise type(error)(error.message, **error.details)
+        try:
+            return self.flight.run(plan.key, lambda: self._render(plan))
+        except (TemplateError, RenderTimeout) as error:
+            self.caches.failures.put(plan.key, (error, time.monotonic() + FAILURE_TTL_S))
+            raise
 
     def _render(self, plan: Plan) -> Entry:
-        with self._count_lock:
-            self.renders += 1
+        """Render within the budget, as one of at most ``OG_MAX_IN_FLIGHT`` at a time."""
+        with self.admission.admitted(), self.budget.running():
+            with self._count_lock:
+                self.renders += 1
+            return self._render_stages(plan)
+
+    def _render_stages(self, plan: Plan) -> Entry:
         laid_out = self._lay_out(plan.template, plan.values, draw=plan.fmt != "json")
         if plan.fmt == "json":
             body = json.dumps(laid_out.report(), ensure_ascii=False, indent=1).encode("utf-8")
         elif plan.fmt == "svg":
+            sanitise(laid_out.root)
             body = laid_out.svg_bytes()
         else:
             return self._encode(plan, encode.pixels(self._rasterize(laid_out, plan.dpr)), laid_out)
-        return Entry(body, CONTENT_TYPES[plan.fmt], degraded=_degraded(laid_out))
+        return Entry(body, CONTENT_TYPES[plan.fmt], degraded=self._degraded(laid_out))
+
+    def _degraded(self, laid_out: LaidOut) -> bool:
+        """Whether some text had no font, or a font file could not be read: such a card is
+        cached briefly, never for a day."""
+        return bool(self.fonts.unreadable) or any(layout.missing for _, layout in laid_out.texts)
 
     def _encode(self, plan: Plan, rgba: t.Any, laid_out: LaidOut) -> Entry:
         """The pixels in the asked format; within ``OG_MAX_BYTES`` when set (then perhaps in
@@ -223,9 +256,9 @@ class Renderer:
         if budget:
             allowed = [plan.fmt, *(f for f in self.settings.image_formats if f != plan.fmt)]
             encoded = formats.encode_within(rgba, budget, allowed)
-            return Entry(encoded.data, encoded.content_type, degraded=_degraded(laid_out))
+            return Entry(encoded.data, encoded.content_type, degraded=self._degraded(laid_out))
         body = formats.encode(rgba, plan.fmt, quality)
-        return Entry(body, CONTENT_TYPES[plan.fmt], degraded=_degraded(laid_out))
+        return Entry(body, CONTENT_TYPES[plan.fmt], degraded=self._degraded(laid_out))
 
     def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
         """The filled, laid-out and drawn document of a card (what ``.svg`` answers)."""
@@ -246,6 +279,7 @@ class Renderer:
         return laid_out
 
     def _layout(self, template: Template, slot: TextSlot) -> TextLayout:
+        check_deadline()
         layout = t.cast(TextLayout, self.caches.layouts.get_or_make(
             slot.block, lambda block: layout_text(block, self.fonts)))
         if layout.missing:
@@ -273,11 +307,6 @@ class Renderer:
             log.exception("template %s: CairoSVG failed", template.name)
             raise TemplateError(f"template {template.name!r} could not be drawn: "
                                 f"{type(error).__name__}; run og check on it") from None
-
-
-def _degraded(laid_out: LaidOut) -> bool:
-    """Whether some text had no font: such a card is cached briefly, never for a day."""
-    return any(layout.missing for _, layout in laid_out.texts)
 
 
 def template_number(template: Template, name: str) -> float | None:

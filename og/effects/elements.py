@@ -22,6 +22,7 @@ import numpy as np
 from lxml import etree
 
 from ..caches import BoundedCache
+from ..deadline import check_deadline
 from ..svg.css import own_property
 from ..svg.geometry import Matrix
 from ..svg.geometry import format_matrix
@@ -202,6 +203,7 @@ def apply_effects(root: etree._Element, width: int, height: int, backend: Backen
         if any(local_name(a) in ("defs", "mask", "clipPath", "pattern", "marker", "symbol")
                for a in node.iterancestors()):
             continue
+        check_deadline()
         found = _job_for(root, node, view, by_id)
         if found is None:
             continue

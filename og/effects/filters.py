@@ -13,6 +13,7 @@ import typing as t
 import numpy as np
 from lxml import etree
 
+from ..deadline import check_deadline
 from ..svg.css import fraction
 from ..svg.css import length
 from ..svg.css import own_property
@@ -181,6 +182,7 @@ def run_filter(filter_node: etree._Element, source: np.ndarray, scale: float) ->
         function = PRIMITIVE_TABLE.get(local_name(primitive))
         if function is None:
             continue
+        check_deadline()
         previous = function(primitive, take, source, scale).astype(np.float32)
         if primitive.get("result"):
             results[primitive.get("result", "")] = previous

@@ -20,6 +20,7 @@ import cairosvg.parser
 import cairosvg.surface
 import numpy as np
 
+from ..deadline import check_deadline
 from ..svg.names import GLYPHS
 from . import encode
 
@@ -123,7 +124,7 @@ class CairoBackend:
         """
         tree = cairosvg.parser.Tree(bytestring=svg, url_fetcher=_data_only, unsafe=False)
         if background is None:
-            return cairosvg.surface.PNGSurface(tree, None, DPI, scale=scale).cairo
+            return _Surface(tree, None, DPI, scale=scale).cairo
         return _OnBackground(tree, background, scale).cairo
 
     def pixels(self, svg: bytes) -> np.ndarray:
@@ -148,7 +149,15 @@ def _glyph_drawer(cairosvg_path: t.Callable[[t.Any, t.Any], None]) -> t.Callable
     return draw_path
 
 
-class _OnBackground(cairosvg.surface.PNGSurface):  # type: ignore[misc]
+class _Surface(cairosvg.surface.PNGSurface):  # type: ignore[misc]
+    """CairoSVG's image surface, checking the render's deadline before each element."""
+
+    def draw(self, node: t.Any) -> None:
+        check_deadline()
+        super().draw(node)
+
+
+class _OnBackground(_Surface):
     """A CairoSVG surface that starts as a copy of an already drawn background."""
 
     def __init__(self, tree: t.Any, painted: t.Any, scale: float) -> None:

@@ -17,6 +17,7 @@ from lxml import etree
 from ..svg.names import DYNAMIC
 from ..svg.names import find_node
 from .load import Template
+from .sandbox import render_text
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -49,7 +50,7 @@ def fill(template: Template, values: t.Mapping[str, str]) -> etree._Element:
     context = {name: close_bidi_controls(clean_value(value)) for name, value in values.items()}
     for text_fill in template.fills:
         node = find_node(root, text_fill.path)
-        setattr(node, text_fill.attribute, clean_value(text_fill.jinja.render(context)) or None)
+        setattr(node, text_fill.attribute, clean_value(render_text(text_fill.jinja, context)) or None)
     for path in template.dynamic:
         find_node(root, path).set(DYNAMIC, "1")  # what og.layers must not cache
     return root

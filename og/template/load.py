@@ -28,8 +28,12 @@ from ..svg.names import find_node
 from ..svg.names import index_path
 from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
+from .limits import Limits
+from .limits import check_file_size
+from .limits import check_limits
 from .params import Param
 from .params import json_number
+from .sandbox import BoundedSandbox
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +78,14 @@ class Template:
 
 
 def create_jinja_environment() -> jinja2.Environment:
-    """Sandboxed (templates are checked, not trusted blindly).
+    """Sandboxed and bounded (templates are checked, not trusted blindly: see
+    :mod:`og.template.sandbox`).
 
     Jinja fills character data of the parsed document, never markup: a value is set as a
     text node and lxml escapes it when the document is written, so a value can never
     become markup, and autoescaping here would only double-escape.
     """
-    return jinja2.sandbox.ImmutableSandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
+    return BoundedSandbox()
 
 
 def _slots(node: etree._Element) -> t.Iterator[tuple[etree._Element, str]]:
@@ -221,18 +226,26 @@ def dynamic_elements(root: etree._Element, fills: t.Sequence[TextFill]) -> tuple
     return tuple(sorted(paths))
 
 
-def load_template(name: str, path: Path, env: jinja2.Environment, max_length: int) -> Template:
+DEFAULT_LIMITS = Limits()
+
+
+def load_template(name: str, path: Path, env: jinja2.Environment, max_length: int,
+                  limits: Limits = DEFAULT_LIMITS) -> Template:
     try:
         stat = path.stat()
+        check_file_size(stat.st_size, limits)
         data = path.read_bytes()
         root = etree.fromstring(data, _PARSER)
     except OSError as error:
         raise TemplateError(f"template {name!r} cannot be read: {error.strerror}") from None
     except etree.XMLSyntaxError as error:
         raise TemplateError(f"template {name!r} is not well-formed XML: {error}") from None
+    except TemplateError as error:
+        raise TemplateError(f"template {name!r}: {error.message}") from None
     try:
-        limits = check_structure(root)
+        max_lengths = check_structure(root)
         width, height = _size(root)
+        check_limits(root, width, height, limits)
         fills, asts = compile_fills(root, env)
         dynamic = dynamic_elements(root, fills)
     except TemplateError as error:
@@ -243,6 +256,6 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         for key, value in _defaults(ast).items():
             defaults.setdefault(key, value)
         names |= jinja2.meta.find_undeclared_variables(ast)
-    params = {n: Param(n, defaults.get(n, ""), limits.get(n, max_length)) for n in sorted(names)}
+    params = {n: Param(n, defaults.get(n, ""), max_lengths.get(n, max_length)) for n in sorted(names)}
     return Template(name, path, (stat.st_mtime_ns, stat.st_size), hashlib.sha256(data).hexdigest()[:16],
                     root, fills, dynamic, params, width, height)

@@ -21,7 +21,13 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
 class TemplateStore:
-    """Templates of one folder, loaded on first use and reloaded when their file changes."""
+    """Templates of one folder, loaded on first use and reloaded when their file changes.
+
+    The folder is the designers' and the deploy's (a Kubernetes ConfigMap mounts it as
+    symlinks into a hidden sub-folder): a broken, unreadable or dangling entry is that one
+    template's error, never the service's, and a symlink that leads out of the folder is
+    refused. A file that failed to load is not read again until it changes.
+    """
 
     def __init__(self, folder: str | os.PathLike[str], max_length: int = 500,
                  on_load: t.Callable[[Template], None] | None = None) -> None:
@@ -30,26 +36,42 @@ class TemplateStore:
         self.on_load = on_load
         self.env = create_jinja_environment()
         self._cache: dict[str, Template] = {}
+        self._failed: dict[str, tuple[tuple[int, int], TemplateError]] = {}
         self._lock = threading.Lock()
 
     def path_for(self, name: str) -> Path:
         if not NAME.match(name):
             raise TemplateNotFound(f"no template named {name[:64]!r}")
-        path = (self.folder / f"{name}.svg").resolve()
-        if path.parent != self.folder or not path.is_file():
-            raise TemplateNotFound(f"no template named {name!r}",
-                                   available=self.names())
+        try:
+            path = (self.folder / f"{name}.svg").resolve(strict=True)
+        except (OSError, RuntimeError):  # missing, dangling symlink, symlink loop
+            raise TemplateNotFound(f"no template named {name!r}", available=self.names()) from None
+        if not path.is_relative_to(self.folder):
+            log.warning("template %s: %s leads out of the templates folder; refused", name, path)
+            raise TemplateNotFound(f"no template named {name!r}", available=self.names())
+        if not path.is_file():
+            raise TemplateNotFound(f"no template named {name!r}", available=self.names())
         return path
 
     def get(self, name: str) -> Template:
         path = self.path_for(name)
         stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
         cached = self._cache.get(name)
-        if cached is not None and cached.stamp == (stat.st_mtime_ns, stat.st_size):
+        if cached is not None and cached.stamp == stamp:
             return cached
-        template = load_template(name, path, self.env, self.max_length)
+        failed = self._failed.get(name)
+        if failed is not None and failed[0] == stamp:
+            raise TemplateError(failed[1].message)
+        try:
+            template = load_template(name, path, self.env, self.max_length)
+        except TemplateError as error:
+            with self._lock:
+                self._failed[name] = (stamp, error)
+            raise
         with self._lock:
             self._cache[name] = template
+            self._failed.pop(name, None)
         log.info("loaded template %s (%d params)", name, len(template.params))
         if self.on_load is not None:
             self.on_load(template)
@@ -61,8 +83,11 @@ class TemplateStore:
         return sorted(p.stem for p in self.folder.glob("*.svg") if NAME.match(p.stem))
 
     def all(self) -> t.Iterator[Template | TemplateError]:
+        """Every template of the folder, or the error that keeps it from loading."""
         for name in self.names():
             try:
                 yield self.get(name)
             except TemplateError as error:
                 yield error
+            except TemplateNotFound:
+                yield TemplateError(f"template {name!r}: not a readable file inside the templates folder")

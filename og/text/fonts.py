@@ -164,14 +164,18 @@ def read_faces(path: str, system: bool = False) -> list[FontFace]:
                      system, info.axes, info.checksum) for info in infos]
 
 
-def scan_folder(folder: str | os.PathLike[str]) -> list[FontFace]:
+def scan_folder(folder: str | os.PathLike[str], unreadable: list[str] | None = None) -> list[FontFace]:
+    """Every face of the font files under ``folder``; files with none go to ``unreadable``."""
     root = Path(folder)
     if not root.is_dir():
         return []
     faces: list[FontFace] = []
     for path in sorted(root.rglob("*")):
         if path.suffix.lower() in FONT_SUFFIXES:
-            faces.extend(read_faces(str(path)))
+            found = read_faces(str(path))
+            if not found and unreadable is not None:
+                unreadable.append(str(path))
+            faces.extend(found)
     return faces
 
 
@@ -226,6 +230,8 @@ class FontSet:
         self._resolved: dict[tuple[t.Any, ...], ResolvedFont | None] = {}
         #: Shaped runs and glyph drawings of these fonts: they live and die with the set.
         self.caches = FontCaches()
+        #: Font files that could not be read: an error at start and on ``/readyz``.
+        self.unreadable: tuple[str, ...] = ()
 
     @classmethod
     def from_folders(cls, *folders: str | os.PathLike[str], allow_system: bool = True) -> FontSet:
@@ -233,11 +239,14 @@ class FontSet:
         from there only (a brand's own Inter is not mixed with the bundled one)."""
         faces: list[FontFace] = []
         seen: set[str] = set()
+        unreadable: list[str] = []
         for folder in dict.fromkeys(Path(f).resolve() for f in folders):
-            found = scan_folder(folder)
+            found = scan_folder(folder, unreadable)
             faces.extend(face for face in found if face.family.lower() not in seen)
             seen |= {face.family.lower() for face in found}
-        return cls(faces, allow_system)
+        font_set = cls(faces, allow_system)
+        font_set.unreadable = tuple(unreadable)
+        return font_set
 
     @functools.cached_property
     def fingerprint(self) -> str:

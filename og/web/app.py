@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..config import Settings
 from ..errors import OgError
+from ..errors import TemplateError
 from ..render import Renderer
 from ..signing import keys_from_env
 from .error_card import ErrorCards
@@ -17,6 +18,10 @@ from .routes import bp
 from .routes import error_response
 
 log = logging.getLogger(__name__)
+
+
+#: What a client is told about a broken template (the log has the detail).
+TEMPLATE_ERROR_MESSAGE = "template error: this card's template cannot be rendered; the server log says why"
 
 
 def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
@@ -46,6 +51,10 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
 
     @app.errorhandler(OgError)
     def og_error(error: OgError) -> t.Any:
+        if isinstance(error, TemplateError):
+            # The designer's problem: the detail goes to the log, not to whoever asked.
+            log.error("%s", error.message)
+            return error_response(error.status, {"error": error.code, "message": TEMPLATE_ERROR_MESSAGE})
         return error_response(error.status, error.to_dict())
 
     @app.errorhandler(HTTPException)
@@ -63,6 +72,9 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
 
 
 def _log_template_problems(renderer: Renderer) -> None:
+    for path in renderer.fonts.unreadable:
+        log.error("font file cannot be read: %s (cards in its family fall back to other faces; /readyz "
+                  "fails until it is fixed)", path)
     for item in renderer.templates.all():
         if isinstance(item, OgError):
             log.error("%s", item.message)

@@ -23,8 +23,9 @@ from .http_cache import not_modified
 bp = Blueprint("og", __name__)
 
 #: Link-preview fetchers, which show an image or nothing.
-CRAWLERS = re.compile(r"facebookexternalhit|Facebot|Twitterbot|LinkedInBot|Slackbot|Discordbot|"
-                      r"WhatsApp|TelegramBot|Pinterest|redditbot|Applebot|SkypeUriPreview|Embedly",
+CRAWLERS = re.compile(r"facebookexternalhit|Facebot|Twitterbot|LinkedInBot|Slackbot|Slack-ImgProxy|"
+                      r"Discordbot|WhatsApp|TelegramBot|Pinterest|redditbot|Applebot|SkypeUriPreview|"
+                      r"Embedly|Mastodon/|Cardyb|Bluesky|Iframely|vkShare|Google-InspectionTool",
                       re.IGNORECASE)
 
 
@@ -48,25 +49,47 @@ def wants_image() -> bool:
 
 
 def error_response(status: int, body: dict[str, t.Any]) -> Response:
-    """JSON for API clients; the same message as a PNG card for crawlers and ``<img>``."""
+    """JSON for API clients; the same message as a PNG card for crawlers and ``<img>``.
+    A ``retry_after`` in the body (a render stopped, og busy) becomes ``Retry-After``."""
     if wants_image():
         try:
             image = error_cards().png(status, str(body.get("message", "")))
         except Exception:  # the error card must never hide the original error
             image = None
         if image is not None:
-            response = Response(image, status=status, content_type="image/png")
-            response.headers["Cache-Control"] = "no-store"
-            return response
+            return _no_store(Response(image, status=status, content_type="image/png"), body)
     response = jsonify(body)
     response.status_code = status
+    return _no_store(response, body)
+
+
+def _no_store(response: Response, body: dict[str, t.Any]) -> Response:
     response.headers["Cache-Control"] = "no-store"
+    if "retry_after" in body:
+        response.headers["Retry-After"] = str(body["retry_after"])
     return response
 
 
 @bp.get("/healthz")
 def healthz() -> Response:
+    """Alive: the process answers (a load balancer restarts it when not)."""
     return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    """Ready: every template loads and every font file reads; what fails is named."""
+    problems = readiness_problems(renderer())
+    response = jsonify({"status": "ok" if not problems else "failing", "problems": problems})
+    response.status_code = 503 if problems else 200
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def readiness_problems(og_renderer: Renderer) -> list[str]:
+    problems = [f"font file cannot be read: {path}" for path in og_renderer.fonts.unreadable]
+    problems += [item.message for item in og_renderer.templates.all() if isinstance(item, Exception)]
+    return problems
 
 
 @bp.get("/templates")
