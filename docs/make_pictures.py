@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from og import Renderer  # noqa: E402
 from og.config import Settings  # noqa: E402
-from og.fill import fill  # noqa: E402
+from og.template.fill import fill  # noqa: E402
 
 OUT = ROOT / "docs" / "pictures"
 WIDTH = 800  # every picture is this wide
@@ -51,6 +51,11 @@ DEMO_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 DEMO_TEXT_STYLE = ("font-size:40px;line-height:1.15;font-family:Inter;font-weight:800;"
                    "fill:#0f172a;letter-spacing:-0.5px;white-space:pre")
+
+
+#: A narrow box and a Japanese style, for the hyphenation and phrase pictures.
+NARROW_BOX = (40, 40, 300, 235)
+DEMO_CJK_STYLE = "font-size:40px;line-height:1.3;font-family:'Noto Sans CJK JP';font-weight:700;fill:#0f172a"
 
 
 def demo_box_template(attributes: str, box: tuple[int, int, int, int] = (40, 40, 520, 235),
@@ -106,6 +111,15 @@ ATTRIBUTE_DEMOS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("attr-max-width", "acme.dev/blog/faster-ci", [
         ("point text, no og:max-width", demo_point_template("")),
         ('og:max-width="300" (the dashed guide)', demo_point_template('og:max-width="300"')),
+    ]),
+    ("attr-hyphens", "Die Donaudampfschifffahrtsgesellschaft lädt ein", [
+        ('og:lang="de" (cut anywhere)', demo_box_template('og:lang="de"', NARROW_BOX)),
+        ('og:hyphens="auto" og:lang="de"', demo_box_template('og:hyphens="auto" og:lang="de"', NARROW_BOX)),
+    ]),
+    ("attr-word-break", "今日は東京で桜が満開になりました", [
+        ('og:lang="ja"', demo_box_template('og:lang="ja"', NARROW_BOX, DEMO_CJK_STYLE)),
+        ('og:word-break="auto-phrase"',
+         demo_box_template('og:lang="ja" og:word-break="auto-phrase"', NARROW_BOX, DEMO_CJK_STYLE)),
     ]),
 ]
 

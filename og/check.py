@@ -33,7 +33,7 @@ from .text.fonts import GENERIC_FAMILIES
 from .text.fonts import FontSet
 
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
-                           "ellipsis", "direction", "lang", "max-width"})
+                           "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break"})
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,9 +7,11 @@ from lxml import etree
 
 from ..text.model import Align
 from ..text.model import Direction
+from ..text.model import Hyphens
 from ..text.model import TextOptions
 from ..text.model import TextStyle
 from ..text.model import VAlign
+from ..text.model import WordBreak
 from ..text.model import one_of
 from .css import Cascade
 from .css import as_float
@@ -78,6 +80,8 @@ class TextStyles:
             balance=(og_attr(top, "balance") or "").lower() in ("true", "yes", "1"),
             direction=one_of(og_attr(top, "direction"), Direction, "auto"),
             lang=og_attr(top, "lang") or _lang_of(top),
+            hyphens=one_of(og_attr(top, "hyphens"), Hyphens, "manual"),
+            word_break=one_of(og_attr(top, "word-break"), WordBreak, "normal"),
         )
 
 

@@ -5,4 +5,6 @@ missing).
 IO-free stages: ``segment`` (graphemes, scripts, break opportunities), ``bidi``, ``fonts``
 (matching and per-cluster fallback), ``shape`` (HarfBuzz), ``breaking`` (lines from measured
 widths), ``fit`` (shrink-to-fit, line limits, balance) and ``layout`` (placing lines).
+``typography`` refines the break opportunities and shaping per paragraph: ``hyphens`` (soft
+hyphens, pyphen syllables), ``phrases`` (BudouX) and ``cjk_spacing`` (adjacent punctuation).
 """

@@ -33,14 +33,19 @@ def _width(prefix: t.Sequence[float], start: int, end: int) -> float:
 
 def break_lines(advances: t.Sequence[float], opportunities: t.Sequence[int],
                 clusters: t.Sequence[int], is_space: t.Sequence[bool],
-                max_width: float) -> Breaks:
+                max_width: float, end_extra: t.Mapping[int, float] | None = None,
+                avoid: t.Collection[int] = ()) -> Breaks:
     """Fill lines greedily, breaking at the last opportunity that still fits.
 
     :param advances: width of each code point (0 for the non-first of a cluster is fine).
     :param opportunities: offsets where a line may end (UAX #14), ending with ``len``.
     :param clusters: grapheme cluster end offsets, for emergency breaks.
     :param is_space: per code point, whether it is white space that may hang.
+    :param end_extra: width a line ending at an offset gains there (the hyphen of a
+        hyphenated break), so it still fits with it.
+    :param avoid: opportunities taken only when no other one fits the line (inside a phrase).
     """
+    extra = end_extra or {}
     n = len(advances)
     prefix = [0.0]
     for advance in advances:
@@ -52,17 +57,23 @@ def break_lines(advances: t.Sequence[float], opportunities: t.Sequence[int],
     candidates = [o for o in opportunities if 0 < o <= n]
     i = 0
     while start < n:
-        best = -1
+        best = avoided = -1
         while i < len(candidates) and candidates[i] <= start:
             i += 1
         j = i
         while j < len(candidates):
             end = candidates[j]
-            if _width(prefix, start, trimmed_end(start, end, is_space)) <= limit:
-                best = end
-                j += 1
-            else:
+            width = _width(prefix, start, trimmed_end(start, end, is_space))
+            if width > limit:
                 break
+            if width + extra.get(end, 0.0) <= limit:
+                if end in avoid:
+                    avoided = end
+                else:
+                    best = end
+            j += 1
+        if best == -1:
+            best = avoided
         if best == -1:
             # Nothing fits: cut the first word between grapheme clusters.
             forced = True

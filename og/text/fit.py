@@ -113,7 +113,7 @@ class Fitter:
     def _shaped_width(self, paragraph: Paragraph, start: int, end: int, scale: float) -> float:
         visible_end = trimmed_end(start, end, paragraph.is_space)
         runs = (paragraph.shape_piece(s, e, scale) for s, e in paragraph.pieces(start, visible_end))
-        return sum(run.width for run in runs if run is not None)
+        return sum(run.width for run in runs if run is not None) + paragraph.hyphen_width(end, scale)
 
     def choose(self) -> Attempt:
         best = self.attempt(1.0)

@@ -26,6 +26,7 @@ from .breaking import WIDTH_EPSILON
 from .breaking import trimmed_end
 from .fit import Fitter
 from .fonts import FontSet
+from .hyphens import SOFT_HYPHEN
 from .model import Box as Box
 from .model import Line as Line
 from .model import PlacedGlyph as PlacedGlyph
@@ -104,6 +105,10 @@ class Placer(Fitter):
             ellipsis_run = self._ellipsis(paragraph, max(start, visible_end - 1), scale)
             extra = ellipsis_run.width if ellipsis_run else 0.0
             visible_end = self._ellipsis_cut(paragraph, start, visible_end, scale, extra)
+        elif end in paragraph.hyphen_marks:
+            # A hyphenated break: the hyphen goes where an ellipsis would, the soft hyphen goes.
+            ellipsis_run = paragraph.hyphen_run(end, scale)
+            visible_end -= paragraph.text[visible_end - 1] == SOFT_HYPHEN
         while True:
             ordered = self._visual_runs(paragraph, start, visible_end, scale, ellipsis_run)
             width = sum(run.width for run in ordered)

@@ -14,6 +14,8 @@ ELLIPSIS = "\u2026"
 Align = t.Literal["start", "middle", "end", "left", "right"]
 VAlign = t.Literal["top", "middle", "bottom"]
 Direction = t.Literal["auto", "ltr", "rtl"]
+Hyphens = t.Literal["manual", "auto", "none"]  # CSS hyphens: soft hyphens only, also dictionaries, neither
+WordBreak = t.Literal["normal", "auto-phrase"]  # CSS word-break; auto-phrase keeps CJK phrases whole
 _L = t.TypeVar("_L", bound=str)
 
 
@@ -71,6 +73,8 @@ class TextOptions:
     balance: bool = False
     direction: Direction = "auto"
     lang: str = ""
+    hyphens: Hyphens = "manual"
+    word_break: WordBreak = "normal"
 
 
 @dataclasses.dataclass(frozen=True)

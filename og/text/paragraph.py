@@ -3,12 +3,16 @@ shaped items and their advances; measured and shaped again at any scale."""
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
 
 from .bidi import embedding_levels
 from .breaking import break_lines
+from .cjk_spacing import trim_features
 from .fonts import FontSet
 from .fonts import ResolvedFont
+from .hyphens import HYPHEN_CHARACTERS
+from .hyphens import SOFT_HYPHEN
 from .model import PlacedGlyph
 from .model import PlacedRun
 from .model import Span
@@ -20,6 +24,7 @@ from .segment import resolve_scripts
 from .segment import runs
 from .shape import ShapedGlyph
 from .shape import shape
+from .typography import analyse
 
 SPACES = frozenset(" \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000")
 WORD_SEPARATORS = frozenset(" \u00a0")
@@ -69,7 +74,9 @@ class Paragraph:
         keys = [(id(style), id(font), script, level) for style, font, script, level
                 in zip(self.styles, self.fonts, self.scripts, self.levels, strict=True)]
         self.items = list(runs(keys))
-        self.opportunities = line_break_opportunities(self.text, self.lang)
+        self.typography = analyse(self.text, line_break_opportunities(self.text, self.lang),
+                                  self.lang, options)
+        self.opportunities = self.typography.opportunities
         # Advances in font units per code point, and the px-per-unit each one uses.
         self.units = [0.0] * len(self.text)
         self.unit_px = [0.0] * len(self.text)
@@ -82,6 +89,7 @@ class Paragraph:
             for index in range(item_start, item_end):
                 self.unit_px[index] = self.styles[index].size / font.upem
         self.spacing = [self._spacing(index) for index in range(len(self.text))]
+        self.hyphen_marks = self._hyphen_marks(options)
 
     def _spacing(self, index: int) -> float:
         style = self.styles[index]
@@ -94,7 +102,8 @@ class Paragraph:
     def shape_range(self, start: int, end: int) -> tuple[ShapedGlyph, ...]:
         font = self.fonts[start]
         assert font is not None
-        key = (self.text, start, end, font, self.levels[start] % 2 == 1, self.scripts[start], self.lang)
+        key = (self.text, start, end, font, self.levels[start] % 2 == 1, self.scripts[start], self.lang,
+               trim_features(font.face.hb_face, self.typography.trimmed, start, end))
         shaped = self.font_set.caches.shapes.get_or_make(key, lambda key: shape(*key))
         return t.cast(tuple[ShapedGlyph, ...], shaped)
 
@@ -109,9 +118,35 @@ class Paragraph:
             return [(0, 0)], False
         if max_width is None:
             return [(0, len(self.text))], False
+        hyphens = {end: self.hyphen_width(end, scale) for end in self.hyphen_marks}
         breaks = break_lines(self.advances(scale), self.opportunities, self.clusters,
-                             self.is_space, max_width)
+                             self.is_space, max_width, hyphens, self.typography.inside_phrases)
         return breaks.lines, breaks.forced
+
+    def _hyphen_marks(self, options: TextOptions) -> dict[int, Paragraph]:
+        """The hyphen drawn where a line ends at each hyphenated break: U+2010 where the font
+        of the letter before has it (else U+002D), in that letter's style."""
+        marks: dict[int, Paragraph] = {}
+        made: dict[tuple[str, TextStyle], Paragraph] = {}
+        plain = dataclasses.replace(options, direction="ltr", hyphens="manual", word_break="normal")
+        for end in sorted(self.typography.hyphen_breaks):
+            letter = end - 2 if self.text[end - 1] == SOFT_HYPHEN and end > 1 else end - 1
+            font, style = self.fonts[letter], self.styles[letter]
+            char = next((c for c in HYPHEN_CHARACTERS if font is not None and font.face.covers(c)),
+                        HYPHEN_CHARACTERS[-1])
+            if (char, style) not in made:
+                made[char, style] = Paragraph((Span(char, style),), self.font_set, plain)
+            marks[end] = made[char, style]
+        return marks
+
+    def hyphen_width(self, end: int, scale: float) -> float:
+        """Width of the hyphen a line ending at ``end`` draws (0 where it draws none)."""
+        mark = self.hyphen_marks.get(end)
+        return mark.width(0, len(mark.text), scale) if mark is not None else 0.0
+
+    def hyphen_run(self, end: int, scale: float) -> PlacedRun | None:
+        mark = self.hyphen_marks.get(end)
+        return mark.shape_piece(0, len(mark.text), scale) if mark is not None else None
 
     def pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """Items clipped to ``[start, end)``."""

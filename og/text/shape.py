@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import typing as t
 
 import uharfbuzz as hb
 
@@ -26,10 +27,12 @@ class ShapedGlyph:
 
 
 def shape(text: str, start: int, end: int, font: ResolvedFont, rtl: bool,
-          script: str, lang: str) -> tuple[ShapedGlyph, ...]:
+          script: str, lang: str, extra: tuple[tuple[str, int, int], ...] = ()) -> tuple[ShapedGlyph, ...]:
     """Shape ``text[start:end]`` with the rest of ``text`` as context (for joining).
 
-    Glyphs come back in visual order (left to right), as HarfBuzz returns them.
+    ``extra`` turns features on for ranges of ``text`` (``(tag, start, end)``), e.g. ``halt``
+    on trimmed CJK punctuation. Glyphs come back in visual order (left to right), as
+    HarfBuzz returns them.
     """
     buf = hb.Buffer()
     buf.add_str(text, start, end - start)
@@ -40,7 +43,10 @@ def shape(text: str, start: int, end: int, font: ResolvedFont, rtl: bool,
         buf.language = lang
     buf.guess_segment_properties()
     buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
-    hb.shape(font.hb_font, buf, DEFAULT_FEATURES)
+    features: dict[str, t.Any] = dict(DEFAULT_FEATURES)
+    for tag, low, high in extra:
+        features.setdefault(tag, []).append((low, high, 1))
+    hb.shape(font.hb_font, buf, features)
     return tuple(
         ShapedGlyph(info.codepoint, info.cluster, pos.x_advance, pos.x_offset, pos.y_offset)
         for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True)

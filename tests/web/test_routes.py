@@ -18,7 +18,7 @@ from tests.helpers import SVG_NS
 from tests.helpers import strings
 
 FIXTURE_SIZES = {"card": (1200, 630), "flowroot": (1200, 630), "inline": (800, 418),
-                 "narrow": (1200, 630), "balance": (1200, 630)}
+                 "narrow": (1200, 630), "balance": (1200, 630), "typography": (1200, 630)}
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURE_SIZES))
