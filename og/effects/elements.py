@@ -53,6 +53,10 @@ CROP_INK_THRESHOLD = 1 / 512
 #: grown by :data:`COARSE_MARGINS` of its size on each side, to find its whole bounding box.
 COARSE_SHRINK = 4
 COARSE_MARGINS = 1
+#: The grown surface reaches past the card by at most this many pixels (enough for a blur of
+#: stdDeviation 100), which bounds its memory: ≈ 35 MB of float pixels at most for a 1200x630
+#: card, against 12 MB for the card itself.
+MAX_REACH_PX = 300
 
 
 class Backend(t.Protocol):
@@ -153,7 +157,7 @@ def _grown_window(job: EffectJob, backend: Backend, filter_node: etree._Element,
         return None
     bounds = (float(xs.min() * COARSE_SHRINK - margin), float(ys.min() * COARSE_SHRINK - margin),
               float((xs.max() + 1) * COARSE_SHRINK - margin), float((ys.max() + 1) * COARSE_SHRINK - margin))
-    reach = filter_reach(filter_node, job.scale)
+    reach = min(filter_reach(filter_node, job.scale), MAX_REACH_PX)
     left, top, right, bottom = region_box(filter_node, bounds, job.scale, (width, height))
     x0, y0 = max(math.floor(left), -reach), max(math.floor(top), -reach)
     x1, y1 = min(math.ceil(right), width + reach), min(math.ceil(bottom), height + reach)
