@@ -27,6 +27,7 @@ from .svg.names import href
 from .svg.names import local_name
 from .svg.read_text import TEXT_TAGS
 from .svg.read_text import find_text_slots
+from .svg.text_style import og_attr
 from .template.load import create_jinja_environment
 from .template.load import load_template
 from .text.fonts import GENERIC_FAMILIES
@@ -145,6 +146,11 @@ def _text_findings(root: etree._Element, fonts: FontSet, width: float) -> t.Iter
         yield _finding("info", f"text box ({slot.kind}) at {box.x:g},{box.y:g} size {size}, "
                                f"align {options.align}, max lines {options.max_lines or '-'}, "
                                f"min font size {options.min_font_size or '-'}", slot.element)
+        if slot.kind == "point" and "{{" in "".join(slot.element.itertext()) \
+                and og_attr(slot.element, "max-width") is None:
+            yield _finding("warning", "point text with a placeholder and no og:max-width: long values "
+                                      "run to the card's edge: draw a text box or set og:max-width",
+                           slot.element)
 
 
 def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:

@@ -64,10 +64,27 @@ def debian_tool(binary: str, package: str) -> str | None:
     """The path of ``binary``; when it is missing under CI as root, Debian's ``package`` is installed
     first (tests that need a real tool skip without it, but CI must not skip them)."""
     found = shutil.which(binary)
-    if found or not os.environ.get("CI") or os.geteuid() != 0:
+    if found or not _apt_install(package):
         return found
+    return shutil.which(binary)
+
+
+def debian_font(family: str, package: str) -> bool:
+    """Whether fontconfig knows ``family``; when it does not under CI as root, Debian's
+    ``package`` is installed first (like :func:`debian_tool`)."""
+    def known() -> bool:
+        fc_list = shutil.which("fc-list")
+        return bool(fc_list and subprocess.run([fc_list, f":family={family}"], capture_output=True,
+                                               text=True, check=False, timeout=30).stdout.strip())
+    return known() or (_apt_install(package) and known())
+
+
+def _apt_install(package: str) -> bool:
+    """Install Debian's ``package`` under CI as root; False (nothing tried) elsewhere."""
+    if not os.environ.get("CI") or os.geteuid() != 0:
+        return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
     subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", package],
                    check=False, env=env, capture_output=True, timeout=900)
-    return shutil.which(binary)
+    return True

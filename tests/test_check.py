@@ -2,7 +2,8 @@
 
 ``tests/data/check/flawed.svg`` has one of each problem: an external image (error), a
 filter og cannot render (feTurbulence, warning), one it can (blur, info), an unknown og
-attribute and a font family nobody has (warnings). ``broken.svg`` puts a placeholder in
+attribute, a font family nobody has and point text with a placeholder but no og:max-width
+(warnings). ``broken.svg`` puts a placeholder in
 an attribute, which og refuses to load.
 """
 
@@ -35,6 +36,7 @@ def findings(fonts: FontSet) -> list[str]:
     ("warning", "'No Such Family Anywhere': none is available, og falls back to Inter", "#title"),
     ("info", "placeholder {{ title }}: default 'Hi'", ""),
     ("info", "text box (point) at 20,100", "#title"),
+    ("warning", "placeholder and no og:max-width: long values run to the card's edge", "#title"),
 ])
 def test_flawed_template_findings(findings: list[str], level: str, words: str, element: str) -> None:
     matching = [f for f in findings if f.startswith(f"{level}:") and words in f and element in f]

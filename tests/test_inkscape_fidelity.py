@@ -15,6 +15,10 @@ the templates here avoid the construct: Inkscape ignores descendant selectors in
 ``<style>`` sheet (``g .muted { fill: ... }``) that CairoSVG and og apply, so no template
 here styles through ``<style>``.
 
+``system/`` holds templates set in system fonts a designer is likely to have (DejaVu,
+Liberation, Noto Sans from Debian packages), compared the same way with og allowed to use
+system fonts; a case whose font is missing skips (under CI as root the package is installed).
+
 Cases og does not render like Inkscape yet are ``xfail(strict=False)`` with the measured
 share of differing pixels; they turn into passes (XPASS) as the features land.
 """
@@ -22,6 +26,7 @@ share of differing pixels; they turn into passes (XPASS) as the features land.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -31,11 +36,18 @@ from PIL import Image
 
 import og
 import og.config
+from tests.helpers import debian_font
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "tests" / "data" / "inkscape"
 REFS = TEMPLATES / "ref"
 NAMES = sorted(path.stem for path in TEMPLATES.glob("*.svg"))
+SYSTEM_TEMPLATES = TEMPLATES / "system"
+SYSTEM_NAMES = sorted(path.stem for path in SYSTEM_TEMPLATES.glob("*.svg"))
+#: System family → the Debian package with it (tools/export_inkscape_refs.py lets Inkscape see them).
+SYSTEM_PACKAGES = {"DejaVu Sans": "fonts-dejavu-core", "Liberation Sans": "fonts-liberation2",
+                   "Liberation Serif": "fonts-liberation2", "Liberation Mono": "fonts-liberation2",
+                   "Noto Sans": "fonts-noto-core"}
 #: A pixel differs when one channel differs by more than this (0–255)...
 CHANNEL_TOLERANCE = 32
 #: ... and at most this share of the pixels may differ.
@@ -82,9 +94,28 @@ def _case(name: str) -> object:
     return name
 
 
+@pytest.fixture(scope="module")
+def system_renderer() -> og.Renderer:
+    return og.Renderer(og.config.Settings(templates_dir=SYSTEM_TEMPLATES, fonts_dir=ROOT / "fonts",
+                                          allow_system_fonts=True))
+
+
 @pytest.mark.parametrize("name", [_case(name) for name in NAMES])
 def test_og_matches_inkscape(renderer: og.Renderer, name: str) -> None:
-    reference_path = REFS / f"{name}.png"
+    assert_matches(renderer, REFS, name)
+
+
+@pytest.mark.parametrize("name", SYSTEM_NAMES)
+def test_og_matches_inkscape_with_system_fonts(system_renderer: og.Renderer, name: str) -> None:
+    source = (SYSTEM_TEMPLATES / f"{name}.svg").read_text(encoding="utf-8")
+    for family in sorted(set(re.findall(r"font-family:'([^']+)'", source)) & set(SYSTEM_PACKAGES)):
+        if not debian_font(family, SYSTEM_PACKAGES[family]):
+            pytest.skip(f"system font {family!r} is not installed (Debian {SYSTEM_PACKAGES[family]})")
+    assert_matches(system_renderer, SYSTEM_TEMPLATES / "ref", name)
+
+
+def assert_matches(renderer: og.Renderer, refs: Path, name: str) -> None:
+    reference_path = refs / f"{name}.png"
     assert reference_path.is_file(), f"no reference {reference_path}: run tools/export_inkscape_refs.py"
     reference = on_white(reference_path)
     ours = on_white(renderer.render(name))

@@ -45,19 +45,31 @@ def _box_blur(image: np.ndarray, size: int, axis: int, offset: int) -> np.ndarra
 
 
 def gaussian_blur(image: np.ndarray, sigma_x: float, sigma_y: float) -> np.ndarray:
-    """Three box blurs per axis, as the SVG spec's feGaussianBlur suggests."""
+    """Three box blurs per axis, as the SVG spec's feGaussianBlur suggests, with transparent
+    black all around: each axis is padded by what the three boxes spread, so that a pass
+    still sees what the one before spread past the image's edge."""
     out = image
     for axis, sigma in ((1, sigma_x), (0, sigma_y)):
         if sigma <= 0:
             continue
         d = int(math.floor(sigma * 3 * math.sqrt(2 * math.pi) / 4 + 0.5))
-        if d % 2 == 1:
-            for _ in range(3):
-                out = _box_blur(out, d, axis, 0)
-        else:
+        spread = 3 * (d // 2 + 1)
+        pad = [(0, 0)] * out.ndim
+        pad[axis] = (spread, spread)
+        out = _box_blurs(np.pad(out, pad), d, axis)
+        out = np.take(out, np.arange(spread, spread + image.shape[axis]), axis=axis)
+    return out
+
+
+def _box_blurs(out: np.ndarray, d: int, axis: int) -> np.ndarray:
+    """The spec's three boxes of size ``d`` (two of them offset when ``d`` is even)."""
+    if d % 2 == 1:
+        for _ in range(3):
             out = _box_blur(out, d, axis, 0)
-            out = _box_blur(out, d, axis, -1)
-            out = _box_blur(out, d + 1, axis, 0)
+    else:
+        out = _box_blur(out, d, axis, 0)
+        out = _box_blur(out, d, axis, -1)
+        out = _box_blur(out, d + 1, axis, 0)
     return out
 
 
@@ -195,18 +207,38 @@ def filter_region(filter_node: etree._Element, alpha: np.ndarray, scale: float) 
     h, w = alpha.shape
     if not len(xs):
         return 0, 0, 0, 0
-    x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
-    bw, bh = x1 - x0, y1 - y0
+    bounds = (float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1))
+    left, top, right, bottom = region_box(filter_node, bounds, scale, (w, h))
+    return (max(0, math.floor(left)), max(0, math.floor(top)),
+            min(w, math.ceil(right)), min(h, math.ceil(bottom)))
+
+
+def region_box(filter_node: etree._Element, bounds: tuple[float, float, float, float], scale: float,
+               canvas: tuple[int, int]) -> tuple[float, float, float, float]:
+    """The filter region (left, top, right, bottom) in pixels, unclipped, for a source whose
+    ink bounds are ``bounds`` (they may reach past the ``canvas``, of (width, height) pixels)."""
+    x0, y0, x1, y1 = bounds
     if filter_node.get("filterUnits") == "userSpaceOnUse":
         fx = (length(filter_node.get("x")) or 0) * scale
         fy = (length(filter_node.get("y")) or 0) * scale
-        return (max(0, int(fx)), max(0, int(fy)),
-                min(w, int(fx + (length(filter_node.get("width")) or w) * scale)),
-                min(h, int(fy + (length(filter_node.get("height")) or h) * scale)))
-
+        return (int(fx), int(fy), int(fx + (length(filter_node.get("width")) or canvas[0]) * scale),
+                int(fy + (length(filter_node.get("height")) or canvas[1]) * scale))
+    bw, bh = x1 - x0, y1 - y0
     left = x0 + fraction(filter_node.get("x"), -0.1) * bw
     top = y0 + fraction(filter_node.get("y"), -0.1) * bh
-    right = left + fraction(filter_node.get("width"), 1.2) * bw
-    bottom = top + fraction(filter_node.get("height"), 1.2) * bh
-    return (max(0, math.floor(left)), max(0, math.floor(top)),
-            min(w, math.ceil(right)), min(h, math.ceil(bottom)))
+    return (left, top, left + fraction(filter_node.get("width"), 1.2) * bw,
+            top + fraction(filter_node.get("height"), 1.2) * bh)
+
+
+def filter_reach(filter_node: etree._Element, scale: float) -> int:
+    """How many pixels away a source pixel can still change the filter's output: past the
+    canvas by this much, an element's ink is visible through its blur or offset."""
+    reach = 0.0
+    for primitive in filter_node:
+        kind = local_name(primitive)
+        if kind == "feGaussianBlur":
+            sigmas = [abs(float(v)) for v in (primitive.get("stdDeviation") or "0").replace(",", " ").split()]
+            reach += 3 * max(sigmas, default=0.0) * scale + 2  # three box blurs span under 3 sigma
+        elif kind == "feOffset":
+            reach += (abs(float(primitive.get("dx", 0))) + abs(float(primitive.get("dy", 0)))) * scale + 1
+    return math.ceil(reach)

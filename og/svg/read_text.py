@@ -168,7 +168,7 @@ class _Reader:
             return self._slot(node, "inline-size", Box(x - offset, y, inline_size, None), options,
                               first_baseline=y)
         max_width = og_attr(node, "max-width")
-        width = length(max_width) if max_width else self._room(x, options.align)
+        width = length(max_width) if max_width else self._room(x, options.align, options.direction == "rtl")
         return self._slot(node, "point", Box(x, y, width, None), options, wraps=False)
 
     def anchor(self, node: etree._Element) -> tuple[float, float]:
@@ -189,15 +189,17 @@ class _Reader:
         return x or 0.0, y or 0.0
 
 
-    def _room(self, x: float, align: str) -> float | None:
-        """Point text may run to the card's edge, keeping the margin it has on its side."""
+    def _room(self, x: float, align: str, rtl: bool) -> float | None:
+        """Point text may run to the card's edge: what the designer sees in Inkscape, which
+        draws a label whole as long as it stays on the page (``og check`` warns about
+        labels with a placeholder and no og:max-width). In an RTL paragraph ``start`` is
+        the text's right end, so start-anchored text runs leftwards from x (SVG 2 §11.8.1)."""
         if self.canvas_width <= 0:
             return None
         if align == "middle":
             return max(1.0, 2 * min(x, self.canvas_width - x))
-        if align in ("end", "right"):
-            return max(1.0, 2 * x - self.canvas_width) if x > self.canvas_width / 2 else x
-        return max(1.0, self.canvas_width - 2 * x) if x < self.canvas_width / 2 else self.canvas_width - x
+        leftwards = (align in ("end", "right")) != (rtl and align in ("start", "end"))
+        return max(1.0, x if leftwards else self.canvas_width - x)
 
 
 def find_text_slots(root: etree._Element, canvas_width: float) -> list[TextSlot]:

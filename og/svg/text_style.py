@@ -3,6 +3,8 @@ block's :class:`TextOptions` (alignment, line height, og's own attributes)."""
 
 from __future__ import annotations
 
+import typing as t
+
 from lxml import etree
 
 from ..text.model import Align
@@ -78,12 +80,19 @@ class TextStyles:
             min_font_size=length(min_size) if min_size else None,
             ellipsis="" if (ellipsis or "").strip() == "none" else (ellipsis or "\u2026"),
             balance=(og_attr(top, "balance") or "").lower() in ("true", "yes", "1"),
-            direction=one_of(og_attr(top, "direction"), Direction, "auto"),
+            direction=one_of(og_attr(top, "direction") or _css_direction(computed), Direction, "auto"),
             lang=og_attr(top, "lang") or _lang_of(top),
             hyphens=one_of(og_attr(top, "hyphens"), Hyphens, "manual"),
             word_break=one_of(og_attr(top, "word-break"), WordBreak, "normal"),
         )
 
+
+
+def _css_direction(computed: t.Mapping[str, str]) -> str | None:
+    """CSS ``direction: rtl`` (Inkscape's text direction button): an RTL paragraph, whose
+    ``start`` is its right end. ``ltr``, the initial value, leaves og's default (from the text
+    itself), so a Hebrew value in a template drawn left to right still reads right to left."""
+    return "rtl" if computed.get("direction", "").strip() == "rtl" else None
 
 
 def _lang_of(node: etree._Element) -> str:

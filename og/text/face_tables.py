@@ -15,6 +15,7 @@ import uharfbuzz as hb
 
 _OS2_WEIGHT_CLASS = 4  # byte offsets in the OS/2 table
 _OS2_FS_SELECTION = 62
+_OS2_TYPO_ASCENDER = 68  # sTypoAscender, then sTypoDescender (int16, font units)
 _HEAD_MAC_STYLE = 44
 _HEAD_CHECKSUM_ADJUSTMENT = 8
 _NAME_TYPOGRAPHIC_FAMILY = 16
@@ -76,3 +77,13 @@ def has_serifs(face: hb.Face, family: str) -> bool:
         return panose[1] in _PANOSE_SERIFS
     words = family.lower().split()
     return "serif" in words and "sans" not in words
+
+
+def typo_extents(face: hb.Face) -> tuple[int, int] | None:
+    """OS/2 ``sTypoAscender`` and ``sTypoDescender`` (font units, descender negative), or None
+    for a face without them: what Inkscape's text layout splits each line's em box by."""
+    os2 = face.reference_table("OS/2").data
+    if len(os2) < _OS2_TYPO_ASCENDER + 4:
+        return None
+    ascender, descender = struct.unpack_from(">hh", os2, _OS2_TYPO_ASCENDER)
+    return (ascender, descender) if ascender or descender else None

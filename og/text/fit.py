@@ -56,11 +56,10 @@ class Fitter:
         """The first font's ascent and descent, scaled to add up to one em.
 
         This is Inkscape's line model (each line's content area is exactly one em, split
-        in the font's ascent:descent ratio), so baselines land where the designer saw them.
+        in the font's typo ascent:descent ratio, see :attr:`ResolvedFont.em_split`), so
+        baselines land where the designer saw them, in any font.
         """
-        ascent, descent = self.primary.metrics if self.primary else (0.8, 0.2)
-        total = (ascent + descent) or 1.0
-        return ascent / total, descent / total
+        return self.primary.em_split if self.primary else (0.8, 0.2)
 
     def content_height(self, lines: int, scale: float) -> float:
         """Height of ``lines`` lines; with a line-height under 1 the first and last
