@@ -25,6 +25,9 @@ from ..svg.names import local_name
 
 #: The raster formats a template may embed, by their first bytes: never EPS, PostScript, SVG
 #: or any other decoder Pillow or CairoSVG would otherwise reach.
+#: How much of a data: URI is read to find its image's size (JPEG's frame header can come
+#: after thumbnails and colour profiles).
+HEADER_CHARS = 65_536
 IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF87a": "gif", b"GIF89a": "gif"}
 
 
@@ -142,8 +145,11 @@ def embedded_image(link: str) -> tuple[str, int, int] | None:
         return None
     header, _, payload = link[5:].partition(",")
     try:
-        data = base64.b64decode(payload[:4096 * 4 // 3 + 8] + "===", validate=False) \
-            if header.endswith(";base64") else urllib.parse.unquote_to_bytes(payload[:4096])
+        if header.endswith(";base64"):
+            head = "".join(payload[:HEADER_CHARS].split())  # enough for any image header
+            data = base64.b64decode(head[: len(head) // 4 * 4])
+        else:
+            data = urllib.parse.unquote_to_bytes(payload[:HEADER_CHARS])
     except (binascii.Error, ValueError):
         return None
     kind = next((fmt for magic, fmt in IMAGE_MAGIC.items() if data.startswith(magic)), None)
