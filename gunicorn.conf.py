@@ -4,7 +4,14 @@ Every number follows from the environment (``WEB_CONCURRENCY``, ``PORT``, ``OG_R
 ``OG_MAX_LENGTH``) and og's own limits; the arithmetic, with its reasons, is in og/web/serving.py.
 """
 
-from og.web import serving
+import os
+import tempfile
+
+# Prometheus multiprocess mode: each worker writes its metrics to files here, /metrics adds
+# them up. Set before og (and so prometheus_client) is imported below.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="og-metrics-"))
+
+from og.web import serving  # noqa: E402
 
 _render_timeout = serving.render_timeout_s()
 
@@ -28,6 +35,27 @@ keepalive = serving.HEAD_TIMEOUT_S
 limit_request_line = 0
 limit_request_field_size = serving.request_line_limit()
 limit_request_fields = 50
-accesslog = "-"
+# og writes one JSON line per request itself (logger "og.access"): gunicorn's own access
+# log would be a second line for the same request.
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain",
+                            "stream": "ext://sys.stderr"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "og": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
+
+
+
+def child_exit(server: object, worker: object) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
 # og does not use gunicornc; two servers on one machine (tests, bench) would share its path.
 control_socket_disable = True

@@ -50,6 +50,9 @@ class Settings:
     max_in_flight: int = 4
     #: ``OG_MAX_QUEUE``: renders that may wait for a slot (at most the render budget); more: 503.
     max_queue: int = 16
+    #: ``OG_METRICS_TOKEN``: ``/metrics`` answers only with ``Authorization: Bearer`` it.
+    #: Empty: there is no ``/metrics``.
+    metrics_token: str = dataclasses.field(default="", repr=False)
     #: ``OG_MAX_DPR``: the largest ``?dpr=`` (device pixels per CSS pixel) a card is drawn at.
     max_dpr: float = 2.0
 
@@ -71,6 +74,7 @@ class Settings:
                                 if f.strip()),
             quality=int(env["OG_QUALITY"]) if env.get("OG_QUALITY") else None,
             max_dpr=min(2.0, float(env.get("OG_MAX_DPR") or defaults.max_dpr)),
+            metrics_token=env.get("OG_METRICS_TOKEN", ""),
             render_timeout=float(env.get("OG_RENDER_TIMEOUT") or defaults.render_timeout),
             max_in_flight=int(env.get("OG_MAX_IN_FLIGHT") or defaults.max_in_flight),
             max_queue=int(env.get("OG_MAX_QUEUE") or defaults.max_queue),

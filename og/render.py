@@ -10,6 +10,7 @@ raster → encode. The web layer, the CLI and the tests all call :func:`render` 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -209,38 +210,45 @@ class Renderer:
     def render_plan(self, plan: Plan) -> bytes:
         return self.card(plan).body
 
-    def card(self, plan: Plan) -> Entry:
+    def card(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry:
         """The card: from the storage, or rendered (once, however many ask at the same time)
         with only the stages ``plan.fmt`` needs. ``degraded`` when text had no font.
 
         A render that fails (a broken template, past its budget) fails again at once for a
-        while, so a crawler retrying it costs nothing."""
+        while, so a crawler retrying it costs nothing.
+
+        :param timings: filled with each stage's milliseconds when this call renders (empty
+            when the card came from the storage or from another request's render)."""
         failed = self.caches.failures.get(plan.key)
         if failed is not None and failed[1] > time.monotonic():
             error = failed[0]
             raise type(error)(error.message, **error.details)
         try:
-            return self.flight.run(plan.key, lambda: self._render(plan))
+            return self.flight.run(plan.key, lambda: self._render(plan, {} if timings is None else timings))
         except (TemplateError, RenderTimeout) as error:
             self.caches.failures.put(plan.key, (error, time.monotonic() + FAILURE_TTL_S))
             raise
 
-    def _render(self, plan: Plan) -> Entry:
+    def _render(self, plan: Plan, timings: dict[str, float]) -> Entry:
         """Render within the budget, as one of at most ``OG_MAX_IN_FLIGHT`` at a time."""
         with self.admission.admitted(), self.budget.running():
             with self._count_lock:
                 self.renders += 1
-            return self._render_stages(plan)
+            return self._render_stages(plan, timings)
 
-    def _render_stages(self, plan: Plan) -> Entry:
-        laid_out = self._lay_out(plan.template, plan.values, draw=plan.fmt != "json")
+    def _render_stages(self, plan: Plan, timings: dict[str, float]) -> Entry:
+        with _lap(timings, "layout"):
+            laid_out = self._lay_out(plan.template, plan.values, draw=plan.fmt != "json")
         if plan.fmt == "json":
             body = json.dumps(laid_out.report(), ensure_ascii=False, indent=1).encode("utf-8")
         elif plan.fmt == "svg":
             sanitise(laid_out.root)
             body = laid_out.svg_bytes()
         else:
-            return self._encode(plan, encode.pixels(self._rasterize(laid_out, plan.dpr)), laid_out)
+            with _lap(timings, "raster"):
+                rgba = encode.pixels(self._rasterize(laid_out, plan.dpr))
+            with _lap(timings, "encode"):
+                return self._encode(plan, rgba, laid_out)
         return Entry(body, CONTENT_TYPES[plan.fmt], degraded=self._degraded(laid_out))
 
     def _degraded(self, laid_out: LaidOut) -> bool:
@@ -307,6 +315,16 @@ class Renderer:
             log.exception("template %s: CairoSVG failed", template.name)
             raise TemplateError(f"template {template.name!r} could not be drawn: "
                                 f"{type(error).__name__}; run og check on it") from None
+
+
+@contextlib.contextmanager
+def _lap(timings: dict[str, float], stage: str) -> t.Iterator[None]:
+    """Add the stage's wall time, in milliseconds, to ``timings`` (``Server-Timing``, metrics)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + (time.perf_counter() - started) * 1000
 
 
 def template_number(template: Template, name: str) -> float | None:

@@ -31,6 +31,7 @@ from og.web.gunicorn_worker import HeadLimitedSocket
 from .conftest import ROOT
 
 CONF = ROOT / "gunicorn.conf.py"
+METRICS_TOKEN = "metrics-token-for-tests"
 SLOW_CLIENTS = 50
 NORMAL_REQUESTS = 100
 #: Per-request bound while the slow clients hold their connections; far above a render.
@@ -40,7 +41,7 @@ REQUEST_TIMEOUT_S = 15.0
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[GunicornServer]:
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with GunicornServer(log_path=log) as running:
+    with GunicornServer(log_path=log, env={"OG_METRICS_TOKEN": METRICS_TOKEN}) as running:
         yield running
 
 
@@ -270,3 +271,44 @@ def test_app_json_and_procfile() -> None:
     assert "libcairo2" in (ROOT / "Aptfile").read_text().split()
     web = (ROOT / "Procfile").read_text().split(":", 1)[1]
     assert shlex.split(web) == ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]
+
+
+def _get(server: GunicornServer, path: str,
+         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=REQUEST_TIMEOUT_S)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.headers), response.read()
+    finally:
+        connection.close()
+
+
+def test_metrics_add_up_the_workers_and_need_the_token(server: GunicornServer) -> None:
+    for number in range(6):
+        status, headers, body = _get(server, f"/article.png?title=Metrics%20{number}")
+        assert status == 200 and body and "Server-Timing" in headers
+    assert _get(server, "/metrics")[0] == 404
+    assert _get(server, "/metrics", {"Authorization": "Bearer wrong"})[0] == 404
+    status, _, body = _get(server, "/metrics", {"Authorization": f"Bearer {METRICS_TOKEN}"})
+    text = body.decode()
+    assert status == 200
+    rendered = sum(float(line.split()[-1]) for line in text.splitlines()
+                   if line.startswith('og_cards_total{source="render"}'))
+    assert rendered >= 6, text[:3000]
+    assert 'og_render_seconds_count{format="png",template="article"}' in text
+
+
+def test_one_json_log_line_per_request(server: GunicornServer) -> None:
+    _get(server, "/article.png?title=Logged%20once")
+    assert server.log_path is not None
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = [line for line in server.log_path.read_text(errors="replace").splitlines()
+                 if "og.access" in line and "/article.png" in line]
+        if lines:
+            break
+        time.sleep(0.1)
+    record = json.loads(lines[-1].split("og.access: ", 1)[1])
+    assert record["path"] == "/article.png" and record["status"] == 200
+    assert {"ms", "bytes", "rendered", "agent"} <= set(record)

@@ -14,6 +14,8 @@ from ..errors import TemplateError
 from ..render import Renderer
 from ..signing import keys_from_env
 from .error_card import ErrorCards
+from .observe import Metrics
+from .observe import install as install_observers
 from .routes import bp
 from .routes import error_response
 
@@ -43,6 +45,8 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
                     "any card. Set OG_SECRET (comma-separated keys) before going public.")
     _log_template_problems(renderer)
     app.register_blueprint(bp)
+    app.extensions["og.metrics"] = Metrics()
+    install_observers(app, app.extensions["og.metrics"], renderer.settings.metrics_token)
 
     @app.after_request
     def no_sniffing(response: t.Any) -> t.Any:

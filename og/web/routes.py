@@ -19,6 +19,7 @@ from ..render import Renderer
 from .error_card import ErrorCards
 from .http_cache import cache_headers
 from .http_cache import not_modified
+from .observe import record_card
 
 bp = Blueprint("og", __name__)
 
@@ -65,6 +66,7 @@ def error_response(status: int, body: dict[str, t.Any]) -> Response:
 
 def _no_store(response: Response, body: dict[str, t.Any]) -> Response:
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Og-Error"] = str(body.get("error", "error"))
     if "retry_after" in body:
         response.headers["Retry-After"] = str(body["retry_after"])
     return response
@@ -135,7 +137,9 @@ def card(name: str, fmt: str) -> Response:
     if request.method == "HEAD":
         return cache_headers(Response(content_type=_content_type(CONTENT_TYPES[plan.fmt])), plan,
                              versioned=versioned)
-    card = renderer().card(plan)
+    timings: dict[str, float] = {}
+    card = renderer().card(plan, timings)
+    record_card(plan.template.name, plan.fmt, timings)
     response = Response(card.body, content_type=_content_type(card.content_type))
     if plan.fmt == "svg":
         response.headers["Content-Security-Policy"] = SVG_CSP
