@@ -15,6 +15,7 @@ from ..signing import keys_from_env
 from .error_card import ErrorCards
 from .routes import bp
 from .routes import error_response
+from .studio import register_studio
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
                     "any card. Set OG_SECRET (comma-separated keys) before going public.")
     _log_template_problems(renderer)
     app.register_blueprint(bp)
+    register_studio(app, renderer.settings)
 
     @app.errorhandler(OgError)
     def og_error(error: OgError) -> t.Any:
