@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import typing as t
 
+import pytest
+
 import og
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -71,3 +73,11 @@ def debian_tool(binary: str, package: str) -> str | None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", package],
                    check=False, env=env, capture_output=True, timeout=900)
     return shutil.which(binary)
+
+
+def require_debian_tool(binary: str, package: str) -> str:
+    """:func:`debian_tool`, or skip the test with the reason."""
+    found = debian_tool(binary, package)
+    if found is None:
+        pytest.skip(f"needs Debian's {package} (apt-get install {package}; CI installs it as root)")
+    return found

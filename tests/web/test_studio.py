@@ -17,9 +17,9 @@ from PIL import Image
 import og
 import og.web
 from og.config import Settings
+from og.template.store import TemplateStore
 from og.web.studio.events import template_events
 from og.web.studio.events import template_stamps
-from og.template.store import TemplateStore
 from og.web.studio.meta import alt_text
 
 from ..conftest import FONTS_DIR
@@ -46,7 +46,9 @@ def _pixels(png: bytes) -> Image.Image:
 
 
 def test_off_by_default(client: t.Any) -> None:
-    for path in ("/", "/studio/t/card", "/studio/api/check/card", "/studio/events", "/studio/static/studio.js"):
+    studio_paths = ("/", "/studio/t/card", "/studio/api/check/card", "/studio/events",
+                    "/studio/static/studio.js")
+    for path in studio_paths:
         with client.get(path) as response:
             assert response.status_code == 404, path
     assert client.get("/card.png").status_code == 200  # the cards themselves are untouched
@@ -111,7 +113,7 @@ def test_card_api_gives_urls_and_meta_tags(studio: t.Any) -> None:
     assert body["png"] == "/card.png?title=Tom%20%26%20%22Jerry%22%20%3C3"
     tags = _meta(body["meta"])
     assert tags["og:image"] == tags["twitter:image"] == "http://localhost" + body["png"]
-    assert (tags["og:image:width"], tags["og:image:height"], tags["og:image:type"]) == ("1200", "630", "image/png")
+    assert [tags[f"og:image:{key}"] for key in ("width", "height", "type")] == ["1200", "630", "image/png"]
     assert tags["twitter:card"] == "summary_large_image"
     assert 'Tom &amp; &#34;Jerry&#34; &lt;3' in body["meta"]  # escaped in the text, exact once parsed
     assert "Tom & \"Jerry\" <3" in tags["og:image:alt"] and tags["og:image:alt"] == body["alt"]
@@ -166,7 +168,8 @@ def test_check_api(studio: t.Any, tmp_templates: Path, fonts: t.Any) -> None:
     assert any("placeholder {{ title }}" in message for message in messages)
     assert {finding["level"] for finding in body["findings"]} <= {"error", "warning", "info"}
     assert any(finding["element_id"] == "title" and finding["line"] > 0 for finding in body["findings"])
-    (tmp_templates / "broken.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><script/></svg>")
+    broken_svg = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><script/></svg>"
+    (tmp_templates / "broken.svg").write_text(broken_svg)
     renderer = og.Renderer(settings_for(tmp_templates), fonts=fonts)
     client = og.web.create_app({"OG_RENDERER": renderer, "OG_STUDIO": True}).test_client()
     broken = client.get("/studio/api/check/broken").get_json()
@@ -178,7 +181,8 @@ def test_check_api(studio: t.Any, tmp_templates: Path, fonts: t.Any) -> None:
 def _events(stream: t.Iterable[str]) -> list[tuple[str, t.Any]]:
     found = []
     for chunk in stream:
-        fields = dict(line.split(": ", 1) for line in chunk.splitlines() if line.startswith(("event", "data")))
+        lines = [line for line in chunk.splitlines() if line.startswith(("event", "data"))]
+        fields = dict(line.split(": ", 1) for line in lines)
         if "event" in fields:
             found.append((fields["event"], json.loads(fields["data"])))
     return found

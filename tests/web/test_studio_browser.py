@@ -24,13 +24,16 @@ import og.web
 
 from ..conftest import TEMPLATES
 from ..conftest import settings_for
-from ..helpers import debian_tool
 from ..helpers import report
+from ..helpers import require_debian_tool
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 #: Longest wait for anything the page does (a render is tens of milliseconds; CI machines are slow).
 WAIT_MS = 20_000
+
+#: Where og listens, its templates folder and its renderer.
+Served = tuple[str, Path, og.Renderer]
 
 #: The bytes behind an <img> (a blob: URL the studio made), as base64.
 IMAGE_BYTES_JS = """async (selector) => {
@@ -44,15 +47,8 @@ IMAGE_BYTES_JS = """async (selector) => {
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    path = debian_tool("chromium", "chromium")
-    if path is None:
-        pytest.skip("needs Debian's chromium (apt-get install chromium)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> t.Iterator[t.Any]:
+def browser() -> t.Iterator[t.Any]:
+    chromium = require_debian_tool("chromium", "chromium")
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package "
                                    "(requirements-dev.txt); never `playwright install`")
     with sync_api.sync_playwright() as playwright:
@@ -62,7 +58,7 @@ def browser(chromium: str) -> t.Iterator[t.Any]:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, fonts: t.Any) -> t.Iterator[tuple[str, Path, og.Renderer]]:
+def served(tmp_path_factory: pytest.TempPathFactory, fonts: t.Any) -> t.Iterator[Served]:
     """og with the studio on, over its own copy of the fixture templates, on a free loopback port."""
     folder = tmp_path_factory.mktemp("studio") / "templates"
     shutil.copytree(TEMPLATES, folder)
@@ -109,21 +105,22 @@ def _open_card(page: t.Any, base: str, name: str) -> None:
     _wait_for_render_after(page, 0)
 
 
-def test_gallery_shows_every_template(page: t.Any, served: tuple[str, Path, og.Renderer]) -> None:
+def test_gallery_shows_every_template(page: t.Any, served: Served) -> None:
     base, _, renderer = served
     page.goto(base + "/")
     page.wait_for_function("Number(document.body.dataset.renders || 0) >= 1", timeout=WAIT_MS)
     tiles = page.eval_on_selector_all(".tile", "nodes => nodes.map(n => n.dataset.name)")
     assert tiles == renderer.templates.names()
-    page.wait_for_function("[...document.querySelectorAll('.tile img')].every(i => i.complete && i.naturalWidth)",
-                           timeout=WAIT_MS)
-    sizes = page.eval_on_selector_all(".tile img", "nodes => nodes.map(n => [n.naturalWidth, n.naturalHeight])")
+    page.wait_for_function("[...document.querySelectorAll('.tile img')]"
+                           ".every(i => i.complete && i.naturalWidth)", timeout=WAIT_MS)
+    sizes = page.eval_on_selector_all(".tile img",
+                                      "nodes => nodes.map(n => [n.naturalWidth, n.naturalHeight])")
     assert sizes[tiles.index("card")] == [1200, 630] and sizes[tiles.index("inline")] == [800, 418]
-    assert all(text.endswith("KB") for text in page.eval_on_selector_all(".tile .bytes",
-                                                                         "nodes => nodes.map(n => n.textContent)"))
+    sizes_shown = page.eval_on_selector_all(".tile .bytes", "nodes => nodes.map(n => n.textContent)")
+    assert all(text.endswith("KB") for text in sizes_shown)
 
 
-def test_typing_rerenders_the_preview(page: t.Any, served: tuple[str, Path, og.Renderer]) -> None:
+def test_typing_rerenders_the_preview(page: t.Any, served: Served) -> None:
     base, _, _ = served
     _open_card(page, base, "card")
     fields = page.eval_on_selector_all("#values [data-param]", "nodes => nodes.map(n => n.dataset.param)")
@@ -144,15 +141,17 @@ def test_typing_rerenders_the_preview(page: t.Any, served: tuple[str, Path, og.R
     assert changed.mean() > 0.005, "the title's pixels should change"
     assert 100 <= rows.min() and rows.max() <= 380, "only the title box (y 100–380) should change"
     meta = page.text_content("#meta")
-    assert f'<meta property="og:image" content="{base}/card.png?title=Typed%20in%20a%20real%20browser">' in meta
+    url = f"{base}/card.png?title=Typed%20in%20a%20real%20browser"
+    assert f'<meta property="og:image" content="{url}">' in meta
     assert '<meta name="twitter:card" content="summary_large_image">' in meta
     assert '<meta property="og:image:width" content="1200">' in meta
     assert "Typed in a real browser" in page.get_attribute("#preview", "alt")
-    assert page.eval_on_selector_all(".mockups .mock-img", "nodes => new Set(nodes.map(n => n.src)).size") == 1
+    sources = page.eval_on_selector_all(".mockups .mock-img", "nodes => nodes.map(n => n.src)")
+    assert len(sources) == 8 and set(sources) == {page.get_attribute("#preview", "src")}
     assert page.text_content("#limits [data-platform=WhatsApp] .verdict") == "ok"
 
 
-def test_the_overlay_draws_the_layout_report(page: t.Any, served: tuple[str, Path, og.Renderer]) -> None:
+def test_the_overlay_draws_the_layout_report(page: t.Any, served: Served) -> None:
     base, _, renderer = served
     _open_card(page, base, "card")
     assert not page.is_visible("#overlay")
@@ -177,7 +176,7 @@ def test_the_overlay_draws_the_layout_report(page: t.Any, served: tuple[str, Pat
     assert not page.is_visible("#overlay")
 
 
-def test_check_findings_are_listed(page: t.Any, served: tuple[str, Path, og.Renderer]) -> None:
+def test_check_findings_are_listed(page: t.Any, served: Served) -> None:
     base, _, _ = served
     _open_card(page, base, "card")
     page.wait_for_selector("#findings .finding", timeout=WAIT_MS)
@@ -186,7 +185,7 @@ def test_check_findings_are_listed(page: t.Any, served: tuple[str, Path, og.Rend
     assert "0 errors" in page.text_content("#check-summary")
 
 
-def test_saving_the_template_reloads_the_preview(page: t.Any, served: tuple[str, Path, og.Renderer]) -> None:
+def test_saving_the_template_reloads_the_preview(page: t.Any, served: Served) -> None:
     base, folder, _ = served
     _open_card(page, base, "card")
     page.wait_for_function("document.querySelector('#live').classList.contains('on')", timeout=WAIT_MS)
@@ -201,3 +200,63 @@ def test_saving_the_template_reloads_the_preview(page: t.Any, served: tuple[str,
         assert tuple(_preview_pixels(page)[5, 5]) == (255, 0, 0)
     finally:
         path.write_text(original)
+
+
+def test_a_newer_value_cancels_the_request_in_flight(page: t.Any, served: Served) -> None:
+    """The first value's request is held unanswered; typing on aborts it and the newer one wins."""
+    base, _, _ = served
+    _open_card(page, base, "card")
+    held: list[t.Any] = []
+    aborted: list[str] = []
+    page.on("requestfailed", lambda request: aborted.append(request.url))
+
+    def hold_the_first(route: t.Any) -> None:
+        if "title=Stale" in route.request.url:
+            held.append(route)  # never answered: the page must not wait for it
+        else:
+            route.continue_()
+
+    page.route("**/studio/api/card/**", hold_the_first)
+    count = _renders(page)
+    page.fill("[name=title]", "Stale")
+    page.wait_for_function("document.querySelector('#status').dataset.state === 'rendering'", timeout=WAIT_MS)
+    for _ in range(200):  # the route handler runs when Playwright next dispatches: give it turns
+        if held:
+            break
+        page.wait_for_timeout(25)
+    assert held, "the first request should be in flight"
+    page.fill("[name=title]", "Fresh")
+    _wait_for_render_after(page, count)
+    assert [url for url in aborted if "title=Stale" in url], aborted
+    assert "title=Fresh" in page.text_content("#meta") and "Stale" not in page.text_content("#meta")
+    assert _renders(page) == count + 1
+    page.unroute("**/studio/api/card/**")
+
+
+def test_typed_parameters_get_their_own_controls(page: t.Any, served: Served) -> None:
+    """``/templates`` may say a parameter's type (other branches add it): each gets a fitting control,
+    and an unknown type is edited as text."""
+    base, _, _ = served
+    types = {"tag": {"type": "choice", "choices": ["#one", "#two"]}, "date": {"type": "flag"},
+             "author": {"type": "color"}, "tagline": {"type": "image"}, "title": {"type": "markdown"}}
+
+    def add_types(route: t.Any) -> None:
+        listing = route.fetch().json()
+        for template in listing["templates"]:
+            for param in template["params"]:
+                param.update(types.get(param["name"], {}) if template["name"] == "card" else {})
+        route.fulfill(json=listing)
+
+    page.route("**/templates", add_types)
+    _open_card(page, base, "card")
+    assert page.eval_on_selector("[name=tag]", "n => [n.tagName, [...n.options].map(o => o.value)]") == [
+        "SELECT", ["#fixtures", "#one", "#two"]]  # the default stays selectable
+    assert page.get_attribute("[name=date]", "type") == "checkbox"
+    assert page.locator("[data-param=author] input[type=color]").count() == 1
+    assert page.get_attribute("[name=tagline]", "type") == "url"
+    assert "type markdown, edited as text" in page.text_content("[data-param=title] .field-note")
+    count = _renders(page)
+    page.select_option("[name=tag]", "#two")
+    _wait_for_render_after(page, count)
+    assert "tag=%23two" in page.text_content("#meta")
+    page.unroute("**/templates")

@@ -142,8 +142,10 @@ function field(param, value, onInput) {
   const notes = [param.default ? `default: ${param.default}` : "no default"];
   let control;
   if (type === "choice" && choicesOf(param).length) {
+    const choices = choicesOf(param);
+    if (!choices.some((c) => c.value === value)) choices.unshift({value, label: value}); // the current value stays
     control = h("select", {name: param.name},
-      ...choicesOf(param).map((c) => h("option", {value: c.value, text: c.label ?? c.value, selected: c.value === value})));
+      ...choices.map((c) => h("option", {value: c.value, text: c.label ?? c.value, selected: c.value === value})));
     control.addEventListener("change", () => onInput(control.value));
   } else if (type === "flag") {
     const numeric = ["0", "1"].includes(String(param.default));
