@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import shutil
 import threading
 import typing as t
@@ -32,6 +33,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 #: Longest wait for anything the page does (a render is tens of milliseconds; CI machines are slow).
 WAIT_MS = 20_000
 
+#: A short stream life, so the browser's reconnecting is tested too.
+EVENTS_SECONDS = 2.0
 #: Where og listens, its templates folder and its renderer.
 Served = tuple[str, Path, og.Renderer]
 
@@ -64,7 +67,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, fonts: t.Any) -> t.Iterator
     shutil.copytree(TEMPLATES, folder)
     renderer = og.Renderer(settings_for(folder), fonts=fonts)
     app = og.web.create_app({"OG_RENDERER": renderer, "OG_STUDIO": True, "OG_STUDIO_POLL_SECONDS": 0.1,
-                             "OG_STUDIO_EVENTS_SECONDS": 20})
+                             "OG_STUDIO_EVENTS_SECONDS": EVENTS_SECONDS})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -93,11 +96,23 @@ def _wait_for_render_after(page: t.Any, count: int) -> None:
     page.wait_for_function("document.querySelector('#status').dataset.state === 'ready'", timeout=WAIT_MS)
 
 
-def _preview_pixels(page: t.Any) -> np.ndarray:
-    image = Image.open(io.BytesIO(base64.b64decode(page.evaluate(IMAGE_BYTES_JS, "#preview"))))
+def _image(page: t.Any, selector: str) -> Image.Image:
+    image = Image.open(io.BytesIO(base64.b64decode(page.evaluate(IMAGE_BYTES_JS, selector))))
     image.load()
+    return image
+
+
+def _preview_pixels(page: t.Any) -> np.ndarray:
+    image = _image(page, "#preview")
     assert image.size == (1200, 630)
     return np.asarray(image.convert("RGB"), dtype=np.int16)
+
+
+def _save(path: Path, text: str) -> None:
+    """Save as an editor does: the whole new file at once (never a half-written one to poll)."""
+    part = path.with_suffix(".part")
+    part.write_text(text)
+    os.replace(part, path)
 
 
 def _open_card(page: t.Any, base: str, name: str) -> None:
@@ -195,11 +210,11 @@ def test_saving_the_template_reloads_the_preview(page: t.Any, served: Served) ->
     path = folder / "card.svg"
     original = path.read_text()
     try:
-        path.write_text(original.replace("fill:#f8fafc", "fill:#ff0000"))  # what a save in Inkscape does
+        _save(path, original.replace("fill:#f8fafc", "fill:#ff0000"))
         _wait_for_render_after(page, count)
         assert tuple(_preview_pixels(page)[5, 5]) == (255, 0, 0)
     finally:
-        path.write_text(original)
+        _save(path, original)
 
 
 def test_a_newer_value_cancels_the_request_in_flight(page: t.Any, served: Served) -> None:
@@ -260,3 +275,41 @@ def test_typed_parameters_get_their_own_controls(page: t.Any, served: Served) ->
     _wait_for_render_after(page, count)
     assert "tag=%23two" in page.text_content("#meta")
     page.unroute("**/templates")
+
+
+def test_a_save_while_disconnected_shows_on_reconnect(page: t.Any, served: Served) -> None:
+    """The stream ends (its lifetime); a save before the browser is back is caught from the stamps
+    sent on reconnecting."""
+    base, folder, _ = served
+    _open_card(page, base, "card")
+    page.wait_for_function("document.querySelector('#live').classList.contains('on')", timeout=WAIT_MS)
+    page.route("**/studio/events", lambda route: route.abort())  # keep the browser out for now
+    page.wait_for_function("!document.querySelector('#live').classList.contains('on')",
+                           timeout=EVENTS_SECONDS * 1000 + WAIT_MS)
+    count = _renders(page)
+    path = folder / "card.svg"
+    original = path.read_text()
+    try:
+        _save(path, original.replace("fill:#f8fafc", "fill:#00ff00"))
+        page.wait_for_timeout(300)
+        assert _renders(page) == count  # nobody could have told the page yet
+        page.unroute("**/studio/events")
+        _wait_for_render_after(page, count)
+        assert tuple(_preview_pixels(page)[5, 5]) == (0, 255, 0)
+    finally:
+        _save(path, original)
+
+
+def test_the_gallery_redraws_a_saved_template(page: t.Any, served: Served) -> None:
+    base, folder, _ = served
+    page.goto(base + "/")
+    page.wait_for_function("Number(document.body.dataset.renders || 0) >= 1", timeout=WAIT_MS)
+    page.wait_for_function("document.querySelector('#live').classList.contains('on')", timeout=WAIT_MS)
+    path = folder / "card.svg"
+    original = path.read_text()
+    try:
+        _save(path, original.replace("fill:#f8fafc", "fill:#0000ff"))
+        page.wait_for_function("Number(document.body.dataset.renders || 0) >= 2", timeout=WAIT_MS)
+        assert _image(page, '.tile[data-name="card"] img').convert("RGB").getpixel((5, 5)) == (0, 0, 255)
+    finally:
+        _save(path, original)
