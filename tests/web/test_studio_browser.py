@@ -8,6 +8,7 @@ skips with the reason when it or the Playwright package is missing.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import os
 import shutil
@@ -115,6 +116,18 @@ def _save(path: Path, text: str) -> None:
     os.replace(part, path)
 
 
+@contextlib.contextmanager
+def _card_background(folder: Path, colour: str) -> t.Iterator[None]:
+    """``card.svg`` saved with another background colour, and saved back afterwards."""
+    path = folder / "card.svg"
+    original = path.read_text()
+    try:
+        _save(path, original.replace("fill:#f8fafc", f"fill:{colour}"))
+        yield
+    finally:
+        _save(path, original)
+
+
 def _open_card(page: t.Any, base: str, name: str) -> None:
     page.goto(f"{base}/studio/t/{name}")
     _wait_for_render_after(page, 0)
@@ -207,14 +220,9 @@ def test_saving_the_template_reloads_the_preview(page: t.Any, served: Served) ->
     before = _preview_pixels(page)
     assert tuple(before[5, 5]) == (0xF8, 0xFA, 0xFC)
     count = _renders(page)
-    path = folder / "card.svg"
-    original = path.read_text()
-    try:
-        _save(path, original.replace("fill:#f8fafc", "fill:#ff0000"))
+    with _card_background(folder, "#ff0000"):  # what a save in Inkscape does
         _wait_for_render_after(page, count)
         assert tuple(_preview_pixels(page)[5, 5]) == (255, 0, 0)
-    finally:
-        _save(path, original)
 
 
 def test_a_newer_value_cancels_the_request_in_flight(page: t.Any, served: Served) -> None:
@@ -287,17 +295,12 @@ def test_a_save_while_disconnected_shows_on_reconnect(page: t.Any, served: Serve
     page.wait_for_function("!document.querySelector('#live').classList.contains('on')",
                            timeout=EVENTS_SECONDS * 1000 + WAIT_MS)
     count = _renders(page)
-    path = folder / "card.svg"
-    original = path.read_text()
-    try:
-        _save(path, original.replace("fill:#f8fafc", "fill:#00ff00"))
+    with _card_background(folder, "#00ff00"):
         page.wait_for_timeout(300)
         assert _renders(page) == count  # nobody could have told the page yet
         page.unroute("**/studio/events")
         _wait_for_render_after(page, count)
         assert tuple(_preview_pixels(page)[5, 5]) == (0, 255, 0)
-    finally:
-        _save(path, original)
 
 
 def test_the_gallery_redraws_a_saved_template(page: t.Any, served: Served) -> None:
@@ -305,11 +308,6 @@ def test_the_gallery_redraws_a_saved_template(page: t.Any, served: Served) -> No
     page.goto(base + "/")
     page.wait_for_function("Number(document.body.dataset.renders || 0) >= 1", timeout=WAIT_MS)
     page.wait_for_function("document.querySelector('#live').classList.contains('on')", timeout=WAIT_MS)
-    path = folder / "card.svg"
-    original = path.read_text()
-    try:
-        _save(path, original.replace("fill:#f8fafc", "fill:#0000ff"))
+    with _card_background(folder, "#0000ff"):
         page.wait_for_function("Number(document.body.dataset.renders || 0) >= 2", timeout=WAIT_MS)
         assert _image(page, '.tile[data-name="card"] img').convert("RGB").getpixel((5, 5)) == (0, 0, 255)
-    finally:
-        _save(path, original)
