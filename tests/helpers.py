@@ -62,6 +62,14 @@ def strings(value: t.Any) -> t.Iterator[str]:
             yield from strings(item)
 
 
+def require_debian_tool(binary: str, package: str) -> str:
+    """:func:`debian_tool`, or skip the test with the reason."""
+    found = debian_tool(binary, package)
+    if found is None:
+        pytest.skip(f"needs Debian's {package} (apt-get install {package}; CI installs it as root)")
+    return found
+
+
 def debian_tool(binary: str, package: str) -> str | None:
     """The path of ``binary``; when it is missing under CI as root, Debian's ``package`` is installed
     first (tests that need a real tool skip without it, but CI must not skip them)."""
@@ -73,11 +81,3 @@ def debian_tool(binary: str, package: str) -> str | None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", package],
                    check=False, env=env, capture_output=True, timeout=900)
     return shutil.which(binary)
-
-
-def require_debian_tool(binary: str, package: str) -> str:
-    """:func:`debian_tool`, or skip the test with the reason."""
-    found = debian_tool(binary, package)
-    if found is None:
-        pytest.skip(f"needs Debian's {package} (apt-get install {package}; CI installs it as root)")
-    return found
