@@ -29,6 +29,9 @@ class Settings:
     #: Whether a family missing from ``fonts_dir`` may come from the system (with a warning).
     allow_system_fonts: bool = True
     port: int = 8000
+    #: ``OG_STUDIO=1``: serve the preview studio at ``/`` (development only: it shows template
+    #: internals, renders on every keystroke and signs any card it is asked for).
+    studio: bool = False
     #: ``OG_SECRET``: comma-separated HMAC keys; the first signs, all verify (rotation).
     #: Empty: unsigned URLs are served (development), and og says so loudly at start.
     secret: str = dataclasses.field(default="", repr=False)
@@ -66,6 +69,7 @@ class Settings:
             max_length=int(env.get("OG_MAX_LENGTH") or defaults.max_length),
             allow_system_fonts=(env.get("OG_ALLOW_SYSTEM_FONTS", "1").lower() not in ("0", "false", "no")),
             port=int(env.get("PORT") or defaults.port),
+            studio=env.get("OG_STUDIO", "0").lower() in ("1", "true", "yes"),
             secret=env.get("OG_SECRET", ""),
             cache_bytes=int(env.get("OG_CACHE_BYTES") or defaults.cache_bytes),
             cache_url=env.get("OG_CACHE_URL", ""),

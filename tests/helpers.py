@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import typing as t
 
+import pytest
+
 import og
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -58,6 +60,14 @@ def strings(value: t.Any) -> t.Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from strings(item)
+
+
+def require_debian_tool(binary: str, package: str) -> str:
+    """:func:`debian_tool`, or skip the test with the reason."""
+    found = debian_tool(binary, package)
+    if found is None:
+        pytest.skip(f"needs Debian's {package} (apt-get install {package}; CI installs it as root)")
+    return found
 
 
 def debian_tool(binary: str, package: str) -> str | None:

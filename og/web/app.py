@@ -18,6 +18,7 @@ from .observe import Metrics
 from .observe import install as install_observers
 from .routes import bp
 from .routes import error_response
+from .studio import register_studio
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     def no_sniffing(response: t.Any) -> t.Any:
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
+    register_studio(app, renderer.settings)
 
     @app.errorhandler(OgError)
     def og_error(error: OgError) -> t.Any:
