@@ -90,6 +90,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .check import check_file
     from .check import has_errors
 
+    if args.data:
+        return cmd_check_data(args)
     fonts = Renderer().fonts
     failed = False
     for path in args.files:
@@ -102,6 +104,42 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not args.verbose:
             print(f"  {sum(f.level == 'info' for f in findings)} notes (-v shows them)")
     return 1 if failed else 0
+
+
+def cmd_check_data(args: argparse.Namespace) -> int:
+    """``og check --data posts.csv NAME``: lay every row out and list the text that did not fit."""
+    from .content_check import check_rows
+    from .content_check import print_issues
+    from .rows import read_rows
+    from .rows import select_columns
+
+    renderer = Renderer()
+    failed = False
+    for name in args.files:
+        template = renderer.templates.get(name)
+        rows = select_columns(read_rows(args.data), name, template.params, args.ignore_extra)
+        found = check_rows(renderer, name, rows)
+        print_issues(found, len(rows), sys.stdout)
+        failed = failed or (args.strict and any(issue.serious for issue in found))
+    return 1 if failed else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """``og build NAME DATA --out DIR``, or ``og build --merge-manifests DIR... --out DIR``."""
+    from . import build
+    from .rows import read_rows
+
+    out_dir = Path(args.out)
+    if args.merge_manifests:
+        result = build.merge_manifests([Path(d) for d in args.merge_manifests], out_dir)
+    elif args.name and args.data:
+        options = build.Options(args.name, out_dir, args.format, args.name_column, args.ignore_extra,
+                                build.parse_shard(args.shard), args.workers)
+        result = build.build(read_rows(args.data), options)
+    else:
+        raise SystemExit("og build: give NAME and DATA (or --merge-manifests DIR...)")
+    build.summary(result, sys.stderr)
+    return 1 if result.failures else 0
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
@@ -169,9 +207,28 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     doctor.set_defaults(func=cmd_doctor)
 
     check = commands.add_parser("check", help="lint template files for designers")
-    check.add_argument("files", nargs="+", metavar="FILE.svg")
+    check.add_argument("files", nargs="+", metavar="FILE.svg", help="template files (with --data: NAME)")
     check.add_argument("-v", "--verbose", action="store_true", help="also list placeholders, boxes, fonts")
+    check.add_argument("--data", metavar="DATA", help="lay out every row of a CSV, JSON(L) file or "
+                       "Markdown folder with template NAME and list text that was shrunk or cut")
+    check.add_argument("--strict", action="store_true",
+                       help="with --data: fail on cut text or missing glyphs")
+    check.add_argument("--ignore-extra", action="store_true", help="with --data: leave out unknown columns")
     check.set_defaults(func=cmd_check)
+
+    build = commands.add_parser("build", help="render one card per row of a data file (static sites)")
+    build.add_argument("name", nargs="?", help="template name")
+    build.add_argument("data", nargs="?", help="DATA.csv, DATA.jsonl, DATA.json or a folder of .md files")
+    build.add_argument("--out", required=True, metavar="DIR", help="where cards and manifest.json go")
+    build.add_argument("-f", "--format", default="png", help="png (default), svg or json")
+    build.add_argument("--name-column", default="", metavar="COLUMN",
+                       help="file names from this column (default: the .md file's name, or a content hash)")
+    build.add_argument("--ignore-extra", action="store_true",
+                       help="leave out columns that are not parameters")
+    build.add_argument("--shard", default="1/1", metavar="K/N", help="build rows K, K+N, K+2N... only")
+    build.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
+    build.add_argument("--merge-manifests", nargs="+", metavar="DIR", help="merge shards' outputs into --out")
+    build.set_defaults(func=cmd_build)
 
     sign = commands.add_parser("sign", help="sign a card URL with OG_SECRET")
     sign.add_argument("url", help='path and query, e.g. "/article.png?title=Hello" (a host is kept)')
