@@ -110,8 +110,8 @@ def _previous_cards(out_dir: Path) -> dict[tuple[str, str], dict[str, t.Any]]:
     return kept
 
 
-def _failure(row: Row, message: str) -> dict[str, t.Any]:
-    return {"row": row.number, "source": row.source, "error": message}
+def _failure(row: Row | Job, message: str) -> dict[str, t.Any]:
+    return {"row": row.number if isinstance(row, Row) else row.row, "source": row.source, "error": message}
 
 
 def plan_jobs(renderer: Renderer, rows: list[Row], options: Options,
@@ -213,16 +213,16 @@ def _render_all(jobs: list[Job], settings: Settings, options: Options, result: R
             result.cards.append(outcome())
             result.rendered += 1
         except OgError as error:
-            result.failures.append({"row": job.row, "source": job.source, "error": error.message})
+            result.failures.append(_failure(job, error.message))
         except Exception as error:  # one broken row must not stop the other cards
-            result.failures.append({"row": job.row, "source": job.source,
-                                    "error": f"{type(error).__name__}: {error}"})
+            result.failures.append(_failure(job, f"{type(error).__name__}: {error}"))
         progress.update()
 
     if workers <= 1:  # no pool to start for a handful of cards
         renderer = Renderer(settings)
         for job in jobs:
-            record(job, functools.partial(render_job, job, options.name, options.fmt, options.out_dir, renderer))
+            record(job, functools.partial(render_job, job, options.name, options.fmt, options.out_dir,
+                                          renderer))
         return
     with concurrent.futures.ProcessPoolExecutor(workers, initializer=_start_worker,
                                                 initargs=(settings,)) as pool:
