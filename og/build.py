@@ -12,6 +12,7 @@ bytes, and the text the card shows (the layout report's lines, cuts included) fo
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures
 import dataclasses
 import functools
@@ -295,3 +296,36 @@ def summary(result: Result, stream: t.TextIO) -> None:
           f"{len(result.failures)} failed", file=stream)
     for failure in result.failures:
         print(f"  row {failure['row']} ({failure['source']}): {failure['error']}", file=stream)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``og build``'s arguments; Django's ``og_build`` command takes the same."""
+    parser.add_argument("name", nargs="?", help="template name")
+    parser.add_argument("data", nargs="?", help="DATA.csv, DATA.jsonl, DATA.json or a folder of .md files")
+    parser.add_argument("--out", required=True, metavar="DIR", help="where cards and manifest.json go")
+    parser.add_argument("-f", "--format", default="png", help="png (default), svg or json")
+    parser.add_argument("--name-column", default="", metavar="COLUMN",
+                        help="file names from this column (default: the .md file's name, or a content hash)")
+    parser.add_argument("--ignore-extra", action="store_true",
+                        help="leave out columns that are not parameters")
+    parser.add_argument("--shard", default="1/1", metavar="K/N", help="build rows K, K+N, K+2N... only")
+    parser.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
+    parser.add_argument("--merge-manifests", nargs="+", metavar="DIR",
+                        help="merge the outputs of shards into --out")
+
+
+def run(args: argparse.Namespace, settings: Settings | None = None, stream: t.TextIO | None = None) -> int:
+    """Build (or merge) as ``args`` say; 1 when a row failed, so CI notices."""
+    from .rows import read_rows
+
+    out_dir = Path(args.out)
+    if args.merge_manifests:
+        result = merge_manifests([Path(folder) for folder in args.merge_manifests], out_dir)
+    elif args.name and args.data:
+        options = Options(args.name, out_dir, args.format, args.name_column, args.ignore_extra,
+                          parse_shard(args.shard), args.workers)
+        result = build(read_rows(args.data), options, settings)
+    else:
+        raise DataError("og build needs NAME and DATA (or --merge-manifests DIR...)")
+    summary(result, stream or sys.stderr)
+    return 1 if result.failures else 0

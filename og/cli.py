@@ -15,6 +15,7 @@ import time
 import typing as t
 from pathlib import Path
 
+from .build import add_arguments as add_build_arguments
 from .config import Settings
 from .errors import OgError
 from .render import Renderer
@@ -126,20 +127,9 @@ def cmd_check_data(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """``og build NAME DATA --out DIR``, or ``og build --merge-manifests DIR... --out DIR``."""
-    from . import build
-    from .rows import read_rows
+    from .build import run
 
-    out_dir = Path(args.out)
-    if args.merge_manifests:
-        result = build.merge_manifests([Path(d) for d in args.merge_manifests], out_dir)
-    elif args.name and args.data:
-        options = build.Options(args.name, out_dir, args.format, args.name_column, args.ignore_extra,
-                                build.parse_shard(args.shard), args.workers)
-        result = build.build(read_rows(args.data), options)
-    else:
-        raise SystemExit("og build: give NAME and DATA (or --merge-manifests DIR...)")
-    build.summary(result, sys.stderr)
-    return 1 if result.failures else 0
+    return run(args)
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
@@ -217,17 +207,7 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     check.set_defaults(func=cmd_check)
 
     build = commands.add_parser("build", help="render one card per row of a data file (static sites)")
-    build.add_argument("name", nargs="?", help="template name")
-    build.add_argument("data", nargs="?", help="DATA.csv, DATA.jsonl, DATA.json or a folder of .md files")
-    build.add_argument("--out", required=True, metavar="DIR", help="where cards and manifest.json go")
-    build.add_argument("-f", "--format", default="png", help="png (default), svg or json")
-    build.add_argument("--name-column", default="", metavar="COLUMN",
-                       help="file names from this column (default: the .md file's name, or a content hash)")
-    build.add_argument("--ignore-extra", action="store_true",
-                       help="leave out columns that are not parameters")
-    build.add_argument("--shard", default="1/1", metavar="K/N", help="build rows K, K+N, K+2N... only")
-    build.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
-    build.add_argument("--merge-manifests", nargs="+", metavar="DIR", help="merge shards' outputs into --out")
+    add_build_arguments(build)
     build.set_defaults(func=cmd_build)
 
     sign = commands.add_parser("sign", help="sign a card URL with OG_SECRET")
