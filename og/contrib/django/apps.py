@@ -8,7 +8,6 @@ import typing as t
 
 from django.apps import AppConfig
 from django.apps import apps
-from django.conf import settings
 
 from ...config import Settings
 from ...render import Renderer
@@ -21,6 +20,8 @@ def og_settings(options: t.Mapping[str, t.Any] | None = None,
     """:class:`Settings` from a Django ``OG`` dict (names with or without ``OG_``) over the
     environment."""
     if options is None:
+        from django.conf import settings  # lazy, and must not be touched before it is configured
+
         options = getattr(settings, "OG", {})
     prefixed = {(key if key.startswith("OG_") else f"OG_{key}"): value for key, value in options.items()}
     return Settings.from_env(settings_env(prefixed, os.environ if environ is None else environ))
