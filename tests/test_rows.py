@@ -31,8 +31,8 @@ def test_csv_rows_name_their_line() -> None:
 
 
 def test_markdown_front_matter(tmp_path: Path) -> None:
-    (tmp_path / "b-post.md").write_text("---\ntitle: 'Hé: yes'\ndate: 2026-11-03\ntags: [a, b]\ndraft: false\n"
-                                        "---\n# Body\n", encoding="utf-8")
+    (tmp_path / "b-post.md").write_text("---\ntitle: 'Hé: yes'\ndate: 2026-11-03\ntags: [a, b]\n"
+                                        "draft: false\n---\n# Body\n", encoding="utf-8")
     (tmp_path / "a-post.md").write_text("No front matter here.\n", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("---\ntitle: ignored\n---\n", encoding="utf-8")
     rows = read_rows(tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing as t
+from pathlib import Path
 
 from flask import Flask
 from flask import abort
@@ -19,7 +20,7 @@ og_ext = OG()
 
 
 def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
-    app = Flask(__name__)
+    app = Flask(__name__, root_path=str(Path(__file__).resolve().parent))
     app.config["OG_URL_PREFIX"] = "/og"
     app.config.update(config or {})
     og_ext.init_app(app)
