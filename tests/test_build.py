@@ -17,6 +17,7 @@ from og.cli import main
 from og.rows import DataError
 from og.rows import rows_from_text
 from tests.conftest import BUNDLED_TEMPLATES
+from tests.conftest import ROOT
 from tests.conftest import settings_for
 
 LONG = "A title that goes on and on about fonts and shaping and breaking lines " * 4
@@ -149,3 +150,14 @@ def test_progress_lines_without_a_terminal() -> None:
         progress.update()
     assert stream.getvalue().splitlines() == [f"og build: {every}/{every + 1} cards",
                                               f"og build: {every + 1}/{every + 1} cards"]
+
+
+def test_the_static_site_example(tmp_path: Path) -> None:
+    posts = ROOT / "examples" / "static_site" / "posts"
+    assert main(["build", "article", str(posts), "--out", str(tmp_path / "cards"), "--ignore-extra"]) == 0
+    cards = {card["file"]: card for card in _manifest(tmp_path / "cards")["cards"]}
+    assert sorted(cards) == ["arabic.png", "ci-times.png", "long-title.png"]
+    assert "— 2026-11-03 · 6 min read" in cards["ci-times.png"]["alt"]  # the date from front matter
+    assert "ligatures,… — Bob" in cards["long-title.png"]["alt"]
+    with Image.open(tmp_path / "cards" / "arabic.png") as image:
+        assert image.size == (1200, 630)

@@ -23,7 +23,8 @@ SECRET = "an-example-secret-of-32-bytes-ok"
 
 
 def _example() -> t.Any:
-    spec = importlib.util.spec_from_file_location("flask_site_app", ROOT / "examples" / "flask_site" / "app.py")
+    path = ROOT / "examples" / "flask_site" / "app.py"
+    spec = importlib.util.spec_from_file_location("flask_site_app", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -66,7 +67,8 @@ def test_page_points_at_a_card_the_app_serves(make_app: t.Callable[..., t.Any]) 
     metas = _metas(page.get_data(as_text=True))
     url = urllib.parse.urlsplit(metas["og:image"])
     assert (url.scheme, url.netloc, url.path) == ("https", "blog.example.com", "/og/article.png")
-    assert urllib.parse.parse_qs(url.query) == {"title": ['Why "fast" & <simple> beat clever'], "author": ["Bob"]}
+    assert urllib.parse.parse_qs(url.query) == {"title": ['Why "fast" & <simple> beat clever'],
+                                                "author": ["Bob"]}
     assert metas["twitter:card"] == "summary_large_image" and metas["twitter:image"] == metas["og:image"]
     assert metas["og:image:type"] == "image/png"
     assert 'Why "fast" & <simple> beat clever — Bob' in metas["og:image:alt"]
@@ -98,7 +100,8 @@ def test_og_errors_stay_on_og_routes(make_app: t.Callable[..., t.Any]) -> None:
 
 def test_settings_from_config_over_the_environment() -> None:
     settings = settings_from_config({"OG_MAX_LENGTH": 80, "OG_ALLOW_SYSTEM_FONTS": False},
-                                    {"OG_MAX_LENGTH": "10", "OG_FONTS_DIR": str(FONTS_DIR), "OG_SECRET": "x" * 16})
+                                    {"OG_MAX_LENGTH": "10", "OG_FONTS_DIR": str(FONTS_DIR),
+                                     "OG_SECRET": "x" * 16})
     assert (settings.max_length, settings.allow_system_fonts, settings.secret) == (80, False, "x" * 16)
     assert settings.fonts_dir == FONTS_DIR
     assert settings_for(BUNDLED_TEMPLATES).templates_dir == BUNDLED_TEMPLATES

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
+import views
 from django.urls import include
 from django.urls import path
-
-import views
 
 urlpatterns = [
     path("og/", include("og.contrib.django.urls")),
