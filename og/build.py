@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import OgError
+from .render import CONTENT_TYPES
 from .render import Renderer
 from .report import shown_text
 from .rows import DataError
@@ -204,8 +205,10 @@ def progress_for(total: int, stream: t.TextIO | None = None) -> Progress:
     return Lines(total, stream)
 
 
-def _render_all(jobs: list[Job], settings: Settings, options: Options, result: Result,
+def _render_all(jobs: list[Job], renderer: Renderer, options: Options, result: Result,
                 progress: Progress) -> None:
+    """Render ``jobs``: in this process with ``renderer`` when one worker is enough, else in a
+    pool whose processes each make their own renderer from the same settings."""
     workers = min(options.workers or os.cpu_count() or 1, len(jobs))
     rows = {job.row: job for job in jobs}
 
@@ -220,13 +223,12 @@ def _render_all(jobs: list[Job], settings: Settings, options: Options, result: R
         progress.update()
 
     if workers <= 1:  # no pool to start for a handful of cards
-        renderer = Renderer(settings)
         for job in jobs:
             record(job, functools.partial(render_job, job, options.name, options.fmt, options.out_dir,
                                           renderer))
         return
     with concurrent.futures.ProcessPoolExecutor(workers, initializer=_start_worker,
-                                                initargs=(settings,)) as pool:
+                                                initargs=(renderer.settings,)) as pool:
         futures = {pool.submit(render_job, job, options.name, options.fmt, options.out_dir): job.row
                    for job in jobs}
         for future in concurrent.futures.as_completed(futures):
@@ -253,11 +255,12 @@ def build(rows: list[Row], options: Options, settings: Settings | None = None,
     settings = settings or Settings.from_env()
     options.out_dir.mkdir(parents=True, exist_ok=True)
     result = Result([], [])
-    jobs = plan_jobs(Renderer(settings), rows, options, result)
+    renderer = Renderer(settings)
+    jobs = plan_jobs(renderer, rows, options, result)
     bar = progress(len(jobs))
     try:
         if jobs:
-            _render_all(jobs, settings, options, result, bar)
+            _render_all(jobs, renderer, options, result, bar)
     finally:
         bar.close()
     write_manifest(options.out_dir, options, result)
@@ -303,7 +306,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", nargs="?", help="template name")
     parser.add_argument("data", nargs="?", help="DATA.csv, DATA.jsonl, DATA.json or a folder of .md files")
     parser.add_argument("--out", required=True, metavar="DIR", help="where cards and manifest.json go")
-    parser.add_argument("-f", "--format", default="png", help="png (default), svg or json")
+    parser.add_argument("-f", "--format", default="png", choices=list(CONTENT_TYPES),
+                        help="png (default), or what else og renders")
     parser.add_argument("--name-column", default="", metavar="COLUMN",
                         help="file names from this column (default: the .md file's name, or a content hash)")
     parser.add_argument("--ignore-extra", action="store_true",

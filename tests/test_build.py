@@ -161,3 +161,23 @@ def test_the_static_site_example(tmp_path: Path) -> None:
     assert "ligatures,… — Bob" in cards["long-title.png"]["alt"]
     with Image.open(tmp_path / "cards" / "arabic.png") as image:
         assert image.size == (1200, 630)
+
+
+def test_a_progress_bar_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    bar = build.progress_for(3, stream)
+    for _ in range(3):
+        bar.update()
+    bar.close()
+    assert type(bar).__name__ == "tqdm" and "3/3" in stream.getvalue()
+
+
+def test_svg_cards(tmp_path: Path) -> None:
+    assert _build(tmp_path, "title\nVector\n", "--format", "svg", "--workers", "1") == 0
+    (card,) = _manifest(tmp_path / "out")["cards"]
+    body = (tmp_path / "out" / card["file"]).read_bytes()
+    assert card["file"].endswith(".svg") and body.startswith(b"<?xml") and b"<svg" in body
