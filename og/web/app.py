@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import typing as t
 
-from flask import Blueprint
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
@@ -31,15 +30,6 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     renderer = app.config.get("OG_RENDERER")
     if renderer is None:
         renderer = Renderer(app.config.get("OG_SETTINGS") or Settings.from_env())
-    install(app, renderer)
-    app.register_blueprint(bp)
-    register_error_handlers(app)
-    return app
-
-
-def install(app: Flask, renderer: Renderer) -> None:
-    """What og's routes find on the app they serve: the renderer, error cards, signing keys.
-    :func:`create_app` and the Flask extension (``og.contrib.flask``) both call it."""
     app.extensions["og"] = renderer
     app.extensions["og.error_cards"] = ErrorCards(renderer)
     app.extensions["og.keys"] = keys_from_env(renderer.settings.secret)
@@ -47,30 +37,24 @@ def install(app: Flask, renderer: Renderer) -> None:
         log.warning("OG_SECRET is not set: og serves UNSIGNED URLs, so anyone can make it render "
                     "any card. Set OG_SECRET (comma-separated keys) before going public.")
     _log_template_problems(renderer)
+    app.register_blueprint(bp)
 
-
-def register_error_handlers(target: Flask | Blueprint) -> None:
-    """Errors as JSON (or an error card for crawlers). On og's blueprint they cover only og's
-    routes, so an app that mounts og keeps its own error pages."""
-
-    @target.errorhandler(OgError)
+    @app.errorhandler(OgError)
     def og_error(error: OgError) -> t.Any:
         return error_response(error.status, error.to_dict())
 
-    @target.errorhandler(HTTPException)
+    @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> t.Any:
         return error_response(error.code or 500, {"error": (error.name or "error").lower().replace(" ", "_"),
                                                   "message": error.description or ""})
 
-    @target.errorhandler(Exception)
+    @app.errorhandler(Exception)
     def unexpected(error: Exception) -> t.Any:
         log.exception("unexpected error")
         return error_response(500, {"error": "internal_error",
                                      "message": "og failed to render this card; the error is logged"})
 
-
-#: On the blueprint before any app registers it (Flask refuses handlers added after that).
-register_error_handlers(bp)
+    return app
 
 
 def _log_template_problems(renderer: Renderer) -> None:

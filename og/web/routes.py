@@ -81,15 +81,9 @@ def templates() -> Response:
 
 def _params() -> dict[str, str]:
     """The query's values by name; the signature's own parameters are not the template's."""
-    return params_from_query(request.args.lists(), signed=bool(signing_keys()))
-
-
-def params_from_query(lists: t.Iterable[tuple[str, list[str]]], signed: bool) -> dict[str, str]:
-    """A query's ``(name, values)`` as one value per name (a name given twice is refused); with
-    ``signed``, ``s`` and ``exp`` are left out. Pure, so the Django view uses it too."""
     params: dict[str, str] = {}
-    for name, values in lists:
-        if name in signing.SIGNING_PARAMS and signed:
+    for name, values in request.args.lists():
+        if name in signing.SIGNING_PARAMS and signing_keys():
             continue
         if len(values) > 1:
             raise BadParameter(f"parameter {name[:64]!r} is given {len(values)} times; give it once",

@@ -9,11 +9,11 @@ from django.http import HttpResponse
 from django.http import JsonResponse
 
 from ... import signing
+from ...errors import BadParameter
 from ...errors import OgError
 from ...render import CONTENT_TYPES
 from ...web.http_cache import CACHE_CONTROL
 from ...web.http_cache import DEGRADED_CACHE_CONTROL
-from ...web.routes import params_from_query
 from .apps import app_config
 
 
@@ -21,6 +21,18 @@ def _error(error: OgError) -> HttpResponse:
     response = JsonResponse(error.to_dict(), status=error.status, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _values(request: HttpRequest, signed: bool) -> dict[str, str]:
+    """One value per template parameter, as the Flask route reads a query: a name given twice
+    is refused, and with keys the signature's own ``s`` and ``exp`` are not parameters."""
+    given = {name: values for name, values in request.GET.lists()
+             if not (signed and name in signing.SIGNING_PARAMS)}
+    twice = [name for name, values in given.items() if len(values) > 1]
+    if twice:
+        raise BadParameter(f"parameter {twice[0][:64]!r} is given more than once; give it once",
+                           parameter=twice[0][:64])
+    return {name: values[0] for name, values in given.items()}
 
 
 def card(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
@@ -31,7 +43,7 @@ def card(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         if keys:
             pairs = [(key, value) for key, values in request.GET.lists() for value in values]
             signing.verify(request.path, pairs, keys, time.time())
-        plan = renderer.plan(name, params_from_query(request.GET.lists(), signed=bool(keys)), fmt)
+        plan = renderer.plan(name, _values(request, signed=bool(keys)), fmt)
         etag = f'"{plan.key}"'
         if etag in request.headers.get("If-None-Match", ""):
             response = HttpResponse(status=304)
