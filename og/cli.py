@@ -15,6 +15,7 @@ import time
 import typing as t
 from pathlib import Path
 
+from .build import add_arguments as add_build_arguments
 from .config import Settings
 from .errors import OgError
 from .render import Renderer
@@ -90,6 +91,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .check import check_file
     from .check import has_errors
 
+    if args.data:
+        return cmd_check_data(args)
     fonts = Renderer().fonts
     failed = False
     for path in args.files:
@@ -102,6 +105,31 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not args.verbose:
             print(f"  {sum(f.level == 'info' for f in findings)} notes (-v shows them)")
     return 1 if failed else 0
+
+
+def cmd_check_data(args: argparse.Namespace) -> int:
+    """``og check --data posts.csv NAME``: lay every row out and list the text that did not fit."""
+    from .content_check import check_rows
+    from .content_check import print_issues
+    from .rows import read_rows
+    from .rows import select_columns
+
+    renderer = Renderer()
+    failed = False
+    for name in args.files:
+        template = renderer.templates.get(name)
+        rows = select_columns(read_rows(args.data), name, template.params, args.ignore_extra)
+        found = check_rows(renderer, name, rows)
+        print_issues(found, len(rows), sys.stdout)
+        failed = failed or (args.strict and any(issue.serious for issue in found))
+    return 1 if failed else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """``og build NAME DATA --out DIR``, or ``og build --merge-manifests DIR... --out DIR``."""
+    from .build import run
+
+    return run(args)
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
@@ -169,9 +197,18 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     doctor.set_defaults(func=cmd_doctor)
 
     check = commands.add_parser("check", help="lint template files for designers")
-    check.add_argument("files", nargs="+", metavar="FILE.svg")
+    check.add_argument("files", nargs="+", metavar="FILE.svg", help="template files (with --data: NAME)")
     check.add_argument("-v", "--verbose", action="store_true", help="also list placeholders, boxes, fonts")
+    check.add_argument("--data", metavar="DATA", help="lay out every row of a CSV, JSON(L) file or "
+                       "Markdown folder with template NAME and list text that was shrunk or cut")
+    check.add_argument("--strict", action="store_true",
+                       help="with --data: fail on cut text or missing glyphs")
+    check.add_argument("--ignore-extra", action="store_true", help="with --data: leave out unknown columns")
     check.set_defaults(func=cmd_check)
+
+    build = commands.add_parser("build", help="render one card per row of a data file (static sites)")
+    add_build_arguments(build)
+    build.set_defaults(func=cmd_build)
 
     sign = commands.add_parser("sign", help="sign a card URL with OG_SECRET")
     sign.add_argument("url", help='path and query, e.g. "/article.png?title=Hello" (a host is kept)')

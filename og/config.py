@@ -7,6 +7,7 @@ deploy configures og without files.
 from __future__ import annotations
 
 import dataclasses
+import importlib.resources
 import os
 import typing as t
 from pathlib import Path
@@ -14,13 +15,22 @@ from pathlib import Path
 #: og's release: part of every card's cache key, so an upgrade never serves old pixels.
 VERSION = "0.2.0"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_FONTS = PROJECT_ROOT / "fonts"
+
+
+def bundled(folder: str) -> Path:
+    """A top-level folder of the checkout (``fonts``, ``svg_templates``); when og is installed
+    from a wheel there is no checkout, and the wheel's copy in ``og/_data`` is used (setup.py)."""
+    installed = importlib.resources.files("og").joinpath("_data", folder)
+    return Path(str(installed)) if installed.is_dir() else PROJECT_ROOT / folder
+
+
+BUNDLED_FONTS = bundled("fonts")
 
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
     #: Where ``{name}.svg`` templates live; re-read when a file changes.
-    templates_dir: Path = PROJECT_ROOT / "svg_templates"
+    templates_dir: Path = bundled("svg_templates")
     #: Fonts searched first; then og's bundled set (so the fallback chain is always there),
     #: then the system's. The bundled set gives the same pixels anywhere.
     fonts_dir: Path = BUNDLED_FONTS

@@ -85,3 +85,20 @@ def layout_report(name: str, width: float, height: float, values: t.Mapping[str,
         "texts": reports,
         "missing": sorted({cp for report in reports for cp in report["missing"]}),
     }
+
+
+#: Between the texts of different boxes in :func:`shown_text` (a title, then its author).
+TEXT_SEPARATOR = " — "
+
+
+def shown_text(report: t.Mapping[str, t.Any]) -> str:
+    """What a card shows, as one line of text for ``og:image:alt``: every box's lines, as laid
+    out (an ellipsis where the text was cut), boxes in document order.
+
+    >>> shown_text({"texts": [{"lines": [{"text": "How we cut"}, {"text": "CI times…"}]},
+    ...                       {"lines": []}, {"lines": [{"text": "Jane"}]}]})
+    'How we cut CI times… — Jane'
+    """
+    boxes = (" ".join(line["text"].strip() for line in item["lines"] if line["text"].strip())
+             for item in report["texts"])
+    return TEXT_SEPARATOR.join(box for box in boxes if box)

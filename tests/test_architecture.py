@@ -20,7 +20,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("og.effects",),
     ("og.raster",),
     ("og.report", "og.render", "og.check"),
+    ("og.rows", "og.build", "og.content_check"),
     ("og.web", "og.cli", "og.__main__", "og"),
+    ("og.contrib",),
 )
 STAGE_PACKAGES = ("template", "svg", "text", "draw", "effects", "raster", "web")
 

@@ -1,0 +1,183 @@
+"""``og build``: cards in a folder, one per row, with a manifest; unchanged rows are skipped,
+shards merge, and failures are listed with their rows and a non-zero exit."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import typing as t
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from og import build
+from og.cli import main
+from og.rows import DataError
+from og.rows import rows_from_text
+from tests.conftest import BUNDLED_TEMPLATES
+from tests.conftest import ROOT
+from tests.conftest import settings_for
+
+LONG = "A title that goes on and on about fonts and shaping and breaking lines " * 4
+CSV = ("slug,title,author\n"
+       "hello,Hello world,Jane\n"
+       f"long,{LONG.strip()},Bob\n"
+       "arabic,مرحبا بالعالم,Layla\n"
+       "quote,\"Tom & \"\"Jerry\"\" <b>\",Ann\n")
+
+
+@pytest.fixture(autouse=True)
+def _bundled_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI reads settings from the environment: point it at the bundled templates."""
+    monkeypatch.setenv("OG_TEMPLATES_DIR", str(BUNDLED_TEMPLATES))
+
+
+def _manifest(folder: Path) -> dict[str, t.Any]:
+    return t.cast(dict[str, t.Any], json.loads((folder / "manifest.json").read_text(encoding="utf-8")))
+
+
+def _build(tmp_path: Path, csv: str, *args: str) -> int:
+    data = tmp_path / "posts.csv"
+    data.write_text(csv, encoding="utf-8")
+    return main(["build", "article", str(data), "--out", str(tmp_path / "out"), *args])
+
+
+def test_one_card_per_row_with_a_manifest(tmp_path: Path) -> None:
+    assert _build(tmp_path, CSV, "--name-column", "slug", "--workers", "2") == 0
+    out = tmp_path / "out"
+    manifest = _manifest(out)
+    assert manifest["template"] == "article" and manifest["format"] == "png"
+    cards = manifest["cards"]
+    assert [(card["row"], card["file"]) for card in cards] == [
+        (1, "hello.png"), (2, "long.png"), (3, "arabic.png"), (4, "quote.png")]
+    for card in cards:
+        body = (out / card["file"]).read_bytes()
+        image = Image.open(io.BytesIO(body))
+        assert image.format == "PNG" and image.size == (card["width"], card["height"]) == (1200, 630)
+        assert card["bytes"] == len(body)
+        assert len(image.convert("L").getcolors(65536) or ()) > 20  # drawn, not blank
+    alts = {card["file"]: card["alt"] for card in cards}
+    assert "Hello world — Jane" in alts["hello.png"]
+    assert "مرحبا بالعالم" in alts["arabic.png"]
+    assert 'Tom & "Jerry" <b>' in alts["quote.png"]
+    long_alt = alts["long.png"].split(" — ")[2]  # site, tag, title, …
+    assert long_alt.endswith("…") and LONG.startswith(long_alt[:-1].rstrip(" ,"))  # cut as on the card
+    assert sorted(path.name for path in out.iterdir()) == sorted([*alts, "manifest.json"])
+
+
+def test_unchanged_rows_are_not_rendered_again(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert _build(tmp_path, CSV, "--name-column", "slug", "--workers", "1") == 0
+    out = tmp_path / "out"
+    before = {path.name: path.stat().st_mtime_ns for path in out.glob("*.png")}
+    capsys.readouterr()
+    changed = CSV.replace("Hello world", "Hello again")
+    assert _build(tmp_path, changed, "--name-column", "slug", "--workers", "1") == 0
+    assert "4 cards (1 rendered, 3 unchanged), 0 failed" in capsys.readouterr().err
+    after = {path.name: path.stat().st_mtime_ns for path in out.glob("*.png")}
+    assert [name for name in before if before[name] != after[name]] == ["hello.png"]
+    assert "Hello again" in _manifest(out)["cards"][0]["alt"]
+
+
+def test_file_names_from_the_content_hash(tmp_path: Path) -> None:
+    assert _build(tmp_path, "title\nA\nB\n", "--workers", "1") == 0
+    names = [card["file"] for card in _manifest(tmp_path / "out")["cards"]]
+    assert all(len(name) == build.HASH_NAME_DIGITS + 4 and name.endswith(".png") for name in names)
+    assert len(set(names)) == 2
+
+
+def test_unknown_columns_are_refused_unless_ignored(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert _build(tmp_path, "title,titel\nA,B\n") == 2
+    assert "'titel' are not parameters of template 'article'" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "manifest.json").exists()
+    assert _build(tmp_path, "title,titel\nA,B\n", "--ignore-extra", "--workers", "1") == 0
+
+
+def test_failures_are_listed_with_their_rows(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    csv = "slug,title\nok,Fine\n../evil,Bad name\nlong,{}\nok,Same name\n".format("x" * 400)
+    assert _build(tmp_path, csv, "--name-column", "slug", "--workers", "1") == 1
+    err = capsys.readouterr().err
+    assert "1 cards (1 rendered, 0 unchanged), 3 failed" in err
+    assert "row 2 (posts.csv:3): '../evil' cannot be a file name" in err
+    assert "row 3 (posts.csv:4): parameter 'title' is 400 characters long" in err
+    assert "row 4 (posts.csv:5): file ok.png is already row 1's" in err
+    manifest = _manifest(tmp_path / "out")
+    assert [failure["row"] for failure in manifest["failures"]] == [2, 3, 4]
+    assert not (tmp_path / "evil.png").exists()
+
+
+def test_shards_split_the_rows_and_merge(tmp_path: Path) -> None:
+    rows = rows_from_text("slug,title\n" + "".join(f"p{i},Post {i}\n" for i in range(5)), "p.csv")
+    settings = settings_for(BUNDLED_TEMPLATES)
+    for k in (1, 2):
+        options = build.Options("article", tmp_path / f"shard{k}", name_column="slug", shard=(k, 2),
+                                workers=1)
+        build.build(rows, options, settings)
+    assert [c["file"] for c in _manifest(tmp_path / "shard1")["cards"]] == ["p0.png", "p2.png", "p4.png"]
+    assert [c["file"] for c in _manifest(tmp_path / "shard2")["cards"]] == ["p1.png", "p3.png"]
+    assert main(["build", "--merge-manifests", str(tmp_path / "shard1"), str(tmp_path / "shard2"),
+                 "--out", str(tmp_path / "site")]) == 0
+    merged = _manifest(tmp_path / "site")
+    assert [(c["row"], c["file"]) for c in merged["cards"]] == [(i + 1, f"p{i}.png") for i in range(5)]
+    expected = [*(f"p{i}.png" for i in range(5)), "manifest.json"]
+    assert sorted(os.listdir(tmp_path / "site")) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "1", "a/b"])
+def test_bad_shards(text: str) -> None:
+    with pytest.raises(DataError, match="--shard wants K/N"):
+        build.parse_shard(text)
+
+
+def test_markdown_folder_names_cards_after_files(tmp_path: Path) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "first-post.md").write_text("---\ntitle: First\ntags: [x]\n---\nBody\n", encoding="utf-8")
+    assert main(["build", "article", str(posts), "--out", str(tmp_path / "out"), "--ignore-extra"]) == 0
+    (card,) = _manifest(tmp_path / "out")["cards"]
+    assert card["file"] == "first-post.png" and card["values"] == {"title": "First"}
+
+
+def test_progress_lines_without_a_terminal() -> None:
+    stream = io.StringIO()
+    every = build.PROGRESS_EVERY
+    progress = build.progress_for(every + 1, stream)
+    for _ in range(every + 1):
+        progress.update()
+    assert stream.getvalue().splitlines() == [f"og build: {every}/{every + 1} cards",
+                                              f"og build: {every + 1}/{every + 1} cards"]
+
+
+def test_the_static_site_example(tmp_path: Path) -> None:
+    posts = ROOT / "examples" / "static_site" / "posts"
+    assert main(["build", "article", str(posts), "--out", str(tmp_path / "cards"), "--ignore-extra"]) == 0
+    cards = {card["file"]: card for card in _manifest(tmp_path / "cards")["cards"]}
+    assert sorted(cards) == ["arabic.png", "ci-times.png", "long-title.png"]
+    assert "— 2026-11-03 · 6 min read" in cards["ci-times.png"]["alt"]  # the date from front matter
+    assert "ligatures,… — Bob" in cards["long-title.png"]["alt"]
+    with Image.open(tmp_path / "cards" / "arabic.png") as image:
+        assert image.size == (1200, 630)
+
+
+def test_a_progress_bar_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    bar = build.progress_for(3, stream)
+    for _ in range(3):
+        bar.update()
+    bar.close()
+    assert type(bar).__name__ == "tqdm" and "3/3" in stream.getvalue()
+
+
+def test_svg_cards(tmp_path: Path) -> None:
+    assert _build(tmp_path, "title\nVector\n", "--format", "svg", "--workers", "1") == 0
+    (card,) = _manifest(tmp_path / "out")["cards"]
+    body = (tmp_path / "out" / card["file"]).read_bytes()
+    assert card["file"].endswith(".svg") and body.startswith(b"<?xml") and b"<svg" in body

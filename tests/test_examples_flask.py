@@ -1,0 +1,109 @@
+"""The Flask extension, through ``examples/flask_site``: meta tags in a page, the card they
+point at served by the same app under the prefix, signed when there is a secret."""
+
+from __future__ import annotations
+
+import html.parser
+import importlib.util
+import io
+import typing as t
+import urllib.parse
+
+import pytest
+from PIL import Image
+
+import og
+from og.contrib.flask import settings_from_config
+from tests.conftest import BUNDLED_TEMPLATES
+from tests.conftest import FONTS_DIR
+from tests.conftest import ROOT
+from tests.conftest import settings_for
+
+SECRET = "an-example-secret-of-32-bytes-ok"
+
+
+def _example() -> t.Any:
+    path = ROOT / "examples" / "flask_site" / "app.py"
+    spec = importlib.util.spec_from_file_location("flask_site_app", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Metas(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "meta" and (values.get("property") or values.get("name")):
+            self.found[str(values.get("property") or values.get("name"))] = str(values["content"])
+
+
+def _metas(page: str) -> dict[str, str]:
+    parser = Metas()
+    parser.feed(page)
+    return parser.found
+
+
+@pytest.fixture
+def make_app(fonts: og.text.fonts.FontSet, monkeypatch: pytest.MonkeyPatch) -> t.Callable[..., t.Any]:
+    monkeypatch.setenv("OG_TEMPLATES_DIR", str(BUNDLED_TEMPLATES))
+
+    def make(**config: t.Any) -> t.Any:
+        settings = settings_from_config(config)
+        renderer = og.Renderer(settings, fonts=fonts)
+        return _example().create_app({"TESTING": True, "OG_RENDERER": renderer, **config})
+
+    return make
+
+
+def test_page_points_at_a_card_the_app_serves(make_app: t.Callable[..., t.Any]) -> None:
+    client = make_app().test_client()
+    page = client.get("/posts/quotes", base_url="https://blog.example.com")
+    assert page.status_code == 200
+    metas = _metas(page.get_data(as_text=True))
+    url = urllib.parse.urlsplit(metas["og:image"])
+    assert (url.scheme, url.netloc, url.path) == ("https", "blog.example.com", "/og/article.png")
+    assert urllib.parse.parse_qs(url.query) == {"title": ['Why "fast" & <simple> beat clever'],
+                                                "author": ["Bob"]}
+    assert metas["twitter:card"] == "summary_large_image" and metas["twitter:image"] == metas["og:image"]
+    assert metas["og:image:type"] == "image/png"
+    assert 'Why "fast" & <simple> beat clever — Bob' in metas["og:image:alt"]
+    assert '&lt;simple&gt;' in page.get_data(as_text=True)  # escaped, not markup
+    card = client.get(f"{url.path}?{url.query}")
+    assert card.status_code == 200 and card.content_type == "image/png"
+    image = Image.open(io.BytesIO(card.data))
+    assert image.size == (int(metas["og:image:width"]), int(metas["og:image:height"])) == (1200, 630)
+
+
+def test_signed_when_the_app_has_a_secret(make_app: t.Callable[..., t.Any]) -> None:
+    client = make_app(OG_SECRET=SECRET, OG_BASE_URL="https://cdn.example.com/").test_client()
+    metas = _metas(client.get("/posts/ci-times").get_data(as_text=True))
+    url = urllib.parse.urlsplit(metas["og:image"])
+    assert url.netloc == "cdn.example.com" and "s=" in url.query
+    assert client.get(f"{url.path}?{url.query}").status_code == 200
+    assert client.get("/og/article.png?title=Forged").status_code == 403
+    # the mounted app sees its paths without the prefix, so that is what is signed
+    og.signing.verify(url.path.removeprefix("/og"), urllib.parse.parse_qsl(url.query), (SECRET.encode(),), 0)
+
+
+def test_og_errors_stay_on_og_routes(make_app: t.Callable[..., t.Any]) -> None:
+    client = make_app().test_client()
+    bad = client.get("/og/article.png?nope=1")
+    assert bad.status_code == 400 and bad.json["error"] == "bad_parameter"
+    assert client.get("/og/templates").json["templates"]
+    assert client.get("/og/no/such/page").json["error"] == "not_found"  # og's own 404 under /og
+    missing = client.get("/posts/none")
+    assert missing.status_code == 404 and missing.content_type.startswith("text/html")  # the site's own page
+
+
+def test_settings_from_config_over_the_environment() -> None:
+    settings = settings_from_config({"OG_MAX_LENGTH": 80, "OG_ALLOW_SYSTEM_FONTS": False},
+                                    {"OG_MAX_LENGTH": "10", "OG_FONTS_DIR": str(FONTS_DIR),
+                                     "OG_SECRET": "x" * 16})
+    assert (settings.max_length, settings.allow_system_fonts, settings.secret) == (80, False, "x" * 16)
+    assert settings.fonts_dir == FONTS_DIR
+    assert settings_for(BUNDLED_TEMPLATES).templates_dir == BUNDLED_TEMPLATES
