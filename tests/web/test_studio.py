@@ -23,6 +23,7 @@ from og.web.studio.events import template_stamps
 from og.web.studio.meta import alt_text
 
 from ..conftest import FONTS_DIR
+from ..conftest import TEMPLATES
 from ..conftest import settings_for
 
 KEY = "studio-test-key-0123456789"
@@ -208,7 +209,7 @@ def test_events_follow_saves_additions_and_removals(tmp_templates: Path) -> None
     assert first.startswith("retry: 1000\n")
     events = _events([first, *stream])
     assert events[0][0] == "stamps"
-    assert set(events[0][1]) == {"balance", "card", "flowroot", "inline", "narrow"}
+    assert set(events[0][1]) == {path.stem for path in TEMPLATES.glob("*.svg")}
     kinds = [(kind, data.get("name")) for kind, data in events[1:]]
     assert kinds == [("change", "card"), ("change", "added"), ("removed", "narrow"), ("bye", None)]
     assert events[1][1]["stamp"] != events[0][1]["card"]
