@@ -172,5 +172,9 @@ class Caches(CacheGroup):
             "backgrounds", 96 * MB, "what a template paints before its first value is drawn once "
             "(3 MB per 1200x630 template; a huge canvas is simply not kept)",
             lambda surface: surface.get_stride() * surface.get_height())
+        self.images: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "images", 48 * MB, "an avatar shared by many cards is downloaded once per max age (raw "
+            "bytes, before resizing: each slot size is made from them)",
+            lambda fetched: len(fetched.data) + len(fetched.error))
         # Finished cards are not here: they live in og.storage (memory, then Redis), shared by
         # a worker's threads and, through Redis, by every worker.

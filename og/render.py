@@ -26,8 +26,10 @@ from .config import Settings
 from .draw.elements import layout_elements
 from .draw.paint import pin_paint_servers
 from .effects.elements import apply_effects
+from .errors import ImageUnavailable
 from .errors import TemplateError
 from .errors import UnknownFormat
+from .fetch import ImageSource
 from .raster import encode
 from .raster import static
 from .raster.backend import CairoBackend
@@ -43,6 +45,7 @@ from .template.fill import fill
 from .template.load import Template
 from .template.params import checked_values
 from .template.store import TemplateStore
+from .template.typed import fetched_images
 from .text.fonts import FontSet
 from .text.layout import TextLayout
 from .text.layout import layout_text
@@ -96,6 +99,8 @@ class Renderer:
                                                     on_load=self._log_findings)
         self.backend = backend or CairoBackend()
         self.caches = Caches(self.fonts.caches)
+        #: Image parameters' pictures: allow-listed, bounded fetches, cached by URL.
+        self.images = ImageSource(self.settings, self.caches.images)
         #: Finished cards: in process, then in a shared Redis when ``OG_CACHE_URL`` names one;
         #: identical requests in flight render once.
         self.storage = storage_from_url(self.settings.cache_url, self.settings.cache_bytes)
@@ -127,6 +132,8 @@ class Renderer:
         if fmt not in CONTENT_TYPES:
             raise UnknownFormat(f"unknown format {fmt[:16]!r}; use one of: {', '.join(CONTENT_TYPES)}")
         values = checked_values(template.name, template.params, params)
+        for slot in template.typed.images:
+            self.images.check(values.get(slot.param, ""), slot.param)
         return Plan(template, values, t.cast(Format, fmt), self.key(template, values, fmt))
 
     def key(self, template: Template, values: t.Mapping[str, str], fmt: str) -> str:
@@ -163,6 +170,16 @@ class Renderer:
         degraded = any(layout.missing for _, layout in laid_out.texts)
         return Entry(body, CONTENT_TYPES[plan.fmt], degraded=degraded)
 
+    def fallback_card(self, plan: Plan, error: ImageUnavailable) -> tuple[Plan, Entry]:
+        """The card with the placeholder picture where ``error``'s image could not be fetched
+        (for a crawler, when the slot's ``og:image-fallback`` is ``placeholder``): degraded,
+        so it is cached briefly and the image is tried again soon."""
+        values = {**plan.values, str(error.details.get("parameter")): ""}
+        fallback = Plan(plan.template, values, plan.fmt,
+                        self.key(plan.template, {**values, "og:fallback": "1"}, plan.fmt))
+        return fallback, self.flight.run(fallback.key, lambda: dataclasses.replace(
+            self._render(fallback), degraded=True))
+
     def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
         """The filled, laid-out and drawn document of a card (what ``.svg`` answers)."""
         template = self.templates.get(name)
@@ -171,7 +188,8 @@ class Renderer:
     # the stages
 
     def _lay_out(self, template: Template, values: dict[str, str], *, draw: bool) -> LaidOut:
-        root = fill(template, values)
+        pictures = fetched_images(template.typed, values, self.images.png) if draw else None
+        root = fill(template, values, pictures)
         texts = [(slot, self._layout(template, slot)) for slot in find_text_slots(root, template.width)]
         laid_out = LaidOut(template, values, root, texts)
         if draw:

@@ -30,6 +30,8 @@ from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
 from .params import Param
 from .params import json_number
+from .typed import Typed
+from .typed import declare
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,8 @@ class Template:
     params: dict[str, Param]
     width: float
     height: float
+    #: Image slots, colours, choices and flags (og:image, og:color, og:choice, og:show-if).
+    typed: Typed = dataclasses.field(default_factory=Typed)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -244,5 +248,10 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
             defaults.setdefault(key, value)
         names |= jinja2.meta.find_undeclared_variables(ast)
     params = {n: Param(n, defaults.get(n, ""), limits.get(n, max_length)) for n in sorted(names)}
+    try:
+        typed = declare(root, names, max_length, (width, height))
+    except TemplateError as error:
+        raise TemplateError(f"template {name!r}: {error.message}") from None
+    params.update(typed.params)
     return Template(name, path, (stat.st_mtime_ns, stat.st_size), hashlib.sha256(data).hexdigest()[:16],
-                    root, fills, dynamic, params, width, height)
+                    root, fills, dynamic, params, width, height, typed)

@@ -14,6 +14,7 @@ from flask import request
 
 from .. import signing
 from ..errors import BadParameter
+from ..errors import ImageUnavailable
 from ..render import CONTENT_TYPES
 from ..render import Renderer
 from .error_card import ErrorCards
@@ -107,5 +108,10 @@ def card(name: str, fmt: str) -> Response:
         return cache_headers(Response(status=304), plan)
     if request.method == "HEAD":
         return cache_headers(Response(content_type=content_type), plan)
-    card = renderer().card(plan)
+    try:
+        card = renderer().card(plan)
+    except ImageUnavailable as error:  # a crawler gets the placeholder if the slot says so
+        if not wants_image() or error.details.get("fallback") != "placeholder":
+            raise
+        plan, card = renderer().fallback_card(plan, error)
     return cache_headers(Response(card.body, content_type=content_type), plan, card.degraded)
