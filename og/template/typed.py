@@ -144,9 +144,13 @@ def _checker(kind: str, allowed: tuple[str, ...]) -> t.Callable[[str, str], str]
     return check
 
 
+#: What ``/templates`` lists as allowed for a kind without names of its own.
+FORMS = {"color": ("#rgb", "#rrggbb"), "flag": TRUTHY + FALSY[1:]}
+
+
 def _param(name: str, kind: str, default: str, allowed: tuple[str, ...], max_length: int) -> Param:
-    return Param(name, default, max_length if kind == "image" else SHORT_VALUE, kind, allowed,
-                 _checker(kind, allowed))
+    return Param(name, default, max_length if kind == "image" else SHORT_VALUE, kind,
+                 allowed or FORMS.get(kind, ()), _checker(kind, allowed))
 
 
 def _palette(node: etree._Element) -> tuple[tuple[str, str], ...]:
