@@ -27,8 +27,8 @@ from .svg.names import href
 from .svg.names import local_name
 from .svg.read_text import TEXT_TAGS
 from .svg.read_text import find_text_slots
-from .template.load import create_jinja_environment
 from .template.load import Template
+from .template.load import create_jinja_environment
 from .template.load import load_template
 from .template.typed import TYPED_ATTRIBUTES
 from .text.fonts import GENERIC_FAMILIES

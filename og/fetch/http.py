@@ -40,9 +40,11 @@ class _Connection(http.client.HTTPConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self.target = target
+        #: The TCP socket, kept apart: http.client lets go of ``sock`` once a response will close it.
+        self.tcp: socket.socket | None = None
 
     def connect(self) -> None:
-        sock = socket.create_connection((self.target.host, self.target.port), self.timeout)
+        sock = self.tcp = socket.create_connection((self.target.host, self.target.port), self.timeout)
         try:
             peer = str(sock.getpeername()[0])
             if self.target.check_peer and not public_address(peer):
@@ -94,7 +96,12 @@ def _get_once(target: Target, deadline: float, limits: Limits) -> tuple[int, str
         declared = response.getheader("Content-Length") or ""
         if declared.isdigit() and int(declared) > limits.max_bytes:
             raise ImageUnavailable(f"the image is larger than {limits.max_bytes} bytes")
-        return 200, "", _read_capped(response, limits.max_bytes)
+        body = _read_capped(response, limits.max_bytes)
+        if time.monotonic() >= deadline:  # the timer shut the socket: what came is cut short
+            raise TimeoutError
+        if declared.isdigit() and len(body) != int(declared):
+            raise ImageUnavailable("the image URL closed the connection before the whole image came")
+        return 200, "", body
     except (OSError, http.client.HTTPException) as error:
         late = time.monotonic() >= deadline or isinstance(error, TimeoutError)
         reason = "took too long" if late else f"failed ({type(error).__name__})"
@@ -102,6 +109,8 @@ def _get_once(target: Target, deadline: float, limits: Limits) -> tuple[int, str
     finally:
         timer.cancel()
         connection.close()
+        if connection.tcp is not None:
+            connection.tcp.close()
 
 
 def _read_capped(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
@@ -115,9 +124,9 @@ def _read_capped(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def _shut(connection: http.client.HTTPConnection) -> None:
+def _shut(connection: _Connection) -> None:
     """At the deadline: wake the blocked read (it fails, and :func:`get` says it took too long)."""
-    sock = connection.sock
+    sock = connection.tcp
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)
