@@ -103,7 +103,7 @@ def parse_hex(value: str) -> str | None:
     >>> parse_hex("#E11"), parse_hex("e11d48"), parse_hex("red;filter:url(#x)")
     ('#ee1111', '#e11d48', None)
     """
-    match = _HEX.fullmatch(value.strip())
+    match = _HEX.fullmatch(value)
     if match is None:
         return None
     digits = match.group(1).lower()
