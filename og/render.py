@@ -11,6 +11,7 @@ raster → encode. The web layer, the CLI and the tests all call :func:`render` 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -174,11 +175,22 @@ class Renderer:
         """The card with the placeholder picture where ``error``'s image could not be fetched
         (for a crawler, when the slot's ``og:image-fallback`` is ``placeholder``): degraded,
         so it is cached briefly and the image is tried again soon."""
-        values = {**plan.values, str(error.details.get("parameter")): ""}
-        fallback = Plan(plan.template, values, plan.fmt,
-                        self.key(plan.template, {**values, "og:fallback": "1"}, plan.fmt))
-        return fallback, self.flight.run(fallback.key, lambda: dataclasses.replace(
-            self._render(fallback), degraded=True))
+        values = dict(plan.values)
+        for _ in plan.template.typed.images:  # each failing slot falls back, one after the other
+            values[str(error.details.get("parameter"))] = ""
+            fallback = Plan(plan.template, dict(values), plan.fmt,
+                            self.key(plan.template, {**values, "og:fallback": "1"}, plan.fmt))
+            try:
+                render = functools.partial(self._render_degraded, fallback)
+                return fallback, self.flight.run(fallback.key, render)
+            except ImageUnavailable as again:
+                if again.details.get("fallback") != "placeholder":
+                    raise
+                error = again
+        raise error
+
+    def _render_degraded(self, plan: Plan) -> Entry:
+        return dataclasses.replace(self._render(plan), degraded=True)
 
     def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
         """The filled, laid-out and drawn document of a card (what ``.svg`` answers)."""

@@ -49,8 +49,8 @@ class ImageSource:
         self.max_age_s = settings.image_max_age_s
         #: Downloads by URL (declared in :class:`og.caches.Caches`, the renderer's).
         self.cache = cache
-        self.flight = SingleFlight(NoStorage(), wait_seconds=settings.image_timeout_s * (
-            self.limits.max_redirects + 1) + 1)
+        #: The deadline covers redirects too, so a waiter waits at most one fetch's time.
+        self.flight = SingleFlight(NoStorage(), wait_seconds=settings.image_timeout_s + 1)
         #: Downloads and asset reads really done (not answered from the cache): for tests and metrics.
         self.fetches = 0
 

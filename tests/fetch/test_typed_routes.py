@@ -154,3 +154,13 @@ def test_without_og_image_hosts_an_image_value_is_a_400(fonts):
     client = og.web.create_app({"OG_RENDERER": renderer, "TESTING": True}).test_client()
     response = client.get("/typed.png", query_string={"photo": "https://cdn.example.com/a.png"})
     assert response.status_code == 400 and "OG_IMAGE_HOSTS" in response.get_json()["message"]
+
+
+def test_each_failing_slot_falls_back_as_it_says(typed_client, image_server):
+    both = {"photo": image_server.url("/missing.png"), "logo": image_server.url("/text.png")}
+    response = typed_client.get("/typed.png", query_string=both, headers=CRAWLER)
+    assert response.status_code == 422 and response.mimetype == "image/png"  # the logo asks for the error card
+    response = typed_client.get("/typed.png", query_string={**both, "logo": image_server.url("/red.png")},
+                                headers=CRAWLER)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "public, max-age=60"
+    assert near(rgb(response.data, PHOTO), (0, 0, 255)) and near(rgb(response.data, LOGO), (255, 0, 0))
