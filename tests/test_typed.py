@@ -120,3 +120,16 @@ def test_typed_elements_are_never_part_of_the_cached_background(tmp_path):
     root = fill(template, {})
     assert root.find(".//{*}image").get("{https://og.example.com/ns}dynamic") == "1"
     assert root.find(".//{*}rect").get("{https://og.example.com/ns}dynamic") is None
+
+
+def test_og_check_describes_typed_parameters_and_knows_their_attributes(fonts):
+    from og.check import check_file
+
+    root = Path(__file__).resolve().parent.parent
+    lines = [str(f) for name in ("profile", "quote") for f in check_file(root / "svg_templates" / f"{name}.svg",
+                                                                        fonts)]
+    assert not [line for line in lines if "unknown og attribute" in line]
+    assert ("info: image parameter 'avatar': default the template's placeholder picture; slot 300x300 px, "
+            "cover, fallback placeholder") in lines
+    assert "info: flag parameter 'verified': default off, one of: 1, true, yes, on, 0, false, no, off" in lines
+    assert "info: color parameter 'accent': default 'orange', one of: orange, rose, indigo, emerald, slate" in lines

@@ -71,7 +71,7 @@ def fitted_png(data: bytes, size: tuple[int, int], fit: Fit, max_pixels: int) ->
         frame = ImageOps.fit(frame, (width, height), Image.Resampling.LANCZOS)
     else:
         frame = ImageOps.contain(frame, (width, height), Image.Resampling.LANCZOS)
-    if frame.getextrema()[3] == (255, 255):
+    if frame.getchannel("A").getextrema() == (255, 255):
         frame = frame.convert("RGB")  # opaque: a quarter fewer bytes to write and to read back
     out = io.BytesIO()
     frame.save(out, "PNG", compress_level=PNG_LEVEL)
