@@ -39,7 +39,8 @@ def test_hex_colours_are_parsed_into_three_bytes(value, expected):
 @pytest.mark.parametrize(("body", "message"), [
     ('<rect og:image="photo" width="10" height="10"/>', "put it on an <image>"),
     (f'<image og:image="photo" xlink:href="{PIXEL}"/>', "needs a width and a height"),
-    (f'<image og:image="photo" og:fit="stretch" width="9" height="9" xlink:href="{PIXEL}"/>', "cover or contain"),
+    (f'<image og:image="photo" og:fit="stretch" width="9" height="9" xlink:href="{PIXEL}"/>',
+     "cover or contain"),
     (f'<image og:image="p" og:image-fallback="none" width="9" height="9" xlink:href="{PIXEL}"/>',
      "placeholder or error"),
     ('<rect og:color="c" og:choices="red" width="9" height="9"/>', "name:#rrggbb"),
@@ -126,10 +127,22 @@ def test_og_check_describes_typed_parameters_and_knows_their_attributes(fonts):
     from og.check import check_file
 
     root = Path(__file__).resolve().parent.parent
-    lines = [str(f) for name in ("profile", "quote") for f in check_file(root / "svg_templates" / f"{name}.svg",
-                                                                        fonts)]
+    lines = [str(finding) for name in ("profile", "quote")
+             for finding in check_file(root / "svg_templates" / f"{name}.svg", fonts)]
     assert not [line for line in lines if "unknown og attribute" in line]
     assert ("info: image parameter 'avatar': default the template's placeholder picture; slot 300x300 px, "
             "cover, fallback placeholder") in lines
     assert "info: flag parameter 'verified': default off, one of: 1, true, yes, on, 0, false, no, off" in lines
-    assert "info: color parameter 'accent': default 'orange', one of: orange, rose, indigo, emerald, slate" in lines
+    assert ("info: color parameter 'accent': default 'orange', one of: orange, rose, indigo, emerald, "
+            "slate") in lines
+
+
+def test_pictures_are_asked_for_at_the_card_scale(tmp_path):
+    from og.template.typed import fetched_images
+
+    template = load(tmp_path, f'<image og:image="p" og:fit="contain" width="50" height="25" '
+                              f'xlink:href="{PIXEL}"/>')
+    asked = []
+    fetched_images(template.typed, {"p": "@a.png"}, lambda v, size, fit, p: asked.append((size, fit)) or b"",
+                   scale=2.0)
+    assert asked == [((100, 50), "contain")]

@@ -256,8 +256,10 @@ class FetchImage(t.Protocol):
                  parameter: str) -> bytes: ...
 
 
-def fetched_images(typed: Typed, values: t.Mapping[str, str], fetch: FetchImage) -> dict[Path, bytes]:
-    """Each image slot's picture for these values (a slot without a value keeps its placeholder).
+def fetched_images(typed: Typed, values: t.Mapping[str, str], fetch: FetchImage,
+                   scale: float = 1.0) -> dict[Path, bytes]:
+    """Each image slot's picture for these values (a slot without a value keeps its placeholder),
+    at ``scale`` times the slot's size on a 1x card (a card drawn at ``?dpr=2`` wants 2).
 
     :raises ImageUnavailable: with ``fallback`` (the slot's ``og:image-fallback``) in its details.
     """
@@ -267,7 +269,8 @@ def fetched_images(typed: Typed, values: t.Mapping[str, str], fetch: FetchImage)
         if not value:
             continue
         try:
-            pictures[slot.path] = fetch(value, slot.size, slot.fit, slot.param)
+            size = (max(1, round(slot.size[0] * scale)), max(1, round(slot.size[1] * scale)))
+            pictures[slot.path] = fetch(value, size, slot.fit, slot.param)
         except ImageUnavailable as error:
             raise ImageUnavailable(f"image {slot.param!r}: {error.message}", parameter=slot.param,
                                    fallback=slot.fallback) from None
