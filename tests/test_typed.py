@@ -132,7 +132,8 @@ def test_og_check_describes_typed_parameters_and_knows_their_attributes(fonts):
     assert not [line for line in lines if "unknown og attribute" in line]
     assert ("info: image parameter 'avatar': default the template's placeholder picture; slot 300x300 px, "
             "cover, fallback placeholder") in lines
-    assert "info: flag parameter 'verified': default off, one of: 1, true, yes, on, 0, false, no, off" in lines
+    assert ("info: flag parameter 'verified': default off, one of: 1, true, yes, on, 0, false, no, "
+            "off") in lines
     assert ("info: color parameter 'accent': default 'orange', one of: orange, rose, indigo, emerald, "
             "slate") in lines
 

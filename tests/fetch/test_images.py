@@ -166,8 +166,8 @@ def test_local_assets_stay_inside_their_folder(tmp_path: Path):
     images = source("", assets_dir=assets)
     images.check("@team/jane.png", "photo")
     assert pixels(images.png("@team/jane.png", (10, 10), "cover", "photo"))[5, 5, 0] == 255
-    for name in ("@../secret.png", "@team/../../secret.png", "@/etc/passwd", "@team\\jane.png", "@", "@./x.png",
-                 "@team//jane.png", "@%2e%2e/secret.png"):
+    for name in ("@../secret.png", "@team/../../secret.png", "@/etc/passwd", "@team\\jane.png", "@",
+                 "@./x.png", "@team//jane.png", "@%2e%2e/secret.png"):
         with pytest.raises(BadParameter):
             images.check(name, "photo")
     with pytest.raises(ImageUnavailable, match="outside the assets folder"):

@@ -1,4 +1,5 @@
-"""Which URLs and addresses og fetches images from: the allow-list, and every spelling of a private address."""
+"""Which URLs and addresses og fetches images from: the allow-list, and every spelling of a
+private address."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ def test_private_loopback_link_local_multicast_reserved_are_refused(address):
     assert not public_address(address)
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "::ffff:93.184.216.34"])
+@pytest.mark.parametrize("address", ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111",
+                                     "::ffff:93.184.216.34"])
 def test_public_addresses_are_allowed(address):
     assert public_address(address)
 
