@@ -174,5 +174,9 @@ class Caches(CacheGroup):
             lambda surface: surface.get_stride() * surface.get_height())
         self.failures: BoundedCache[t.Any, t.Any] = BoundedCache(
             "failures", 1 * MB, "a broken card fails again at once for a while, not after a render")
+        self.images: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "images", 48 * MB, "an avatar shared by many cards is downloaded once per max age (raw "
+            "bytes, before resizing: each slot size is made from them)",
+            lambda fetched: len(fetched.data) + len(fetched.error))
         # Finished cards are not here: they live in og.storage (memory, then Redis), shared by
         # a worker's threads and, through Redis, by every worker.

@@ -28,13 +28,16 @@ from .svg.names import local_name
 from .svg.read_text import TEXT_TAGS
 from .svg.read_text import find_text_slots
 from .svg.text_style import og_attr
+from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
+from .template.typed import TYPED_ATTRIBUTES
 from .text.fonts import GENERIC_FAMILIES
 from .text.fonts import FontSet
 
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
-                           "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break"})
+                           "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break"}) \
+    | TYPED_ATTRIBUTES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,6 +156,18 @@ def _text_findings(root: etree._Element, fonts: FontSet, width: float) -> t.Iter
                            slot.element)
 
 
+def _typed_summary(template: Template, name: str) -> str:
+    """One line on a typed parameter: its kind, default and values, and for an image its slots."""
+    param = template.params[name]
+    if param.kind == "image":
+        slots = [f"{'x'.join(map(str, s.size))} px, {s.fit}, fallback {s.fallback}"
+                 for s in template.typed.images if s.param == name]
+        return (f"image parameter {name!r}: default the template's placeholder picture; "
+                f"slot {'; '.join(slots)}")
+    default = {"": "off", "1": "on"}.get(param.default, "") if param.kind == "flag" else repr(param.default)
+    return f"{param.kind} parameter {name!r}: default {default}, one of: {', '.join(param.allowed)}"
+
+
 def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
     """All findings for one template file (errors first)."""
     path = Path(path)
@@ -164,6 +179,9 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
     except OSError as error:
         return [Finding("error", f"cannot read {path}: {error.strerror}")]
     for param in template.params.values():
+        if param.kind != "text":
+            findings.append(Finding("info", _typed_summary(template, param.name)))
+            continue
         default = f"default {param.default!r}" if param.default else "no default"
         findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}, "
                                         f"at most {param.max_length} characters"))

@@ -68,6 +68,18 @@ class Settings:
     metrics_token: str = dataclasses.field(default="", repr=False)
     #: ``OG_MAX_DPR``: the largest ``?dpr=`` (device pixels per CSS pixel) a card is drawn at.
     max_dpr: float = 2.0
+    #: ``OG_IMAGE_HOSTS``: where image parameters may be fetched from (see :mod:`og.fetch.policy`);
+    #: empty: no remote image is fetched at all.
+    image_hosts: str = ""
+    #: ``OG_ASSETS_DIR``: a folder of images a value names as ``@team/jane.png``; unset: none.
+    assets_dir: Path | None = None
+    #: ``OG_IMAGE_TIMEOUT``: seconds one image fetch may take in all, well inside a render's budget.
+    image_timeout_s: float = 3.0
+    #: ``OG_IMAGE_MAX_BYTES`` and ``OG_IMAGE_MAX_PIXELS``: the largest image og downloads and decodes.
+    image_max_bytes: int = 8 << 20
+    image_max_pixels: int = 40_000_000
+    #: ``OG_IMAGE_MAX_AGE``: seconds a fetched image is reused before it is fetched again.
+    image_max_age_s: float = 3600.0
 
     @classmethod
     def from_env(cls, env: t.Mapping[str, str] | None = None) -> Settings:
@@ -92,4 +104,10 @@ class Settings:
             render_timeout=float(env.get("OG_RENDER_TIMEOUT") or defaults.render_timeout),
             max_in_flight=int(env.get("OG_MAX_IN_FLIGHT") or defaults.max_in_flight),
             max_queue=int(env.get("OG_MAX_QUEUE") or defaults.max_queue),
+            image_hosts=env.get("OG_IMAGE_HOSTS", ""),
+            assets_dir=Path(env["OG_ASSETS_DIR"]) if env.get("OG_ASSETS_DIR") else None,
+            image_timeout_s=float(env.get("OG_IMAGE_TIMEOUT") or defaults.image_timeout_s),
+            image_max_bytes=int(env.get("OG_IMAGE_MAX_BYTES") or defaults.image_max_bytes),
+            image_max_pixels=int(env.get("OG_IMAGE_MAX_PIXELS") or defaults.image_max_pixels),
+            image_max_age_s=float(env.get("OG_IMAGE_MAX_AGE") or defaults.image_max_age_s),
         )

@@ -53,3 +53,8 @@ class BadSignature(OgError, status=403, code="bad_signature"):
 
 class SignatureExpired(BadSignature, code="expired"):
     """A signed URL past its ``exp``."""
+
+
+class ImageUnavailable(OgError, status=422, code="image_unavailable"):
+    """An image parameter named something og could not use: not found, too slow, too big, not
+    an image, or at an address og refuses. The request's fault (4xx), never a 500."""

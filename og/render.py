@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -34,10 +35,12 @@ from .draw.elements import layout_elements
 from .draw.paint import pin_paint_servers
 from .effects.elements import apply_effects
 from .errors import BadParameter
+from .errors import ImageUnavailable
 from .errors import RenderTimeout
 from .errors import TemplateError
 from .errors import TemplateNotFound
 from .errors import UnknownFormat
+from .fetch import ImageSource
 from .raster import encode
 from .raster import formats
 from .raster import static
@@ -56,6 +59,7 @@ from .template.fill import fill
 from .template.load import Template
 from .template.params import checked_values
 from .template.store import TemplateStore
+from .template.typed import fetched_images
 from .text.fonts import FontSet
 from .text.layout import TextLayout
 from .text.layout import layout_text
@@ -118,6 +122,8 @@ class Renderer:
                                                     on_load=self._log_findings)
         self.backend = backend or CairoBackend()
         self.caches = Caches(self.fonts.caches)
+        #: Image parameters' pictures: allow-listed, bounded fetches, cached by URL.
+        self.images = ImageSource(self.settings, self.caches.images)
         #: Finished cards: in process, then in a shared Redis when ``OG_CACHE_URL`` names one;
         #: identical requests in flight render once.
         self.storage = storage_from_url(self.settings.cache_url, self.settings.cache_bytes)
@@ -155,6 +161,8 @@ class Renderer:
         if known is None:
             raise UnknownFormat(f"unknown format {fmt[:16]!r}; use one of: {', '.join(FORMATS)}")
         values = checked_values(template.name, template.params, params)
+        for slot in template.typed.images:
+            self.images.check(values.get(slot.param, ""), slot.param)
         scale = self._dpr(template, dpr) if known in RASTER_FORMATS else 1.0
         return Plan(template, values, known, self.key(template, values, known, scale), scale)
 
@@ -238,7 +246,7 @@ class Renderer:
 
     def _render_stages(self, plan: Plan, timings: dict[str, float]) -> Entry:
         with _lap(timings, "layout"):
-            laid_out = self._lay_out(plan.template, plan.values, draw=plan.fmt != "json")
+            laid_out = self._lay_out(plan.template, plan.values, draw=plan.fmt != "json", scale=plan.dpr)
         if plan.fmt == "json":
             body = json.dumps(laid_out.report(), ensure_ascii=False, indent=1).encode("utf-8")
         elif plan.fmt == "svg":
@@ -268,6 +276,28 @@ class Renderer:
         body = formats.encode(rgba, plan.fmt, quality)
         return Entry(body, CONTENT_TYPES[plan.fmt], degraded=self._degraded(laid_out))
 
+    def fallback_card(self, plan: Plan, error: ImageUnavailable) -> tuple[Plan, Entry]:
+        """The card with the placeholder picture where ``error``'s image could not be fetched
+        (for a crawler, when the slot's ``og:image-fallback`` is ``placeholder``): degraded,
+        so it is cached briefly and the image is tried again soon."""
+        values = dict(plan.values)
+        for _ in plan.template.typed.images:  # each failing slot falls back, one after the other
+            values[str(error.details.get("parameter"))] = ""
+            fallback = Plan(plan.template, dict(values), plan.fmt,
+                            self.key(plan.template, {**values, "og:fallback": "1"}, plan.fmt, plan.dpr),
+                            plan.dpr)
+            try:
+                render = functools.partial(self._render_degraded, fallback)
+                return fallback, self.flight.run(fallback.key, render)
+            except ImageUnavailable as again:
+                if again.details.get("fallback") != "placeholder":
+                    raise
+                error = again
+        raise error
+
+    def _render_degraded(self, plan: Plan) -> Entry:
+        return dataclasses.replace(self._render(plan, {}), degraded=True)
+
     def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
         """The filled, laid-out and drawn document of a card (what ``.svg`` answers)."""
         template = self.templates.get(name)
@@ -275,8 +305,10 @@ class Renderer:
 
     # the stages
 
-    def _lay_out(self, template: Template, values: dict[str, str], *, draw: bool) -> LaidOut:
-        root = fill(template, values)
+    def _lay_out(self, template: Template, values: dict[str, str], *, draw: bool,
+                 scale: float = 1.0) -> LaidOut:
+        pictures = fetched_images(template.typed, values, self.images.png, scale) if draw else None
+        root = fill(template, values, pictures)
         texts = [(slot, self._layout(template, slot)) for slot in find_text_slots(root, template.width)]
         laid_out = LaidOut(template, values, root, texts)
         if draw:

@@ -12,7 +12,7 @@ OG = Path(__file__).resolve().parent.parent / "og"
 
 #: Bottom to top. A module may import from its own layer and the layers below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("og.errors", "og.config", "og.caches", "og.deadline", "og.signing", "og.storage"),
+    ("og.errors", "og.config", "og.caches", "og.deadline", "og.signing", "og.storage", "og.fetch"),
     ("og.text",),
     ("og.svg",),
     ("og.template",),

@@ -18,6 +18,8 @@ from ..svg.names import DYNAMIC
 from ..svg.names import find_node
 from .load import Template
 from .sandbox import render_text
+from .typed import Path
+from .typed import apply_typed
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -44,8 +46,10 @@ def clean_value(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def fill(template: Template, values: t.Mapping[str, str]) -> etree._Element:
-    """A new copy of the template's document with ``values`` in place of its placeholders."""
+def fill(template: Template, values: t.Mapping[str, str],
+         pictures: t.Mapping[Path, bytes] | None = None) -> etree._Element:
+    """A new copy of the template's document with ``values`` in place of its placeholders
+    and typed parameters (``pictures``: fetched images by slot, see :mod:`og.template.typed`)."""
     root = copy.deepcopy(template.root)
     context = {name: close_bidi_controls(clean_value(value)) for name, value in values.items()}
     for text_fill in template.fills:
@@ -53,4 +57,5 @@ def fill(template: Template, values: t.Mapping[str, str]) -> etree._Element:
         setattr(node, text_fill.attribute, clean_value(render_text(text_fill.jinja, context)) or None)
     for path in template.dynamic:
         find_node(root, path).set(DYNAMIC, "1")  # what og.layers must not cache
+    apply_typed(root, template.typed, values, pictures or {})
     return root

@@ -34,6 +34,8 @@ from .limits import check_limits
 from .params import Param
 from .params import json_number
 from .sandbox import BoundedSandbox
+from .typed import Typed
+from .typed import declare
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,8 @@ class Template:
     params: dict[str, Param]
     width: float
     height: float
+    #: Image slots, colours, choices and flags (og:image, og:color, og:choice, og:show-if).
+    typed: Typed = dataclasses.field(default_factory=Typed)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -257,5 +261,10 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
             defaults.setdefault(key, value)
         names |= jinja2.meta.find_undeclared_variables(ast)
     params = {n: Param(n, defaults.get(n, ""), max_lengths.get(n, max_length)) for n in sorted(names)}
+    try:
+        typed = declare(root, names, max_length, (width, height))
+    except TemplateError as error:
+        raise TemplateError(f"template {name!r}: {error.message}") from None
+    params.update(typed.params)
     return Template(name, path, (stat.st_mtime_ns, stat.st_size), hashlib.sha256(data).hexdigest()[:16],
-                    root, fills, dynamic, params, width, height)
+                    root, fills, dynamic, params, width, height, typed)

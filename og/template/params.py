@@ -18,9 +18,19 @@ class Param:
     name: str
     default: str
     max_length: int
+    #: text, image, color, choice or flag (see :mod:`og.template.typed`).
+    kind: str = "text"
+    #: The values (or, for a free colour, the forms) accepted; empty: any text.
+    allowed: tuple[str, ...] = ()
+    #: A typed parameter's parser: the value as og will use it, or :class:`BadParameter`.
+    check: t.Callable[[str, str], str] | None = dataclasses.field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "default": self.default, "max_length": self.max_length}
+        described: dict[str, object] = {"name": self.name, "type": self.kind, "default": self.default,
+                                        "max_length": self.max_length}
+        if self.allowed:
+            described["allowed"] = list(self.allowed)
+        return described
 
 
 def checked_values(template_name: str, params: t.Mapping[str, Param],
@@ -39,5 +49,6 @@ def checked_values(template_name: str, params: t.Mapping[str, Param],
             raise BadParameter(
                 f"parameter {name!r} is {len(value)} characters long; the most is {limit}",
                 parameter=name, max_length=limit)
-        values[name] = value
+        check = params[name].check
+        values[name] = check(name, value) if check is not None else value
     return values

@@ -14,6 +14,7 @@ from flask import request
 
 from .. import signing
 from ..errors import BadParameter
+from ..errors import ImageUnavailable
 from ..render import CONTENT_TYPES
 from ..render import Renderer
 from .error_card import ErrorCards
@@ -138,7 +139,12 @@ def card(name: str, fmt: str) -> Response:
         return cache_headers(Response(content_type=_content_type(CONTENT_TYPES[plan.fmt])), plan,
                              versioned=versioned)
     timings: dict[str, float] = {}
-    card = renderer().card(plan, timings)
+    try:
+        card = renderer().card(plan, timings)
+    except ImageUnavailable as error:  # a crawler gets the placeholder if the slot says so
+        if not wants_image() or error.details.get("fallback") != "placeholder":
+            raise
+        plan, card = renderer().fallback_card(plan, error)
     record_card(plan.template.name, plan.fmt, timings)
     response = Response(card.body, content_type=_content_type(card.content_type))
     if plan.fmt == "svg":

@@ -75,7 +75,8 @@ def test_templates_lists_fixtures_with_params(client):
     assert (card["width"], card["height"]) == (1200, 630)
     params = {param["name"]: param for param in card["params"]}
     assert set(params) == {"title", "tagline", "author", "tag", "date"}
-    assert params["title"] == {"name": "title", "default": "A fixture title for og tests", "max_length": 400}
+    assert params["title"] == {"name": "title", "type": "text", "default": "A fixture title for og tests",
+                               "max_length": 400}
     assert params["author"]["default"] == "Jane Doe"
     assert params["author"]["max_length"] == 500  # Settings.max_length, no og:max-length
 

@@ -1,0 +1,149 @@
+"""Typed parameters as a template declares them: what og accepts, what it refuses at load, and
+what it writes into the filled document (always og's own serialisation, never the value)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from og.errors import BadParameter
+from og.errors import TemplateError
+from og.template.fill import fill
+from og.template.load import create_jinja_environment
+from og.template.load import load_template
+from og.template.params import checked_values
+from og.template.typed import parse_hex
+
+HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'xmlns:og="https://og.example.com/ns" width="600" height="315" viewBox="0 0 600 315">')
+PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/"
+
+
+def load(tmp_path: Path, body: str):
+    path = tmp_path / "t.svg"
+    path.write_text(HEAD + body + "</svg>")
+    return load_template("t", path, create_jinja_environment(), 500)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("#abc", "#aabbcc"), ("ABC", "#aabbcc"), ("#A1b2C3", "#a1b2c3"), ("a1b2c3", "#a1b2c3"),
+    ("red", None), ("#abcd", None), ("#a1b2c3d4", None), ("#abc;", None), (" #abc", None), ("", None),
+    ("#abc\n", None), ("ＡＢＣ", None), ("#١٢٣", None),
+])
+def test_hex_colours_are_parsed_into_three_bytes(value, expected):
+    assert parse_hex(value) == expected
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('<rect og:image="photo" width="10" height="10"/>', "put it on an <image>"),
+    (f'<image og:image="photo" xlink:href="{PIXEL}"/>', "needs a width and a height"),
+    (f'<image og:image="photo" og:fit="stretch" width="9" height="9" xlink:href="{PIXEL}"/>',
+     "cover or contain"),
+    (f'<image og:image="p" og:image-fallback="none" width="9" height="9" xlink:href="{PIXEL}"/>',
+     "placeholder or error"),
+    ('<rect og:color="c" og:choices="red" width="9" height="9"/>', "name:#rrggbb"),
+    ('<rect og:color="c" og:choices="red:url(#x)" width="9" height="9"/>', "name:#rrggbb"),
+    ('<rect og:color="c" og:color-property="filter" width="9" height="9"/>', "fill or stroke"),
+    ('<rect og:color="c" og:choices="a:#000" width="9" height="9"/><rect og:color="c" width="9" height="9"/>',
+     "same og:choices"),
+    ('<rect og:color="c" width="9" height="9"/><g og:choice="c" og:value="x"/>', "another kind"),
+    ('<rect og:color="title" width="9" height="9"/><text>{{ title }}</text>', "another kind"),
+    ('<rect og:color="a b" width="9" height="9"/>', "not a name"),
+    ('<g og:choice="theme" og:value="dark" og:default="blue"/><g og:choice="theme" og:value="light"/>',
+     "none of dark, light"),
+    ('<g og:show-if="{{ x }}"/>', "placeholders may only stand in text"),
+    ('<rect og:color="c" style="fill:{{ c }}" width="9" height="9"/>', "placeholders may only stand in text"),
+])
+def test_bad_declarations_are_template_errors(tmp_path, body, message):
+    with pytest.raises(TemplateError, match=message):
+        load(tmp_path, body)
+
+
+def test_an_image_slot_knows_its_device_size_through_transforms(tmp_path):
+    template = load(tmp_path, f'<g transform="scale(2)"><image og:image="photo" transform="translate(5 5)" '
+                              f'x="0" y="0" width="50" height="25" xlink:href="{PIXEL}"/></g>')
+    (slot,) = template.typed.images
+    assert (slot.size, slot.fit, slot.fallback) == ((100, 50), "cover", "placeholder")
+
+
+def test_show_if_on_a_text_parameter_keeps_it_text(tmp_path):
+    template = load(tmp_path, '<g og:show-if="initials" id="g"><text id="t">{{ initials }}</text></g>')
+    assert template.params["initials"].kind == "text"
+    assert fill(template, {"initials": ""}).find(".//{*}g") is None
+    assert fill(template, {"initials": "JD"}).find(".//{*}g") is not None
+
+
+@pytest.mark.parametrize(("given", "shown"), [
+    ("1", True), ("true", True), ("YES", True), ("on", True), ("0", False), ("false", False), ("no", False),
+    ("off", False), ("", False),
+])
+def test_flags_read_the_usual_spellings(tmp_path, given, shown):
+    template = load(tmp_path, '<g og:show-if="badge" id="g"/>')
+    values = checked_values("t", template.params, {"badge": given})
+    assert (fill(template, values).find(".//{*}g") is not None) is shown
+
+
+def test_a_flag_default_can_be_on(tmp_path):
+    template = load(tmp_path, '<g og:show-if="badge" og:default="1" id="g"/>')
+    assert template.params["badge"].default == "1"
+    assert fill(template, checked_values("t", template.params, {})).find(".//{*}g") is not None
+
+
+def test_the_chosen_layer_alone_stays_and_later_paths_still_resolve(tmp_path):
+    template = load(tmp_path, '<g og:choice="theme" og:value="dark" id="dark"/>'
+                              '<g og:choice="theme" og:value="light" og:default="light" id="light"/>'
+                              '<rect og:color="c" style="fill:#000;stroke:#111" width="9" height="9" id="r"/>'
+                              '<text id="t">{{ title }}</text>')
+    assert template.params["theme"].default == "light"
+    root = fill(template, checked_values("t", template.params, {"theme": "dark", "c": "#0f0", "title": "Hi"}))
+    assert [n.get("id") for n in root] == ["dark", "r", "t"]
+    assert root[1].get("style") == "stroke:#111;fill:#00ff00"
+    assert root[2].text == "Hi"
+
+
+@pytest.mark.parametrize("value", ['red;filter:url(#x)', '"/><script>alert(1)</script>', "#fff;x:y",
+                                   "#fff\" onload=\"x", "url(javascript:x)"])
+def test_injection_attempts_never_reach_the_document(tmp_path, value):
+    template = load(tmp_path, '<rect og:color="c" style="fill:#000" width="9" height="9" id="r"/>'
+                              '<g og:choice="theme" og:value="a"/><g og:choice="theme" og:value="b"/>')
+    for name in ("c", "theme"):
+        with pytest.raises(BadParameter):
+            checked_values("t", template.params, {name: value})
+    written = etree.tostring(fill(template, checked_values("t", template.params, {}))).decode()
+    assert "script" not in written and "filter" not in written
+
+
+def test_typed_elements_are_never_part_of_the_cached_background(tmp_path):
+    template = load(tmp_path, f'<rect width="600" height="315" id="bg"/>'
+                              f'<image og:image="p" width="9" height="9" xlink:href="{PIXEL}" id="i"/>')
+    root = fill(template, {})
+    assert root.find(".//{*}image").get("{https://og.example.com/ns}dynamic") == "1"
+    assert root.find(".//{*}rect").get("{https://og.example.com/ns}dynamic") is None
+
+
+def test_og_check_describes_typed_parameters_and_knows_their_attributes(fonts):
+    from og.check import check_file
+
+    root = Path(__file__).resolve().parent.parent
+    lines = [str(finding) for name in ("profile", "quote")
+             for finding in check_file(root / "svg_templates" / f"{name}.svg", fonts)]
+    assert not [line for line in lines if "unknown og attribute" in line]
+    assert ("info: image parameter 'avatar': default the template's placeholder picture; slot 300x300 px, "
+            "cover, fallback placeholder") in lines
+    assert ("info: flag parameter 'verified': default off, one of: 1, true, yes, on, 0, false, no, "
+            "off") in lines
+    assert ("info: color parameter 'accent': default 'orange', one of: orange, rose, indigo, emerald, "
+            "slate") in lines
+
+
+def test_pictures_are_asked_for_at_the_card_scale(tmp_path):
+    from og.template.typed import fetched_images
+
+    template = load(tmp_path, f'<image og:image="p" og:fit="contain" width="50" height="25" '
+                              f'xlink:href="{PIXEL}"/>')
+    asked = []
+    fetched_images(template.typed, {"p": "@a.png"}, lambda v, size, fit, p: asked.append((size, fit)) or b"",
+                   scale=2.0)
+    assert asked == [((100, 50), "contain")]
