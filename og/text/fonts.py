@@ -51,7 +51,8 @@ _SYNTHETIC_SLANT = 0.2
 SYNTHETIC_BOLD_FROM = 600
 
 
-@dataclasses.dataclass(frozen=True)
+# eq (and with frozen, hash) by value: a face is part of every glyph cache's keys.
+@dataclasses.dataclass(frozen=True, eq=True)
 class FontFace:
     """One face in a font file (a .ttc holds several), as described by its own tables."""
 
