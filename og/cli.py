@@ -18,6 +18,7 @@ from pathlib import Path
 from .build import add_arguments as add_build_arguments
 from .config import Settings
 from .errors import OgError
+from .render import FORMATS
 from .render import Renderer
 
 
@@ -32,7 +33,8 @@ def _key_values(pairs: t.Sequence[str]) -> dict[str, str]:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "png")
+    to_file = args.output not in (None, "-")
+    fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if to_file else "") or "png"
     body = Renderer().render(args.name, _key_values(args.param), fmt)
     if args.output in (None, "-"):
         sys.stdout.buffer.write(body)
@@ -181,7 +183,7 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     render.add_argument("name", help="template name (svg_templates/NAME.svg)")
     render.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
     render.add_argument("-o", "--output", help="output file (default: stdout)")
-    render.add_argument("-f", "--format", choices=["png", "svg", "json"])
+    render.add_argument("-f", "--format", choices=sorted(FORMATS), help="default: the output's extension, else png")
     render.set_defaults(func=cmd_render)
 
     serve = commands.add_parser("serve", help="serve cards over HTTP with gunicorn")

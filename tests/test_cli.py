@@ -32,6 +32,18 @@ def test_render_png_to_a_file(tmp_path):
     assert (image.format, image.size) == ("PNG", (1200, 630))
 
 
+def test_render_png_to_stdout_with_a_dash(tmp_path):
+    result = run_og("render", "card", "-p", "title=Piped", "-o", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert Image.open(io.BytesIO(result.stdout)).format == "PNG"
+
+
+def test_render_format_from_the_extension(tmp_path):
+    out = tmp_path / "card.webp"
+    assert run_og("render", "card", "-o", str(out), cwd=tmp_path).returncode == 0
+    assert Image.open(out).format == "WEBP"
+
+
 def test_render_json_to_stdout(tmp_path):
     result = run_og("render", "card", "-p", "title=Ünïcode ✓", "-f", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr.decode()
