@@ -183,7 +183,8 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     render.add_argument("name", help="template name (svg_templates/NAME.svg)")
     render.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE")
     render.add_argument("-o", "--output", help="output file (default: stdout)")
-    render.add_argument("-f", "--format", choices=sorted(FORMATS), help="default: the output's extension, else png")
+    render.add_argument("-f", "--format", choices=sorted(FORMATS),
+                        help="default: the output's extension, else png")
     render.set_defaults(func=cmd_render)
 
     serve = commands.add_parser("serve", help="serve cards over HTTP with gunicorn")

@@ -41,7 +41,7 @@ def test_render_png_to_stdout_with_a_dash(tmp_path):
 def test_render_format_from_the_extension(tmp_path):
     out = tmp_path / "card.webp"
     assert run_og("render", "card", "-o", str(out), cwd=tmp_path).returncode == 0
-    assert Image.open(out).format == "WEBP"
+    assert Image.open(io.BytesIO(out.read_bytes())).format == "WEBP"
 
 
 def test_render_json_to_stdout(tmp_path):
