@@ -166,7 +166,8 @@ def make_cases(renderer: Renderer, names: t.Sequence[str]) -> list[Case]:
     for name in names:
         template = renderer.templates.get(name)
         varied = next((p for p in MAIN_PARAMS if p in template.params), None)
-        varied = varied or next((p for p in sorted(template.params) if template.params[p].kind == "text"), None)
+        texts = [p for p in sorted(template.params) if template.params[p].kind == "text"]
+        varied = varied or next(iter(texts), None)
         for input_name, text in INPUTS.items():
             if text is not None and varied is None:
                 continue  # a template without parameters has only its defaults
