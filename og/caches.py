@@ -172,6 +172,9 @@ class Caches(CacheGroup):
             "backgrounds", 96 * MB, "what a template paints before its first value is drawn once "
             "(3 MB per 1200x630 template; a huge canvas is simply not kept)",
             lambda surface: surface.get_stride() * surface.get_height())
+        self.png_bands: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "png_bands", 128 * MB, "a background's PNG rows compressed once (3 MB of pixels to compare "
+            "and ~0.2 MB of deflate per 1200x630 template)", lambda rows: rows.size_bytes)
         self.failures: BoundedCache[t.Any, t.Any] = BoundedCache(
             "failures", 1 * MB, "a broken card fails again at once for a while, not after a render")
         self.images: BoundedCache[t.Any, t.Any] = BoundedCache(

@@ -41,6 +41,7 @@ from .errors import TemplateError
 from .errors import TemplateNotFound
 from .errors import UnknownFormat
 from .fetch import ImageSource
+from .raster import bands
 from .raster import encode
 from .raster import formats
 from .raster import static
@@ -254,9 +255,9 @@ class Renderer:
             body = laid_out.svg_bytes()
         else:
             with _lap(timings, "raster"):
-                rgba = encode.pixels(self._rasterize(laid_out, plan.dpr))
+                surface, background = self._rasterize(laid_out, plan.dpr)
             with _lap(timings, "encode"):
-                return self._encode(plan, rgba, laid_out)
+                return self._encode(plan, surface, background, laid_out)
         return Entry(body, CONTENT_TYPES[plan.fmt], degraded=self._degraded(laid_out))
 
     def _degraded(self, laid_out: LaidOut) -> bool:
@@ -264,11 +265,18 @@ class Renderer:
         cached briefly, never for a day."""
         return bool(self.fonts.unreadable) or any(layout.missing for _, layout in laid_out.texts)
 
-    def _encode(self, plan: Plan, rgba: t.Any, laid_out: LaidOut) -> Entry:
+    def _encode(self, plan: Plan, surface: t.Any, background: t.Any, laid_out: LaidOut) -> Entry:
         """The pixels in the asked format; within ``OG_MAX_BYTES`` when set (then perhaps in
-        another format the operator allows: the entry says which)."""
+        another format the operator allows: the entry says which). A PNG over a cached
+        background compresses only the rows the values changed (:mod:`og.raster.bands`)."""
         quality = self._quality(plan.template)
         budget = self.settings.max_bytes
+        if plan.fmt == "png" and not budget and background is not None:
+            rows = self._bands(background)
+            body = bands.encode_over(surface, rows) if rows is not None else None
+            if body is not None:
+                return Entry(body, CONTENT_TYPES["png"], degraded=self._degraded(laid_out))
+        rgba = encode.pixels(surface)
         if budget:
             allowed = [plan.fmt, *(f for f in self.settings.image_formats if f != plan.fmt)]
             encoded = formats.encode_within(rgba, budget, allowed)
@@ -332,17 +340,29 @@ class Renderer:
             group = replace_with(slot, layout_elements(layout, self.fonts.caches, slot.paint))
             pin_paint_servers(laid_out.root, group, layout, f"og-text{number}")
 
-    def _rasterize(self, laid_out: LaidOut, scale: float = 1.0) -> t.Any:
-        """Pixels of the drawn document; the static background comes from the cache."""
+    def _bands(self, background_key: t.Any) -> bands.Bands | None:
+        """The cached background's PNG rows, compressed once (None if it is no longer kept)."""
+        rows = t.cast("bands.Bands | None", self.caches.png_bands.get(background_key))
+        if rows is None:
+            surface = self.caches.backgrounds.get(background_key)
+            if surface is None:
+                return None
+            rows = bands.bands_of(surface)
+            self.caches.png_bands.put(background_key, rows)
+        return rows
+
+    def _rasterize(self, laid_out: LaidOut, scale: float = 1.0) -> tuple[t.Any, t.Any]:
+        """The drawn document's surface, and the key of the cached background it was drawn
+        on (None when the card could not be split)."""
         template, root = laid_out.template, laid_out.root
         try:
             first = static.split_point(root)
             if first is None:
-                return self.backend.rasterize(laid_out.svg_bytes(), scale=scale)
+                return self.backend.rasterize(laid_out.svg_bytes(), scale=scale), None
+            key = (template.name, template.digest, scale)
             background = self.caches.backgrounds.get_or_make(
-                (template.name, template.digest, scale),
-                lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
-            return self.backend.rasterize(static.foreground(root, first), background, scale)
+                key, lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
+            return self.backend.rasterize(static.foreground(root, first), background, scale), key
         except Exception as error:  # CairoSVG on a template it cannot draw
             log.exception("template %s: CairoSVG failed", template.name)
             raise TemplateError(f"template {template.name!r} could not be drawn: "

@@ -48,11 +48,21 @@ def _chunk(kind: bytes, data: bytes | bytearray) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
+def surface_rows(surface: t.Any) -> np.ndarray:
+    """The bytes of a cairo image surface as (height, stride) rows, without a copy."""
+    surface.flush()
+    height, stride = surface.get_height(), surface.get_stride()
+    return np.frombuffer(surface.get_data(), dtype=np.uint8).reshape(height, stride)
+
+
 def pixels(surface: t.Any) -> np.ndarray:
     """RGBA (straight alpha) pixels of a cairo ARGB32 surface (BGRA, premultiplied)."""
-    surface.flush()
-    width, height, stride = surface.get_width(), surface.get_height(), surface.get_stride()
-    raw = np.frombuffer(surface.get_data(), dtype=np.uint8).reshape(height, stride)
+    return pixels_of(surface_rows(surface), surface.get_width())
+
+
+def pixels_of(raw: np.ndarray, width: int) -> np.ndarray:
+    """RGBA (straight alpha) pixels of rows of cairo ARGB32 data (BGRA, premultiplied)."""
+    height = raw.shape[0]
     bgra = raw[:, : width * 4].reshape(height, width, 4)
     rgba = bgra[..., [2, 1, 0, 3]].astype(np.uint8)
     alpha = rgba[..., 3]
@@ -105,19 +115,27 @@ def encode_png(rgba: np.ndarray, effort: str = "balanced") -> bytes:
         samples, color_type = rgba[..., :3], 2
     else:
         samples, color_type = rgba, 6
-    channels = samples.shape[2]
-    # One copy: the samples go straight into the rows, after each row's filter byte; one
-    # channel at a time, which numpy does 4x faster than the interleaved copy (0.6 ms).
+    return png_file(width, height, color_type, how.compress(png_rows(samples).data), extra)
+
+
+def png_rows(samples: np.ndarray) -> np.ndarray:
+    """PNG scanlines of (height, width, channels) samples: a filter byte, then the samples.
+
+    One copy: the samples go straight into the rows, after each row's filter byte; one
+    channel at a time, which numpy does 4x faster than the interleaved copy (0.6 ms).
+    """
+    height, width, channels = samples.shape
     rows = np.empty((height, width * channels + 1), dtype=np.uint8)
     rows[:, 0] = 0  # filter type None (see the module's docstring)
     interleaved = rows[:, 1:].reshape(height, width, channels)
     for channel in range(channels):
         interleaved[..., channel] = samples[..., channel]
+    return rows
+
+
+def png_file(width: int, height: int, color_type: int, idat: bytes | bytearray,
+             extra: t.Sequence[bytes] = ()) -> bytes:
+    """The PNG file around compressed image data (8 bits per sample)."""
     header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
-    return b"".join((
-        _SIGNATURE,
-        _chunk(b"IHDR", header),
-        *extra,
-        _chunk(b"IDAT", how.compress(rows.data)),
-        _chunk(b"IEND", b""),
-    ))
+    chunks = (_chunk(b"IHDR", header), *extra, _chunk(b"IDAT", idat), _chunk(b"IEND", b""))
+    return _SIGNATURE + b"".join(chunks)

@@ -1,0 +1,78 @@
+"""PNG in bands over the cached background: the same pixels as encoding the whole card."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import og
+from og.config import Settings
+from og.raster import bands
+from og.raster import encode
+
+from .conftest import BUNDLED_TEMPLATES
+from .conftest import FONTS_DIR
+
+BUNDLED = og.Renderer(Settings(templates_dir=BUNDLED_TEMPLATES, fonts_dir=FONTS_DIR))
+
+
+def _decoded(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+@pytest.mark.parametrize("name", BUNDLED.templates.names())
+@pytest.mark.parametrize("title", ["Banded", "A much longer title that wraps over several lines " * 2])
+def test_banded_png_has_the_same_pixels(name: str, title: str) -> None:
+    template = BUNDLED.templates.get(name)
+    text = next(p for p in template.params.values() if p.kind == "text").name
+    png = BUNDLED.render(name, {text: title[: template.params[text].max_length]})
+    laid_out = BUNDLED.lay_out(name, {text: title[: template.params[text].max_length]})
+    surface, _ = BUNDLED._rasterize(laid_out)
+    assert np.array_equal(_decoded(png), encode.pixels(surface)), "banded PNG differs from the pixels"
+    width, height, _, color_type = struct.unpack(">IIBB", png[16:26])
+    channels = {2: 3, 6: 4, 3: 1}[color_type]
+    assert len(zlib.decompress(_idat(png))) == height * (width * channels + 1), "one valid zlib stream"
+
+
+def _idat(png: bytes) -> bytes:
+    """The concatenated IDAT data of a PNG (zlib checks its Adler-32 when decompressing)."""
+    position, data = 8, b""
+    while position < len(png):
+        length, kind = struct.unpack(">I4s", png[position:position + 8])
+        if kind == b"IDAT":
+            data += png[position + 8:position + 8 + length]
+        position += 12 + length
+    return data
+
+
+def test_only_changed_bands_are_compressed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    renderer = og.Renderer(dataclasses.replace(BUNDLED.settings, cache_bytes=0), fonts=BUNDLED.fonts)
+    renderer.render("article", {"title": "Warm"})
+    calls = []
+    real = bands._deflate
+    monkeypatch.setattr(bands, "_deflate", lambda data, static: calls.append(static) or real(data, static))
+    renderer.render("article", {"title": "Short"})
+    total = -(-630 // bands.BAND_ROWS)
+    assert calls and not any(calls), "the background's bands are compressed once, not per request"
+    assert len(calls) < total / 2, f"{len(calls)} of {total} bands compressed for a one-word title"
+
+
+def test_adler32_combine_matches_zlib() -> None:
+    rng = np.random.default_rng(1)
+    first, second = rng.bytes(1000), rng.bytes(77777)
+    assert bands.adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second)) == \
+        zlib.adler32(first + second)
+
+
+def test_a_different_size_falls_back() -> None:
+    laid_out = BUNDLED.lay_out("article", {})
+    surface, key = BUNDLED._rasterize(laid_out)
+    small = BUNDLED.backend.rasterize(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    rows = BUNDLED._bands(key)
+    assert rows is not None and bands.encode_over(small, rows) is None
