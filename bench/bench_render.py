@@ -219,7 +219,7 @@ def stages(case: Case, n: int, warmup: int) -> dict[str, float]:
             root = laid_out.root
             first = static.split_point(root)
             svg = static.foreground(root, first) if first is not None else laid_out.svg_bytes()
-            key = (case.template.name, case.template.digest)
+            key = (case.template.name, case.template.digest, 1.0)
             background = renderer.caches.backgrounds.get(key) if first is not None else None
         with lap(timings, "draw"):
             surface = renderer.backend.rasterize(svg, background)
