@@ -13,7 +13,8 @@ NAMES = st.sampled_from(["fill", "FONT-size", "font-family", "-inkscape-font-spe
 #: What style values are made of in real templates (tinycss2 also inserts ``/**/`` between
 #: tokens such as ``0`` and ``-0`` that would otherwise read as one: never in a real style).
 TOKENS = st.sampled_from(["#fff", "#1E293B", "64px", "0.5", "-0.02em", "Inter", "sans-serif", "url(#g)",
-                          "none", "1.25", "Noto Sans CJK JP", "evenodd", "rgb(1, 2, 3)", "100%", "bold"])
+                          "none", "1.25", "Noto Sans CJK JP", "evenodd", "rgb(1, 2, 3)", "100%", "bold",
+                          "'DejaVu Sans'", '"Noto Serif"', "'a b', serif"])
 VALUES = st.lists(TOKENS, max_size=3).map(" ".join) | st.lists(TOKENS, max_size=3).map(", ".join)
 
 
@@ -26,6 +27,6 @@ def test_plain_styles_read_as_css_does(declarations: list[tuple[str, str, str]],
 
 
 def test_what_the_split_leaves_to_css() -> None:
-    for text in ["font-family:'Noto Serif', serif", "fill:red !important", "fill:url('#a;b')",
+    for text in ["font-family:'Noto Serif', serif", "font-family:'It''s'", "fill:red !important", "fill:url('#a;b')",
                  "/* c */fill:red", "fill:r\\65 d", "a{b}"]:
         assert parse_declarations(text) == parse_declarations_css(text), text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import dataclasses
 import typing as t
 import urllib.parse
 
@@ -20,6 +21,8 @@ import cairosvg.parser
 import cairosvg.surface
 import numpy as np
 
+from ..caches import MB
+from ..caches import BoundedCache
 from ..deadline import check_deadline
 from ..svg.names import GLYPHS
 from . import encode
@@ -70,6 +73,76 @@ def draw_plain_path(context: t.Any, data: str) -> None:
             raise ValueError(f"not og path syntax: {op!r}")
 
 
+class _PathRecorder:
+    """Takes :func:`draw_plain_path`'s calls and keeps them as cairo path data (16-byte
+    records: a header of type and length, then that many points), to append in one call."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[float, float]] = []
+        self.headers: list[tuple[int, int, int]] = []  # (record index, type, length)
+
+    def _add(self, kind: int, *points: float) -> None:
+        self.headers.append((len(self.records), kind, 1 + len(points) // 2))
+        self.records.append((0.0, 0.0))
+        self.records.extend(zip(points[::2], points[1::2], strict=True))
+
+    def move_to(self, x: float, y: float) -> None:
+        self._add(0, x, y)
+
+    def line_to(self, x: float, y: float) -> None:
+        self._add(1, x, y)
+
+    def curve_to(self, *points: float) -> None:
+        self._add(2, *points)
+
+    def close_path(self) -> None:
+        self._add(3)
+
+    def compile(self) -> GlyphPath:
+        data = np.array(self.records or [(0.0, 0.0)], dtype=np.float64)
+        headers = data.view(np.int32).reshape(len(data), 4)
+        for index, kind, length in self.headers:
+            headers[index, :2] = (kind, length)
+        path = cairocffi.ffi.new("cairo_path_t *")
+        path.status = 0
+        path.data = cairocffi.ffi.cast("cairo_path_data_t *", cairocffi.ffi.from_buffer(data))
+        path.num_data = len(self.records)
+        return GlyphPath(data, path)
+
+
+@dataclasses.dataclass(frozen=True)
+class GlyphPath:
+    """One glyph's outline as cairo path data, from its first point; ``path`` points into ``data``."""
+
+    data: np.ndarray
+    path: t.Any
+
+    @classmethod
+    def of(cls, relative: str) -> GlyphPath:
+        recorder = _PathRecorder()
+        draw_plain_path(recorder, "M 0 0 " + relative)
+        return recorder.compile()
+
+
+def draw_glyph_run(context: t.Any, data: str, paths: BoundedCache[str, GlyphPath]) -> None:
+    """og's glyph path (``M x y <outline> M x y <outline> …``, each outline relative to its
+    first point and shared by every use of the glyph): each glyph's outline is built once as
+    cairo path data and appended in one call at its place, instead of one call per segment."""
+    pointer = context._pointer
+    matrix = context.get_matrix()
+    try:
+        for piece in data.split("M "):
+            if not piece:
+                continue
+            x, y, relative = (piece.rstrip() + " ").split(" ", 2)
+            glyph = paths.get_or_make(relative.rstrip(), GlyphPath.of)
+            cairocffi.cairo.cairo_translate(pointer, float(x), float(y))
+            cairocffi.cairo.cairo_append_path(pointer, glyph.path)
+            context.set_matrix(matrix)
+    finally:
+        context.set_matrix(matrix)
+
+
 def _data_only(url: str, resource_type: str) -> bytes:
     """Templates may embed images as data: URIs; og never fetches files or the network."""
     if not url.startswith("data:") or "," not in url:
@@ -107,6 +180,11 @@ class CairoBackend:
     """
 
     def __init__(self) -> None:
+        #: Glyph outlines as cairo path data, by their og path text (shared by every size and
+        #: place a glyph is drawn at that scale).
+        self.glyph_paths: BoundedCache[str, GlyphPath] = BoundedCache(
+            "cairo_glyph_paths", 16 * MB, "a glyph's outline is parsed once, then appended in one call",
+            lambda glyph: int(glyph.data.nbytes) + 200)
         problems = check_cairosvg()
         if problems:
             raise RuntimeError("og's CairoSVG backend cannot work with this CairoSVG: " + "; ".join(problems))
@@ -124,8 +202,8 @@ class CairoBackend:
         """
         tree = cairosvg.parser.Tree(bytestring=svg, url_fetcher=_data_only, unsafe=False)
         if background is None:
-            return _Surface(tree, None, DPI, scale=scale).cairo
-        return _OnBackground(tree, background, scale).cairo
+            return _Surface(tree, self.glyph_paths, scale=scale).cairo
+        return _OnBackground(tree, self.glyph_paths, background, scale).cairo
 
     def pixels(self, svg: bytes) -> np.ndarray:
         """Straight-alpha RGBA pixels of ``svg`` (what effects compute with)."""
@@ -143,14 +221,23 @@ def _glyph_drawer(cairosvg_path: t.Callable[[t.Any, t.Any], None]) -> t.Callable
             cairosvg_path(surface, node)
             return
         node.vertices = collections.deque()  # glyphs have no markers
-        draw_plain_path(surface.context, node.get("d", ""))
+        paths = getattr(surface, "og_glyph_paths", None)
+        if paths is None:  # a surface og did not make (CairoSVG used directly)
+            draw_plain_path(surface.context, node.get("d", ""))
+        else:
+            draw_glyph_run(surface.context, node.get("d", ""), paths)
 
     draw_path.og_glyph_drawer = True  # type: ignore[attr-defined]
     return draw_path
 
 
 class _Surface(cairosvg.surface.PNGSurface):  # type: ignore[misc]
-    """CairoSVG's image surface, checking the render's deadline before each element."""
+    """CairoSVG's image surface, checking the render's deadline before each element, and
+    carrying the backend's glyph paths for og's glyph drawer."""
+
+    def __init__(self, tree: t.Any, glyph_paths: BoundedCache[str, GlyphPath], scale: float) -> None:
+        self.og_glyph_paths = glyph_paths
+        super().__init__(tree, None, DPI, scale=scale)
 
     def draw(self, node: t.Any) -> None:
         check_deadline()
@@ -160,9 +247,10 @@ class _Surface(cairosvg.surface.PNGSurface):  # type: ignore[misc]
 class _OnBackground(_Surface):
     """A CairoSVG surface that starts as a copy of an already drawn background."""
 
-    def __init__(self, tree: t.Any, painted: t.Any, scale: float) -> None:
+    def __init__(self, tree: t.Any, glyph_paths: BoundedCache[str, GlyphPath], painted: t.Any,
+                 scale: float) -> None:
         self.painted = painted  # read by _create_surface, which CairoSVG's __init__ calls
-        super().__init__(tree, None, DPI, scale=scale)
+        super().__init__(tree, glyph_paths, scale)
 
     def _create_surface(self, width: float, height: float) -> tuple[t.Any, int, int]:
         surface, w, h = super()._create_surface(width, height)

@@ -43,9 +43,14 @@ _WEIGHT_KEYWORDS = {"normal": 400, "bold": 700}
 Style = dict[str, str]
 
 
-#: Style text a plain split reads exactly as tinycss2 does: no escapes, strings, comments,
-#: ``!important``, blocks, and a ``;`` or ``:`` never inside parentheses.
-_PLAIN_STYLE = re.compile(r"[^\\\"'/!{}()\[\]]*(\([^\\\"'/!{}()\[\];:]*\)[^\\\"'/!{}()\[\]]*)*")
+#: Style text a plain split reads exactly as tinycss2 does: no escapes, comments,
+#: ``!important`` or blocks; a ``;`` or ``:`` never inside parentheses or quotes; quoted
+#: strings plain (tinycss2 writes them back in double quotes, as the split does).
+_PLAIN_CHAR = r"[^\\\"'/!{}()\[\]]"
+_QUOTED = r"(?:'[^'\"\\\n;:]*'|\"[^'\"\\\n;:]*\")"
+_PARENTHESES = r"\([^\\\"'/!{}()\[\];:]*\)"
+_PLAIN_STYLE = re.compile(f"(?:{_PLAIN_CHAR}|{_QUOTED}|{_PARENTHESES})*")
+_SINGLE_QUOTED = re.compile(r"'([^']*)'")
 _PROPERTY_NAME = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -66,7 +71,8 @@ def parse_declarations(text: str) -> tuple[tuple[str, str], ...]:
         name, colon, value = part.partition(":")
         name = name.strip(" \t\n\r\f")
         if colon and _PROPERTY_NAME.fullmatch(name):
-            out.append((name.lower(), value.strip(" \t\n\r\f")))
+            value = value.strip(" \t\n\r\f")
+            out.append((name.lower(), _SINGLE_QUOTED.sub(r'"\1"', value) if "'" in value else value))
         elif part.strip(" \t\n\r\f"):
             return parse_declarations_css(text)  # not a declaration: leave it to CSS's rules
     return tuple(out)
