@@ -175,6 +175,10 @@ class Caches(CacheGroup):
         self.png_bands: BoundedCache[t.Any, t.Any] = BoundedCache(
             "png_bands", 128 * MB, "a background's PNG rows compressed once (3 MB of pixels to compare "
             "and ~0.2 MB of deflate per 1200x630 template)", lambda rows: rows.size_bytes)
+        self.png_pieces: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "png_pieces", 32 * MB, "bands a request changed come back (labels at their default, "
+            "static shapes over a value): their compressed rows are copied (~100 KB each)",
+            lambda piece: piece.size_bytes)
         self.failures: BoundedCache[t.Any, t.Any] = BoundedCache(
             "failures", 1 * MB, "a broken card fails again at once for a while, not after a render")
         self.images: BoundedCache[t.Any, t.Any] = BoundedCache(

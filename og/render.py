@@ -273,7 +273,8 @@ class Renderer:
         budget = self.settings.max_bytes
         if plan.fmt == "png" and not budget and background is not None:
             rows = self._bands(background)
-            body = bands.encode_over(surface, rows) if rows is not None else None
+            body = (bands.encode_over(surface, rows, self.caches.png_pieces, background)
+                    if rows is not None else None)
             if body is not None:
                 return Entry(body, CONTENT_TYPES["png"], degraded=self._degraded(laid_out))
         rgba = encode.pixels(surface)

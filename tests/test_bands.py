@@ -76,3 +76,18 @@ def test_a_different_size_falls_back() -> None:
     small = BUNDLED.backend.rasterize(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     rows = BUNDLED._bands(key)
     assert rows is not None and bands.encode_over(small, rows) is None
+
+
+def test_changed_bands_seen_before_are_copied(monkeypatch: pytest.MonkeyPatch) -> None:
+    renderer = og.Renderer(dataclasses.replace(BUNDLED.settings, cache_bytes=0), fonts=BUNDLED.fonts)
+    renderer.render("profile", {"name": "First"})
+    calls: list[bool] = []
+    real = bands._deflate
+    monkeypatch.setattr(bands, "_deflate", lambda data, static: calls.append(static) or real(data, static))
+    png = renderer.render("profile", {"name": "Second"})
+    compressed_second = len(calls)
+    renderer.render("profile", {"name": "Second"})
+    assert len(calls) == compressed_second, "the same card again compresses nothing"
+    assert compressed_second < 23, "bands that came back (the static foreground) are copied"
+    laid_out = renderer.lay_out("profile", {"name": "Second"})
+    assert np.array_equal(_decoded(png), encode.pixels(renderer._rasterize(laid_out)[0]))

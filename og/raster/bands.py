@@ -9,6 +9,8 @@ So the bands a request left as the background drew them are copied as compressed
 unchanged bands compresses as one stream), and only the changed ones are compressed per
 request (zlib level 6: on the bundled cards as small as libdeflate's whole-card level 4, and,
 being a third of the rows, 35–40% faster in all; ISA-L was faster still but 20–75% larger).
+A changed band seen before (a label that kept its default, a static shape drawn over a value)
+is found again by its pixels' CRC, checked byte for byte, and copied too.
 The pixels are exactly those of :func:`encode.encode_png`.
 """
 
@@ -20,6 +22,7 @@ import zlib
 
 import numpy as np
 
+from ..caches import BoundedCache
 from .encode import pixels_of
 from .encode import png_file
 from .encode import png_rows
@@ -105,13 +108,33 @@ def bands_of(background: t.Any) -> Bands:
                  tuple(lengths))
 
 
-def encode_over(surface: t.Any, bands: Bands) -> bytes | None:
-    """The surface as a PNG, reusing every band that still shows ``bands``' background; None
-    when it cannot (another size, or translucency where the background was opaque)."""
+@dataclasses.dataclass(frozen=True)
+class Piece:
+    """A band a request changed, compressed: kept to be copied when the same pixels return."""
+
+    raw: np.ndarray
+    compressed: bytes
+    adler: int
+    length: int
+
+    @property
+    def size_bytes(self) -> int:
+        return int(self.raw.nbytes) + len(self.compressed)
+
+
+#: Changed bands seen before, by (background key, band, CRC-32 of its pixels).
+Pieces = BoundedCache[tuple[t.Any, int, int], Piece]
+
+
+def encode_over(surface: t.Any, bands: Bands, pieces: Pieces | None = None,
+                background_key: t.Any = None) -> bytes | None:
+    """The surface as a PNG, reusing every band that still shows ``bands``' background (and,
+    with ``pieces``, every changed band seen before); None when it cannot (another size, or
+    translucency where the background was opaque)."""
     raw = surface_rows(surface)
     if surface.get_width() != bands.width or raw.shape != bands.raw.shape:
         return None
-    pieces: list[bytes] = []
+    parts: list[bytes] = []
     adler = 1
     follows_background = False  # whether the band before this one is the background's
     for index, (start, end) in enumerate(_band_bounds(bands.height)):
@@ -120,14 +143,30 @@ def encode_over(surface: t.Any, bands: Bands) -> bytes | None:
             piece = (bands.linked if follows_background else bands.compressed)[index]
             band_adler, length = bands.adlers[index], bands.lengths[index]
         else:
-            rgba = pixels_of(raw[start:end], bands.width)
-            if bands.channels == 3 and not bool((rgba[..., 3] == 255).all()):
+            found = _changed_band(raw[start:end], bands, pieces, (background_key, index))
+            if found is None:
                 return None
-            scanlines = png_rows(_samples(rgba, bands.channels)).tobytes()
-            piece, band_adler, length = (_deflate(scanlines, static=False), zlib.adler32(scanlines),
-                                         len(scanlines))
-        pieces.append(piece)
+            piece, band_adler, length = found.compressed, found.adler, found.length
+        parts.append(piece)
         adler = adler32_combine(adler, band_adler, length)
         follows_background = unchanged
-    idat = b"".join((_ZLIB_HEADER, *pieces, _FINAL_EMPTY_BLOCK, adler.to_bytes(4, "big")))
+    idat = b"".join((_ZLIB_HEADER, *parts, _FINAL_EMPTY_BLOCK, adler.to_bytes(4, "big")))
     return png_file(bands.width, bands.height, 2 if bands.channels == 3 else 6, idat)
+
+
+def _changed_band(raw: np.ndarray, bands: Bands, pieces: Pieces | None,
+                  where: tuple[t.Any, int]) -> Piece | None:
+    """A changed band, compressed, or copied when its exact pixels were compressed before;
+    None when the band is translucent in an opaque card."""
+    key = (*where, zlib.crc32(raw.data))
+    seen = pieces.get(key) if pieces is not None else None
+    if seen is not None and np.array_equal(seen.raw, raw):
+        return seen
+    rgba = pixels_of(raw, bands.width)
+    if bands.channels == 3 and not bool((rgba[..., 3] == 255).all()):
+        return None
+    scanlines = png_rows(_samples(rgba, bands.channels)).tobytes()
+    piece = Piece(raw.copy(), _deflate(scanlines, static=False), zlib.adler32(scanlines), len(scanlines))
+    if pieces is not None:
+        pieces.put(key, piece)
+    return piece
