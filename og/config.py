@@ -63,6 +63,9 @@ class Settings:
     max_in_flight: int = 4
     #: ``OG_MAX_QUEUE``: renders that may wait for a slot (at most the render budget); more: 503.
     max_queue: int = 16
+    #: ``OG_QUEUE_TIMEOUT``: a request whose router says (``X-Request-Start``) it waited longer
+    #: than this many seconds is refused at once (503): its client has likely given up.
+    queue_timeout: float = 10.0
     #: ``OG_METRICS_TOKEN``: ``/metrics`` answers only with ``Authorization: Bearer`` it.
     #: Empty: there is no ``/metrics``.
     metrics_token: str = dataclasses.field(default="", repr=False)
@@ -104,6 +107,7 @@ class Settings:
             render_timeout=float(env.get("OG_RENDER_TIMEOUT") or defaults.render_timeout),
             max_in_flight=int(env.get("OG_MAX_IN_FLIGHT") or defaults.max_in_flight),
             max_queue=int(env.get("OG_MAX_QUEUE") or defaults.max_queue),
+            queue_timeout=float(env.get("OG_QUEUE_TIMEOUT") or defaults.queue_timeout),
             image_hosts=env.get("OG_IMAGE_HOSTS", ""),
             assets_dir=Path(env["OG_ASSETS_DIR"]) if env.get("OG_ASSETS_DIR") else None,
             image_timeout_s=float(env.get("OG_IMAGE_TIMEOUT") or defaults.image_timeout_s),

@@ -224,3 +224,12 @@ def test_svg_responses_carry_a_policy(client: t.Any) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     root = etree.fromstring(response.data)
     assert not root.findall(".//{http://www.w3.org/2000/svg}script")
+
+
+def test_a_request_that_waited_too_long_is_refused_at_once(client: t.Any) -> None:
+    now_ms = int(time.time() * 1000)
+    stale = client.get("/card.png?title=late", headers={"X-Request-Start": f"t={now_ms - 30_000}"})
+    assert stale.status_code == 503 and stale.get_json()["error"] == "overloaded"
+    assert stale.headers["Retry-After"] == "1"
+    fresh = client.get("/card.png?title=on%20time", headers={"X-Request-Start": f"t={now_ms}"})
+    assert fresh.status_code == 200

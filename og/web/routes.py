@@ -15,6 +15,7 @@ from flask import request
 from .. import signing
 from ..errors import BadParameter
 from ..errors import ImageUnavailable
+from ..errors import Overloaded
 from ..render import CONTENT_TYPES
 from ..render import Renderer
 from .error_card import ErrorCards
@@ -126,8 +127,32 @@ def signing_keys() -> tuple[bytes, ...]:
     return t.cast(tuple[bytes, ...], current_app.extensions["og.keys"])
 
 
+def queued_for_s(header: str | None, now: float) -> float:
+    """Seconds a request waited before og saw it, from the ``X-Request-Start`` a router adds
+    (Heroku: ``t=`` milliseconds; nginx: ``t=`` seconds with a fraction); 0 when unknown.
+
+    >>> queued_for_s("t=1000000000500", 1000000001.0), queued_for_s("t=1000000000.25", 1000000001.0)
+    (0.5, 0.75)
+    """
+    value = (header or "").strip().removeprefix("t=")
+    try:
+        started = float(value)
+    except ValueError:
+        return 0.0
+    for per_second in (1, 1e3, 1e6):  # seconds, milliseconds, microseconds since the epoch
+        if abs(now - started / per_second) < 86_400:
+            return max(0.0, now - started / per_second)
+    return 0.0
+
+
 @bp.get("/<name>.<fmt>")
 def card(name: str, fmt: str) -> Response:
+    waited = queued_for_s(request.headers.get("X-Request-Start"), time.time())
+    if waited > renderer().settings.queue_timeout:
+        # Under gevent a worker takes the next connection only between renders, so a flood
+        # waits in the router or the kernel: refuse what already waited too long, at once.
+        raise Overloaded(f"og is busy: this request waited {waited:.1f} s; try again in a moment",
+                         retry_after=1)
     keys = signing_keys()
     if keys:  # before any work: an unsigned URL costs nothing
         signing.verify(request.path, request.args.items(multi=True), keys, time.time())
