@@ -225,7 +225,7 @@ def stages(case: Case, n: int, warmup: int) -> dict[str, float]:
             surface = renderer.backend.rasterize(svg, background)
         with lap(timings, "encode"):  # as the renderer does: only the bands the values changed
             rows = renderer._bands(key) if background is not None else None
-            if rows is None or bands.encode_over(surface, rows) is None:
+            if rows is None or bands.encode_over(surface, rows, renderer.caches.png_pieces, key) is None:
                 encode.encode_png(encode.pixels(surface))
         return timings
 
