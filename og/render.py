@@ -74,6 +74,8 @@ FORMATS: dict[str, Format] = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp
 RASTER_FORMATS = frozenset({"png", "jpeg", "webp", "avif"})
 #: A card's key (and ETag): 128 bits of SHA-256, plenty against collisions, short in headers.
 KEY_HEX_DIGITS = 32
+#: Query parameters og reads itself (the content version, the pixel ratio): never a template's.
+OWN_PARAMS = frozenset({"v", "dpr"})
 #: How long a failed render (broken template, past the budget) is answered from memory.
 FAILURE_TTL_S = 30.0
 #: ``v=`` in versioned URLs: 48 bits tell versions of one template apart, and keep URLs short.

@@ -67,8 +67,9 @@ def test_page_points_at_a_card_the_app_serves(make_app: t.Callable[..., t.Any]) 
     metas = _metas(page.get_data(as_text=True))
     url = urllib.parse.urlsplit(metas["og:image"])
     assert (url.scheme, url.netloc, url.path) == ("https", "blog.example.com", "/og/article.png")
-    assert urllib.parse.parse_qs(url.query) == {"title": ['Why "fast" & <simple> beat clever'],
-                                                "author": ["Bob"]}
+    query = urllib.parse.parse_qs(url.query)
+    assert query.pop("v")[0].isalnum(), "the URL names the card's content version"
+    assert query == {"title": ['Why "fast" & <simple> beat clever'], "author": ["Bob"]}
     assert metas["twitter:card"] == "summary_large_image" and metas["twitter:image"] == metas["og:image"]
     assert metas["og:image:type"] == "image/png"
     assert 'Why "fast" & <simple> beat clever — Bob' in metas["og:image:alt"]

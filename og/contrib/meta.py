@@ -45,9 +45,12 @@ def card_tags(renderer: Renderer, name: str, fmt: str, params: t.Mapping[str, st
 
     :raises og.OgError: unknown template or parameter, a value too long (as the route would).
     """
-    renderer.plan(name, params, fmt)  # refuse here what the route would refuse
+    plan = renderer.plan(name, params, fmt)  # refuse here what the route would refuse
     report = json.loads(renderer.card(renderer.plan(name, params, "json")).body)
-    query = urllib.parse.urlencode(sorted(params.items()), quote_via=urllib.parse.quote)
+    # v= names the card's content version: platforms that cache by URL refresh when it changes,
+    # and the URL is served immutable (see og.web.http_cache).
+    versioned = {**params, "v": renderer.version(plan.template)}
+    query = urllib.parse.urlencode(sorted(versioned.items()), quote_via=urllib.parse.quote)
     url = path + (f"?{query}" if query else "")
     if keys:
         url = sign_url(url, keys)
@@ -56,7 +59,7 @@ def card_tags(renderer: Renderer, name: str, fmt: str, params: t.Mapping[str, st
         ("og:image", url),
         ("og:image:width", str(json_number(report["width"]))),
         ("og:image:height", str(json_number(report["height"]))),
-        ("og:image:type", CONTENT_TYPES[fmt]),
+        ("og:image:type", CONTENT_TYPES[plan.fmt]),
         ("og:image:alt", shown_text(report) if alt is None else alt),
         ("twitter:card", TWITTER_CARD),
         ("twitter:image", url),

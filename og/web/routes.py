@@ -17,6 +17,7 @@ from ..errors import BadParameter
 from ..errors import ImageUnavailable
 from ..errors import Overloaded
 from ..render import CONTENT_TYPES
+from ..render import OWN_PARAMS
 from ..render import Renderer
 from .error_card import ErrorCards
 from .http_cache import cache_headers
@@ -104,10 +105,6 @@ def templates() -> Response:
             continue
         listed.append(item.to_dict())
     return jsonify({"templates": listed})
-
-
-#: Query parameters og reads itself: never a template's (``s``/``exp`` only when signing).
-OWN_PARAMS = frozenset({"v", "dpr"})
 
 
 def _params() -> dict[str, str]:

@@ -11,9 +11,10 @@ from django.http import JsonResponse
 from ... import signing
 from ...errors import BadParameter
 from ...errors import OgError
-from ...render import CONTENT_TYPES
+from ...render import OWN_PARAMS
 from ...web.http_cache import CACHE_CONTROL
 from ...web.http_cache import DEGRADED_CACHE_CONTROL
+from ...web.http_cache import VERSIONED_CACHE_CONTROL
 from .apps import app_config
 
 
@@ -27,7 +28,7 @@ def _values(request: HttpRequest, signed: bool) -> dict[str, str]:
     """One value per template parameter, as the Flask route reads a query: a name given twice
     is refused, and with keys the signature's own ``s`` and ``exp`` are not parameters."""
     given = {name: values for name, values in request.GET.lists()
-             if not (signed and name in signing.SIGNING_PARAMS)}
+             if name not in OWN_PARAMS and not (signed and name in signing.SIGNING_PARAMS)}
     twice = [name for name, values in given.items() if len(values) > 1]
     if twice:
         raise BadParameter(f"parameter {twice[0][:64]!r} is given more than once; give it once",
@@ -43,14 +44,16 @@ def card(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         if keys:
             pairs = [(key, value) for key, values in request.GET.lists() for value in values]
             signing.verify(request.path, pairs, keys, time.time())
-        plan = renderer.plan(name, _values(request, signed=bool(keys)), fmt)
+        plan = renderer.plan(name, _values(request, signed=bool(keys)), fmt, request.GET.get("dpr", "1"))
+        versioned = request.GET.get("v") == renderer.version(plan.template)
         etag = f'"{plan.key}"'
         if etag in request.headers.get("If-None-Match", ""):
             response = HttpResponse(status=304)
         else:
             entry = renderer.card(plan)
-            response = HttpResponse(entry.body, content_type=CONTENT_TYPES[plan.fmt])
-            response["Cache-Control"] = DEGRADED_CACHE_CONTROL if entry.degraded else CACHE_CONTROL
+            response = HttpResponse(entry.body, content_type=entry.content_type)
+            response["Cache-Control"] = (DEGRADED_CACHE_CONTROL if entry.degraded
+                                         else VERSIONED_CACHE_CONTROL if versioned else CACHE_CONTROL)
     except OgError as error:
         return _error(error)
     response["ETag"] = etag
