@@ -24,13 +24,13 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections import Counter
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from og.coverage import script_coverage  # noqa: E402
 from og.text.fallbacks import FALLBACK_FAMILIES  # noqa: E402
 from og.text.fallbacks import serif_counterpart  # noqa: E402
 from og.text.fonts import FontSet  # noqa: E402
@@ -127,27 +127,13 @@ def main(source: str) -> None:
 
 def coverage_table() -> str:
     """Markdown: per Unicode script (ICU's data), the code points og's chain draws and which font."""
-    import icu  # only here: the copy steps need no ICU
-
     fonts = FontSet.from_folders(FONTS, allow_system=False)
-    owner: dict[int, str] = {}
-    for family in FALLBACK_FAMILIES:
-        font = fonts.match(family, 400, False)
-        for code_point in font.face.unicodes if font else ():
-            owner.setdefault(code_point, family)
     rows = ["| Script | ISO | Drawn by | Serif design | Code points drawn / assigned |",
             "| --- | --- | --- | --- | ---: |"]
-    scripts = {icu.Script.getScript(c).getShortName() for c in range(0x110000)} - {"Zyyy", "Zinh", "Zzzz"}
-    for code in sorted(scripts):
-        members = [ord(c) for c in icu.UnicodeSet(f"[[:Script={code}:]-[:Cn:]]")]
-        if not members:
-            continue
-        families = [f for f, _ in Counter(owner[c] for c in members if c in owner).most_common(2)]
-        name = icu.Script.getScript(members[0]).getName().replace("_", " ")
-        serif = [s for s in (serif_counterpart(f) for f in families[:1]) if s and fonts.is_bundled(s)]
-        drawn = sum(c in owner for c in members)
-        rows.append(f"| {name} | {code} | {', '.join(families[:2]) or '—'} | {', '.join(serif) or ''} "
-                    f"| {drawn} / {len(members)} |")
+    for script in script_coverage(fonts):
+        serif = [s for s in (serif_counterpart(f) for f in script.families[:1]) if s and fonts.is_bundled(s)]
+        rows.append(f"| {script.name} | {script.code} | {', '.join(script.families) or '—'} "
+                    f"| {', '.join(serif) or ''} | {script.drawn} / {script.assigned} |")
     return "\n".join(rows)
 
 

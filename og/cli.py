@@ -67,10 +67,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     print(f"fonts: {settings.fonts_dir} (then the bundled fonts, then the system's: "
           f"{'allowed' if settings.allow_system_fonts else 'refused'})")
     problems = 0
-    for family in FALLBACK_FAMILIES:
-        bundled = renderer.fonts.is_bundled(family)
-        problems += not bundled
-        print(f"  {'ok     ' if bundled else 'MISSING'} {family}")
+    missing_families = [family for family in FALLBACK_FAMILIES if not renderer.fonts.is_bundled(family)]
+    problems += len(missing_families)
+    print(f"fallback chain: {len(FALLBACK_FAMILIES)} families, "
+          + (f"MISSING: {', '.join(missing_families)}" if missing_families else "all bundled"))
+    for path in renderer.fonts.unreadable:
+        problems += 1
+        print(f"  UNREADABLE {path}")
+    if args.scripts:
+        _print_coverage(renderer)
     for item in renderer.templates.all():
         if isinstance(item, OgError):
             problems += 1
@@ -87,6 +92,21 @@ def cmd_doctor(args: argparse.Namespace) -> int:
               + (f", no glyph for {' '.join(missing)}" if missing else ""))
     print("og is ready" if not problems else f"og has {problems} problem(s)")
     return 1 if problems else 0
+
+
+def _print_coverage(renderer: Renderer) -> None:
+    """Per script, how much of it the chain draws (complete ones on one line, the rest each)."""
+    from .coverage import script_coverage
+
+    scripts = script_coverage(renderer.fonts)
+    complete = [s.code for s in scripts if s.complete]
+    print(f"scripts: {sum(s.drawn > 0 for s in scripts)} of {len(scripts)} drawn; "
+          f"complete: {' '.join(complete)}")
+    for script in scripts:
+        if not script.complete:
+            share = 100 * script.drawn / script.assigned
+            print(f"  {'partly ' if script.drawn else 'NO FONT'} {script.name} ({script.code}): "
+                  f"{script.drawn}/{script.assigned} ({share:.0f}%) {', '.join(script.families)}")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -197,6 +217,8 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     templates.set_defaults(func=cmd_templates)
 
     doctor = commands.add_parser("doctor", help="check libraries and fonts, render every template")
+    doctor.add_argument("--no-scripts", dest="scripts", action="store_false",
+                        help="skip the coverage of the fallback chain by script (reads every font)")
     doctor.set_defaults(func=cmd_doctor)
 
     check = commands.add_parser("check", help="lint template files for designers")

@@ -75,7 +75,10 @@ def test_doctor_reports_fonts_and_renders_every_template(tmp_path):
     result = run_og("doctor", cwd=tmp_path)
     out = result.stdout.decode()
     assert result.returncode == 0, out + result.stderr.decode()
-    assert "ok      Noto Sans CJK JP" in out and "ok      Noto Color Emoji" in out
+    assert "fallback chain: " in out and "all bundled" in out
+    scripts = next(line for line in out.splitlines() if line.startswith("scripts: "))
+    assert all(f" {code}" in scripts for code in ("Beng", "Taml", "Khmr", "Geor", "Thaa", "Sinh"))
+    assert "NO FONT Garay" in out, "scripts no bundled font draws are named"
     assert "ok      card: rendered in" in out
     assert out.rstrip().endswith("og is ready")
 
