@@ -36,7 +36,8 @@ from .text.fonts import GENERIC_FAMILIES
 from .text.fonts import FontSet
 
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
-                           "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break"}) \
+                           "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break",
+                           "missing-glyphs"}) \
     | TYPED_ATTRIBUTES
 
 

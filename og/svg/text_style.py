@@ -10,6 +10,7 @@ from lxml import etree
 from ..text.model import Align
 from ..text.model import Direction
 from ..text.model import Hyphens
+from ..text.model import MissingGlyphs
 from ..text.model import TextOptions
 from ..text.model import TextStyle
 from ..text.model import VAlign
@@ -84,6 +85,7 @@ class TextStyles:
             lang=og_attr(top, "lang") or _lang_of(top),
             hyphens=one_of(og_attr(top, "hyphens"), Hyphens, "manual"),
             word_break=one_of(og_attr(top, "word-break"), WordBreak, "normal"),
+            missing_glyphs=one_of(og_attr(top, "missing-glyphs"), MissingGlyphs, "drop"),
         )
 
 

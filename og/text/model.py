@@ -15,6 +15,10 @@ Align = t.Literal["start", "middle", "end", "left", "right"]
 VAlign = t.Literal["top", "middle", "bottom"]
 Direction = t.Literal["auto", "ltr", "rtl"]
 Hyphens = t.Literal["manual", "auto", "none"]  # CSS hyphens: soft hyphens only, also dictionaries, neither
+#: What og does with a character no font draws: leave it out ("drop", the default: the card
+#: shows no missing-glyph box, and the layout report lists it as ``missing``) or draw U+FFFD
+#: in its place ("mark": the reader sees something is missing).
+MissingGlyphs = t.Literal["drop", "mark"]
 WordBreak = t.Literal["normal", "auto-phrase"]  # CSS word-break; auto-phrase keeps CJK phrases whole
 _L = t.TypeVar("_L", bound=str)
 
@@ -75,6 +79,7 @@ class TextOptions:
     lang: str = ""
     hyphens: Hyphens = "manual"
     word_break: WordBreak = "normal"
+    missing_glyphs: MissingGlyphs = "drop"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .model import Span
 from .model import TextOptions
 from .model import TextStyle
 from .segment import grapheme_boundaries
+from .segment import is_ignorable
 from .segment import line_break_opportunities
 from .segment import resolve_scripts
 from .segment import runs
@@ -30,6 +31,24 @@ SPACES = frozenset(" \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2
 WORD_SEPARATORS = frozenset(" \u00a0")
 
 
+#: Drawn for a character no font has, with ``og:missing-glyphs="mark"``.
+REPLACEMENT = "\ufffd"
+
+
+def mark_missing(text: str, styles: t.Sequence[TextStyle], fonts: FontSet) -> tuple[str, list[str]]:
+    """``text`` with every character no font of its style's chain draws replaced by U+FFFD
+    (one code point for one, so nothing else moves), and those characters as ``U+XXXX``."""
+    out, marked = [], []
+    for char, style in zip(text, styles, strict=True):
+        if char.isspace() or is_ignorable(char) or fonts.pick(
+                style.families, style.weight, style.italic, char, style.variations) is not None:
+            out.append(char)
+        else:
+            out.append(REPLACEMENT)
+            marked.append(f"U+{ord(char):04X}")
+    return "".join(out), marked
+
+
 class Paragraph:
     """One paragraph, analysed and shaped once; measured at any scale."""
 
@@ -37,13 +56,16 @@ class Paragraph:
         self.font_set = fonts
         self.text = "".join(span.text for span in spans)
         self.styles: list[TextStyle] = [span.style for span in spans for _ in span.text]
+        marked: list[str] = []
+        if options.missing_glyphs == "mark":
+            self.text, marked = mark_missing(self.text, self.styles, fonts)
         self.lang = options.lang or guess_lang(self.text)
         self.para_level, self.levels = embedding_levels(self.text, options.direction)
         self.scripts = resolve_scripts(self.text)
         self.clusters = grapheme_boundaries(self.text)
         self.is_space = [char in SPACES for char in self.text]
         self.fonts: list[ResolvedFont | None] = []
-        self.missing: list[str] = []
+        self.missing: list[str] = marked
         start = 0
         for end in self.clusters:
             style = self.styles[start]
