@@ -142,12 +142,12 @@ class FontCaches(CacheGroup):
 
     def __init__(self) -> None:
         self.shapes: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "shaped_runs", 16 * MB, "labels keep their default value; re-breaking a line re-shapes "
+            "shaped_runs", 8 * MB, "labels keep their default value; re-breaking a line re-shapes "
             "its runs", weigh_items(80))
         self.outlines: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "glyph_outlines", 32 * MB, "HarfBuzz draws each glyph once, in font units", weigh_items(120))
+            "glyph_outlines", 16 * MB, "HarfBuzz draws each glyph once, in font units", weigh_items(120))
         self.glyph_paths: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "glyph_paths", 32 * MB, "formatting outline numbers was most of the drawing time",
+            "glyph_paths", 16 * MB, "formatting outline numbers was most of the drawing time",
             lambda value: len(value[2]) + 64)
         self.bitmaps: BoundedCache[t.Any, t.Any] = BoundedCache(
             "emoji_bitmaps", 16 * MB, "a colour emoji's PNG strike as a data URI, per glyph",
@@ -162,21 +162,21 @@ class Caches(CacheGroup):
     def __init__(self, fonts: FontCaches) -> None:
         self.fonts = fonts
         self.layouts: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "layouts", 16 * MB, "labels that keep their default value are laid out once",
+            "layouts", 4 * MB, "labels that keep their default value are laid out once",
             lambda layout: 400 * len(layout.lines)
             + 64 * sum(len(run.glyphs) for line in layout.lines for run in line.runs))
         self.effects: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "effects", 64 * MB, "a static blurred shape is computed once per template, not per request",
+            "effects", 32 * MB, "a static blurred shape is computed once per template, not per request",
             lambda image: len(image[4]))
         self.backgrounds: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "backgrounds", 96 * MB, "what a template paints before its first value is drawn once "
+            "backgrounds", 48 * MB, "what a template paints before its first value is drawn once "
             "(3 MB per 1200x630 template; a huge canvas is simply not kept)",
             lambda surface: surface.get_stride() * surface.get_height())
         self.png_bands: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "png_bands", 128 * MB, "a background's PNG rows compressed once (3 MB of pixels to compare "
+            "png_bands", 64 * MB, "a background's PNG rows compressed once (3 MB of pixels to compare "
             "and ~0.2 MB of deflate per 1200x630 template)", lambda rows: rows.size_bytes)
         self.png_pieces: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "png_pieces", 32 * MB, "bands a request changed come back (labels at their default, "
+            "png_pieces", 8 * MB, "bands a request changed come back (labels at their default, "
             "static shapes over a value): their compressed rows are copied (~100 KB each)",
             lambda piece: piece.size_bytes)
         self.failures: BoundedCache[t.Any, t.Any] = BoundedCache(

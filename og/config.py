@@ -45,8 +45,9 @@ class Settings:
     #: ``OG_SECRET``: comma-separated HMAC keys; the first signs, all verify (rotation).
     #: Empty: unsigned URLs are served (development), and og says so loudly at start.
     secret: str = dataclasses.field(default="", repr=False)
-    #: Finished cards kept in each process, in bytes (``OG_CACHE_BYTES``; 0 keeps none).
-    cache_bytes: int = 64 << 20
+    #: Finished cards kept in each process, in bytes (``OG_CACHE_BYTES``; 0 keeps none). Small:
+    #: a worker should stay near 120 MB; Redis (``OG_CACHE_URL``) and a CDN keep the rest.
+    cache_bytes: int = 16 << 20
     #: ``OG_CACHE_URL``: a Redis (``redis://host:6379/0``) that every worker and machine shares,
     #: behind the in-process cache. Empty: each process caches alone.
     cache_url: str = dataclasses.field(default="", repr=False)
