@@ -77,9 +77,11 @@ class RenderBudget:
             _deadline.reset(token)
 
     def _can_arm(self) -> bool:
-        """Only on the main thread, only one at a time, and only where nobody else uses SIGALRM."""
+        """Only on the main OS thread (gevent's greenlets all run there: ``current_thread()``
+        is a stand-in for each, so the native id decides), one render at a time, and only where
+        nobody else uses SIGALRM."""
         return (hasattr(signal, "setitimer") and not self._armed
-                and threading.current_thread() is threading.main_thread()
+                and threading.get_native_id() == threading.main_thread().native_id
                 and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None))
 
 
@@ -117,4 +119,7 @@ def _busy() -> Overloaded:
 
 
 def _on_alarm(signum: int, frame: t.Any) -> None:
-    raise _timeout()
+    """Raise in the render that is past its budget; if another greenlet runs when the timer
+    fires (the render waited on I/O), let that one be: the render's next check raises."""
+    if time.monotonic() > _deadline.get():
+        raise _timeout()

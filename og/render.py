@@ -36,6 +36,7 @@ from .draw.paint import pin_paint_servers
 from .effects.elements import apply_effects
 from .errors import BadParameter
 from .errors import ImageUnavailable
+from .errors import Overloaded
 from .errors import RenderTimeout
 from .errors import TemplateError
 from .errors import TemplateNotFound
@@ -93,6 +94,7 @@ class Plan:
     fmt: Format
     key: str
     dpr: float = 1.0  # device pixels per CSS pixel (raster formats)
+    photos: bool = False  # an image parameter is given: its picture may change behind its URL
 
 
 @dataclasses.dataclass
@@ -130,12 +132,19 @@ class Renderer:
         #: Finished cards: in process, then in a shared Redis when ``OG_CACHE_URL`` names one;
         #: identical requests in flight render once.
         self.storage = storage_from_url(self.settings.cache_url, self.settings.cache_bytes)
-        self.flight = SingleFlight(self.storage)
+        # Waiters wait as long as a render may take (budget and photo fetch), then render themselves.
+        self.flight = SingleFlight(self.storage, wait_seconds=self.settings.render_timeout
+                                   + self.settings.image_timeout_s + 1,
+                                   lease_seconds=self.settings.render_timeout + 1)
         self.budget = RenderBudget(self.settings.render_timeout)
         self.admission = Admission(self.settings.max_in_flight, self.settings.max_queue,
                                    self.settings.render_timeout or 5.0)
         #: How many cards were really drawn (not answered from a cache): for tests and metrics.
         self.renders = 0
+        unknown = [f for f in self.settings.image_formats if FORMATS.get(f) not in RASTER_FORMATS]
+        if unknown:
+            raise ValueError(f"OG_IMAGE_FORMATS: {', '.join(unknown)} is not an image format; "
+                             f"use: {', '.join(sorted(RASTER_FORMATS))}")
         self._count_lock = threading.Lock()
 
     def _log_findings(self, template: Template) -> None:
@@ -164,10 +173,19 @@ class Renderer:
         if known is None:
             raise UnknownFormat(f"unknown format {fmt[:16]!r}; use one of: {', '.join(FORMATS)}")
         values = checked_values(template.name, template.params, params)
+        photos = False
         for slot in template.typed.images:
             self.images.check(values.get(slot.param, ""), slot.param)
+            photos = photos or bool(values.get(slot.param))
         scale = self._dpr(template, dpr) if known in RASTER_FORMATS else 1.0
-        return Plan(template, values, known, self.key(template, values, known, scale), scale)
+        key_values = values
+        if photos:
+            # What a photo URL (or an asset's name) shows may change: such a card is named for
+            # the current period of OG_IMAGE_MAX_AGE too, so it is drawn again once that is over.
+            period = int(time.time() // max(1.0, self.settings.image_max_age_s))
+            key_values = {**values, "og:image-period": str(period)}
+        return Plan(template, values, known, self.key(template, key_values, known, scale), scale,
+                    photos=photos)
 
     def _dpr(self, template: Template, dpr: float | str) -> float:
         """``?dpr=``, checked: 1 up to the deploy's and the template's ``og:max-dpr`` (at most 2)."""
@@ -178,7 +196,9 @@ class Renderer:
             value = math.nan
         if not 1.0 <= value <= limit:
             raise BadParameter(f"dpr must be a number from 1 to {limit:g}", parameter="dpr", max=limit)
-        return round(value, 2)
+        # Quarter steps: each scale is its own background and cache entries, so a client cannot
+        # make hundreds of them (and 1.3 or 1.33 draw no differently to anyone's eye).
+        return max(1.0, math.floor(value * 4) / 4)
 
     def key(self, template: Template, values: t.Mapping[str, str], fmt: str, dpr: float = 1.0) -> str:
         """Names one card: template content, fonts, values, format, scale, how images are
@@ -281,7 +301,7 @@ class Renderer:
                 return Entry(body, CONTENT_TYPES["png"], degraded=self._degraded(laid_out))
         rgba = encode.pixels(surface)
         if budget:
-            allowed = [plan.fmt, *(f for f in self.settings.image_formats if f != plan.fmt)]
+            allowed = list(dict.fromkeys([plan.fmt, *(FORMATS[f] for f in self.settings.image_formats)]))
             encoded = formats.encode_within(rgba, budget, allowed)
             return Entry(encoded.data, encoded.content_type, degraded=self._degraded(laid_out))
         body = formats.encode(rgba, plan.fmt, quality)
@@ -366,6 +386,8 @@ class Renderer:
             background = self.caches.backgrounds.get_or_make(
                 key, lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
             return self.backend.rasterize(static.foreground(root, first), background, scale), key
+        except (RenderTimeout, Overloaded):
+            raise  # the budget, not the template
         except Exception as error:  # CairoSVG on a template it cannot draw
             log.exception("template %s: CairoSVG failed", template.name)
             raise TemplateError(f"template {template.name!r} could not be drawn: "

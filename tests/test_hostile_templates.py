@@ -10,6 +10,8 @@ import dataclasses
 import io
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 import typing as t
@@ -50,11 +52,17 @@ BOMB_DEFS = '<defs><g id="l0"><rect width="1" height="1"/></g>' + "".join(
 REFUSED = {
     "blur": (svg('<filter id="f"><feGaussianBlur stdDeviation="100000"/></filter>'
                  '<rect width="400" height="200" style="filter:url(#f)"/>'), "blurs by"),
+    "blur-scaled": (svg('<filter id="f"><feGaussianBlur stdDeviation="2"/></filter>'
+                        '<g transform="scale(300)"><rect width="1" height="1" style="filter:url(#f)"/></g>'),
+                    "blurs by"),
+    "use-deep-reversed": (svg("<defs>" + "".join(f'<g id="c{n}"><use xlink:href="#c{n + 1}"/></g>'
+                                                 for n in reversed(range(30))) + '<g id="c30"><rect/></g></defs>'),
+                          "levels"),
     "canvas": (svg(w="20000", h="20000"), "canvas"),
     "infinite": (svg(h="1e400"), "canvas"),
     "use-bomb": (svg(BOMB_DEFS + '<use xlink:href="#l6"/>'), "expand"),
     "use-loop": (svg('<defs><g id="a"><use xlink:href="#b"/></g><g id="b"><use xlink:href="#a"/></g></defs>'
-                     '<use xlink:href="#a"/>'), "levels"),
+                     '<use xlink:href="#a"/>'), "itself"),
     "eps": (svg('<image width="10" height="10" xlink:href="data:image/eps;base64,JSFQUy1BZG9iZS0zLjA="/>'),
             "PNG, JPEG, WebP or GIF"),
     "svg-in-image": (svg('<image width="10" height="10" xlink:href="data:image/svg+xml;base64,'
@@ -233,3 +241,43 @@ def test_a_request_that_waited_too_long_is_refused_at_once(client: t.Any) -> Non
     assert stale.headers["Retry-After"] == "1"
     fresh = client.get("/card.png?title=on%20time", headers={"X-Request-Start": f"t={now_ms}"})
     assert fresh.status_code == 200
+
+
+def test_a_timeout_while_drawing_is_a_503_not_a_template_error(tmp_path: Path, fonts: t.Any) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "heavy.svg").write_text(svg("".join(f'<rect x="{n % 400}" y="{n % 200}" width="3" height="3" '
+                                                  f'style="fill:#{n % 4096:03x};opacity:0.5"/>'
+                                                  for n in range(15_000))))
+    settings = dataclasses.replace(settings_for(folder), render_timeout=0.2)
+    client = og.web.create_app({"OG_RENDERER": og.Renderer(settings, fonts=fonts), "TESTING": True}).test_client()
+    response = client.get("/heavy.png?title=x")
+    assert response.status_code == 503 and response.get_json()["error"] == "render_timeout"
+    assert "Retry-After" in response.headers
+
+
+GEVENT_RUNAWAY = """
+from gevent import monkey; monkey.patch_all()
+import dataclasses, sys, time, gevent
+import og
+from og.config import Settings
+from og.errors import RenderTimeout
+settings = dataclasses.replace(Settings.from_env(), templates_dir=sys.argv[1], render_timeout=1.0)
+renderer = og.Renderer(settings)
+def render():
+    started = time.monotonic()
+    try:
+        renderer.render("quiet-strings", {"title": "x" * 400})
+    except RenderTimeout:
+        print(f"stopped {time.monotonic() - started:.2f}")
+gevent.spawn(render).join()
+"""
+
+
+def test_runaway_loops_stop_at_the_budget_under_gevent(hostile: t.Any) -> None:
+    """gunicorn's gevent workers run each request in a greenlet: the budget's hard stop works there."""
+    folder = hostile[2]
+    result = subprocess.run([sys.executable, "-c", GEVENT_RUNAWAY, str(folder)], capture_output=True, text=True,
+                            timeout=60, cwd=Path(__file__).resolve().parent.parent, check=False)
+    assert result.stdout.startswith("stopped "), result.stdout + result.stderr[-2000:]
+    assert float(result.stdout.split()[1]) < BUDGET_S + 1

@@ -102,7 +102,7 @@ def _get_once(target: Target, deadline: float, limits: Limits) -> tuple[int, str
         if declared.isdigit() and len(body) != int(declared):
             raise ImageUnavailable("the image URL closed the connection before the whole image came")
         return 200, "", body
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, http.client.HTTPException, ValueError) as error:  # ValueError: a non-ASCII path
         late = time.monotonic() >= deadline or isinstance(error, TimeoutError)
         reason = "took too long" if late else f"failed ({type(error).__name__})"
         raise ImageUnavailable(f"fetching the image {reason}") from None

@@ -19,7 +19,9 @@ import urllib.parse
 from lxml import etree
 
 from ..errors import TemplateError
+from ..svg.css import own_property
 from ..svg.geometry import parse_transform
+from ..svg.names import URL_ID
 from ..svg.names import href
 from ..svg.names import local_name
 
@@ -42,8 +44,9 @@ class Limits:
     expanded_elements: int = 50_000
     #: How deep ``<use>`` may point at ``<use>``.
     use_depth: int = 8
-    #: A blur's standard deviation in px (its cost grows with it; Inkscape's slider stops at 100s).
-    blur_px: float = 300.0
+    #: A blur's standard deviation in px, as drawn (transforms included): its cost grows with it,
+    #: in native code no budget can stop (150 px, drawn at 2x, is about a second here).
+    blur_px: float = 150.0
     #: Primitives in one filter.
     filter_primitives: int = 32
     #: Pixels of one embedded image, and of all of them together.
@@ -75,13 +78,13 @@ def check_limits(root: etree._Element, width: float, height: float, limits: Limi
 
 def _check_uses(elements: list[etree._Element], limits: Limits) -> None:
     by_id = {str(node.get("id")): node for node in elements if node.get("id")}
-    sizes: dict[str, int] = {}
+    #: id → (elements it stands for, how many <use> levels deep it reaches)
+    seen: dict[str, tuple[int, int]] = {}
+    visiting: set[str] = set()
 
-    def expanded(node: etree._Element, depth: int) -> int:
-        """Elements ``node`` stands for once every use in it is followed."""
-        if depth > limits.use_depth:
-            raise TemplateError(f"<use> points through more than {limits.use_depth} levels (or in a circle)")
-        total = 0
+    def expanded(node: etree._Element) -> tuple[int, int]:
+        """Elements ``node`` stands for once every use in it is followed, and its use depth."""
+        total, height = 0, 0
         for child in node.iter():
             if not isinstance(child.tag, str):
                 continue
@@ -90,15 +93,23 @@ def _check_uses(elements: list[etree._Element], limits: Limits) -> None:
                 ident = href(child).lstrip("#")
                 target = by_id.get(ident)
                 if target is not None:
-                    if ident not in sizes:
-                        sizes[ident] = expanded(target, depth + 1)
-                    total += sizes[ident]
+                    if ident in visiting:
+                        raise TemplateError("<use> points at itself through other <use> elements")
+                    if ident not in seen:
+                        visiting.add(ident)
+                        seen[ident] = expanded(target)
+                        visiting.discard(ident)
+                    size, below = seen[ident]
+                    total += size
+                    height = max(height, below + 1)
+            if height > limits.use_depth:
+                raise TemplateError(f"<use> points through more than {limits.use_depth} levels")
             if total > limits.expanded_elements:
                 raise TemplateError(f"<use> elements expand to more than {limits.expanded_elements:,} "
                                     "elements")
-        return total
+        return total, height
 
-    expanded(elements[0], 0)
+    expanded(elements[0])
 
 
 def _scale_of(node: etree._Element) -> float:
@@ -114,6 +125,11 @@ _NUMBERS = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 def _check_filters(elements: list[etree._Element], limits: Limits) -> None:
+    users: dict[str, list[etree._Element]] = {}
+    for node in elements:
+        match = URL_ID.search(own_property(node, "filter") or "")
+        if match:
+            users.setdefault(match.group(1), []).append(node)
     for node in elements:
         if local_name(node) != "filter":
             continue
@@ -121,14 +137,16 @@ def _check_filters(elements: list[etree._Element], limits: Limits) -> None:
         if len(primitives) > limits.filter_primitives:
             raise TemplateError(f"filter {node.get('id')!r} has {len(primitives)} primitives; the most is "
                                 f"{limits.filter_primitives}")
+        if node.get("primitiveUnits") == "objectBoundingBox":
+            raise TemplateError(f"filter {node.get('id')!r}: primitiveUnits=objectBoundingBox is not "
+                                "supported (its blur would grow with the shape)")
+        # A blur grows with the transforms around each element that uses the filter.
+        scale = max([_scale_of(user) for user in users.get(str(node.get("id")), [])] or [1.0])
         for primitive in primitives:
             if local_name(primitive) != "feGaussianBlur":
                 continue
             sigmas = [abs(float(v)) for v in _NUMBERS.findall(primitive.get("stdDeviation") or "0")]
-            # The filter's users may scale it up; the canvas's own view scale is at most the
-            # canvas limit's, so the element's transforms are what can enlarge it further.
-            parent = node.getparent()
-            worst = max(sigmas or [0.0]) * _scale_of(parent if parent is not None else node)
+            worst = max(sigmas or [0.0]) * scale
             if not math.isfinite(worst) or worst > limits.blur_px:
                 raise TemplateError(f"filter {node.get('id')!r} blurs by {worst:g} px; the most is "
                                     f"{limits.blur_px:g} px")

@@ -18,6 +18,7 @@ from ..errors import ImageUnavailable
 from ..errors import Overloaded
 from ..render import CONTENT_TYPES
 from ..render import OWN_PARAMS
+from ..render import Plan
 from ..render import Renderer
 from .error_card import ErrorCards
 from .http_cache import cache_headers
@@ -44,7 +45,7 @@ def error_cards() -> ErrorCards:
 def wants_image() -> bool:
     """Whether the client would show an image rather than read JSON: a crawler, or an
     ``<img>`` request (it asks for images and not for JSON)."""
-    if not request.path.endswith(".png"):
+    if not request.path.endswith((".png", ".jpg", ".jpeg", ".webp", ".avif")):
         return False
     if CRAWLERS.search(request.headers.get("User-Agent", "")):
         return True
@@ -154,12 +155,15 @@ def card(name: str, fmt: str) -> Response:
     if keys:  # before any work: an unsigned URL costs nothing
         signing.verify(request.path, request.args.items(multi=True), keys, time.time())
     plan = renderer().plan(name, _params(), fmt, request.args.get("dpr", "1"))
-    versioned = request.args.get("v") == renderer().version(plan.template)
+    # A card with a photo may change behind its URL: never "immutable".
+    versioned = request.args.get("v") == renderer().version(plan.template) and not plan.photos
     if not_modified(plan, request):
-        return cache_headers(Response(status=304), plan, versioned=versioned)
+        return _cached(Response(status=304), plan, versioned=versioned)
     if request.method == "HEAD":
-        return cache_headers(Response(content_type=_content_type(CONTENT_TYPES[plan.fmt])), plan,
-                             versioned=versioned)
+        head = Response(content_type=_content_type(CONTENT_TYPES[plan.fmt]))
+        if renderer().settings.max_bytes:  # a byte budget may answer in another format
+            del head.headers["Content-Type"]
+        return _cached(head, plan, versioned=versioned)
     timings: dict[str, float] = {}
     try:
         card = renderer().card(plan, timings)
@@ -171,7 +175,15 @@ def card(name: str, fmt: str) -> Response:
     response = Response(card.body, content_type=_content_type(card.content_type))
     if plan.fmt == "svg":
         response.headers["Content-Security-Policy"] = SVG_CSP
-    return cache_headers(response, plan, card.degraded, versioned)
+    return _cached(response, plan, card.degraded, versioned)
+
+
+def _cached(response: Response, plan: Plan, degraded: bool = False, versioned: bool = False) -> Response:
+    """Cache headers; a card with a photo is kept no longer than og keeps the photo."""
+    cache_headers(response, plan, degraded, versioned)
+    if plan.photos and not degraded:
+        response.headers["Cache-Control"] = f"public, max-age={int(renderer().settings.image_max_age_s)}"
+    return response
 
 
 #: A card's SVG is a picture, never a page: nothing in it may run or load anything.

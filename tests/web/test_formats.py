@@ -110,3 +110,15 @@ def test_top_level_image_url_is_versioned() -> None:
     renderer = default_renderer()
     assert f"v={renderer.version(renderer.templates.get('article'))}" in url
     assert og.image_url("no-such-template") == "/no-such-template.png"
+
+
+def test_dpr_is_quantised_to_quarter_steps(served: t.Any) -> None:
+    renderer = served[0]
+    assert renderer.plan("card", {}, "png", "1.33").dpr == 1.25
+    assert renderer.plan("card", {}, "png", "1.33").key == renderer.plan("card", {}, "png", "1.26").key
+
+
+def test_image_formats_setting_is_checked_at_start(fonts: t.Any) -> None:
+    assert _client(fonts, image_formats=("jpg", "webp"), max_bytes=1000)[1].get("/card.png").status_code == 200
+    with pytest.raises(ValueError, match="bmp"):
+        _client(fonts, image_formats=("png", "bmp"))
