@@ -2,7 +2,7 @@
 
     validate → key → look up → render only what the format needs
 
-and rendering is the list of stages in :meth:`Renderer.render_plan`:
+and rendering is the list of stages in :meth:`Renderer._render_stages`:
 template → fill → read text → lay out → draw text → fix for CairoSVG → effects →
 raster → encode. The web layer, the CLI and the tests all call :func:`render` or a
 :class:`Renderer`.
@@ -330,7 +330,8 @@ class Renderer:
         return dataclasses.replace(self._render(plan, {}), degraded=True)
 
     def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
-        """The filled, laid-out and drawn document of a card (what ``.svg`` answers)."""
+        """The filled, laid-out and drawn document of a card, for tests and tools: what ``.svg``
+        answers before it is sanitised, drawn outside the budget and the caches of finished cards."""
         template = self.templates.get(name)
         return self._lay_out(template, checked_values(template.name, template.params, params), draw=True)
 
