@@ -21,7 +21,8 @@ from og.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Imported by none of og's start-up paths; each only by the code that uses it.
-HEAVY = ("cairocffi", "cairosvg", "redis", "asyncio", "PIL", "http.client", "ssl", "flask", "prometheus_client")
+HEAVY = ("cairocffi", "cairosvg", "redis", "asyncio", "PIL", "http.client", "ssl", "flask",
+         "prometheus_client")
 
 
 def _fresh(code: str, **env: str) -> tuple[list[str], t.Any]:
@@ -89,7 +90,8 @@ def test_the_web_app_loads_the_backend_before_workers_fork() -> None:
 
 
 @pytest.mark.parametrize("threads", [2, 4])
-def test_bands_compressed_in_threads_are_the_same_bytes(monkeypatch: pytest.MonkeyPatch, threads: int) -> None:
+def test_bands_compressed_in_threads_are_the_same_bytes(monkeypatch: pytest.MonkeyPatch,
+                                                        threads: int) -> None:
     renderer = og.Renderer()
     renderer.render("article", {"title": "x"})
     background = renderer.caches.backgrounds.get(("article", renderer.templates.get("article").digest, 1.0))
