@@ -17,6 +17,9 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
+# Byte-compiled now, while /app is writable: with PYTHONDONTWRITEBYTECODE (and no write access
+# at run time) every process would otherwise compile og's ~100 modules again (≈ 40 ms a start).
+RUN python -m compileall -q og app.py gunicorn.conf.py
 
 # The server needs no write access to its own code, templates or fonts.
 RUN useradd --system --uid 10001 --no-create-home og

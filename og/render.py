@@ -46,7 +46,7 @@ from .raster import bands
 from .raster import encode
 from .raster import formats
 from .raster import static
-from .raster.backend import CairoBackend
+from .raster.lazy import LazyBackend
 from .report import layout_report
 from .storage import Entry
 from .storage import SingleFlight
@@ -65,6 +65,9 @@ from .template.typed import fetched_images
 from .text.fonts import FontSet
 from .text.layout import TextLayout
 from .text.layout import layout_text
+
+if t.TYPE_CHECKING:
+    from .raster.backend import CairoBackend
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +128,8 @@ class Renderer:
                                                    allow_system=self.settings.allow_system_fonts)
         self.templates = templates or TemplateStore(self.settings.templates_dir, self.settings.max_length,
                                                     on_load=self._log_findings)
-        self.backend = backend or CairoBackend()
+        #: CairoSVG (and cairocffi, ≈ 130 ms to import) only once something is drawn: not for JSON.
+        self.backend: CairoBackend | LazyBackend = backend or LazyBackend()
         self.caches = Caches(self.fonts.caches)
         #: Image parameters' pictures: allow-listed, bounded fetches, cached by URL.
         self.images = ImageSource(self.settings, self.caches.images)

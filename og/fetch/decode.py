@@ -11,9 +11,6 @@ from __future__ import annotations
 import io
 import typing as t
 
-from PIL import Image
-from PIL import ImageOps
-
 from ..errors import ImageUnavailable
 
 #: Leading bytes → Pillow's format name. WebP is ``RIFF????WEBP``, checked apart.
@@ -49,6 +46,9 @@ def fitted_png(data: bytes, size: tuple[int, int], fit: Fit, max_pixels: int) ->
 
     :raises ImageUnavailable: not an accepted format, over ``max_pixels``, or undecodable.
     """
+    from PIL import Image  # Pillow (≈ 15 ms at start) only when a card has a picture to fit
+    from PIL import ImageOps
+
     fmt = sniff(data)
     if fmt is None:
         raise ImageUnavailable("the URL did not give an image og accepts (PNG, JPEG, WebP or GIF)")

@@ -8,7 +8,9 @@ is remembered briefly too, so a crawler retrying a dead URL costs no new fetch e
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
+import typing as t
 
 from ..caches import BoundedCache
 from ..config import Settings
@@ -17,12 +19,14 @@ from ..errors import ImageUnavailable
 from ..storage import Entry
 from ..storage import SingleFlight
 from ..storage.none import NoStorage
-from . import http
 from .assets import check_name
 from .assets import read_asset
 from .decode import Fit
 from .decode import fitted_png
 from .policy import HostPolicy
+
+if t.TYPE_CHECKING:
+    from . import http
 
 #: Seconds a failed fetch is answered from memory before it is tried again.
 FAILURE_AGE_S = 30.0
@@ -43,8 +47,7 @@ class ImageSource:
     def __init__(self, settings: Settings, cache: BoundedCache[str, Fetched]) -> None:
         self.policy = HostPolicy(settings.image_hosts)
         self.assets_dir = settings.assets_dir
-        self.limits = http.Limits(connect_s=min(2.0, settings.image_timeout_s),
-                                  total_s=settings.image_timeout_s, max_bytes=settings.image_max_bytes)
+        self._timeout_s, self._max_bytes = settings.image_timeout_s, settings.image_max_bytes
         self.max_pixels = settings.image_max_pixels
         self.max_age_s = settings.image_max_age_s
         #: Downloads by URL (declared in :class:`og.caches.Caches`, the renderer's).
@@ -53,6 +56,15 @@ class ImageSource:
         self.flight = SingleFlight(NoStorage(), wait_seconds=settings.image_timeout_s + 1)
         #: Downloads and asset reads really done (not answered from the cache): for tests and metrics.
         self.fetches = 0
+
+    @functools.cached_property
+    def limits(self) -> http.Limits:
+        """The fetch's bounds, made on the first image: http.client and ssl (≈ 10 ms at start)
+        are imported only by a renderer that fetches."""
+        from . import http
+
+        return http.Limits(connect_s=min(2.0, self._timeout_s), total_s=self._timeout_s,
+                           max_bytes=self._max_bytes)
 
     def check(self, value: str, parameter: str) -> None:
         """Refuse, before any work, a value og would never fetch (400)."""
@@ -98,4 +110,6 @@ class ImageSource:
             if self.assets_dir is None:
                 raise ImageUnavailable("local images are switched off", parameter=parameter)
             return read_asset(self.assets_dir, value[1:], self.limits.max_bytes, parameter)
+        from . import http
+
         return http.get(value, lambda url: self.policy.target(url, parameter), self.limits)

@@ -20,7 +20,6 @@ import zlib
 import deflate
 import numpy as np
 from isal import isal_zlib
-from PIL import Image
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MAX_PALETTE = 256
@@ -83,6 +82,8 @@ def palette_of(rgba: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     colours (well under 1 ms on a card); translucent entries come first so that tRNS can
     stop at the last of them.
     """
+    from PIL import Image  # Pillow only when a PNG is encoded this way, not at start
+
     rgba = np.ascontiguousarray(rgba)
     colours = Image.fromarray(rgba).getcolors(_MAX_PALETTE)
     if colours is None:

@@ -20,18 +20,23 @@ import io
 import typing as t
 
 import numpy as np
-from PIL import AvifImagePlugin
-from PIL import Image
-from PIL import JpegImagePlugin
-from PIL import WebPImagePlugin
 
 from ..errors import UnknownFormat
 from .encode import EFFORTS
 from .encode import encode_png
 
-# Imported for their side effect, which is all Pillow needs: registering these codecs alone
-# (``Image.init()`` would import every plugin Pillow has).
-_PLUGINS = (JpegImagePlugin, WebPImagePlugin, AvifImagePlugin)
+
+def _pillow_image() -> t.Any:
+    """``PIL.Image`` with the JPEG, WebP and AVIF codecs registered, imported on the first
+    JPEG/WebP/AVIF card rather than at start (a PNG never needs them)."""
+    # Imported for their side effect, which is all Pillow needs: registering these codecs alone
+    # (``Image.init()`` would import every plugin Pillow has).
+    from PIL import AvifImagePlugin  # noqa: F401
+    from PIL import Image
+    from PIL import JpegImagePlugin  # noqa: F401
+    from PIL import WebPImagePlugin  # noqa: F401
+
+    return Image
 
 CONTENT_TYPES: dict[str, str] = {
     "png": "image/png",
@@ -88,7 +93,7 @@ def _on_white(rgba: np.ndarray) -> np.ndarray:
 
 def _save(pixels: np.ndarray, fmt: str, **options: t.Any) -> bytes:
     out = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(pixels)).save(out, fmt, **options)
+    _pillow_image().fromarray(np.ascontiguousarray(pixels)).save(out, fmt, **options)
     return out.getvalue()
 
 

@@ -8,7 +8,6 @@ from og.storage.base import Storage
 from og.storage.layered import LayeredStorage
 from og.storage.memory import MemoryStorage
 from og.storage.none import NoStorage
-from og.storage.redis import RedisStorage
 
 _REDIS_SCHEMES = ("redis", "rediss", "unix")
 
@@ -35,6 +34,8 @@ def storage_from_url(url: str | None, memory_bytes: int) -> Storage:
         if scheme not in _REDIS_SCHEMES:
             # The scheme only: the rest of the URL may hold a password.
             raise ValueError(f"cache URL scheme {scheme!r}: expected one of {', '.join(_REDIS_SCHEMES)}")
+        from og.storage.redis import RedisStorage  # redis only when a URL asks for it
+
         layers.append(RedisStorage.from_url(url))
     if not layers:
         return NoStorage()

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from ..config import Settings
 from ..errors import OgError
 from ..errors import TemplateError
+from ..raster.lazy import LazyBackend
 from ..render import Renderer
 from ..signing import keys_from_env
 from .error_card import ErrorCards
@@ -39,6 +40,8 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     if renderer is None:
         renderer = Renderer(app.config.get("OG_SETTINGS") or Settings.from_env())
     app.extensions["og"] = renderer
+    if isinstance(renderer.backend, LazyBackend):
+        renderer.backend.load()  # cairo in the preloading master, shared by the forked workers
     app.extensions["og.error_cards"] = ErrorCards(renderer)
     app.extensions["og.keys"] = keys_from_env(renderer.settings.secret)
     if not app.extensions["og.keys"]:

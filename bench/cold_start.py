@@ -1,0 +1,148 @@
+"""How long a fresh process takes to its first card: the cold start (issue 9: ≤ 250 ms to the first PNG).
+
+Every figure comes from new Python processes (``--runs`` of them, 5 by default; the median is
+printed), so nothing is warm but the operating system's file cache (the first process of a
+run warms that, and is not counted). A child stamps ``time.monotonic()`` (one clock for every
+process on Linux) when it starts (interpreter start is measured by a separate ``python -c pass``)
+and after each step, and the parent stamps the moment before it spawns the child, so "from
+process start" includes the interpreter itself. Rows, in Markdown:
+
+* **python -c pass** — the interpreter alone (the floor under every other row).
+* **start → third-party imports done** — only the libraries a PNG needs (numpy, cairocffi, CairoSVG,
+  PyICU, uharfbuzz, lxml, Jinja's sandbox, fontTools' pens, cssselect2, deflate, isal, pyphen,
+  budoux): what no change inside og can take away.
+* **start → import og done** — from process start until ``import og`` returns.
+* **Renderer()** — after ``import og``: settings, the font scan, the template store.
+* **first PNG** — after ``Renderer()``: ``renderer.render("article", {"title": "x"})``.
+* **start → first PNG** — ``og.render("article", {"title": "x"})`` from process start (the issue's figure).
+* **start → first JSON** — the same with ``fmt="json"`` (layout only: nothing drawn).
+* **og render article -o -** — ``python -m og render article -p title=x -o -``, start to exit.
+* **--importtime** (optional) — the modules whose own import time is largest (``-X importtime``).
+
+Nothing is asserted. Run ``python bench/cold_start.py [--runs 5] [--importtime 15]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import typing as t
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: The child: stamps after each step, prints them as JSON on stderr (stdout may carry a card).
+STEPS = """
+import json, sys, time
+stamps = {"start": %(spawned)r}
+import og
+stamps["import"] = time.monotonic()
+%(body)s
+sys.stderr.write("STAMPS" + json.dumps(stamps) + "\\n")
+"""
+RENDERER_THEN_PNG = """
+renderer = og.Renderer()
+stamps["renderer"] = time.monotonic()
+body = renderer.render("article", {"title": "x"})
+stamps["png"] = time.monotonic()
+assert body[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+"""
+FIRST_PNG = """
+body = og.render("article", {"title": "x"})
+stamps["done"] = time.monotonic()
+assert body[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+"""
+#: What the PNG path imports from outside og (``import og`` and one card, by ``sys.modules``).
+THIRD_PARTY = ("numpy", "cairocffi", "cairosvg", "icu", "uharfbuzz", "lxml.etree", "jinja2.sandbox",
+               "fontTools.pens.basePen", "cssselect2", "tinycss2", "deflate", "isal.isal_zlib", "pyphen",
+               "budoux")
+CLI = ["-m", "og", "render", "article", "-p", "title=x", "-o", "-"]
+FIRST_JSON = """
+body = og.render("article", {"title": "x"}, fmt="json")
+stamps["done"] = time.monotonic()
+assert json.loads(body)["template"] == "article"
+"""
+
+
+def _run(args: list[str]) -> tuple[float, dict[str, float]]:
+    """Milliseconds from spawn to exit, and the child's stamps (ms from spawn)."""
+    spawned = time.monotonic()
+    code = args[-1] % {"spawned": spawned} if args[:2] == ["-c", "STEPS"] else None
+    argv = [sys.executable, *(["-c", code] if code else args)]
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, timeout=60, check=True)
+    ended = time.monotonic()
+    stamps: dict[str, float] = {}
+    for line in done.stderr.decode().splitlines():
+        if line.startswith("STAMPS"):
+            stamps = {k: (v - spawned) * 1000 for k, v in json.loads(line[6:]).items()}
+    return (ended - spawned) * 1000, stamps
+
+
+def _steps(body: str, imports: str = "import og") -> list[str]:
+    code = STEPS.replace("%(body)s", body.replace("%", "%%")).replace("import og\n", imports + "\n", 1)
+    return ["-c", "STEPS", code]
+
+
+Row = tuple[str, float, float]  # name, median ms, fastest ms
+
+
+def _row(name: str, values: t.Sequence[float]) -> Row:
+    return name, statistics.median(values), min(values)
+
+
+def _times(runs: int, args: list[str], pick: t.Callable[[float, dict[str, float]], float]) -> list[float]:
+    _run(args)  # warm the file cache
+    return [pick(*_run(args)) for _ in range(runs)]
+
+
+def table(runs: int) -> list[Row]:
+    staged = [_run(_steps(RENDERER_THEN_PNG)) for _ in range(runs + 1)][1:]
+    libraries = "".join(f"import {name}\n" for name in THIRD_PARTY)
+    return [
+        _row("python -c pass", _times(runs, ["-c", "pass"], lambda wall, _: wall)),
+        _row("start → third-party imports done",
+             _times(runs, _steps("", libraries.rstrip()), lambda _, s: s["import"])),
+        _row("start → import og done", [s["import"] for _, s in staged]),
+        _row("Renderer() (after import og)", [s["renderer"] - s["import"] for _, s in staged]),
+        _row("first PNG (after Renderer())", [s["png"] - s["renderer"] for _, s in staged]),
+        _row("start → first PNG, og.render", _times(runs, _steps(FIRST_PNG), lambda _, s: s["done"])),
+        _row("start → first JSON, og.render", _times(runs, _steps(FIRST_JSON), lambda _, s: s["done"])),
+        _row("og render article -o - (start to exit)", _times(runs, CLI, lambda wall, _: wall)),
+    ]
+
+
+def slowest_imports(count: int) -> list[tuple[str, int]]:
+    """The modules whose own (self) import time is largest, in microseconds."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import og"], cwd=ROOT,
+                          capture_output=True, timeout=60, check=True)
+    rows = []
+    for line in done.stderr.decode().splitlines():
+        if line.startswith("import time:") and "|" in line and "self [us]" not in line:
+            own, _, name = line[len("import time:"):].split("|")
+            rows.append((name.strip(), int(own)))
+    return sorted(rows, key=lambda row: -row[1])[:count]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per row (median)")
+    parser.add_argument("--importtime", type=int, default=0, metavar="N",
+                        help="also list the N modules slowest to import")
+    args = parser.parse_args()
+    os.environ.pop("OG_CACHE_URL", None)  # the in-process storage: no Redis to connect to
+    print(f"| step ({args.runs} fresh processes) | median ms | fastest ms |\n| --- | ---: | ---: |")
+    for name, median, fastest in table(args.runs):
+        print(f"| {name} | {median:.0f} | {fastest:.0f} |")
+    if args.importtime:
+        print("\n| module (self import time) | ms |\n| --- | ---: |")
+        for name, us in slowest_imports(args.importtime):
+            print(f"| {name} | {us / 1000:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
