@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import typing as t
+import urllib.parse
 from pathlib import Path
 
 import lxml.html
@@ -113,7 +114,10 @@ def test_card_api_gives_urls_and_meta_tags(studio: t.Any) -> None:
     assert (body["width"], body["height"], body["signed"]) == (1200, 630, False)
     assert body["png"] == "/card.png?title=Tom%20%26%20%22Jerry%22%20%3C3"
     tags = _meta(body["meta"])
-    assert tags["og:image"] == tags["twitter:image"] == "http://localhost" + body["png"]
+    # What to publish is the versioned URL (served immutable); the preview is not.
+    assert tags["og:image"] == tags["twitter:image"]
+    published = urllib.parse.urlsplit(tags["og:image"])
+    assert published.path == "/card.png" and "v=" in published.query and "v=" not in body["png"]
     assert [tags[f"og:image:{key}"] for key in ("width", "height", "type")] == ["1200", "630", "image/png"]
     assert tags["twitter:card"] == "summary_large_image"
     assert 'Tom &amp; &#34;Jerry&#34; &lt;3' in body["meta"]  # escaped in the text, exact once parsed
@@ -156,7 +160,9 @@ def test_card_api_signs_when_og_has_keys(fonts: t.Any, tmp_path: Path) -> None:
     body = client.get("/studio/api/card/card", query_string={"title": "Signed"}).get_json()
     assert body["signed"] is True
     assert body["png"] == og.image_url("card", secret=KEY, title="Signed")
-    assert _meta(body["meta"])["og:image"] == "http://localhost" + body["png"]
+    published = _meta(body["meta"])["og:image"]
+    assert published.startswith("http://localhost/card.png?title=Signed&v=") and "&s=" in published
+    assert client.get(published.removeprefix("http://localhost")).status_code == 200, "it verifies"
     assert client.get(body["png"]).status_code == 200
     assert client.get(body["json"]).status_code == 200
     assert client.get(body["png"].replace("Signed", "Forged")).status_code == 403

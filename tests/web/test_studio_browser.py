@@ -170,7 +170,7 @@ def test_typing_rerenders_the_preview(page: t.Any, served: Served) -> None:
     assert 100 <= rows.min() and rows.max() <= 380, "only the title box (y 100–380) should change"
     meta = page.text_content("#meta")
     url = f"{base}/card.png?title=Typed%20in%20a%20real%20browser"
-    assert f'<meta property="og:image" content="{url}">' in meta
+    assert f'<meta property="og:image" content="{url}&amp;v=' in meta, "the versioned URL to publish"
     assert '<meta name="twitter:card" content="summary_large_image">' in meta
     assert '<meta property="og:image:width" content="1200">' in meta
     assert "Typed in a real browser" in page.get_attribute("#preview", "alt")

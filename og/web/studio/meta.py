@@ -36,13 +36,15 @@ def alt_text(report: t.Mapping[str, t.Any]) -> str:
 
 
 def card_urls(template: Template, values: t.Mapping[str, str], report: t.Mapping[str, t.Any],
-              keys: t.Sequence[bytes], base: str) -> dict[str, t.Any]:
+              keys: t.Sequence[bytes], base: str, version: str = "") -> dict[str, t.Any]:
     """Signed (when there are keys) URLs of the card and its layout ``report``, the absolute image
-    URL and the meta tags for it. Only values that differ from the defaults go into the URLs."""
+    URL and the meta tags for it. Only values that differ from the defaults go into the URLs;
+    the one to publish carries ``v=version`` (the card's content version), as og.image_url does."""
     given = {name: value for name, value in values.items() if value != template.params[name].default}
-    png = card_url(template.name, "png", given, keys)
+    png = card_url(template.name, "png", given, keys)  # the preview: never cached for long
     width, height = json_number(template.width), json_number(template.height)
-    absolute = base.rstrip("/") + png
+    published = card_url(template.name, "png", {**given, "v": version}, keys) if version else png
+    absolute = base.rstrip("/") + published
     alt = alt_text(report)
     return {
         "name": template.name,

@@ -46,7 +46,8 @@ def card_api(name: str) -> Response:
     values, checked like a card request's (unknown or too long: ``400``)."""
     plan = renderer().plan(name, _params(), "json")
     report = json.loads(renderer().card(plan).body)  # what the page fetches next: then from the cache
-    body = card_urls(plan.template, plan.values, report, signing_keys(), request.host_url)
+    body = card_urls(plan.template, plan.values, report, signing_keys(), request.host_url,
+                     renderer().version(plan.template))
     return _no_store(jsonify(body))
 
 
