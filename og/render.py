@@ -306,7 +306,7 @@ class Renderer:
         rgba = encode.pixels(surface)
         if budget:
             allowed = list(dict.fromkeys([plan.fmt, *(FORMATS[f] for f in self.settings.image_formats)]))
-            encoded = formats.encode_within(rgba, budget, allowed)
+            encoded = formats.encode_within(rgba, budget, allowed, quality)
             return Entry(encoded.data, encoded.content_type, degraded=self._degraded(laid_out))
         body = formats.encode(rgba, plan.fmt, quality)
         return Entry(body, CONTENT_TYPES[plan.fmt], degraded=self._degraded(laid_out))

@@ -282,3 +282,12 @@ def test_budget_refuses_unknown_formats_before_any_work() -> None:
         encode_within(card_like(), 10**7, formats=("png", "bmp"))
     with pytest.raises(ValueError):
         encode_within(card_like(), 10**7, formats=())
+
+
+def test_the_budget_starts_at_the_configured_quality() -> None:
+    rng = np.random.default_rng(7)
+    rgba = np.concatenate([rng.integers(0, 255, (120, 200, 3), dtype=np.uint8),
+                           np.full((120, 200, 1), 255, np.uint8)], axis=-1)
+    chosen = encode_within(rgba, 10_000_000, formats=("webp",), quality=60)
+    assert (chosen.fmt, chosen.quality) == ("webp", 60)
+    assert encode_within(rgba, 10_000_000, formats=("webp",)).quality == 85

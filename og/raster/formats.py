@@ -148,8 +148,18 @@ def encode(rgba: np.ndarray, fmt: str = "png", quality: int | None = None, effor
     return encoder(rgba, DEFAULT_QUALITY.get(fmt) if quality is None else quality, effort)
 
 
+def _steps_from(steps: tuple[tuple[int | None, str], ...],
+                quality: int | None) -> list[tuple[int | None, str]]:
+    """A format's budget steps starting at ``quality`` (the lossless PNG steps stay as they are)."""
+    if quality is None or all(step is None for step, _ in steps):
+        return list(steps)
+    lower = [(step, effort) for step, effort in steps if step is not None and step < quality]
+    return [(quality, steps[0][1]), *lower]
+
+
 def encode_within(
-    rgba: np.ndarray, max_bytes: int, formats: t.Sequence[str] = ("png", "webp", "jpeg")
+    rgba: np.ndarray, max_bytes: int, formats: t.Sequence[str] = ("png", "webp", "jpeg"),
+    quality: int | None = None,
 ) -> Encoded:
     """The first encoding of ``BUDGET_STEPS`` that is at most ``max_bytes`` long.
 
@@ -157,8 +167,11 @@ def encode_within(
     steps (PNG: balanced then small effort; the lossy ones: falling quality) before the next
     format. When none fits, the smallest one tried comes back with ``fits=False``: a card a
     platform may refuse is still better than an error it surely shows as nothing.
+
+    :param quality: the deploy's or template's quality: the lossy formats start there.
     """
-    steps = [(fmt, quality, effort) for fmt in map(_known, formats) for quality, effort in BUDGET_STEPS[fmt]]
+    steps = [(fmt, step, effort) for fmt in map(_known, formats)
+             for step, effort in _steps_from(BUDGET_STEPS[fmt], quality)]
     if not steps:
         raise ValueError("no formats to choose from")
     smallest: Encoded | None = None
