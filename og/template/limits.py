@@ -19,18 +19,16 @@ import urllib.parse
 from lxml import etree
 
 from ..errors import TemplateError
+from ..fetch.decode import sniff
 from ..svg.css import own_property
 from ..svg.geometry import parse_transform
 from ..svg.names import URL_ID
 from ..svg.names import href
 from ..svg.names import local_name
 
-#: The raster formats a template may embed, by their first bytes: never EPS, PostScript, SVG
-#: or any other decoder Pillow or CairoSVG would otherwise reach.
 #: How much of a data: URI is read to find its image's size (JPEG's frame header can come
 #: after thumbnails and colour profiles).
 HEADER_CHARS = 65_536
-IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF87a": "gif", b"GIF89a": "gif"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,11 +168,12 @@ def embedded_image(link: str) -> tuple[str, int, int] | None:
             data = urllib.parse.unquote_to_bytes(payload[:HEADER_CHARS])
     except (binascii.Error, ValueError):
         return None
-    kind = next((fmt for magic, fmt in IMAGE_MAGIC.items() if data.startswith(magic)), None)
-    if kind is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        kind = "webp"
-    if kind is None:
+    # The raster formats a template may embed, by their first bytes (as for fetched images):
+    # never EPS, PostScript, SVG or any other decoder Pillow or CairoSVG would otherwise reach.
+    sniffed = sniff(data)
+    if sniffed is None:
         return None
+    kind = sniffed.lower()
     size = _dimensions(kind, data)
     return (kind, *size) if size else None
 
