@@ -22,12 +22,15 @@ def not_modified(plan: Plan, request: Request) -> bool:
 
 
 def cache_headers(response: Response, plan: Plan, degraded: bool = False,
-                  versioned: bool = False) -> Response:
+                  versioned: bool = False, photo_max_age_s: float = 3600.0) -> Response:
     """ETag and Cache-Control. A stale or missing ``v=`` gets the ordinary policy (the card is
-    today's, under a URL that may later show another)."""
+    today's, under a URL that may later show another); a card with a photo is kept no longer
+    than og keeps the photo (its picture may change behind its URL), ``v=`` or not."""
     response.set_etag(plan.key)
     if degraded:
         response.headers["Cache-Control"] = DEGRADED_CACHE_CONTROL
+    elif plan.photos:
+        response.headers["Cache-Control"] = f"public, max-age={int(photo_max_age_s)}"
     else:
         response.headers["Cache-Control"] = VERSIONED_CACHE_CONTROL if versioned else CACHE_CONTROL
     return response

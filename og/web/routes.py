@@ -155,8 +155,7 @@ def card(name: str, fmt: str) -> Response:
     if keys:  # before any work: an unsigned URL costs nothing
         signing.verify(request.path, request.args.items(multi=True), keys, time.time())
     plan = renderer().plan(name, _params(), fmt, request.args.get("dpr", "1"))
-    # A card with a photo may change behind its URL: never "immutable".
-    versioned = request.args.get("v") == renderer().version(plan.template) and not plan.photos
+    versioned = request.args.get("v") == renderer().version(plan.template)
     if not_modified(plan, request):
         return _cached(Response(status=304), plan, versioned=versioned)
     if request.method == "HEAD":
@@ -179,11 +178,7 @@ def card(name: str, fmt: str) -> Response:
 
 
 def _cached(response: Response, plan: Plan, degraded: bool = False, versioned: bool = False) -> Response:
-    """Cache headers; a card with a photo is kept no longer than og keeps the photo."""
-    cache_headers(response, plan, degraded, versioned)
-    if plan.photos and not degraded:
-        response.headers["Cache-Control"] = f"public, max-age={int(renderer().settings.image_max_age_s)}"
-    return response
+    return cache_headers(response, plan, degraded, versioned, renderer().settings.image_max_age_s)
 
 
 #: A card's SVG is a picture, never a page: nothing in it may run or load anything.

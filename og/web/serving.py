@@ -23,8 +23,6 @@ OTHER_HEADERS_BYTES = 16384
 #: Seconds a client has to send a whole request head (gevent: gunicorn's ``keepalive`` bounds
 #: each head read, the first one included), and that an idle kept-alive connection stays open.
 HEAD_TIMEOUT_S = 5
-#: Render budget when ``OG_RENDER_TIMEOUT`` is unset.
-DEFAULT_RENDER_TIMEOUT_S = 5.0
 
 
 def request_line_limit(max_length: int | None = None) -> int:
@@ -48,9 +46,9 @@ def request_head_limit(max_length: int | None = None) -> int:
 
 
 def render_timeout_s(env: t.Mapping[str, str] | None = None) -> float:
-    """The render budget, ``OG_RENDER_TIMEOUT`` seconds (the renderer enforces it itself)."""
-    env = os.environ if env is None else env
-    return float(env.get("OG_RENDER_TIMEOUT") or DEFAULT_RENDER_TIMEOUT_S)
+    """The render budget, ``OG_RENDER_TIMEOUT`` seconds (the renderer enforces it itself), read
+    as :class:`~og.config.Settings` reads it, so gunicorn's timeouts follow the same number."""
+    return Settings.from_env(env).render_timeout
 
 
 def worker_timeout_s(render_timeout: float) -> int:
