@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import http.client
+import importlib.util
 import json
 import runpy
 import shlex
@@ -189,14 +190,24 @@ def test_head_limit_starts_again_after_each_response() -> None:
     assert fake.sent.startswith(b"HTTP/1.1 200")
 
 
+def fresh_conf() -> dict[str, t.Any]:
+    """:mod:`og.gunicorn_conf`'s names, its code run anew (as in a new process)."""
+    spec = importlib.util.find_spec("og.gunicorn_conf")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return vars(module)
+
+
 def load_conf(monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
-    """gunicorn's own Config filled from gunicorn.conf.py under ``env``: its validators run."""
+    """gunicorn's own Config filled from og's settings module under ``env`` (run afresh, as a
+    new process would): its validators run."""
     for name in ("PORT", "WEB_CONCURRENCY", "OG_RENDER_TIMEOUT", "OG_MAX_LENGTH"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     config = Config()
-    for name, value in runpy.run_path(str(CONF)).items():
+    for name, value in fresh_conf().items():
         if name in config.settings:
             config.set(name, value)
     return config
@@ -259,7 +270,7 @@ def test_dockerfile_runs_gunicorn_as_a_user_with_a_healthcheck() -> None:
     healthcheck = next(args for name, args in steps if name == "HEALTHCHECK")
     assert "/healthz" in healthcheck
     cmd = json.loads(next(args for name, args in steps if name == "CMD"))
-    assert cmd[:3] == ["gunicorn", "-c", "gunicorn.conf.py"] and cmd[-1] == "app:app"
+    assert cmd == ["gunicorn", "-c", "python:og.gunicorn_conf", "app:app"]
 
 
 def test_app_json_and_procfile() -> None:
@@ -270,7 +281,15 @@ def test_app_json_and_procfile() -> None:
         assert manifest["env"][name]["description"]
     assert "libcairo2" in (ROOT / "Aptfile").read_text().split()
     web = (ROOT / "Procfile").read_text().split(":", 1)[1]
-    assert shlex.split(web) == ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]
+    assert shlex.split(web) == ["gunicorn", "-c", "python:og.gunicorn_conf", "app:app"]
+
+
+def test_top_level_conf_is_the_package_module() -> None:
+    """``gunicorn app:app`` in the checkout reads gunicorn.conf.py: the same settings."""
+    top = {name: value for name, value in runpy.run_path(str(CONF)).items() if not name.startswith("_")}
+    package = fresh_conf()
+    for name in ("worker_class", "preload_app", "timeout", "limit_request_field_size", "child_exit"):
+        assert name in top and type(top[name]) is type(package[name]), name
 
 
 def _get(server: GunicornServer, path: str,
