@@ -1,4 +1,5 @@
-"""og under real gunicorn with og's gunicorn settings (the Procfile's ``-c python:og.gunicorn_conf``) on a free loopback port; for tests and bench/load.py.
+"""og under real gunicorn with the Procfile's settings (``-c python:og.gunicorn_conf``) on a free
+loopback port; for tests and bench/load.py.
 
 Only the address is given on gunicorn's command line (and whatever ``extra_args`` a caller adds
 to compare settings), so what runs is what the Procfile runs.

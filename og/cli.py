@@ -274,7 +274,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                         help="only errors on stderr")
     common.add_argument("--log-level", choices=LOG_LEVELS, type=str.lower, default=argparse.SUPPRESS,
-                        help="og's log level (default: $OG_LOG_LEVEL, else info for serve, warning otherwise)")
+                        help="og's log level (default: $OG_LOG_LEVEL, else info for serve, "
+                             "warning otherwise)")
     common.add_argument("--templates", metavar="DIR", default=argparse.SUPPRESS,
                         help="templates folder (default: $OG_TEMPLATES_DIR, else the bundled templates)")
     parser = argparse.ArgumentParser(prog="og", description=__doc__.splitlines()[0].replace("``", ""),

@@ -65,6 +65,6 @@ logconfig_dict = {
 def child_exit(server: object, worker: object) -> None:
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined,no-untyped-call]
 # og does not use gunicornc; two servers on one machine (tests, bench) would share its path.
 control_socket_disable = True

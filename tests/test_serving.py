@@ -11,9 +11,12 @@ import concurrent.futures
 import http.client
 import importlib.util
 import json
+import os
 import runpy
 import shlex
 import socket
+import subprocess
+import sys
 import time
 import typing as t
 import urllib.parse
@@ -331,3 +334,13 @@ def test_one_json_log_line_per_request(server: GunicornServer) -> None:
     record = json.loads(lines[-1].split("og.access: ", 1)[1])
     assert record["path"] == "/article.png" and record["status"] == 200
     assert {"ms", "bytes", "rendered", "agent"} <= set(record)
+
+
+def test_a_bad_setting_stops_gunicorn_with_one_line() -> None:
+    """The Procfile's command with a setting that does not parse: one readable line, no traceback."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OG_")}
+    env["OG_RENDER_TIMEOUT"] = "soon"
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", "python:og.gunicorn_conf", "--check-config",
+                             "app:app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode != 0
+    assert result.stderr.strip() == "og: OG_RENDER_TIMEOUT must be a number, got 'soon'"
