@@ -62,30 +62,39 @@ async function templates() {
   return (await getJSON("/templates")).templates;
 }
 
-// Live reload: the server sends every file stamp on connect, then each change.
+// Live reload: the server sends every file stamp on connect, then each change. The browser
+// reconnects by itself when a stream ends; when og refuses one (503: its worker holds as many
+// streams as it may) or cannot be reached, the browser gives up, so the page tries again later.
+const LIVE_RETRY_MS = 5000;
+
 function live(onChange) {
   const dot = $("#live");
   let known = null;
-  const events = new EventSource("/studio/events");
-  events.addEventListener("open", () => dot.classList.add("on"));
-  events.addEventListener("error", () => dot.classList.remove("on"));
-  events.addEventListener("stamps", (event) => {
-    const now = JSON.parse(event.data);
-    const changed = known === null ? [] : Object.keys({...known, ...now}).filter((n) => known[n] !== now[n]);
-    known = now;
-    if (changed.length) onChange(changed);
-  });
-  events.addEventListener("change", (event) => {
-    const data = JSON.parse(event.data);
-    if (known) known[data.name] = data.stamp;
-    onChange([data.name]);
-  });
-  events.addEventListener("removed", (event) => {
-    const data = JSON.parse(event.data);
-    if (known) delete known[data.name];
-    onChange([data.name]);
-  });
-  return events;
+  const connect = () => {
+    const events = new EventSource("/studio/events");
+    events.addEventListener("open", () => dot.classList.add("on"));
+    events.addEventListener("error", () => {
+      dot.classList.remove("on");
+      if (events.readyState === EventSource.CLOSED) setTimeout(connect, LIVE_RETRY_MS);
+    });
+    events.addEventListener("stamps", (event) => {
+      const now = JSON.parse(event.data);
+      const changed = known === null ? [] : Object.keys({...known, ...now}).filter((n) => known[n] !== now[n]);
+      known = now;
+      if (changed.length) onChange(changed);
+    });
+    events.addEventListener("change", (event) => {
+      const data = JSON.parse(event.data);
+      if (known) known[data.name] = data.stamp;
+      onChange([data.name]);
+    });
+    events.addEventListener("removed", (event) => {
+      const data = JSON.parse(event.data);
+      if (known) delete known[data.name];
+      onChange([data.name]);
+    });
+  };
+  connect();
 }
 
 // ---------------------------------------------------------------- the gallery
