@@ -195,8 +195,8 @@ def test_one_free_colour_on_two_shapes_fill_and_stroke(tmp_path, fonts):
 
 
 def test_a_palette_given_on_one_shape_is_every_shapes(tmp_path, fonts):
-    body = SHARED.replace('og:color="accent" style', 'og:color="accent" og:choices="sky:#0284c7,rust:#c2410c" '
-                                                      'style', 1)
+    palette = 'og:choices="sky:#0284c7,rust:#c2410c" '
+    body = SHARED.replace('og:color="accent" style', f'og:color="accent" {palette}style', 1)
     template = load(tmp_path, body)
     assert (template.params["accent"].default, template.params["accent"].allowed) == ("rust", ("sky", "rust"))
     assert template.params["accent"].to_dict()["palette"] == {"sky": "#0284c7", "rust": "#c2410c"}
