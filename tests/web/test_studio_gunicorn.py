@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from bench.server import GunicornServer
+from og.web.studio.events import BUSY_RETRY_SECONDS
+from og.web.studio.events import MAX_STREAMS
 
 from ..helpers import require_debian_tool
 from .test_studio_browser import CHROMIUM_ARGS
 from .test_studio_browser import WAIT_MS
 
-#: The studio's bound of open event streams per worker (og.web.studio.events.MAX_STREAMS).
-MAX_STREAMS = 8
 #: What one request may take here before the test gives up on it (a blocked worker: ~15 s).
 REQUEST_TIMEOUT_S = 20.0
 #: The issue's promise: a card answers in under a second while pages stream events.
@@ -126,7 +126,7 @@ def test_streams_over_the_bound_are_refused_with_retry_after(server: OgServe) ->
                 break
             assert response.status == 200 and response.readline().startswith(b"retry: ")
         assert refused is not None, f"{len(opened)} streams open and none refused"
-        assert refused.getheader("Retry-After") == "5"
+        assert refused.getheader("Retry-After") == str(BUSY_RETRY_SECONDS)
         assert b"too_many_streams" in refused.read()
         status, seconds, _ = _timed_png(server)
         assert status == 200 and seconds < PNG_BOUND_S, seconds
