@@ -8,6 +8,7 @@ bounded; the server is stopped in a ``finally``.
 
 from __future__ import annotations
 
+import ast
 import http.client
 import sys
 import time
@@ -21,6 +22,7 @@ from bench.server import GunicornServer
 from og.web.studio.events import BUSY_RETRY_SECONDS
 from og.web.studio.events import MAX_STREAMS
 
+from ..conftest import ROOT
 from ..helpers import require_debian_tool
 from .test_studio_browser import CHROMIUM_ARGS
 from .test_studio_browser import WAIT_MS
@@ -145,3 +147,42 @@ def test_streams_over_the_bound_are_refused_with_retry_after(server: OgServe) ->
         time.sleep(0.5)
     assert statuses[-1] == 200, statuses
     assert "WORKER TIMEOUT" not in _log(server)
+
+
+#: What gevent replaces when its worker starts, after a preloaded app was imported: a name bound
+#: to one of these at import keeps the blocking original (the studio's ``sleep=time.sleep`` did).
+PATCHED = {"time": {"sleep"}, "select": {"*"}, "socket": {"*"}, "ssl": {"*"}, "subprocess": {"*"},
+           "queue": {"*"}, "threading": {"Lock", "RLock", "Event", "Condition", "Semaphore",
+                                         "BoundedSemaphore", "Timer", "Thread", "local"}}
+
+
+def _patched(module: str, name: str) -> bool:
+    return bool(PATCHED.get(module, set()) & {"*", name})
+
+
+def _bound_at_import(tree: ast.Module) -> t.Iterator[tuple[int, str]]:
+    """``from time import sleep``, ``x = time.sleep`` at module level, ``def f(s=time.sleep)``."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in PATCHED:
+            for alias in node.names:
+                if _patched(node.module, alias.name):
+                    yield node.lineno, f"from {node.module} import {alias.name}"
+        values: list[ast.expr | None] = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            values = [*node.args.defaults, *node.args.kw_defaults]
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node in tree.body:
+            values = [node.value]
+        for value in values:
+            if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) \
+                    and _patched(value.value.id, value.attr):
+                yield value.lineno, f"{value.value.id}.{value.attr} bound at import"
+
+
+def test_no_blocking_call_is_bound_at_import() -> None:
+    sources = sorted((ROOT / "og").rglob("*.py"))
+    found = [f"{path.relative_to(ROOT)}:{line}: {what}" for path in sources
+             for line, what in _bound_at_import(ast.parse(path.read_text(), str(path)))]
+    assert not found, found
+    bad = ast.parse("import time\ndef stream(sleep=time.sleep): pass\nfrom threading import Event\n")
+    assert [what for _, what in _bound_at_import(bad)] == ["time.sleep bound at import",
+                                                           "from threading import Event"]
