@@ -82,6 +82,7 @@ def _open_stream(server: OgServe) -> tuple[http.client.HTTPConnection, http.clie
     return connection, connection.getresponse()
 
 
+@pytest.mark.slow
 def test_gallery_loads_every_card_while_two_tabs_stream(server: OgServe, browser: t.Any) -> None:
     base = f"http://127.0.0.1:{server.port}"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -114,6 +115,7 @@ def test_gallery_loads_every_card_while_two_tabs_stream(server: OgServe, browser
     assert "WORKER TIMEOUT" not in _log(server)
 
 
+@pytest.mark.slow
 def test_streams_over_the_bound_are_refused_with_retry_after(server: OgServe) -> None:
     """The worker holds at most MAX_STREAMS streams; the next is told to come back later, and
     a card still answers at once while they are all open."""
