@@ -71,15 +71,15 @@ def events() -> Response:
     bound of open streams: ``503`` with ``Retry-After`` (the studio's page tries again then)."""
     config = current_app.config
     slots: StreamSlots = current_app.extensions[STREAM_SLOTS]
+    stream = template_events(renderer().templates,
+                             poll_seconds=float(config.get("OG_STUDIO_POLL_SECONDS", POLL_SECONDS)),
+                             lifetime_seconds=float(config.get("OG_STUDIO_EVENTS_SECONDS", LIFETIME_SECONDS)))
     if not slots.take():
         message = f"this worker already holds {slots.limit} studio event streams; try again later"
         busy = jsonify({"error": "too_many_streams", "message": message})
         busy.status_code = 503
         busy.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
         return _no_store(busy)
-    stream = template_events(renderer().templates,
-                             poll_seconds=float(config.get("OG_STUDIO_POLL_SECONDS", POLL_SECONDS)),
-                             lifetime_seconds=float(config.get("OG_STUDIO_EVENTS_SECONDS", LIFETIME_SECONDS)))
     response = Response(stream, mimetype="text/event-stream", headers={**NO_STORE, "X-Accel-Buffering": "no"})
     response.call_on_close(slots.give_back)  # the server closes the response when the stream ends or drops
     return response
