@@ -1,4 +1,5 @@
-"""og under real gunicorn with ``gunicorn.conf.py`` on a free loopback port; for tests and bench/load.py.
+"""og under real gunicorn with the Procfile's settings (``-c python:og.gunicorn_conf``) on a free
+loopback port; for tests and bench/load.py.
 
 Only the address is given on gunicorn's command line (and whatever ``extra_args`` a caller adds
 to compare settings), so what runs is what the Procfile runs.
@@ -68,7 +69,7 @@ class GunicornServer:
 
     def command(self) -> list[str]:
         """What starts the server: gunicorn as the Procfile starts it, on this port."""
-        return [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+        return [sys.executable, "-m", "gunicorn", "-c", "python:og.gunicorn_conf",
                 "--bind", f"127.0.0.1:{self.port}", *self.extra_args, "app:app"]
 
     def stop(self) -> None:

@@ -12,7 +12,7 @@ OG = Path(__file__).resolve().parent.parent / "og"
 
 #: Bottom to top. A module may import from its own layer and the layers below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("og.errors", "og.config", "og.caches", "og.deadline", "og.signing", "og.storage", "og.fetch"),
+    ("og._version", "og.errors", "og.config", "og.caches", "og.deadline", "og.signing", "og.storage", "og.fetch"),
     ("og.text",),
     ("og.svg",),
     ("og.template",),
@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("og.raster",),
     ("og.report", "og.render", "og.check", "og.coverage"),
     ("og.rows", "og.build", "og.content_check"),
-    ("og.web", "og.cli", "og.__main__", "og"),
+    ("og.web", "og.gunicorn_conf", "og.cli", "og.__main__", "og"),
     ("og.contrib",),
 )
 STAGE_PACKAGES = ("template", "svg", "text", "draw", "effects", "raster", "web")

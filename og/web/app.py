@@ -7,6 +7,7 @@ import typing as t
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Settings
 from ..errors import OgError
@@ -57,6 +58,7 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
     register_studio(app, renderer.settings)
+    trust_proxies(app, renderer.settings.trusted_proxies)
 
     @app.errorhandler(OgError)
     def og_error(error: OgError) -> t.Any:
@@ -78,6 +80,17 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
                                      "message": "og failed to render this card; the error is logged"})
 
     return app
+
+
+def trust_proxies(app: Flask, hops: int) -> None:
+    """Read the client's address, scheme, host and port from the ``X-Forwarded-*`` headers that
+    ``hops`` proxies in front of the app set (``OG_TRUSTED_PROXIES``), so absolute URLs (meta
+    tags, the studio's) say ``https://`` behind TLS. With no hops, the headers are ignored: any
+    client could send them. (Not ``X-Forwarded-Prefix``: reading it twice, in a site and in og
+    mounted inside it, would add the prefix twice; the rest reads the same however often.)"""
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops, x_port=hops)
 
 
 def _log_template_problems(renderer: Renderer) -> None:
