@@ -23,9 +23,8 @@ from og.web.studio.events import BUSY_RETRY_SECONDS
 from og.web.studio.events import MAX_STREAMS
 
 from ..conftest import ROOT
-from ..helpers import require_debian_tool
-from .test_studio_browser import CHROMIUM_ARGS
 from .test_studio_browser import WAIT_MS
+from .test_studio_browser import browser as browser  # noqa: F401  (a fixture)
 
 #: What one request may take here before the test gives up on it (a blocked worker: ~15 s).
 REQUEST_TIMEOUT_S = 20.0
@@ -49,19 +48,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[OgServe]:
         yield running
     finally:
         running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> t.Iterator[t.Any]:
-    chromium = require_debian_tool("chromium", "chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package "
-                                   "(requirements-dev.txt); never `playwright install`")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def _log(server: OgServe) -> str:
