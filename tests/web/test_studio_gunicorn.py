@@ -69,7 +69,7 @@ def _open_stream(server: OgServe) -> tuple[http.client.HTTPConnection, http.clie
 
 
 @pytest.mark.slow
-def test_gallery_loads_every_card_while_two_tabs_stream(server: OgServe, browser: t.Any) -> None:
+def test_gallery_loads_every_card_while_two_tabs_stream(browser: t.Any, server: OgServe) -> None:
     base = f"http://127.0.0.1:{server.port}"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
