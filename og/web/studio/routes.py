@@ -17,8 +17,10 @@ from ...check import has_errors
 from ..routes import _params
 from ..routes import renderer
 from ..routes import signing_keys
+from .events import BUSY_RETRY_SECONDS
 from .events import LIFETIME_SECONDS
 from .events import POLL_SECONDS
+from .events import StreamSlots
 from .events import template_events
 from .meta import card_urls
 
@@ -59,14 +61,28 @@ def check_api(name: str) -> Response:
     return _no_store(jsonify({"name": name, "errors": has_errors(findings), "findings": listed}))
 
 
+#: Where the app keeps its :class:`StreamSlots` (:func:`og.web.studio.register_studio` puts it there).
+STREAM_SLOTS = "og.studio.streams"
+
+
 @bp.get("/studio/events")
 def events() -> Response:
-    """Server-Sent Events: a template file was saved (see :mod:`.events`)."""
+    """Server-Sent Events: a template file was saved (see :mod:`.events`). Over this worker's
+    bound of open streams: ``503`` with ``Retry-After`` (the studio's page tries again then)."""
     config = current_app.config
+    slots: StreamSlots = current_app.extensions[STREAM_SLOTS]
     stream = template_events(renderer().templates,
                              poll_seconds=float(config.get("OG_STUDIO_POLL_SECONDS", POLL_SECONDS)),
                              lifetime_seconds=float(config.get("OG_STUDIO_EVENTS_SECONDS", LIFETIME_SECONDS)))
-    return Response(stream, mimetype="text/event-stream", headers={**NO_STORE, "X-Accel-Buffering": "no"})
+    if not slots.take():
+        message = f"this worker already holds {slots.limit} studio event streams; try again later"
+        busy = jsonify({"error": "too_many_streams", "message": message})
+        busy.status_code = 503
+        busy.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return _no_store(busy)
+    response = Response(stream, mimetype="text/event-stream", headers={**NO_STORE, "X-Accel-Buffering": "no"})
+    response.call_on_close(slots.give_back)  # the server closes the response when the stream ends or drops
+    return response
 
 
 def _no_store(response: Response) -> Response:
