@@ -34,7 +34,8 @@ import argparse
 from pathlib import Path
 
 from fontTools import subset
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib import TTCollection
+from fontTools.ttLib import TTFont
 
 WEIGHTS = ("Regular", "Bold")
 #: (style, part) -> how the output is named: folder, file stem, family (None: keep the source's).
