@@ -27,6 +27,7 @@ from .svg.names import href
 from .svg.names import local_name
 from .svg.read_text import TEXT_TAGS
 from .svg.read_text import find_text_slots
+from .svg.text_path import text_path
 from .svg.text_style import og_attr
 from .template.load import Template
 from .template.load import create_jinja_environment
@@ -98,9 +99,7 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
         if name not in ("text", "flowRoot", "tspan", "flowPara", "flowSpan") and \
                 style.get("paint-order", "normal").split()[:1] == ["stroke"] and "paint-order" in raw_style:
             yield _finding("warning", "paint-order is only honoured on text", node)
-        if name == "textPath":
-            yield _finding("warning", "text on a path is drawn as a straight line from the "
-                                      "path's first point", node)
+        yield from _text_feature_findings(root, node, name)
         if name in ("text",) and "shape-inside" in raw_style:
             match = URL_ANY.search(dict(parse_declarations(raw_style)).get("shape-inside", ""))
             frame = by_id(root, match.group(1).lstrip("#")) if match else None
@@ -109,6 +108,18 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
                                           "frame's bounding box", node)
         if name == "flowRegion" and len([c for c in node if local_name(c)]) > 1:
             yield _finding("warning", "only the first shape of a flowRegion is used", node)
+
+
+def _text_feature_findings(root: etree._Element, node: etree._Element, name: str) -> t.Iterator[Finding]:
+    """Text on a path, vertical text and text used as a clipping path: og lays each out itself."""
+    if name == "textPath":
+        parent = node.getparent()
+        if parent is not None and text_path(root, parent) is not None:
+            yield _finding("info", "text on a path: og sets each glyph along the path (SVG 2), "
+                                   "shaped and with fallback fonts like any text", node)
+        else:
+            yield _finding("warning", "text on a path whose path og cannot find or read: drawn as a "
+                                      "straight line from the text's position", node)
 
 
 def _family_findings(families: tuple[str, ...], fonts: FontSet,

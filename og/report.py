@@ -58,6 +58,15 @@ def _area(slot: TextSlot, layout: TextLayout) -> dict[str, float | None]:
 
 
 def text_report(slot: TextSlot, layout: TextLayout) -> dict[str, t.Any]:
+    report = _text_report(slot, layout)
+    if slot.block.path is not None:
+        # Text on a path: each run's x is its distance along the path, from the path's start.
+        walk = slot.block.path.walk()
+        report["path"] = {"length": _r(walk.length), "start": _r(walk.start), "side": slot.block.path.side}
+    return report
+
+
+def _text_report(slot: TextSlot, layout: TextLayout) -> dict[str, t.Any]:
     return {
         "id": slot.id,
         "kind": slot.kind,

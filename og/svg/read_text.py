@@ -26,6 +26,8 @@ from lxml import etree
 from ..text.layout import Box
 from ..text.layout import TextBlock
 from ..text.layout import TextOptions
+from ..text.model import Align
+from ..text.model import one_of
 from .css import PAINT
 from .css import Cascade
 from .css import as_float
@@ -36,6 +38,8 @@ from .names import XML_NS
 from .names import by_id
 from .names import href
 from .text_content import paragraphs
+from .text_path import TEXT_PATH
+from .text_path import text_path
 from .text_style import TextStyles
 from .text_style import og_attr
 
@@ -43,7 +47,7 @@ TEXT_TAGS = (f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}flowRoot")
 #: Attributes of a text element that only make sense for CairoSVG's own text drawing.
 TEXT_ONLY_ATTRIBUTES = frozenset({"x", "y", "dx", "dy", "rotate", "textLength", "lengthAdjust",
                                    f"{{{XML_NS}}}space"})
-Kind = t.Literal["flowed", "flowroot", "inline-size", "point"]
+Kind = t.Literal["flowed", "flowroot", "inline-size", "point", "path"]
 
 
 @dataclasses.dataclass
@@ -128,7 +132,7 @@ class _Reader:
 
     def slot(self, node: etree._Element) -> TextSlot | None:
         """The first reading that applies: flowRoot, SVG2 flowed text, inline-size, point."""
-        for read in (self.flowroot, self.flowed, self.point):
+        for read in (self.flowroot, self.flowed, self.on_path, self.point):
             found = read(node)
             if found is not None:
                 return found
@@ -156,6 +160,16 @@ class _Reader:
         padding = length(computed.get("shape-padding"), as_float(computed, "font-size", 16)) or 0.0
         box = _rect_box(target, padding)
         return self._slot(node, "flowed", box, self.styles.options(node, True)) if box else None
+
+    def on_path(self, node: etree._Element) -> TextSlot | None:
+        """Text put on a path (``<textPath>``, Text ▸ Put on Path): one line set along it."""
+        path = text_path(self.root, node)
+        if path is None:
+            return None
+        options = self.styles.options(node, False)
+        anchor = self.cascade.computed(node.find(TEXT_PATH)).get("text-anchor", options.align).strip()
+        options = dataclasses.replace(options, align=one_of(anchor, Align, options.align))
+        return self._slot(node, "path", Box(0.0, 0.0), options, wraps=False, path=path)
 
     def point(self, node: etree._Element) -> TextSlot:
         """Point text at its anchor (Inkscape's click text); with ``inline-size`` it wraps."""

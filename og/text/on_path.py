@@ -1,0 +1,76 @@
+"""Text on a path (``<textPath>``): one laid-out line, bent along a :class:`TextPath`.
+
+The line is laid out as any point text is (fonts per cluster, bidi, shaping with kerning and
+joining), from x = 0 on a baseline at y = 0, anchored by ``text-anchor``. SVG 2 §11.8.3 then
+sets each glyph along the path: the distance of its midpoint from the line's start, plus the
+start offset, is a distance along the path; the glyph's midpoint goes on the path there,
+rotated to the path's direction, and its offset from the baseline (baseline-shift, a mark's
+offset) goes along the path's normal. A glyph whose midpoint falls off either end of the path
+is not drawn, and the layout says it was cut.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from .model import Box
+from .model import Line
+from .model import PlacedGlyph
+from .model import PlacedRun
+from .model import Span
+from .model import TextBlock
+from .model import TextLayout
+from .path_geometry import PathWalk
+from .path_geometry import TextPath
+
+
+def straight_block(block: TextBlock) -> TextBlock:
+    """``block`` as the one unbounded line a path carries (SVG has no line breaks on a path:
+    Inkscape's lines are joined with a space), anchored at x = 0 on baseline 0."""
+    spans: list[Span] = []
+    for paragraph in block.paragraphs:
+        if spans and paragraph and any(span.text for span in paragraph):
+            spans.append(Span(" ", paragraph[0].style))
+        spans.extend(span for span in paragraph if span.text)
+    if not spans and block.paragraphs and block.paragraphs[0]:
+        spans.append(block.paragraphs[0][0])
+    return dataclasses.replace(block, paragraphs=(tuple(spans),), box=Box(0.0, 0.0, None, None),
+                               wraps=False, first_baseline=None, path=None)
+
+
+def _bent_run(run: PlacedRun, walk: PathWalk) -> PlacedRun:
+    glyphs: list[PlacedGlyph] = []
+    for glyph in run.glyphs:
+        half = run.font.hb_font.get_glyph_h_advance(glyph.gid) * run.scale / 2
+        found = walk.at(walk.start + glyph.x + half)
+        if found is None:
+            continue
+        (x, y), angle = found
+        cos, sin = math.cos(angle), math.sin(angle)
+        # Back from the midpoint to the glyph's origin, then off the baseline along the normal.
+        glyphs.append(PlacedGlyph(glyph.gid, x - cos * half - sin * glyph.y, y - sin * half + cos * glyph.y,
+                                  math.degrees(angle)))
+    return dataclasses.replace(run, x=walk.start + run.x, glyphs=tuple(glyphs))
+
+
+def _extent(runs: list[PlacedRun], size: float) -> tuple[float, float, float, float]:
+    """Left, top, right, bottom around the glyphs' origins, an em out: the box a gradient
+    in objectBoundingBox units spans (close to the glyphs' ink, which Inkscape uses)."""
+    xs = [g.x for run in runs for g in run.glyphs] or [0.0]
+    ys = [g.y for run in runs for g in run.glyphs] or [0.0]
+    return min(xs) - size / 2, min(ys) - size, max(xs) + size, max(ys) + size / 4
+
+
+def bend(layout: TextLayout, path: TextPath) -> TextLayout:
+    """The glyphs of ``layout`` (one straight line from x = 0) set along ``path``."""
+    walk = path.walk()
+    lines: list[Line] = []
+    dropped = False
+    for line in layout.lines:
+        runs = [_bent_run(run, walk) for run in line.runs]
+        dropped = dropped or sum(len(r.glyphs) for r in runs) < sum(len(r.glyphs) for r in line.runs)
+        left, top, right, bottom = _extent(runs, layout.font_size)
+        lines.append(dataclasses.replace(line, x=left, width=right - left, top=top, bottom=bottom,
+                                         runs=tuple(runs)))
+    return dataclasses.replace(layout, lines=tuple(lines), truncated=layout.truncated or dropped)

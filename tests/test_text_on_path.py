@@ -1,0 +1,147 @@
+"""Text on a path (Inkscape's Text ▸ Put on Path, ``<textPath>``), laid out by og.
+
+The fixtures ``tests/data/inkscape/textpath_*.svg`` were written as Inkscape 1.2 writes Put on
+Path (the text's lines moved into a ``<textPath xlink:href>``, ``startOffset="50%"`` for
+centred text) and saved again by Inkscape; ``ref/`` holds Inkscape's own export of each
+(``tools/export_inkscape_refs.py``). og must match Inkscape's pixels far more closely than the
+2% the general fidelity test allows: a glyph set at the wrong place or angle on a curve costs
+about 0.1% of this card by itself.
+"""
+
+from __future__ import annotations
+
+import math
+import typing as t
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import og
+import og.config
+from og.svg.text_path import flatten
+from og.svg.text_path import shape_data
+from og.text.model import Span
+from og.text.model import TextBlock
+from og.text.model import TextOptions
+from og.text.model import TextStyle
+from og.text.path_geometry import TextPath
+
+from .helpers import report
+from .helpers import text
+from .test_inkscape_fidelity import REFS
+from .test_inkscape_fidelity import differing_share
+from .test_inkscape_fidelity import on_white
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "tests" / "data" / "inkscape"
+#: A fixture may differ from Inkscape's pixels in at most this share (anti-aliasing only).
+MAX_DIFFERING = 0.003
+FIXTURES = ("textpath_arc", "textpath_badge", "textpath_wave", "textpath_arabic")
+
+
+@pytest.fixture(scope="module")
+def renderer() -> og.Renderer:
+    return og.Renderer(og.config.Settings(templates_dir=TEMPLATES, fonts_dir=ROOT / "fonts",
+                                          allow_system_fonts=False))
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_matches_inkscape(renderer: og.Renderer, name: str) -> None:
+    share, _ = differing_share(on_white(renderer.render(name)), on_white(REFS / f"{name}.png"))
+    assert share <= MAX_DIFFERING, f"{name}: {share:.3%} of pixels differ from Inkscape's"
+
+
+def test_centred_text_is_centred_on_the_path(renderer: og.Renderer) -> None:
+    item = text(report(renderer, "textpath_arc"), "title")
+    assert item["kind"] == "path"
+    path = item["path"]
+    (line,) = item["lines"]
+    runs = line["runs"]
+    # startOffset 50%: the run's middle (a distance along the path) is half the path's length.
+    middle = runs[0]["x"] + sum(run["width"] for run in runs) / 2
+    assert path["start"] == pytest.approx(path["length"] / 2, abs=0.05)
+    assert middle == pytest.approx(path["start"], abs=0.5)
+    assert not item["truncated"]
+
+
+def test_end_anchored_label_ends_at_the_path_end(renderer: og.Renderer) -> None:
+    item = text(report(renderer, "textpath_arc"), "label")
+    runs = item["lines"][0]["runs"]
+    assert [run["text"] for run in runs] == ["NEW", " from the start"]
+    assert runs[-1]["x"] + runs[-1]["width"] == pytest.approx(item["path"]["length"], abs=0.5)
+
+
+def test_a_value_fills_the_path_text(renderer: og.Renderer) -> None:
+    item = text(report(renderer, "textpath_arc", title="Hello"), "title")
+    assert item["lines"][0]["text"] == "Hello"
+
+
+def test_glyphs_past_the_end_are_dropped(renderer: og.Renderer) -> None:
+    wave = text(report(renderer, "textpath_wave"), "wavy")
+    around = text(report(renderer, "textpath_badge"), "around")
+    assert wave["truncated"] and around["truncated"]
+    assert not text(report(renderer, "textpath_badge"), "top")["truncated"]
+
+
+def test_arabic_on_a_curve_is_shaped_and_from_its_own_font(renderer: og.Renderer) -> None:
+    item = text(report(renderer, "textpath_arabic"), "arabic")
+    runs = item["lines"][0]["runs"]
+    assert {run["font"] for run in runs} == {"Noto Sans Arabic"}
+    assert all(run["direction"] == "rtl" for run in runs)
+
+
+def _block(words: str, path: TextPath, align: str = "start") -> TextBlock:
+    style = TextStyle(families=("Noto Sans Arabic", "Inter"), size=40)
+    return TextBlock(((Span(words, style),),), og.text.layout.Box(0, 0),
+                     TextOptions(align=align), wraps=False, path=path)  # type: ignore[arg-type]
+
+
+def _glyphs(renderer: og.Renderer, block: TextBlock) -> list[t.Any]:
+    layout = og.text.layout.layout_text(block, renderer.fonts)
+    return [glyph for line in layout.lines for run in line.runs for glyph in run.glyphs]
+
+
+def test_arabic_joins_on_a_path_as_on_a_line(renderer: og.Renderer) -> None:
+    """Joining forms come from shaping the whole word: the same glyphs on a curve as straight."""
+    curve = TextPath(*flatten("M 0,200 Q 300,-100 600,200"))  # type: ignore[misc]
+    line = TextPath(*flatten("M 0,200 H 600"))  # type: ignore[misc]
+    word = "مرحبا"
+    bent = [g.gid for g in _glyphs(renderer, _block(word, curve))]
+    straight = [g.gid for g in _glyphs(renderer, _block(word, line))]
+    isolated = [g.gid for char in word for g in _glyphs(renderer, _block(char, line))]
+    assert bent == straight
+    assert bent != isolated[::-1] and bent != isolated
+
+
+def test_glyphs_sit_on_the_path_turned_to_its_direction(renderer: og.Renderer) -> None:
+    """On a circle, each glyph's midpoint is on the circle and the glyph is tangent to it."""
+    circle = etree.fromstring('<circle xmlns="http://www.w3.org/2000/svg" cx="300" cy="150" r="100"/>')
+    data = shape_data(circle)
+    assert data is not None
+    path = TextPath(*flatten(data))  # type: ignore[misc]
+    layout = og.text.layout.layout_text(_block("Around", path), renderer.fonts)
+    run = layout.lines[0].runs[0]
+    for glyph in run.glyphs:
+        half = run.font.hb_font.get_glyph_h_advance(glyph.gid) * run.scale / 2
+        angle = math.radians(glyph.angle)
+        middle = (glyph.x + half * math.cos(angle), glyph.y + half * math.sin(angle))
+        assert math.dist(middle, (300, 150)) == pytest.approx(100, abs=0.2)
+        # Tangent: clockwise along the circle from its rightmost point (SVG 2's circle path).
+        radial = math.atan2(middle[1] - 150, middle[0] - 300)
+        assert math.remainder(angle - radial - math.pi / 2, 2 * math.pi) == pytest.approx(0, abs=0.02)
+
+
+def test_side_right_runs_the_other_way(renderer: og.Renderer) -> None:
+    points, breaks = flatten("M 100,100 H 500")  # type: ignore[misc]
+    left = _glyphs(renderer, _block("ab", TextPath(points, breaks)))
+    right = _glyphs(renderer, _block("ab", TextPath(points, breaks, side="right")))
+    assert left[0].x < left[1].x and left[0].angle == pytest.approx(0)
+    assert right[0].x > right[1].x and abs(right[0].angle) == pytest.approx(180)
+
+
+def test_path_text_renders_as_turned_glyph_paths(renderer: og.Renderer) -> None:
+    laid_out = renderer.lay_out("textpath_badge", {})
+    root = laid_out.root
+    assert not root.findall(".//{http://www.w3.org/2000/svg}textPath")
+    assert not root.findall(".//{http://www.w3.org/2000/svg}text")
