@@ -120,6 +120,9 @@ def _text_feature_findings(root: etree._Element, node: etree._Element, name: str
         else:
             yield _finding("warning", "text on a path whose path og cannot find or read: drawn as a "
                                       "straight line from the text's position", node)
+    if name in ("text", "flowRoot") and any(local_name(a) == "clipPath" for a in node.iterancestors()):
+        yield _finding("info", "text used as a clipping path: og lays it out (kerning, fallback fonts) "
+                               "and clips with its glyph outlines", node)
 
 
 def _family_findings(families: tuple[str, ...], fonts: FontSet,

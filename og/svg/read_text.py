@@ -242,5 +242,13 @@ def find_text_slots(root: etree._Element, canvas_width: float) -> list[TextSlot]
 
 
 def _in_defs(node: etree._Element) -> bool:
-    return any(etree.QName(a).localname in ("defs", "clipPath", "mask", "pattern", "marker", "symbol")
-               for a in node.iterancestors() if isinstance(a.tag, str))
+    """Text og leaves where it is: in a mask, pattern, marker or symbol (drawn by CairoSVG).
+    Text in a ``<clipPath>`` (Object ▸ Clip ▸ Set Clip: a photo clipped by a word) is laid
+    out by og like any text: CairoSVG clips with the outline paths og puts in its place."""
+    for ancestor in node.iterancestors():
+        name = etree.QName(ancestor).localname if isinstance(ancestor.tag, str) else ""
+        if name == "clipPath":
+            return False
+        if name in ("defs", "mask", "pattern", "marker", "symbol"):
+            return True
+    return False
