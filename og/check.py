@@ -29,6 +29,7 @@ from .svg.read_text import TEXT_TAGS
 from .svg.read_text import find_text_slots
 from .svg.text_path import text_path
 from .svg.text_style import og_attr
+from .svg.text_style import vertical_mode
 from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
@@ -120,6 +121,9 @@ def _text_feature_findings(root: etree._Element, node: etree._Element, name: str
         else:
             yield _finding("warning", "text on a path whose path og cannot find or read: drawn as a "
                                       "straight line from the text's position", node)
+    if name in ("text", "flowRoot") and vertical_mode(dict(parse_declarations(node.get("style", "")))):
+        yield _finding("info", "vertical text: og sets it in columns (upright CJK with its vertical "
+                               "forms, other scripts turned sideways)", node)
     if name in ("text", "flowRoot") and any(local_name(a) == "clipPath" for a in node.iterancestors()):
         yield _finding("info", "text used as a clipping path: og lays it out (kerning, fallback fonts) "
                                "and clips with its glyph outlines", node)

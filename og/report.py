@@ -63,6 +63,13 @@ def text_report(slot: TextSlot, layout: TextLayout) -> dict[str, t.Any]:
         # Text on a path: each run's x is its distance along the path, from the path's start.
         walk = slot.block.path.walk()
         report["path"] = {"length": _r(walk.length), "start": _r(walk.start), "side": slot.block.path.side}
+    if slot.block.vertical is not None:
+        # Vertical text: each line is a column; x is its centre line, top and bottom its ends.
+        report["writing_mode"] = slot.block.vertical.mode
+        report["text_orientation"] = slot.block.vertical.orientation
+        report["columns"] = [{"text": line.text, "x": _r(line.baseline), "top": _r(line.top),
+                              "bottom": _r(line.bottom), "length": _r(line.bottom - line.top)}
+                             for line in layout.lines]
     return report
 
 

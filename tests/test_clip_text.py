@@ -18,27 +18,20 @@ import og
 import og.config
 from og.check import check_file
 
+from .helpers import inkscape_renderer
 from .helpers import report
 from .helpers import text
-from .test_inkscape_fidelity import REFS
 from .test_inkscape_fidelity import differing_share
 from .test_inkscape_fidelity import on_white
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "tests" / "data" / "inkscape"
 SVG = "{http://www.w3.org/2000/svg}"
-MAX_DIFFERING = 0.003
 
 
 @pytest.fixture(scope="module")
 def renderer() -> og.Renderer:
-    return og.Renderer(og.config.Settings(templates_dir=TEMPLATES, fonts_dir=ROOT / "fonts",
-                                          allow_system_fonts=False))
-
-
-def test_matches_inkscape(renderer: og.Renderer) -> None:
-    share, _ = differing_share(on_white(renderer.render("clip_text")), on_white(REFS / "clip_text.png"))
-    assert share <= MAX_DIFFERING, f"clip_text: {share:.3%} of pixels differ from Inkscape's"
+    return inkscape_renderer()
 
 
 def test_clip_paths_hold_og_outlines_not_text(renderer: og.Renderer) -> None:

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import math
 import typing as t
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
 import og
-import og.config
 from og.svg.text_path import flatten
 from og.svg.text_path import shape_data
 from og.text.model import Span
@@ -27,29 +25,14 @@ from og.text.model import TextOptions
 from og.text.model import TextStyle
 from og.text.path_geometry import TextPath
 
+from .helpers import inkscape_renderer
 from .helpers import report
 from .helpers import text
-from .test_inkscape_fidelity import REFS
-from .test_inkscape_fidelity import differing_share
-from .test_inkscape_fidelity import on_white
-
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "tests" / "data" / "inkscape"
-#: A fixture may differ from Inkscape's pixels in at most this share (anti-aliasing only).
-MAX_DIFFERING = 0.003
-FIXTURES = ("textpath_arc", "textpath_badge", "textpath_wave", "textpath_arabic")
 
 
 @pytest.fixture(scope="module")
 def renderer() -> og.Renderer:
-    return og.Renderer(og.config.Settings(templates_dir=TEMPLATES, fonts_dir=ROOT / "fonts",
-                                          allow_system_fonts=False))
-
-
-@pytest.mark.parametrize("name", FIXTURES)
-def test_matches_inkscape(renderer: og.Renderer, name: str) -> None:
-    share, _ = differing_share(on_white(renderer.render(name)), on_white(REFS / f"{name}.png"))
-    assert share <= MAX_DIFFERING, f"{name}: {share:.3%} of pixels differ from Inkscape's"
+    return inkscape_renderer()
 
 
 def test_centred_text_is_centred_on_the_path(renderer: og.Renderer) -> None:

@@ -42,6 +42,7 @@ from .text_path import TEXT_PATH
 from .text_path import text_path
 from .text_style import TextStyles
 from .text_style import og_attr
+from .text_style import vertical_mode
 
 TEXT_TAGS = (f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}flowRoot")
 #: Attributes of a text element that only make sense for CairoSVG's own text drawing.
@@ -141,6 +142,9 @@ class _Reader:
     def _slot(self, node: etree._Element, kind: Kind, box: Box, options: TextOptions,
               **block: t.Any) -> TextSlot:
         spans = paragraphs(node, kind, self.styles.style_of)
+        vertical = vertical_mode(self.cascade.computed(node))
+        if vertical is not None and kind != "path":
+            block["vertical"] = vertical
         return TextSlot(node, TextBlock(spans, box, options, **block), kind)
 
     def flowroot(self, node: etree._Element) -> TextSlot | None:

@@ -10,6 +10,7 @@ import typing as t
 
 from .fonts import ResolvedFont
 from .path_geometry import TextPath
+from .writing_modes import Vertical
 
 ELLIPSIS = "\u2026"
 Align = t.Literal["start", "middle", "end", "left", "right"]
@@ -91,6 +92,7 @@ class TextBlock:
     wraps: bool = True  # area text (a box) wraps; point text only truncates
     first_baseline: float | None = None  # SVG2 inline-size text: y is the first baseline
     path: TextPath | None = None  # text on a path (<textPath>): one line set along it
+    vertical: Vertical | None = None  # vertical writing mode: columns, not lines
 
 
 @dataclasses.dataclass(frozen=True)

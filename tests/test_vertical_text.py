@@ -1,0 +1,102 @@
+"""Vertical text (``writing-mode: tb-rl`` / ``vertical-rl`` / ``vertical-lr`` with
+``text-orientation``), laid out by og in columns.
+
+The fixtures ``tests/data/inkscape/vertical_*.svg`` were saved by Inkscape 1.2 and ``ref/``
+holds Inkscape's own exports (``tools/export_inkscape_refs.py``): Japanese in columns with
+punctuation in vertical forms and a Latin word turned, centred and end-anchored columns,
+sideways Latin in ``vertical-lr``, upright Latin (a font without vertical metrics), and SVG 2
+flowed text wrapping into columns in a frame.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import og
+from og.text.layout import layout_text
+from og.text.model import Box
+from og.text.model import Span
+from og.text.model import TextBlock
+from og.text.model import TextStyle
+from og.text.writing_modes import Vertical
+
+from .helpers import TOLERANCE
+from .helpers import inkscape_renderer
+from .helpers import report
+from .helpers import text
+
+
+@pytest.fixture(scope="module")
+def renderer() -> og.Renderer:
+    return inkscape_renderer()
+
+
+def test_report_describes_columns_right_to_left(renderer: og.Renderer) -> None:
+    item = text(report(renderer, "vertical_japanese"), "jp")
+    assert item["writing_mode"] == "vertical-rl" and item["text_orientation"] == "mixed"
+    first, second = item["columns"]
+    assert first["text"] == "日本語の縦書き、" and second["text"] == "「ＯＧ」とWeb。"
+    assert first["x"] == pytest.approx(520) and second["x"] == pytest.approx(520 - 34 * 1.5)
+    assert first["top"] == second["top"] == pytest.approx(30)
+    # Eight full-width characters, one em each down the column (vmtx advances).
+    assert first["length"] == pytest.approx(8 * 34, abs=TOLERANCE)
+
+
+def test_centred_column_is_centred_on_its_anchor(renderer: og.Renderer) -> None:
+    for value in ("中央揃えの見出し", "短い"):
+        (column,) = text(report(renderer, "vertical_japanese", caption=value), "centred")["columns"]
+        assert column["text"] == value
+        assert (column["top"] + column["bottom"]) / 2 == pytest.approx(157, abs=TOLERANCE)
+
+
+def test_end_anchored_column_ends_at_its_anchor(renderer: og.Renderer) -> None:
+    (column,) = text(report(renderer, "vertical_latin"), "mixed")["columns"]
+    assert column["bottom"] == pytest.approx(290, abs=TOLERANCE)
+
+
+def test_vertical_lr_columns_run_left_to_right(renderer: og.Renderer) -> None:
+    item = text(report(renderer, "vertical_latin"), "side")
+    assert item["writing_mode"] == "vertical-lr" and item["text_orientation"] == "sideways"
+    assert [c["x"] for c in item["columns"]] == pytest.approx([80, 120])
+
+
+def test_flowed_vertical_text_wraps_into_columns_inside_its_frame(renderer: og.Renderer) -> None:
+    long = "縦書きの文章は枠の中で折り返され、右から左へ列が並びます。" * 2
+    for value in (None, long):
+        params = {"body": value} if value else {}
+        item = text(report(renderer, "vertical_flowed", **params), "flow")
+        columns = item["columns"]
+        assert len(columns) >= 5
+        box = item["box"]
+        xs = [c["x"] for c in columns]
+        assert xs == sorted(xs, reverse=True)
+        assert xs[0] == pytest.approx(box["x"] + box["width"] - 28 * 1.5 / 2)
+        for column in columns:
+            assert column["top"] == pytest.approx(box["y"])
+            assert column["bottom"] <= box["y"] + box["height"] + TOLERANCE
+            assert box["x"] <= column["x"] - 14 and column["x"] + 14 <= box["x"] + box["width"]
+        if value:
+            assert item["shrunk"] or item["truncated"]
+
+
+def _glyphs(renderer: og.Renderer, words: str, vertical: Vertical | None) -> list[tuple[int, float]]:
+    style = TextStyle(families=("Noto Sans CJK JP",), size=40)
+    block = TextBlock(((Span(words, style),),), Box(300, 20), wraps=False, vertical=vertical)
+    layout = layout_text(block, renderer.fonts)
+    return [(glyph.gid, glyph.angle) for line in layout.lines for run in line.runs for glyph in run.glyphs]
+
+
+def test_punctuation_takes_its_vertical_form_and_latin_turns(renderer: og.Renderer) -> None:
+    horizontal = _glyphs(renderer, "書き、「Web」。", None)
+    vertical = _glyphs(renderer, "書き、「Web」。", Vertical())
+    assert len(horizontal) == len(vertical) == 9
+    for index, char in enumerate("書き、「Web」。"):
+        (h_gid, _), (v_gid, angle) = horizontal[index], vertical[index]
+        if char in "、「」。":
+            assert v_gid != h_gid, f"{char}: no vertical form"  # vert: turned or moved up right
+        if char in "Web":
+            assert (v_gid, angle) == (h_gid, 90.0)
+        else:
+            assert angle == 0.0
+    upright = _glyphs(renderer, "Web", Vertical(orientation="upright"))
+    assert [angle for _, angle in upright] == [0.0, 0.0, 0.0]
