@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 import og
+from og.svg.read_text import find_text_slots
 from og.svg.text_path import flatten
 from og.svg.text_path import shape_data
 from og.text.model import Span
@@ -128,3 +129,19 @@ def test_path_text_renders_as_turned_glyph_paths(renderer: og.Renderer) -> None:
     root = laid_out.root
     assert not root.findall(".//{http://www.w3.org/2000/svg}textPath")
     assert not root.findall(".//{http://www.w3.org/2000/svg}text")
+
+
+@pytest.mark.parametrize(("data", "offset"), [
+    ("M 0,0 L 1e999,0", "0"), ("M 0,0 L nan,5", "0"), ("M 10,10 H 500", "1e999"),
+    ("M 10,10 H 500", "nan%"), ("M 10,10", "0"), ("garbage", "0"), ("M 0,0 " + "l 1,1 " * 30_000, "0")])
+def test_hostile_paths_draw_nothing_odd(renderer: og.Renderer, data: str, offset: str) -> None:
+    """Unreadable or infinite paths fall back to point text; glyphs never get NaN coordinates."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+           f'width="600" height="315"><path id="p" d="{data}"/><text style="font-size:30px">'
+           f'<textPath xlink:href="#p" startOffset="{offset}">Hostile</textPath></text></svg>')
+    root = etree.fromstring(svg.encode())
+    (slot,) = find_text_slots(root, 600)
+    layout = og.text.layout.layout_text(slot.block, renderer.fonts)
+    for line in layout.lines:
+        for run in line.runs:
+            assert all(math.isfinite(g.x) and math.isfinite(g.y) for g in run.glyphs)

@@ -100,3 +100,23 @@ def test_punctuation_takes_its_vertical_form_and_latin_turns(renderer: og.Render
             assert angle == 0.0
     upright = _glyphs(renderer, "Web", Vertical(orientation="upright"))
     assert [angle for _, angle in upright] == [0.0, 0.0, 0.0]
+
+
+def test_a_long_value_is_cut_with_an_ellipsis_on_the_card(renderer: og.Renderer) -> None:
+    """Vertical point text runs to the card's edge at most (as horizontal point text does),
+    then ends with an ellipsis (the font's vertical form after Japanese)."""
+    item = text(report(renderer, "vertical_japanese", caption="中央揃えの見出し" * 3), "centred")
+    (column,) = item["columns"]
+    assert item["truncated"] and column["text"].endswith("…")
+    assert column["top"] >= -TOLERANCE and column["bottom"] <= 315 + TOLERANCE
+    assert (column["top"] + column["bottom"]) / 2 == pytest.approx(157, abs=1)
+    label = text(report(renderer, "vertical_flowed", label="A very long vertical label " * 3), "label")
+    assert label["truncated"] and label["columns"][0]["bottom"] <= 315 + TOLERANCE
+
+
+def test_a_long_value_in_a_frame_ends_its_last_column_with_an_ellipsis(renderer: og.Renderer) -> None:
+    item = text(report(renderer, "vertical_flowed", body="縦書きの文章は枠の中で折り返され、" * 8), "flow")
+    box = item["box"]
+    assert item["truncated"] and item["columns"][-1]["text"].endswith("…")
+    assert all(box["y"] + box["height"] + TOLERANCE >= c["bottom"] for c in item["columns"])
+    assert item["columns"][-1]["x"] - 14 >= box["x"]

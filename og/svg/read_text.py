@@ -145,6 +145,10 @@ class _Reader:
         vertical = vertical_mode(self.cascade.computed(node))
         if vertical is not None and kind != "path":
             block["vertical"] = vertical
+            if kind == "point":  # the room is down the column, not along a line
+                max_width = og_attr(node, "max-width")
+                room = length(max_width) if max_width else self._column_room(box.y, options.align)
+                box = Box(box.x, box.y, room, None)
         return TextSlot(node, TextBlock(spans, box, options, **block), kind)
 
     def flowroot(self, node: etree._Element) -> TextSlot | None:
@@ -206,6 +210,16 @@ class _Reader:
                 break
         return x or 0.0, y or 0.0
 
+
+    def _column_room(self, y: float, align: str) -> float | None:
+        """Vertical point text may run to the card's top or bottom edge, as a line to its side."""
+        view = (self.root.get("viewBox") or "").replace(",", " ").split()
+        height = float(view[3]) if len(view) == 4 else length(self.root.get("height"))
+        if not height or height <= 0:
+            return None
+        if align == "middle":
+            return max(1.0, 2 * min(y, height - y))
+        return max(1.0, y if align == "end" else height - y)
 
     def _room(self, x: float, align: str, rtl: bool) -> float | None:
         """Point text may run to the card's edge: what the designer sees in Inkscape, which

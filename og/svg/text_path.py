@@ -134,7 +134,10 @@ def flatten(data: str, matrix: Matrix = IDENTITY) -> tuple[tuple[Point, ...], tu
     if len(pen.points) < 2:
         return None
     a, b, c, d, e, f = matrix
-    return tuple((a * x + c * y + e, b * x + d * y + f) for x, y in pen.points), tuple(pen.breaks)
+    points = tuple((a * x + c * y + e, b * x + d * y + f) for x, y in pen.points)
+    if not all(math.isfinite(v) for point in points for v in point):
+        return None  # a hostile template's 1e999: no path at all, rather than NaN glyphs
+    return points, tuple(pen.breaks)
 
 
 def text_path(root: etree._Element, text: etree._Element) -> TextPath | None:
@@ -158,6 +161,8 @@ def text_path(root: etree._Element, text: etree._Element) -> TextPath | None:
     try:
         value = float(offset[:-1]) / 100 if share else (length(offset) or 0.0)
     except ValueError:
+        value, share = 0.0, False
+    if not math.isfinite(value):
         value, share = 0.0, False
     side: t.Literal["left", "right"] = "right" if element.get("side", "").strip() == "right" else "left"
     return TextPath(flat[0], flat[1], value, share, side)

@@ -24,6 +24,7 @@ import typing as t
 
 import uharfbuzz as hb
 
+from .breaking import WIDTH_EPSILON
 from .breaking import trimmed_end
 from .fit import Fitter
 from .fonts import FontSet
@@ -32,6 +33,7 @@ from .model import Box
 from .model import Line
 from .model import PlacedGlyph
 from .model import PlacedRun
+from .model import Span
 from .model import TextBlock
 from .model import TextLayout
 from .paragraph import Paragraph
@@ -63,10 +65,11 @@ def has_vertical_metrics(font: ResolvedFont) -> bool:
 
 def turned_block(block: TextBlock) -> TextBlock:
     """The block as the fitter sees it: line length along the box's height, lines across its
-    width. Point text has no length limit (it runs as far as the designer set it)."""
+    width. For point text the reader gives the column's room as the box's width (og:max-width,
+    or the room to the card's edge), which stays the line length."""
     box = block.box
     if not block.wraps:
-        return dataclasses.replace(block, box=Box(box.x, box.y, None, None), vertical=None)
+        return dataclasses.replace(block, vertical=None)
     return dataclasses.replace(block, box=Box(box.y, box.x, box.height, box.width), vertical=None)
 
 
@@ -123,23 +126,37 @@ class VerticalPlacer(Fitter):
             x = edge + step / 2
         else:
             x = box.x
+        truncated = len(chosen.lines) > chosen.allowed
+        # A column may be cut (with an ellipsis): the last one shown when columns are left out,
+        # and a point text's column longer than its og:max-width or the room to the card's edge.
+        room = self.block.box.width
         placed = []
-        for index, start, end in columns:
-            placed.append(self._column(self.paragraphs[index], start, end, scale, x, size))
+        for number, (index, start, end) in enumerate(columns):
+            paragraph = self.paragraphs[index]
+            visible_end = trimmed_end(start, end, paragraph.is_space)
+            too_long = room is not None and paragraph.width(start, visible_end, scale) > room + WIDTH_EPSILON
+            cut = too_long or (truncated and number == len(columns) - 1)
+            truncated = truncated or too_long
+            placed.append(self._column(paragraph, start, visible_end, scale, x, size,
+                                       room if cut and room is not None else None))
             x += step
         missing = tuple(dict.fromkeys(cp for p in self.paragraphs for cp in p.missing))
-        return TextLayout(box, tuple(placed), round(size, 2), scale < 1.0,
-                          len(chosen.lines) > chosen.allowed, chosen.forced, missing, advance)
+        return TextLayout(box, tuple(placed), round(size, 2), scale < 1.0, truncated, chosen.forced,
+                          missing, advance)
 
     def _column(self, paragraph: Paragraph, start: int, end: int, scale: float, x: float,
-                size: float) -> Line:
-        visible_end = trimmed_end(start, end, paragraph.is_space)
+                size: float, room: float | None) -> Line:
+        """The column of ``[start, end)``; with ``room``, cut to fit it with an ellipsis."""
+        mark: list[tuple[bool, PlacedRun]] = []
+        if room is not None:
+            end, mark = self._cut(paragraph, start, end, scale, room)
         pieces: list[tuple[bool, PlacedRun]] = []
-        for low, high, upright in self._orientation_pieces(paragraph, start, visible_end):
+        for low, high, upright in self._orientation_pieces(paragraph, start, end):
             run = (self._upright(paragraph, low, high, scale) if upright
                    else paragraph.shape_piece(low, high, scale))
             if run is not None:
                 pieces.append((upright, run))
+        pieces.extend(mark)
         length = sum(run.width for _, run in pieces)
         top = self._top(length)
         runs: list[PlacedRun] = []
@@ -147,8 +164,28 @@ class VerticalPlacer(Fitter):
         for upright, run in pieces:
             runs.append(self._set(run, upright, x, cursor))
             cursor += run.width
-        return Line(paragraph.text[start:visible_end], x - size / 2, x, size, False, tuple(runs),
-                    top=top, bottom=top + length)
+        text = paragraph.text[start:end] + (self.options.ellipsis if mark else "")
+        return Line(text, x - size / 2, x, size, False, tuple(runs), top=top, bottom=top + length)
+
+    def _cut(self, paragraph: Paragraph, start: int, end: int, scale: float,
+             room: float) -> tuple[int, list[tuple[bool, PlacedRun]]]:
+        """Where a column cut to ``room`` ends, and its ellipsis, set as the character before
+        it is (upright after Japanese, where the font's vertical form is ︙; else turned)."""
+        mark: list[tuple[bool, PlacedRun]] = []
+        length = 0.0
+        if self.options.ellipsis and paragraph.text:
+            at = max(start, min(end, len(paragraph.text)) - 1)
+            spans = (Span(self.options.ellipsis, paragraph.styles[at]),)
+            ellipsis = Paragraph(spans, self.fonts, dataclasses.replace(self.options, direction="ltr"))
+            upright = stands_upright(paragraph.text[at], self.vertical.orientation)
+            run = (self._upright(ellipsis, 0, len(ellipsis.text), scale) if upright
+                   else ellipsis.shape_piece(0, len(ellipsis.text), scale))
+            if run is not None:
+                mark, length = [(upright, run)], run.width
+        advances = paragraph.advances(scale)
+        while end > start and sum(advances[start:end]) + length > room + WIDTH_EPSILON:
+            end = trimmed_end(start, paragraph.cluster_start[end - 1], paragraph.is_space)
+        return end, mark
 
     def _top(self, length: float) -> float:
         box = self.original.box
