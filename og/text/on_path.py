@@ -54,12 +54,22 @@ def _bent_run(run: PlacedRun, walk: PathWalk) -> PlacedRun:
     return dataclasses.replace(run, x=walk.start + run.x, glyphs=tuple(glyphs))
 
 
-def _extent(runs: list[PlacedRun], size: float) -> tuple[float, float, float, float]:
-    """Left, top, right, bottom around the glyphs' origins, an em out: the box a gradient
-    in objectBoundingBox units spans (close to the glyphs' ink, which Inkscape uses)."""
-    xs = [g.x for run in runs for g in run.glyphs] or [0.0]
-    ys = [g.y for run in runs for g in run.glyphs] or [0.0]
-    return min(xs) - size / 2, min(ys) - size, max(xs) + size, max(ys) + size / 4
+def _extent(runs: list[PlacedRun]) -> tuple[float, float, float, float]:
+    """Left, top, right, bottom of the glyphs' em boxes (advance by ascent and descent, turned
+    with each glyph): the box a gradient in objectBoundingBox units spans, as for a line."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for run in runs:
+        em = run.scale * run.font.upem
+        ascent, descent = run.font.em_split
+        for glyph in run.glyphs:
+            advance = run.font.hb_font.get_glyph_h_advance(glyph.gid) * run.scale
+            cos, sin = math.cos(math.radians(glyph.angle)), math.sin(math.radians(glyph.angle))
+            for u, v in ((0.0, -ascent * em), (advance, -ascent * em), (0.0, descent * em),
+                         (advance, descent * em)):
+                xs.append(glyph.x + u * cos - v * sin)
+                ys.append(glyph.y + u * sin + v * cos)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else (0.0, 0.0, 0.0, 0.0)
 
 
 def bend(layout: TextLayout, path: TextPath) -> TextLayout:
@@ -70,7 +80,7 @@ def bend(layout: TextLayout, path: TextPath) -> TextLayout:
     for line in layout.lines:
         runs = [_bent_run(run, walk) for run in line.runs]
         dropped = dropped or sum(len(r.glyphs) for r in runs) < sum(len(r.glyphs) for r in line.runs)
-        left, top, right, bottom = _extent(runs, layout.font_size)
+        left, top, right, bottom = _extent(runs)
         lines.append(dataclasses.replace(line, x=left, width=right - left, top=top, bottom=bottom,
                                          runs=tuple(runs)))
     return dataclasses.replace(layout, lines=tuple(lines), truncated=layout.truncated or dropped)
