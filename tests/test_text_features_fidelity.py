@@ -9,7 +9,8 @@ at the wrong place, angle or orientation already costs about 0.1% of a card.
 
 Measured when written (og's own layout; share of pixels differing by more than 32): arc
 0.059%, badge 0.011%, wave 0.036%, Arabic and Hebrew 0.000%, clip 0.000% (16.6% when CairoSVG
-drew the clip text), vertical Japanese 0.051%, vertical Latin 0.010%, flowed vertical 0.000%.
+drew the clip text), vertical Japanese 0.051%, vertical Latin 0.010%, flowed vertical 0.000%, vertical with an
+inline-size 0.000% (5.6% before og read inline-size as the columns' length).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .test_inkscape_fidelity import on_white
 
 MAX_DIFFERING = 0.003
 FIXTURES = ("textpath_arc", "textpath_badge", "textpath_wave", "textpath_arabic", "clip_text",
-            "vertical_japanese", "vertical_latin", "vertical_flowed")
+            "vertical_japanese", "vertical_latin", "vertical_flowed", "vertical_inline")
 
 
 @pytest.fixture(scope="module")

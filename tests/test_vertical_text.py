@@ -120,3 +120,15 @@ def test_a_long_value_in_a_frame_ends_its_last_column_with_an_ellipsis(renderer:
     assert item["truncated"] and item["columns"][-1]["text"].endswith("…")
     assert all(box["y"] + box["height"] + TOLERANCE >= c["bottom"] for c in item["columns"])
     assert item["columns"][-1]["x"] - 14 >= box["x"]
+
+
+def test_inline_size_is_the_columns_length(renderer: og.Renderer) -> None:
+    """SVG 2 ``inline-size`` on vertical text: columns of at most that length, the first
+    column's line at x, anchored at y (``middle``: each column centred on it)."""
+    rep = report(renderer, "vertical_inline")
+    wrapped, middle = text(rep, "wrapped"), text(rep, "middle")
+    assert [c["x"] for c in wrapped["columns"]] == pytest.approx([500 - 42 * n for n in range(4)])
+    assert all(c["top"] == pytest.approx(40) and c["length"] <= 200 + TOLERANCE for c in wrapped["columns"])
+    assert len(middle["columns"]) == 4
+    for column in middle["columns"]:
+        assert (column["top"] + column["bottom"]) / 2 == pytest.approx(157, abs=TOLERANCE)

@@ -149,6 +149,12 @@ class _Reader:
                 max_width = og_attr(node, "max-width")
                 room = length(max_width) if max_width else self._column_room(box.y, options.align)
                 box = Box(box.x, box.y, room, None)
+            elif kind == "inline-size":  # the columns' length; the first column's line at x
+                x, y = self.anchor(node)
+                column = box.width or 0.0
+                offset = {"middle": column / 2, "end": column}.get(options.align, 0.0)
+                box = Box(x, y - offset, None, column)
+                block["first_baseline"] = x
         return TextSlot(node, TextBlock(spans, box, options, **block), kind)
 
     def flowroot(self, node: etree._Element) -> TextSlot | None:

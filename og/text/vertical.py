@@ -120,7 +120,9 @@ class VerticalPlacer(Fitter):
         size = self.base_style.size * scale
         box = self.original.box
         step = -advance if self.vertical.mode == "vertical-rl" else advance
-        if self.original.wraps:
+        if self.original.first_baseline is not None:  # inline-size: the first column's line
+            x = self.original.first_baseline
+        elif self.original.wraps:
             # In a box the first column's line box sits against the box's starting edge.
             edge = box.x + (box.width or 0.0) if step < 0 else box.x
             x = edge + step / 2
