@@ -165,6 +165,11 @@ def _text_findings(root: etree._Element, fonts: FontSet, width: float) -> t.Iter
         options = slot.block.options
         box = slot.block.box
         size = "x".join(f"{v:g}" for v in (box.width, box.height) if v is not None) or "unbounded"
+        if slot.block.path is not None:
+            walk = slot.block.path.walk()
+            yield _finding("info", f"text on a path {walk.length:.0f} px long, from {walk.start:.0f} px "
+                                   f"along it, align {options.align}", slot.element)
+            continue
         yield _finding("info", f"text box ({slot.kind}) at {box.x:g},{box.y:g} size {size}, "
                                f"align {options.align}, max lines {options.max_lines or '-'}, "
                                f"min font size {options.min_font_size or '-'}", slot.element)

@@ -148,3 +148,38 @@ def test_hostile_paths_draw_nothing_odd(renderer: og.Renderer, data: str, offset
     for line in layout.lines:
         for run in line.runs:
             assert all(math.isfinite(g.x) and math.isfinite(g.y) for g in run.glyphs)
+
+
+def _slot_block(renderer: og.Renderer, attributes: str, words: str = "Hello") -> TextBlock:
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+           'width="600" height="315"><path id="p" d="M 100,200 C 200,100 400,100 500,200"/>'
+           f'<text style="font-size:30px"><textPath xlink:href="#p" {attributes}>{words}</textPath>'
+           '</text></svg>')
+    (slot,) = find_text_slots(etree.fromstring(svg.encode()), 600)
+    return slot.block
+
+
+def test_method_and_spacing_are_read_as_inkscape_draws_them(renderer: og.Renderer) -> None:
+    """Inkscape 1.2 draws ``method="stretch" spacing="auto"`` exactly as the defaults (its
+    exports are byte-identical), and so does og."""
+    plain = _slot_block(renderer, "")
+    stretched = _slot_block(renderer, 'method="stretch" spacing="auto"')
+    assert stretched == plain
+
+
+def test_colour_emoji_on_a_path_turn_with_it(renderer: og.Renderer) -> None:
+    from og.draw.elements import layout_elements
+
+    block = _slot_block(renderer, 'startOffset="50%" style="text-anchor:middle"', "ok 🎉")
+    layout = og.text.layout.layout_text(block, renderer.fonts)
+    images = [e for e in layout_elements(layout, renderer.fonts.caches) if e.tag.endswith("image")]
+    assert len(images) == 1 and images[0].get("transform", "").startswith("rotate(")
+    assert layout.box.x == pytest.approx(300, abs=1)  # the report's box: where the text starts
+
+
+def test_og_check_says_og_sets_path_text(renderer: og.Renderer) -> None:
+    from og.check import check_file
+
+    findings = [str(f) for f in check_file(renderer.templates.get("textpath_arc").path, renderer.fonts)]
+    assert any(f.startswith("info: text on a path: og sets each glyph") for f in findings)
+    assert not any("straight line" in f for f in findings)

@@ -132,3 +132,11 @@ def test_inline_size_is_the_columns_length(renderer: og.Renderer) -> None:
     assert len(middle["columns"]) == 4
     for column in middle["columns"]:
         assert (column["top"] + column["bottom"]) / 2 == pytest.approx(157, abs=TOLERANCE)
+
+
+def test_og_check_names_vertical_text(renderer: og.Renderer) -> None:
+    from og.check import check_file
+
+    path = renderer.templates.get("vertical_flowed").path
+    findings = [str(f) for f in check_file(path, renderer.fonts)]
+    assert any(f.startswith("info: vertical text: og sets it in columns") and "#flow" in f for f in findings)

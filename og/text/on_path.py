@@ -83,4 +83,7 @@ def bend(layout: TextLayout, path: TextPath) -> TextLayout:
         left, top, right, bottom = _extent(runs)
         lines.append(dataclasses.replace(line, x=left, width=right - left, top=top, bottom=bottom,
                                          runs=tuple(runs)))
-    return dataclasses.replace(layout, lines=tuple(lines), truncated=layout.truncated or dropped)
+    # The text's box is its anchor on the path, where the start offset points (for the report).
+    start = walk.at(min(max(walk.start, 0.0), walk.length))
+    box = Box(*start[0]) if start else layout.box
+    return dataclasses.replace(layout, box=box, lines=tuple(lines), truncated=layout.truncated or dropped)
