@@ -152,13 +152,7 @@ class VerticalPlacer(Fitter):
         mark: list[tuple[bool, PlacedRun]] = []
         if room is not None:
             end, mark = self._cut(paragraph, start, end, scale, room)
-        pieces: list[tuple[bool, PlacedRun]] = []
-        for low, high, upright in self._orientation_pieces(paragraph, start, end):
-            run = (self._upright(paragraph, low, high, scale) if upright
-                   else paragraph.shape_piece(low, high, scale))
-            if run is not None:
-                pieces.append((upright, run))
-        pieces.extend(mark)
+        pieces = self._pieces(paragraph, start, end, scale) + mark
         length = sum(run.width for _, run in pieces)
         top = self._top(length)
         runs: list[PlacedRun] = []
@@ -168,6 +162,22 @@ class VerticalPlacer(Fitter):
             cursor += run.width
         text = paragraph.text[start:end] + (self.options.ellipsis if mark else "")
         return Line(text, x - size / 2, x, size, False, tuple(runs), top=top, bottom=top + length)
+
+    def _pieces(self, paragraph: Paragraph, start: int, end: int,
+                scale: float) -> list[tuple[bool, PlacedRun]]:
+        """``[start, end)`` shaped in pieces of one orientation, each from 0: (upright, run)."""
+        pieces = []
+        for low, high, upright in self._orientation_pieces(paragraph, start, end):
+            run = (self._upright(paragraph, low, high, scale) if upright
+                   else paragraph.shape_piece(low, high, scale))
+            if run is not None:
+                pieces.append((upright, run))
+        return pieces
+
+    def _shaped_width(self, paragraph: Paragraph, start: int, end: int, scale: float) -> float:
+        """A column's length as it will be set (the fitter checks its breaks with this)."""
+        visible_end = trimmed_end(start, end, paragraph.is_space)
+        return sum(run.width for _, run in self._pieces(paragraph, start, visible_end, scale))
 
     def _cut(self, paragraph: Paragraph, start: int, end: int, scale: float,
              room: float) -> tuple[int, list[tuple[bool, PlacedRun]]]:
