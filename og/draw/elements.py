@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..caches import FontCaches
 from ..svg.names import GLYPHS
+from ..svg.names import GLYPHS_ABSOLUTE
 from ..svg.names import SVG_NS
 from ..svg.names import XLINK_HREF
 from ..text.fonts import ResolvedFont
@@ -126,7 +127,7 @@ def _run_paths(run: PlacedRun, inherited: dict[str, str],
                caches: FontCaches) -> t.Iterator[etree._Element]:
     own = dict(run.style.paint)
     stroke_first = _stroke_first({**inherited, **own})
-    # Upright glyphs in og's fast path syntax; turned ones (text on a path) in plain SVG.
+    # Upright glyphs as runs of shared outlines; turned ones (on a path, sideways) absolute.
     for data, fast in ((path_data(run, caches), True), (turned_data(run, caches), False)):
         if not data:
             continue
@@ -138,7 +139,8 @@ def _run_paths(run: PlacedRun, inherited: dict[str, str],
 
 
 def _glyph_path(data: str, paint: dict[str, str], fast: bool = True) -> etree._Element:
-    return element("path", {"d": data, "style": _paint_style(paint.items()), GLYPHS: "1" if fast else None})
+    return element("path", {"d": data, "style": _paint_style(paint.items()),
+                            GLYPHS: "1" if fast else GLYPHS_ABSOLUTE})
 
 
 def layout_elements(layout: TextLayout, caches: FontCaches,
