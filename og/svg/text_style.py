@@ -101,7 +101,7 @@ def vertical_mode(computed: t.Mapping[str, str]) -> Vertical | None:
         return None
     orientation = computed.get("text-orientation", "mixed").strip()
     return Vertical(mode, one_of("sideways" if orientation == "sideways-right" else orientation,
-                                 Orientation, "mixed"))
+                                 Orientation, "mixed"))  # sideways-right: CSS 3's old name
 
 
 def _css_direction(computed: t.Mapping[str, str]) -> str | None:

@@ -228,15 +228,17 @@ class VerticalPlacer(Fitter):
         px = style.size * scale / font.upem
         shaped = self._shape_upright(paragraph, start, end)
         placed = []
-        # A font without vertical metrics: HarfBuzz hangs its glyphs from the hhea ascender,
-        # Inkscape from the em box's top (the line model of :attr:`ResolvedFont.em_split`).
-        pen = 0.0 if has_vertical_metrics(font) else (font.em_split[0] - font.metrics[0]) * font.upem * px
-        start_pen = pen
+        # A font without vertical metrics: HarfBuzz hangs each glyph from its own ink top;
+        # Inkscape sets them all on one baseline, an em box's ascent below the cell's top (the
+        # line model of :attr:`ResolvedFont.em_split`).
+        hanging = None if has_vertical_metrics(font) else font.em_split[0] * font.upem * px
+        pen = 0.0
         for number, (gid, cluster, y_advance, x_offset, y_offset) in enumerate(shaped):
-            placed.append(PlacedGlyph(gid, x_offset * px, pen - y_offset * px))
+            y = pen - y_offset * px if hanging is None else pen + hanging
+            placed.append(PlacedGlyph(gid, x_offset * px, y))
             pen -= y_advance * px
             following = shaped[number + 1][1] if number + 1 < len(shaped) else end
             if following != cluster:
                 pen += sum(paragraph.spacing[cluster:following]) * scale
         return PlacedRun(paragraph.text[start:end], font, style, px, False, paragraph.scripts[start],
-                         0.0, pen - start_pen, tuple(placed))
+                         0.0, pen, tuple(placed))

@@ -19,10 +19,10 @@ import typing as t
 Mode = t.Literal["vertical-rl", "vertical-lr"]
 Orientation = t.Literal["mixed", "upright", "sideways"]
 
-#: CSS / SVG 1.1 values of ``writing-mode`` that make vertical text.
+#: CSS / SVG 1.1 values of ``writing-mode`` that make vertical text. (Inkscape 1.2 draws CSS 4's
+#: ``sideways-rl``/``sideways-lr`` as horizontal text, and so does og.)
 MODES: dict[str, Mode] = {"vertical-rl": "vertical-rl", "tb-rl": "vertical-rl", "tb": "vertical-rl",
-                          "vertical-lr": "vertical-lr", "sideways-rl": "vertical-rl",
-                          "sideways-lr": "vertical-lr"}
+                          "vertical-lr": "vertical-lr"}
 
 #: Code point ranges whose characters stand upright in vertical text (UAX #50, ``U``/``Tu``/
 #: ``Tr``), first and last of each, sorted: the East Asian scripts and their punctuation, full
