@@ -7,10 +7,10 @@ is Inkscape's export with the same fonts (``tools/export_inkscape_refs.py``). Th
 fidelity test allows 2% of differing pixels; these must stay within 0.3%, since one glyph set
 at the wrong place, angle or orientation already costs about 0.1% of a card.
 
-Measured when written (og's own layout; share of pixels differing by more than 32): arc
-0.059%, badge 0.011%, wave 0.036%, Arabic and Hebrew 0.000%, clip 0.000% (16.6% when CairoSVG
-drew the clip text), vertical Japanese 0.051%, vertical Latin 0.169% (an upright "i" 5 px lower than Inkscape's), flowed vertical 0.000%, vertical with an
-inline-size 0.000% (5.6% before og read inline-size as the columns' length).
+Measured when written (share of pixels differing by more than 32 in a channel): arc 0.059%,
+badge 0.011%, wave 0.022%, Arabic and Hebrew 0.000%, clip 0.000% (16.6% when CairoSVG drew the
+clip text), vertical Japanese 0.051%, vertical Latin 0.169% (an upright "i" sits 5 px lower
+than Inkscape's), flowed vertical 0.000%, vertical with an inline-size 0.000%.
 """
 
 from __future__ import annotations
