@@ -8,6 +8,11 @@ Inkscape writes text three ways, and og reads each as a designer meant it:
   one paragraph per ``<flowPara>``; the region is never painted.
 * Plain ``<text>`` (text tool, click): point text, one line per ``sodipodi:role="line"``
   tspan, anchored at its x/y by ``text-anchor``. ``inline-size`` makes it wrap.
+* ``<text>`` with a ``<textPath>`` (Text ▸ Put on Path): one line set along the path
+  (:mod:`.text_path` reads the path).
+
+Any of them may be vertical (``writing-mode``, :func:`.text_style.vertical_mode`), and text in
+a ``<clipPath>`` is read like any other.
 
 Options Inkscape has no UI for are attributes in og's namespace (see :data:`OG_NS`).
 What a text looks like is :mod:`.text_style`, what it says is :mod:`.text_content`.
@@ -132,7 +137,8 @@ class _Reader:
         self.canvas_width = canvas_width
 
     def slot(self, node: etree._Element) -> TextSlot | None:
-        """The first reading that applies: flowRoot, SVG2 flowed text, inline-size, point."""
+        """The first reading that applies: flowRoot, SVG2 flowed text, text on a path,
+        inline-size, point."""
         for read in (self.flowroot, self.flowed, self.on_path, self.point):
             found = read(node)
             if found is not None:
@@ -145,17 +151,24 @@ class _Reader:
         vertical = vertical_mode(self.cascade.computed(node))
         if vertical is not None and kind != "path":
             block["vertical"] = vertical
-            if kind == "point":  # the room is down the column, not along a line
-                max_width = og_attr(node, "max-width")
-                room = length(max_width) if max_width else self._column_room(box.y, options.align)
-                box = Box(box.x, box.y, room, None)
-            elif kind == "inline-size":  # the columns' length; the first column's line at x
-                x, y = self.anchor(node)
-                column = box.width or 0.0
-                offset = {"middle": column / 2, "end": column}.get(options.align, 0.0)
-                box = Box(x, y - offset, None, column)
-                block["first_baseline"] = x
+            box = self._vertical_box(node, kind, box, options, block)
         return TextSlot(node, TextBlock(spans, box, options, **block), kind)
+
+    def _vertical_box(self, node: etree._Element, kind: Kind, box: Box, options: TextOptions,
+                      block: dict[str, t.Any]) -> Box:
+        """The box of vertical text, for :mod:`og.text.vertical`: a frame stays as it is; point
+        text gets the room down its column as its width (og:max-width, or to the card's edge);
+        ``inline-size`` is the columns' length, with the first column's line at x."""
+        if kind == "point":
+            max_width = og_attr(node, "max-width")
+            return Box(box.x, box.y, length(max_width) if max_width else
+                       self._column_room(box.y, options.align), None)
+        if kind == "inline-size":
+            x, y = self.anchor(node)
+            column = box.width or 0.0
+            block["first_baseline"] = x
+            return Box(x, y - {"middle": column / 2, "end": column}.get(options.align, 0.0), None, column)
+        return box
 
     def flowroot(self, node: etree._Element) -> TextSlot | None:
         """SVG 1.2 ``<flowRoot>``: wrapped in the first shape of its ``<flowRegion>``."""

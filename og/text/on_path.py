@@ -26,8 +26,9 @@ from .path_geometry import TextPath
 
 
 def straight_block(block: TextBlock) -> TextBlock:
-    """``block`` as the one unbounded line a path carries (SVG has no line breaks on a path:
-    Inkscape's lines are joined with a space), anchored at x = 0 on baseline 0."""
+    """``block`` as the one unbounded line a path carries, anchored at x = 0 on baseline 0. SVG
+    has no line breaks on a path (Put on Path makes Inkscape's lines plain tspans): a line feed
+    in a value, or a paragraph a hand-written template has there, becomes a space."""
     spans: list[Span] = []
     for paragraph in block.paragraphs:
         if spans and paragraph and any(span.text for span in paragraph):
