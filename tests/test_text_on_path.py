@@ -10,6 +10,7 @@ about 0.1% of this card by itself.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import typing as t
 
@@ -183,3 +184,18 @@ def test_og_check_says_og_sets_path_text(renderer: og.Renderer) -> None:
     findings = [str(f) for f in check_file(renderer.templates.get("textpath_arc").path, renderer.fonts)]
     assert any(f.startswith("info: text on a path: og sets each glyph") for f in findings)
     assert not any("straight line" in f for f in findings)
+
+
+def test_min_font_size_shrinks_a_long_value_to_fit_the_path(renderer: og.Renderer) -> None:
+    """Without og:min-font-size a long value runs past the path's end and those glyphs are
+    not drawn (SVG, Inkscape); with it the text shrinks to fit the path first."""
+    long = "A much longer title than the arc was drawn for, and then some more"
+    plain = _slot_block(renderer, 'startOffset="50%" style="text-anchor:middle"', long)
+    fitted = dataclasses.replace(plain, options=dataclasses.replace(plain.options, min_font_size=12))
+    dropped = og.text.layout.layout_text(plain, renderer.fonts)
+    shrunk = og.text.layout.layout_text(fitted, renderer.fonts)
+    assert dropped.truncated and not dropped.shrunk
+    assert shrunk.shrunk and not shrunk.truncated and 12 <= shrunk.font_size < 30
+    assert "…" not in shrunk.lines[0].text
+    count = sum(len(run.glyphs) for run in shrunk.lines[0].runs)
+    assert count > sum(len(run.glyphs) for run in dropped.lines[0].runs)

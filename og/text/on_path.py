@@ -25,10 +25,24 @@ from .path_geometry import PathWalk
 from .path_geometry import TextPath
 
 
+def room_on(path: TextPath, align: str) -> float:
+    """How long a line may be from its anchor to the path's end(s)."""
+    walk = path.walk()
+    return max(0.0, {"middle": 2 * min(walk.start, walk.length - walk.start),
+                     "end": walk.start}.get(align, walk.length - walk.start))
+
+
 def straight_block(block: TextBlock) -> TextBlock:
-    """``block`` as the one unbounded line a path carries, anchored at x = 0 on baseline 0. SVG
-    has no line breaks on a path (Put on Path makes Inkscape's lines plain tspans): a line feed
-    in a value, or a paragraph a hand-written template has there, becomes a space."""
+    """``block`` as the one line a path carries, anchored at x = 0 on baseline 0. SVG has no
+    line breaks on a path (Put on Path makes Inkscape's lines plain tspans): a line feed in a
+    value, or a paragraph a hand-written template has there, becomes a space.
+
+    The line is unbounded, and what runs past the path's end is not drawn (SVG); with
+    og:min-font-size it is as long as the path has room for, so a long value shrinks to fit
+    the path, down to that size, and only then is cut with an ellipsis (as og's point text)."""
+    room = None
+    if block.path is not None and block.options.min_font_size:
+        room = room_on(block.path, block.options.align)
     spans: list[Span] = []
     for paragraph in block.paragraphs:
         if spans and paragraph and any(span.text for span in paragraph):
@@ -36,7 +50,7 @@ def straight_block(block: TextBlock) -> TextBlock:
         spans.extend(span for span in paragraph if span.text)
     if not spans and block.paragraphs and block.paragraphs[0]:
         spans.append(block.paragraphs[0][0])
-    return dataclasses.replace(block, paragraphs=(tuple(spans),), box=Box(0.0, 0.0, None, None),
+    return dataclasses.replace(block, paragraphs=(tuple(spans),), box=Box(0.0, 0.0, room, None),
                                wraps=False, first_baseline=None, path=None)
 
 
