@@ -52,6 +52,11 @@ def _area(slot: TextSlot, layout: TextLayout) -> dict[str, float | None]:
     half or all of its width to the left for middle and end anchors."""
     box = layout.box
     x = box.x
+    if slot.block.vertical is not None and not slot.block.wraps:
+        # Vertical point text: its room runs down (or up, or both ways from) its y.
+        room = box.width
+        y = box.y - {"middle": (room or 0.0) / 2, "end": room or 0.0}.get(slot.block.options.align, 0.0)
+        return {"x": _r(x), "y": _r(y), "width": None, "height": _r(room)}
     if not slot.block.wraps and box.width is not None:
         x -= {"middle": box.width / 2, "end": box.width}.get(slot.block.options.align, 0.0)
     return {"x": _r(x), "y": _r(box.y), "width": _r(box.width), "height": _r(box.height)}

@@ -140,3 +140,10 @@ def test_og_check_names_vertical_text(renderer: og.Renderer) -> None:
     path = renderer.templates.get("vertical_flowed").path
     findings = [str(f) for f in check_file(path, renderer.fonts)]
     assert any(f.startswith("info: vertical text: og sets it in columns") and "#flow" in f for f in findings)
+
+
+def test_report_gives_a_vertical_point_texts_room_as_a_height(renderer: og.Renderer) -> None:
+    rep = report(renderer, "vertical_japanese")
+    assert text(rep, "jp")["box"] == {"x": 520, "y": 30, "width": None, "height": 315 - 30}
+    centred = text(rep, "centred")["box"]
+    assert centred["width"] is None and centred["y"] + centred["height"] / 2 == pytest.approx(157)
