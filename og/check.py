@@ -100,7 +100,7 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
         if name not in ("text", "flowRoot", "tspan", "flowPara", "flowSpan") and \
                 style.get("paint-order", "normal").split()[:1] == ["stroke"] and "paint-order" in raw_style:
             yield _finding("warning", "paint-order is only honoured on text", node)
-        yield from _text_feature_findings(root, node, name)
+        yield from _text_feature_findings(root, node, name, style)
         if name in ("text",) and "shape-inside" in raw_style:
             match = URL_ANY.search(dict(parse_declarations(raw_style)).get("shape-inside", ""))
             frame = by_id(root, match.group(1).lstrip("#")) if match else None
@@ -111,7 +111,8 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
             yield _finding("warning", "only the first shape of a flowRegion is used", node)
 
 
-def _text_feature_findings(root: etree._Element, node: etree._Element, name: str) -> t.Iterator[Finding]:
+def _text_feature_findings(root: etree._Element, node: etree._Element, name: str,
+                           style: t.Mapping[str, str]) -> t.Iterator[Finding]:
     """Text on a path, vertical text and text used as a clipping path: og lays each out itself."""
     if name == "textPath":
         parent = node.getparent()
@@ -121,7 +122,7 @@ def _text_feature_findings(root: etree._Element, node: etree._Element, name: str
         else:
             yield _finding("warning", "text on a path whose path og cannot find or read: drawn as a "
                                       "straight line from the text's position", node)
-    if name in ("text", "flowRoot") and vertical_mode(dict(parse_declarations(node.get("style", "")))):
+    if name in ("text", "flowRoot") and vertical_mode(style):
         yield _finding("info", "vertical text: og sets it in columns (upright CJK with its vertical "
                                "forms, other scripts turned sideways)", node)
     if name in ("text", "flowRoot") and any(local_name(a) == "clipPath" for a in node.iterancestors()):
