@@ -8,9 +8,10 @@ fidelity test allows 2% of differing pixels; these must stay within 0.3%, since 
 at the wrong place, angle or orientation already costs about 0.1% of a card.
 
 Measured when written (share of pixels differing by more than 32 in a channel): arc 0.059%,
-badge 0.011%, wave 0.022%, Arabic and Hebrew 0.000%, clip 0.000% (16.6% when CairoSVG drew the
-clip text), vertical Japanese 0.051%, vertical Latin 0.169% (an upright "i" sits 5 px lower
-than Inkscape's), flowed vertical 0.000%, vertical with an inline-size 0.000%.
+badge 0.011%, wave 0.022%, Arabic and Hebrew 0.000%, direction:rtl anchors 0.000%, clip
+0.000% (16.6% when CairoSVG drew the clip text), vertical Japanese 0.051%, vertical Latin
+0.169% (an upright "i" sits 5 px lower than Inkscape's), flowed vertical 0.000%, vertical
+with an inline-size 0.000%.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from .test_inkscape_fidelity import differing_share
 from .test_inkscape_fidelity import on_white
 
 MAX_DIFFERING = 0.003
-FIXTURES = ("textpath_arc", "textpath_badge", "textpath_wave", "textpath_arabic", "clip_text",
-            "vertical_japanese", "vertical_latin", "vertical_flowed", "vertical_inline")
+FIXTURES = ("textpath_arc", "textpath_badge", "textpath_wave", "textpath_arabic", "textpath_rtl",
+            "clip_text", "vertical_japanese", "vertical_latin", "vertical_flowed", "vertical_inline")
 
 
 @pytest.fixture(scope="module")
