@@ -28,7 +28,9 @@ from .svg.names import href
 from .svg.names import local_name
 from .svg.read_text import TEXT_TAGS
 from .svg.read_text import find_text_slots
+from .svg.text_path import text_path
 from .svg.text_style import og_attr
+from .svg.text_style import vertical_mode
 from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
@@ -100,9 +102,7 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
         if name not in ("text", "flowRoot", "tspan", "flowPara", "flowSpan") and \
                 style.get("paint-order", "normal").split()[:1] == ["stroke"] and "paint-order" in raw_style:
             yield _finding("warning", "paint-order is only honoured on text", node)
-        if name == "textPath":
-            yield _finding("warning", "text on a path is drawn as a straight line from the "
-                                      "path's first point", node)
+        yield from _text_feature_findings(root, node, name, style)
         if name in ("text",) and "shape-inside" in raw_style:
             match = URL_ANY.search(dict(parse_declarations(raw_style)).get("shape-inside", ""))
             frame = by_id(root, match.group(1).lstrip("#")) if match else None
@@ -111,6 +111,25 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
                                           "frame's bounding box", node)
         if name == "flowRegion" and len([c for c in node if local_name(c)]) > 1:
             yield _finding("warning", "only the first shape of a flowRegion is used", node)
+
+
+def _text_feature_findings(root: etree._Element, node: etree._Element, name: str,
+                           style: t.Mapping[str, str]) -> t.Iterator[Finding]:
+    """Text on a path, vertical text and text used as a clipping path: og lays each out itself."""
+    if name == "textPath":
+        parent = node.getparent()
+        if parent is not None and text_path(root, parent) is not None:
+            yield _finding("info", "text on a path: og sets each glyph along the path (SVG 2), "
+                                   "shaped and with fallback fonts like any text", node)
+        else:
+            yield _finding("warning", "text on a path whose path og cannot find or read: drawn as a "
+                                      "straight line from the text's position", node)
+    if name in ("text", "flowRoot") and vertical_mode(style):
+        yield _finding("info", "vertical text: og sets it in columns (upright CJK with its vertical "
+                               "forms, other scripts turned sideways)", node)
+    if name in ("text", "flowRoot") and any(local_name(a) == "clipPath" for a in node.iterancestors()):
+        yield _finding("info", "text used as a clipping path: og lays it out (kerning, fallback fonts) "
+                               "and clips with its glyph outlines", node)
 
 
 def _family_findings(families: tuple[str, ...], fonts: FontSet,
@@ -149,6 +168,11 @@ def _text_findings(root: etree._Element, fonts: FontSet, width: float) -> t.Iter
         options = slot.block.options
         box = slot.block.box
         size = "x".join(f"{v:g}" for v in (box.width, box.height) if v is not None) or "unbounded"
+        if slot.block.path is not None:
+            walk = slot.block.path.walk()
+            yield _finding("info", f"text on a path {walk.length:.0f} px long, from {walk.start:.0f} px "
+                                   f"along it, align {options.align}", slot.element)
+            continue
         yield _finding("info", f"text box ({slot.kind}) at {box.x:g},{box.y:g} size {size}, "
                                f"align {options.align}, max lines {options.max_lines or '-'}, "
                                f"min font size {options.min_font_size or '-'}", slot.element)
