@@ -37,7 +37,7 @@ from .text.fonts import FontSet
 
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
                            "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break",
-                           "missing-glyphs"}) \
+                           "missing-glyphs", "required"}) \
     | TYPED_ATTRIBUTES
 
 
@@ -183,8 +183,11 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
         if param.kind != "text":
             findings.append(Finding("info", _typed_summary(template, param.name)))
             continue
-        default = f"default {param.default!r}" if param.default else "no default"
-        findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}, "
+        default = f"default {param.default!r}" if param.default else "empty when left out"
+        if param.required:
+            default = "required (a card with values must give it)"
+        example = f", example {param.example!r}" if param.example is not None else ""
+        findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}{example}, "
                                         f"at most {param.max_length} characters"))
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     findings.extend(_unsafe(root))

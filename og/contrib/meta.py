@@ -20,6 +20,7 @@ from ..render import Renderer
 from ..report import shown_text
 from ..signing import sign_url
 from ..template.params import json_number
+from ..template.params import require
 
 #: X shows a 1200x630 card large only with this card type.
 TWITTER_CARD = "summary_large_image"
@@ -43,9 +44,12 @@ def card_tags(renderer: Renderer, name: str, fmt: str, params: t.Mapping[str, st
     """(property, content) pairs for a card served at ``path`` (as the route sees it, so its
     signature verifies); ``absolute`` turns the signed path and query into a full URL.
 
-    :raises og.OgError: unknown template or parameter, a value too long (as the route would).
+    :raises og.OgError: unknown template or parameter, a value too long (as the route would), a
+        required value missing (even with no values at all: a published card is never the specimen).
     """
     plan = renderer.plan(name, params, fmt)  # refuse here what the route would refuse
+    # Tags are for a published card: never the specimen's sample text, in the image or its alt.
+    require(plan.template.params, params)
     report = json.loads(renderer.card(renderer.plan(name, params, "json")).body)
     # v= names the card's content version: platforms that cache by URL refresh when it changes,
     # and the URL is served immutable (see og.web.http_cache).

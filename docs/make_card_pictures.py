@@ -1,0 +1,39 @@
+"""Make the pictures of ``docs/designers.md`` about what a card does with its values and its geometry
+(``left-out.png``…): every panel is a card og renders from a bundled template; Pillow only places them.
+
+Run from anywhere: ``python3 docs/make_card_pictures.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "docs"))
+
+from make_pictures import png_image  # noqa: E402
+from make_pictures import save  # noqa: E402
+from make_pictures import side_by_side  # noqa: E402
+
+from og import Renderer  # noqa: E402
+from og.config import Settings  # noqa: E402
+
+
+def left_out(renderer: Renderer) -> None:
+    cards = [("article", {}), ("article", {"title": "Only a title on this card"}),
+             ("announcement", {}), ("announcement", {"title": "Launch day"})]
+    panels = [png_image(renderer.render(name, params)) for name, params in cards]
+    captions = ["article: the specimen (no values)", "article?title=…",
+                "announcement: the specimen", "announcement?title=… (no tag: no pill)"]
+    save(side_by_side(panels, captions, columns=2), "left-out")
+
+
+def main() -> None:
+    renderer = Renderer(Settings(templates_dir=ROOT / "svg_templates", fonts_dir=ROOT / "fonts"))
+    left_out(renderer)
+
+
+if __name__ == "__main__":
+    main()
