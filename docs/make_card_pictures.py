@@ -30,9 +30,24 @@ def left_out(renderer: Renderer) -> None:
     save(side_by_side(panels, captions, columns=2), "left-out")
 
 
+def mirrored(renderer: Renderer) -> None:
+    cards = [("article", {"title": "How we cut CI times from 40 minutes to 4", "site": "blog.example",
+                          "tag": "Engineering", "author": "Layla Ahmed", "date": "December 2026"}),
+             ("article", {"title": "كيف خفّضنا زمن التكامل المستمر من أربعين دقيقة إلى أربع",
+                          "site": "مدونة.مثال", "tag": "هندسة", "author": "Layla Ahmed",
+                          "date": "December 2026"}),
+             ("quote", {"quote": "Simplicity is prerequisite for reliability.", "author": "E. W. Dijkstra"}),
+             ("quote", {"quote": "البساطة شرط أساسي للموثوقية.", "author": "E. W. Dijkstra"})]
+    panels = [png_image(renderer.render(name, params)) for name, params in cards]
+    captions = ["article, English title", "the same, Arabic title: logo moved, texts swap sides",
+                "quote, English", "quote, Arabic: mark and edge flipped"]
+    save(side_by_side(panels, captions, columns=2), "mirror")
+
+
 def main() -> None:
     renderer = Renderer(Settings(templates_dir=ROOT / "svg_templates", fonts_dir=ROOT / "fonts"))
     left_out(renderer)
+    mirrored(renderer)
 
 
 if __name__ == "__main__":

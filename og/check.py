@@ -31,13 +31,14 @@ from .svg.text_style import og_attr
 from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
+from .template.mirror import explain
 from .template.typed import TYPED_ATTRIBUTES
 from .text.fonts import GENERIC_FAMILIES
 from .text.fonts import FontSet
 
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
                            "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break",
-                           "missing-glyphs", "required"}) \
+                           "missing-glyphs", "required", "mirror"}) \
     | TYPED_ATTRIBUTES
 
 
@@ -193,6 +194,7 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
     findings.extend(_unsafe(root))
     findings.extend(_unsupported(root, Cascade(root)))
     findings.extend(_text_findings(root, fonts, template.width))
+    findings.extend(_finding("info", message, node) for node, message in explain(root))
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: order[f.level])
 

@@ -59,6 +59,7 @@ from .svg.sanitise import sanitise
 from .svg.write_text import replace_with
 from .template.fill import fill
 from .template.load import Template
+from .template.mirror import mirror_report
 from .template.params import checked_values
 from .template.store import TemplateStore
 from .template.typed import fetched_images
@@ -114,8 +115,12 @@ class LaidOut:
         return t.cast(bytes, etree.tostring(self.root, xml_declaration=True, encoding="UTF-8"))
 
     def report(self) -> dict[str, t.Any]:
-        return layout_report(self.template.name, self.template.width, self.template.height,
-                             self.values, self.texts)
+        report = layout_report(self.template.name, self.template.width, self.template.height,
+                               self.values, self.texts)
+        mirrored = mirror_report(self.template.root, self.values)
+        if mirrored is not None:
+            report["mirror"] = mirrored
+        return report
 
 
 class Renderer:

@@ -157,9 +157,8 @@ def test_templates_lists_examples_and_required(http: t.Any) -> None:
     assert params["site"]["example"] == "og.example.com" and "required" not in params["site"]
 
 
-def test_og_check_explains_required_and_examples() -> None:
-    messages = [f.message for f in check_file(BUNDLED_TEMPLATES / "article.svg", og.Renderer(
-        settings_for(BUNDLED_TEMPLATES)).fonts)]
+def test_og_check_explains_required_and_examples(fonts: t.Any) -> None:
+    messages = [f.message for f in check_file(BUNDLED_TEMPLATES / "article.svg", fonts)]
     assert any("{{ title }}: required" in m for m in messages), messages
     assert any("{{ site }}: empty when left out, example 'og.example.com'" in m for m in messages), messages
     assert not any("unknown og attribute" in m for m in messages)

@@ -32,6 +32,7 @@ from ..svg.read_text import TEXT_TAGS
 from .limits import Limits
 from .limits import check_file_size
 from .limits import check_limits
+from .mirror import marked
 from .params import Param
 from .params import json_number
 from .sandbox import BoundedSandbox
@@ -265,6 +266,7 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         check_limits(root, width, height, limits)
         fills, asts = compile_fills(root, env)
         dynamic = dynamic_elements(root, fills)
+        marked(root)  # og:mirror written wrong: refused now, not on the first right-to-left card
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     defaults: dict[str, str] = {}
