@@ -44,10 +44,19 @@ def mirrored(renderer: Renderer) -> None:
     save(side_by_side(panels, captions, columns=2), "mirror")
 
 
+def follow(renderer: Renderer) -> None:
+    tags = ["New", "v2.0 · Now available", "Public beta in 30 new regions!", "إصدار جديد متاح الآن"]
+    panels = [png_image(renderer.render("announcement", {"title": "Introducing Acme Cloud 2.0", "tag": tag}))
+              .crop((0, 40, 1200, 200)) for tag in tags]
+    captions = [f"tag={tag}" if tag.isascii() else "tag= an Arabic label" for tag in tags]
+    save(side_by_side(panels, captions, columns=2), "follow")
+
+
 def main() -> None:
     renderer = Renderer(Settings(templates_dir=ROOT / "svg_templates", fonts_dir=ROOT / "fonts"))
     left_out(renderer)
     mirrored(renderer)
+    follow(renderer)
 
 
 if __name__ == "__main__":

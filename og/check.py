@@ -20,6 +20,7 @@ from .errors import TemplateError
 from .svg.css import Cascade
 from .svg.css import font_families
 from .svg.css import parse_declarations
+from .svg.follow import explain as explain_follow
 from .svg.names import OG_NS
 from .svg.names import URL_ANY
 from .svg.names import by_id
@@ -31,14 +32,14 @@ from .svg.text_style import og_attr
 from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
-from .template.mirror import explain
+from .template.mirror import explain as explain_mirror
 from .template.typed import TYPED_ATTRIBUTES
 from .text.fonts import GENERIC_FAMILIES
 from .text.fonts import FontSet
 
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
                            "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break",
-                           "missing-glyphs", "required", "mirror"}) \
+                           "missing-glyphs", "required", "mirror", "follow", "padding"}) \
     | TYPED_ATTRIBUTES
 
 
@@ -194,7 +195,8 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
     findings.extend(_unsafe(root))
     findings.extend(_unsupported(root, Cascade(root)))
     findings.extend(_text_findings(root, fonts, template.width))
-    findings.extend(_finding("info", message, node) for node, message in explain(root))
+    for explained in (explain_mirror(root), explain_follow(root)):
+        findings.extend(_finding("info", message, node) for node, message in explained)
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: order[f.level])
 

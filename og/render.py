@@ -52,6 +52,7 @@ from .storage import Entry
 from .storage import SingleFlight
 from .storage import storage_from_url
 from .svg import cairosvg_fixes
+from .svg.follow import follow_texts
 from .svg.names import OG_NS
 from .svg.read_text import TextSlot
 from .svg.read_text import find_text_slots
@@ -110,6 +111,8 @@ class LaidOut:
     values: dict[str, str]
     root: etree._Element
     texts: list[tuple[TextSlot, TextLayout]]
+    #: Shapes resized around their text (``og:follow``), as the layout report lists them.
+    shapes: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
 
     def svg_bytes(self) -> bytes:
         return t.cast(bytes, etree.tostring(self.root, xml_declaration=True, encoding="UTF-8"))
@@ -120,6 +123,8 @@ class LaidOut:
         mirrored = mirror_report(self.template.root, self.values)
         if mirrored is not None:
             report["mirror"] = mirrored
+        if self.shapes:
+            report["shapes"] = self.shapes
         return report
 
 
@@ -351,7 +356,7 @@ class Renderer:
         pictures = fetched_images(template.typed, values, self.images.png, scale) if draw else None
         root = fill(template, values, pictures)
         texts = [(slot, self._layout(template, slot)) for slot in find_text_slots(root, template.width)]
-        laid_out = LaidOut(template, values, root, texts)
+        laid_out = LaidOut(template, values, root, texts, follow_texts(root, texts))
         if draw:
             self._draw_text(laid_out)
             cairosvg_fixes.apply(root)

@@ -24,6 +24,7 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..svg.css import length
+from ..svg.follow import followers
 from ..svg.names import OG_NS
 from ..svg.names import find_node
 from ..svg.names import index_path
@@ -267,6 +268,7 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         fills, asts = compile_fills(root, env)
         dynamic = dynamic_elements(root, fills)
         marked(root)  # og:mirror written wrong: refused now, not on the first right-to-left card
+        followers(root)  # og:follow, og:padding
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     defaults: dict[str, str] = {}
