@@ -16,6 +16,8 @@ sys.path.insert(0, str(ROOT / "docs"))
 from make_pictures import png_image  # noqa: E402
 from make_pictures import save  # noqa: E402
 from make_pictures import side_by_side  # noqa: E402
+from make_pictures import to_width  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from og import Renderer  # noqa: E402
 from og.config import Settings  # noqa: E402
@@ -52,11 +54,28 @@ def follow(renderer: Renderer) -> None:
     save(side_by_side(panels, captions, columns=2), "follow")
 
 
+def pages(renderer: Renderer) -> None:
+    """The three pages of article.svg at one scale, side by side on white."""
+    params = {"title": "How we cut CI times from 40 minutes to 4", "site": "blog.example",
+              "tag": "Engineering", "author": "Jane Doe", "date": "December 2026"}
+    cards = [png_image(renderer.render_plan(renderer.plan("article", params, page=page)))
+             for page in ("wide", "x", "square")]
+    gap = 40
+    sheet = Image.new("RGB", (sum(c.width for c in cards) + gap * 4, max(c.height for c in cards) + gap * 2),
+                      "white")
+    x = gap
+    for card in cards:
+        sheet.paste(card, (x, gap))
+        x += card.width + gap
+    save(to_width(sheet), "pages")
+
+
 def main() -> None:
     renderer = Renderer(Settings(templates_dir=ROOT / "svg_templates", fonts_dir=ROOT / "fonts"))
     left_out(renderer)
     mirrored(renderer)
     follow(renderer)
+    pages(renderer)
 
 
 if __name__ == "__main__":

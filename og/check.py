@@ -191,6 +191,10 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
         example = f", example {param.example!r}" if param.example is not None else ""
         findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}{example}, "
                                         f"at most {param.max_length} characters"))
+    if template.pages:
+        sizes = ", ".join(f"{p.name} {p.width:g}x{p.height:g}" for p in template.pages)
+        findings.append(Finding("info", f"pages: {sizes}; /NAME.png is the first, ?page=NAME or a number "
+                                        "another"))
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     findings.extend(_unsafe(root))
     findings.extend(_unsupported(root, Cascade(root)))

@@ -61,6 +61,7 @@ from .svg.write_text import replace_with
 from .template.fill import fill
 from .template.load import Template
 from .template.mirror import mirror_report
+from .template.pages import for_page
 from .template.params import checked_values
 from .template.store import TemplateStore
 from .template.typed import fetched_images
@@ -80,8 +81,9 @@ FORMATS: dict[str, Format] = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp
 RASTER_FORMATS = frozenset({"png", "jpeg", "webp", "avif"})
 #: A card's key (and ETag): 128 bits of SHA-256, plenty against collisions, short in headers.
 KEY_HEX_DIGITS = 32
-#: Query parameters og reads itself (the content version, the pixel ratio): never a template's.
-OWN_PARAMS = frozenset({"v", "dpr"})
+#: Query parameters og reads itself (the content version, the pixel ratio, the Inkscape page):
+#: never a template's.
+OWN_PARAMS = frozenset({"v", "dpr", "page"})
 #: How long a failed render (broken template, past the budget) is answered from memory.
 FAILURE_TTL_S = 30.0
 #: ``v=`` in versioned URLs: 48 bits tell versions of one template apart, and keep URLs short.
@@ -177,9 +179,10 @@ class Renderer:
     # validate → key
 
     def plan(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png",
-             dpr: float | str = 1.0) -> Plan:
-        """Check a request and name its result, without drawing anything."""
-        return self.plan_template(self.templates.get(name), params or {}, fmt, dpr)
+             dpr: float | str = 1.0, page: str | None = None) -> Plan:
+        """Check a request and name its result, without drawing anything (``page``: an Inkscape
+        page's label or number, see :mod:`og.template.pages`)."""
+        return self.plan_template(for_page(self.templates.get(name), page), params or {}, fmt, dpr)
 
     def plan_template(self, template: Template, params: t.Mapping[str, str], fmt: str,
                       dpr: float | str = 1.0) -> Plan:
@@ -219,7 +222,8 @@ class Renderer:
         encoded, and og's version."""
         digest = hashlib.sha256()
         encoding = (self.settings.max_bytes, self.settings.image_formats, self._quality(template))
-        for part in (VERSION, template.name, template.digest, self.fonts.fingerprint, fmt, dpr, encoding):
+        for part in (VERSION, template.name, template.digest, self.fonts.fingerprint, fmt, dpr, encoding,
+                     *([template.page] if template.page else [])):
             digest.update(str(part).encode() + b"\0")
         digest.update(json.dumps(sorted(values.items()), ensure_ascii=False).encode())
         return digest.hexdigest()[:KEY_HEX_DIGITS]
@@ -343,10 +347,10 @@ class Renderer:
     def _render_degraded(self, plan: Plan) -> Entry:
         return dataclasses.replace(self._render(plan, {}), degraded=True)
 
-    def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
+    def lay_out(self, name: str, params: t.Mapping[str, str], page: str | None = None) -> LaidOut:
         """The filled, laid-out and drawn document of a card, for tests and tools: what ``.svg``
         answers before it is sanitised, drawn outside the budget and the caches of finished cards."""
-        template = self.templates.get(name)
+        template = for_page(self.templates.get(name), page)
         return self._lay_out(template, checked_values(template.name, template.params, params), draw=True)
 
     # the stages
@@ -397,7 +401,7 @@ class Renderer:
             first = static.split_point(root)
             if first is None:
                 return self.backend.rasterize(laid_out.svg_bytes(), scale=scale), None
-            key = (template.name, template.digest, scale)
+            key = (template.name, template.digest, template.page, scale)
             background = self.caches.backgrounds.get_or_make(
                 key, lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
             return self.backend.rasterize(static.foreground(root, first), background, scale), key

@@ -34,6 +34,9 @@ from .limits import Limits
 from .limits import check_file_size
 from .limits import check_limits
 from .mirror import marked
+from .pages import Page
+from .pages import read_pages
+from .pages import with_pages
 from .params import Param
 from .params import json_number
 from .sandbox import BoundedSandbox
@@ -73,15 +76,22 @@ class Template:
     height: float
     #: Image slots, colours, choices and flags (og:image, og:color, og:choice, og:show-if).
     typed: Typed = dataclasses.field(default_factory=Typed)
+    #: Inkscape pages (empty: one page); this template is a card of ``page`` ("": the first).
+    pages: tuple[Page, ...] = ()
+    page: str = ""
+    page_roots: tuple[etree._Element, ...] = dataclasses.field(default=(), repr=False)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        described: dict[str, object] = {
             "name": self.name,
             "width": json_number(self.width),
             "height": json_number(self.height),
             "params": [param.to_dict() for param in self.params.values()],
             "urls": {fmt: f"/{self.name}.{fmt}" for fmt in ("png", "svg", "json")},
         }
+        if self.pages:
+            described["pages"] = [page.to_dict(self.name) for page in self.pages]
+        return described
 
 
 def create_jinja_environment() -> jinja2.Environment:
@@ -288,5 +298,10 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     params.update(typed.params)
-    return Template(name, path, (stat.st_mtime_ns, stat.st_size), hashlib.sha256(data).hexdigest()[:16],
-                    root, fills, dynamic, params, width, height, typed)
+    try:
+        pages = read_pages(root)
+    except TemplateError as error:
+        raise TemplateError(f"template {name!r}: {error.message}") from None
+    return with_pages(Template(name, path, (stat.st_mtime_ns, stat.st_size),
+                               hashlib.sha256(data).hexdigest()[:16], root, fills, dynamic, params, width,
+                               height, typed, pages))

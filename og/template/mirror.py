@@ -26,6 +26,7 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..svg.bounds import apply
+from ..svg.bounds import local_box
 from ..svg.bounds import own_matrix
 from ..svg.bounds import parent_matrix
 from ..svg.bounds import root_box
@@ -161,13 +162,16 @@ def _swap_alignment(node: etree._Element, names: tuple[str, ...]) -> None:
         _set_style(node, name, SWAPPED.get(current, current))
 
 
-def _mirror_rect_x(rect: etree._Element, span: tuple[float, float]) -> None:
-    box = root_box(rect)
+def _mirror_frame(frame: etree._Element, text: etree._Element, span: tuple[float, float]) -> None:
+    """Move a text's frame (a rectangle in ``<defs>``, in the text's own user space) to the
+    mirrored place."""
+    box = local_box(frame)
     if box is None:
         return
-    dx = span[0] + span[1] - box[0] - box[2]
-    scale = own_matrix(rect)[0] or 1.0
-    rect.set("x", f"{(length(rect.get('x')) or 0.0) + dx / scale:.6g}")
+    matrix = own_matrix(text)
+    x0, _, x1, _ = apply(matrix, box)
+    dx = (span[0] + span[1] - x0 - x1) / (matrix[0] or 1.0)
+    frame.set("x", f"{(length(frame.get('x')) or 0.0) + dx:.6g}")
 
 
 def _mirror_text(root: etree._Element, node: etree._Element, span: tuple[float, float],
@@ -178,7 +182,7 @@ def _mirror_text(root: etree._Element, node: etree._Element, span: tuple[float, 
     if frame is not None or region is not None:
         target = by_id(root, frame.group(1)) if frame is not None else next(iter(t.cast(t.Any, region)), None)
         if target is not None and target not in frames:
-            _mirror_rect_x(target, span)
+            _mirror_frame(target, node, span)
             frames.add(target)
         _swap_alignment(node, ("text-align", "text-anchor"))
         return
