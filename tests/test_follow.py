@@ -17,54 +17,44 @@ import og.web
 from og.errors import TemplateError
 from og.template.load import create_jinja_environment
 from og.template.load import load_template
-from tests.conftest import BUNDLED_TEMPLATES
 from tests.conftest import settings_for
 from tests.helpers import text
 
 
-@pytest.fixture(scope="module")
-def bundled(fonts: t.Any) -> og.Renderer:
-    return og.Renderer(settings_for(BUNDLED_TEMPLATES), fonts=fonts)
-
-
-@pytest.fixture(scope="module")
-def http(bundled: og.Renderer) -> t.Any:
-    return og.web.create_app({"OG_RENDERER": bundled, "TESTING": True}).test_client()
-
-
-def _grey(http: t.Any, **params: str) -> np.ndarray:
-    response = http.get("/announcement.png", query_string=params)
+def _grey(bundled_http: t.Any, **params: str) -> np.ndarray:
+    response = bundled_http.get("/announcement.png", query_string=params)
     assert response.status_code == 200, response.data[:300]
     return np.asarray(Image.open(io.BytesIO(response.data)).convert("L")).astype(float)
 
 
-def _pill_columns(http: t.Any, tag: str) -> tuple[int, int]:
+def _pill_columns(bundled_http: t.Any, tag: str) -> tuple[int, int]:
     """Where the pill is drawn along its middle row (the label's glyphs lie inside its padding): the
     card with the tag against the card without it (no tag: no pill)."""
-    with_pill = _grey(http, title="Launch", tag=tag)
-    without = _grey(http, title="Launch")
+    with_pill = _grey(bundled_http, title="Launch", tag=tag)
+    without = _grey(bundled_http, title="Launch")
     columns = np.flatnonzero(np.abs(with_pill[115] - without[115]) > 8)
     return int(columns.min()), int(columns.max()) + 1
 
 
 @pytest.mark.parametrize("tag", ["New", "v2.0 · Now available", "Public beta in 30 new regions!",
                                  "إصدار جديد متاح الآن"])
-def test_the_badge_is_its_label_plus_padding(http: t.Any, tag: str) -> None:
-    report = http.get("/announcement.json", query_string={"title": "Launch", "tag": tag}).get_json()
+def test_the_badge_is_its_label_plus_padding(bundled_http: t.Any, tag: str) -> None:
+    report = bundled_http.get("/announcement.json", query_string={"title": "Launch", "tag": tag}).get_json()
     line = text(report, "tag")["lines"][0]
     (shape,) = report["shapes"]
     assert shape["follows"] == "tag"
     assert shape["x"] == pytest.approx(line["x"] - 24, abs=0.01)
     assert shape["x"] + shape["width"] == pytest.approx(line["x"] + line["width"] + 24, abs=0.01)
     assert shape["y"] == pytest.approx(line["top"] - 15, abs=0.01)
-    left, right = _pill_columns(http, tag)
+    left, right = _pill_columns(bundled_http, tag)
     assert left == pytest.approx(shape["x"], abs=2)
     assert right == pytest.approx(shape["x"] + shape["width"], abs=2)
     assert text(report, "tag")["font_size"] == 22  # the pill grows; the label does not shrink
 
 
-def test_a_longer_label_widens_the_badge(http: t.Any) -> None:
-    short, long = _pill_columns(http, "New"), _pill_columns(http, "Public beta in 30 new regions!")
+def test_a_longer_label_widens_the_badge(bundled_http: t.Any) -> None:
+    short = _pill_columns(bundled_http, "New")
+    long = _pill_columns(bundled_http, "Public beta in 30 new regions!")
     assert long[1] - long[0] > 3 * (short[1] - short[0])
     assert (short[0] + short[1]) / 2 == pytest.approx(600, abs=2)  # still centred as drawn
 

@@ -20,31 +20,20 @@ from og.check import check_file
 from og.contrib.meta import card_tags
 from og.errors import BadParameter
 from tests.conftest import BUNDLED_TEMPLATES
-from tests.conftest import settings_for
 from tests.helpers import text
 
 REQUIRED = {"article": "title", "announcement": "title", "profile": "name", "quote": "quote"}
 
 
-@pytest.fixture(scope="module")
-def bundled(fonts: t.Any) -> og.Renderer:
-    return og.Renderer(settings_for(BUNDLED_TEMPLATES), fonts=fonts)
-
-
-@pytest.fixture
-def http(bundled: og.Renderer) -> t.Any:
-    return og.web.create_app({"OG_RENDERER": bundled, "TESTING": True}).test_client()
-
-
-def _png(http: t.Any, name: str, /, **params: str) -> np.ndarray:
-    response = http.get(f"/{name}.png", query_string=params)
+def _png(bundled_http: t.Any, name: str, /, **params: str) -> np.ndarray:
+    response = bundled_http.get(f"/{name}.png", query_string=params)
     assert response.status_code == 200, response.data[:300]
     assert response.mimetype == "image/png"
     return np.asarray(Image.open(io.BytesIO(response.data)).convert("L")).astype(float)
 
 
-def _report(http: t.Any, name: str, /, **params: str) -> dict[str, t.Any]:
-    response = http.get(f"/{name}.json", query_string=params)
+def _report(bundled_http: t.Any, name: str, /, **params: str) -> dict[str, t.Any]:
+    response = bundled_http.get(f"/{name}.json", query_string=params)
     assert response.status_code == 200, response.data[:300]
     return t.cast(dict[str, t.Any], json.loads(response.data))
 
@@ -65,31 +54,31 @@ def _examples(renderer: og.Renderer, name: str) -> list[str]:
     return [p.example for p in renderer.templates.get(name).params.values() if p.example]
 
 
-def test_examples_are_the_specimen_only(http: t.Any) -> None:
+def test_examples_are_the_specimen_only(bundled_http: t.Any) -> None:
     """No values: the template's specimen, every example drawn. One value: a real card."""
-    specimen = _report(http, "article")
+    specimen = _report(bundled_http, "article")
     assert text(specimen, "site")["lines"][0]["text"] == "og.example.com"
-    real = _report(http, "article", title="Real title")
+    real = _report(bundled_http, "article", title="Real title")
     assert [line["text"] for item in real["texts"] for line in item["lines"] if line["text"].strip()] \
         == ["Real title"]
 
 
 @pytest.mark.parametrize("ident", ["site", "tag", "author", "date"])
-def test_a_left_out_text_leaves_its_region_empty(http: t.Any, ident: str) -> None:
+def test_a_left_out_text_leaves_its_region_empty(bundled_http: t.Any, ident: str) -> None:
     full = {"title": "Real title", "site": "blog.example", "tag": "Design", "author": "Ann Lee",
             "date": "1 May 2026", "reading_time": "3 min read"}
-    box = _line_box(_report(http, "article", **full), ident)
-    drawn = _ink(_png(http, "article", **full), box)
+    box = _line_box(_report(bundled_http, "article", **full), ident)
+    drawn = _ink(_png(bundled_http, "article", **full), box)
     gone = {ident, "reading_time"} if ident == "date" else {ident}  # the date line holds both
-    left_out = _ink(_png(http, "article", **{k: v for k, v in full.items() if k not in gone}), box)
+    left_out = _ink(_png(bundled_http, "article", **{k: v for k, v in full.items() if k not in gone}), box)
     assert drawn > 25, f"{ident} is not drawn when given ({drawn:.1f})"
     assert left_out < 4, f"{ident} left out still draws something ({left_out:.1f})"
 
 
-def test_the_tag_pill_goes_with_its_tag(http: t.Any) -> None:
+def test_the_tag_pill_goes_with_its_tag(bundled_http: t.Any) -> None:
     pill = (444, 84, 312, 62)  # the pill in announcement.svg, with its stroke
-    with_tag = _ink(_png(http, "announcement", title="Launch", tag="New"), pill)
-    without = _ink(_png(http, "announcement", title="Launch"), pill)
+    with_tag = _ink(_png(bundled_http, "announcement", title="Launch", tag="New"), pill)
+    without = _ink(_png(bundled_http, "announcement", title="Launch"), pill)
     assert with_tag > 10 and without < 4, (with_tag, without)
 
 
@@ -98,7 +87,7 @@ def test_the_tag_pill_goes_with_its_tag(http: t.Any) -> None:
     ("profile", (560, 474, 530, 2), {"website": "ann.dev"}),
     ("quote", (120, 500, 48, 4), {"source": "A book"}),
 ])
-def test_a_divider_goes_with_the_values_it_divides(http: t.Any, name: str,
+def test_a_divider_goes_with_the_values_it_divides(bundled_http: t.Any, name: str,
                                                    divider: tuple[int, int, int, int],
                                                    footer: dict[str, str]) -> None:
     """The divider's rows against the rows just above it: a line where it is drawn, none left."""
@@ -106,14 +95,14 @@ def test_a_divider_goes_with_the_values_it_divides(http: t.Any, name: str,
         x, y, w, h = divider
         return abs(float(pixels[y:y + h, x:x + w].mean() - pixels[y - 6:y - 6 + h, x:x + w].mean()))
     main = {REQUIRED[name]: "Real text"}
-    shown = contrast(_png(http, name, **main, **footer))
-    hidden = contrast(_png(http, name, **main))
+    shown = contrast(_png(bundled_http, name, **main, **footer))
+    hidden = contrast(_png(bundled_http, name, **main))
     assert shown > 5 and hidden < 1, (shown, hidden)
 
 
-def test_the_separator_dot_needs_both_sides(http: t.Any) -> None:
+def test_the_separator_dot_needs_both_sides(bundled_http: t.Any) -> None:
     def date(**params: str) -> str:
-        line = text(_report(http, "article", title="T", **params), "date")["lines"][0]["text"]
+        line = text(_report(bundled_http, "article", title="T", **params), "date")["lines"][0]["text"]
         return " ".join(line.split())
     assert date(reading_time="3 min read") == "3 min read"
     assert date(date="1 May 2026") == "1 May 2026"
@@ -122,8 +111,8 @@ def test_the_separator_dot_needs_both_sides(http: t.Any) -> None:
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 @pytest.mark.parametrize("value", ["", "   "])
-def test_a_blank_required_value_is_a_400_naming_it(http: t.Any, name: str, value: str) -> None:
-    response = http.get(f"/{name}.png", query_string={REQUIRED[name]: value},
+def test_a_blank_required_value_is_a_400_naming_it(bundled_http: t.Any, name: str, value: str) -> None:
+    response = bundled_http.get(f"/{name}.png", query_string={REQUIRED[name]: value},
                         headers={"Accept": "application/json"})
     assert response.status_code == 400 and response.mimetype == "application/json"
     body = response.get_json()
@@ -131,8 +120,8 @@ def test_a_blank_required_value_is_a_400_naming_it(http: t.Any, name: str, value
     assert "empty" in body["message"]
 
 
-def test_a_missing_required_value_on_a_real_card_is_a_400(http: t.Any) -> None:
-    response = http.get("/article.png?author=Ann", headers={"Accept": "application/json"})
+def test_a_missing_required_value_on_a_real_card_is_a_400(bundled_http: t.Any) -> None:
+    response = bundled_http.get("/article.png?author=Ann", headers={"Accept": "application/json"})
     assert response.status_code == 400
     assert response.get_json()["parameter"] == "title" and "missing" in response.get_json()["message"]
 
@@ -150,8 +139,8 @@ def test_alt_is_made_of_real_values_only(bundled: og.Renderer, name: str) -> Non
         tags({})
 
 
-def test_templates_lists_examples_and_required(http: t.Any) -> None:
-    listed = {item["name"]: item for item in http.get("/templates").get_json()["templates"]}
+def test_templates_lists_examples_and_required(bundled_http: t.Any) -> None:
+    listed = {item["name"]: item for item in bundled_http.get("/templates").get_json()["templates"]}
     params = {p["name"]: p for p in listed["article"]["params"]}
     assert params["title"]["required"] is True and params["title"]["default"] == ""
     assert params["site"]["example"] == "og.example.com" and "required" not in params["site"]

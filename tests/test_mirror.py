@@ -29,14 +29,8 @@ ARABIC = "كيف خفّضنا زمن التكامل المستمر من أربع
 HEBREW = "ליאת כהן"
 
 
-@pytest.fixture(scope="module")
-def http(fonts: t.Any) -> t.Any:
-    renderer = og.Renderer(settings_for(BUNDLED_TEMPLATES), fonts=fonts)
-    return og.web.create_app({"OG_RENDERER": renderer, "TESTING": True}).test_client()
-
-
-def _rgb(http: t.Any, name: str, /, **params: str) -> np.ndarray:
-    response = http.get(f"/{name}.png", query_string=params)
+def _rgb(bundled_http: t.Any, name: str, /, **params: str) -> np.ndarray:
+    response = bundled_http.get(f"/{name}.png", query_string=params)
     assert response.status_code == 200, response.data[:300]
     return np.asarray(Image.open(io.BytesIO(response.data)).convert("RGB")).astype(float)
 
@@ -45,9 +39,9 @@ def _ink(pixels: np.ndarray, x: int, y: int, w: int, h: int) -> float:
     return float(pixels[y:y + h, x:x + w].std(axis=(0, 1)).max())
 
 
-def test_the_logo_moves_to_the_right_on_a_right_to_left_card(http: t.Any) -> None:
-    ltr = _rgb(http, "article", title="How we cut CI times")
-    rtl = _rgb(http, "article", title=ARABIC)
+def test_the_logo_moves_to_the_right_on_a_right_to_left_card(bundled_http: t.Any) -> None:
+    ltr = _rgb(bundled_http, "article", title="How we cut CI times")
+    rtl = _rgb(bundled_http, "article", title=ARABIC)
     left, right = (80, 64, 48, 48), (1072, 64, 48, 48)  # the mark, and its mirrored place
     assert _ink(ltr, *left) > 30 and _ink(ltr, *right) < 6
     assert _ink(rtl, *right) > 30 and _ink(rtl, *left) < 6
@@ -55,9 +49,9 @@ def test_the_logo_moves_to_the_right_on_a_right_to_left_card(http: t.Any) -> Non
     assert np.abs(rtl[95:100, 1084:1112] - ltr[95:100, 92:120]).max() < 40
 
 
-def test_text_swaps_sides_whatever_its_own_script(http: t.Any) -> None:
+def test_text_swaps_sides_whatever_its_own_script(bundled_http: t.Any) -> None:
     def lines(title: str) -> dict[str, t.Any]:
-        response = http.get("/article.json", query_string={"title": title, "author": "Jane Doe",
+        response = bundled_http.get("/article.json", query_string={"title": title, "author": "Jane Doe",
                                                           "date": "1 May 2026", "site": "blog.example"})
         return t.cast(dict[str, t.Any], response.get_json())
     ltr, rtl = lines("Plain title"), lines(ARABIC)
@@ -73,9 +67,9 @@ def test_text_swaps_sides_whatever_its_own_script(http: t.Any) -> None:
     assert "layer-brand" in rtl["mirror"]["mirrored"] and ltr["mirror"]["mirrored"] == []
 
 
-def test_flip_draws_the_quote_mark_and_edge_mirrored(http: t.Any) -> None:
-    ltr = _rgb(http, "quote", quote="Simple words")
-    rtl = _rgb(http, "quote", quote="كلمات بسيطة")
+def test_flip_draws_the_quote_mark_and_edge_mirrored(bundled_http: t.Any) -> None:
+    ltr = _rgb(bundled_http, "quote", quote="Simple words")
+    rtl = _rgb(bundled_http, "quote", quote="كلمات بسيطة")
     edge = np.array([0xC2, 0x41, 0x0C])  # the accent's default, orange
     assert np.abs(ltr[300, 4] - edge).max() < 8 and np.abs(rtl[300, 1195] - edge).max() < 8
     assert np.abs(rtl[300, 4] - edge).max() > 40
@@ -88,14 +82,14 @@ def test_flip_draws_the_quote_mark_and_edge_mirrored(http: t.Any) -> None:
     assert (ltr_mark & rtl_mark).sum() / (ltr_mark | rtl_mark).sum() > 0.95  # the mirror image
 
 
-def test_the_avatar_moves_with_its_text_on_a_hebrew_profile(http: t.Any) -> None:
-    ltr = _rgb(http, "profile", name="Liat Cohen", initials="LC")
-    rtl = _rgb(http, "profile", name=HEBREW, initials="LC")
+def test_the_avatar_moves_with_its_text_on_a_hebrew_profile(bundled_http: t.Any) -> None:
+    ltr = _rgb(bundled_http, "profile", name="Liat Cohen", initials="LC")
+    rtl = _rgb(bundled_http, "profile", name=HEBREW, initials="LC")
     # the monogram's letters are inside the moved group: upright, at the mirrored place
     assert np.abs(ltr[240:390, 255:405] - rtl[240:390, 795:945]).max() < 40
 
 
-def test_left_to_right_cards_are_unchanged(http: t.Any, tmp_path: Path) -> None:
+def test_left_to_right_cards_are_unchanged(bundled_http: t.Any, tmp_path: Path) -> None:
     """The same card with and without og:mirror marks: the same pixels."""
     source = (BUNDLED_TEMPLATES / "article.svg").read_text()
     plain = tmp_path / "article.svg"
@@ -103,7 +97,7 @@ def test_left_to_right_cards_are_unchanged(http: t.Any, tmp_path: Path) -> None:
     assert "og:mirror" not in plain.read_text()
     renderer = og.Renderer(settings_for(tmp_path))
     unmarked = np.asarray(Image.open(io.BytesIO(renderer.render("article", {"title": "Same"}))))
-    marked = np.asarray(Image.open(io.BytesIO(http.get("/article.png?title=Same").data)))
+    marked = np.asarray(Image.open(io.BytesIO(bundled_http.get("/article.png?title=Same").data)))
     assert np.array_equal(unmarked, marked)
 
 

@@ -32,19 +32,9 @@ SIZES = {None: (1200, 630), "wide": (1200, 630), "1": (1200, 630), "x": (1200, 6
          "square": (1080, 1080), "3": (1080, 1080)}
 
 
-@pytest.fixture(scope="module")
-def bundled(fonts: t.Any) -> og.Renderer:
-    return og.Renderer(settings_for(BUNDLED_TEMPLATES), fonts=fonts)
-
-
-@pytest.fixture(scope="module")
-def http(bundled: og.Renderer) -> t.Any:
-    return og.web.create_app({"OG_RENDERER": bundled, "TESTING": True}).test_client()
-
-
-def _get(http: t.Any, page: str | None, **params: str) -> t.Any:
+def _get(bundled_http: t.Any, page: str | None, **params: str) -> t.Any:
     query = {**TITLE, **params, **({"page": page} if page else {})}
-    response = http.get("/article.png", query_string=query)
+    response = bundled_http.get("/article.png", query_string=query)
     assert response.status_code == 200, response.data[:300]
     return response
 
@@ -54,26 +44,26 @@ def _rgb(response: t.Any) -> np.ndarray:
 
 
 @pytest.mark.parametrize("page", list(SIZES))
-def test_each_page_is_its_own_size(http: t.Any, page: str | None) -> None:
-    image = Image.open(io.BytesIO(_get(http, page).data))
+def test_each_page_is_its_own_size(bundled_http: t.Any, page: str | None) -> None:
+    image = Image.open(io.BytesIO(_get(bundled_http, page).data))
     assert image.format == "PNG" and image.size == SIZES[page]
 
 
-def test_each_page_is_drawn_whole_and_only_itself(http: t.Any) -> None:
+def test_each_page_is_drawn_whole_and_only_itself(bundled_http: t.Any) -> None:
     for page, footer_y in ((None, 552), ("x", 524), ("square", 950)):
-        pixels = _rgb(_get(http, page))
+        pixels = _rgb(_get(bundled_http, page))
         height, width = pixels.shape[:2]
         assert pixels[height - 3, width // 2].max() < 80  # the page's own dark background to its edge
         footer = pixels[footer_y - 24:footer_y + 4, 80:260]  # "Jane Doe"
         assert footer.std() > 30, page
-        report = http.get("/article.json", query_string={**TITLE, **({"page": page} if page else {})})
+        report = bundled_http.get("/article.json", query_string={**TITLE, **({"page": page} if page else {})})
         ids = {item["id"] for item in report.get_json()["texts"]}
         assert ids == {f"{base}-{page}" if page else base
                        for base in ("site", "tag", "title", "author", "date")}  # no other page's text
 
 
-def test_the_first_page_is_the_same_card_by_any_name(http: t.Any) -> None:
-    etags = {page: _get(http, page).headers["ETag"] for page in (None, "wide", "1", "x", "square")}
+def test_the_first_page_is_the_same_card_by_any_name(bundled_http: t.Any) -> None:
+    etags = {page: _get(bundled_http, page).headers["ETag"] for page in (None, "wide", "1", "x", "square")}
     assert etags[None] == etags["wide"] == etags["1"]
     assert len({etags[None], etags["x"], etags["square"]}) == 3  # the page is part of the key
 
@@ -81,10 +71,10 @@ def test_the_first_page_is_the_same_card_by_any_name(http: t.Any) -> None:
 @pytest.mark.parametrize(("name", "page", "allowed"), [("article", "portrait", ["wide", "x", "square"]),
                                                        ("article", "4", ["wide", "x", "square"]),
                                                        ("quote", "2", ["1"])])
-def test_an_unknown_page_is_a_400_naming_the_pages(http: t.Any, name: str, page: str,
+def test_an_unknown_page_is_a_400_naming_the_pages(bundled_http: t.Any, name: str, page: str,
                                                    allowed: list[str]) -> None:
     required = {"article": "title", "quote": "quote"}[name]
-    response = http.get(f"/{name}.png", query_string={"page": page, required: "T"},
+    response = bundled_http.get(f"/{name}.png", query_string={"page": page, required: "T"},
                         headers={"Accept": "application/json"})
     assert response.status_code == 400 and response.mimetype == "application/json"
     body = response.get_json()
@@ -92,8 +82,8 @@ def test_an_unknown_page_is_a_400_naming_the_pages(http: t.Any, name: str, page:
     assert repr(page) in body["message"]
 
 
-def test_templates_lists_the_pages(http: t.Any) -> None:
-    listed = {item["name"]: item for item in http.get("/templates").get_json()["templates"]}
+def test_templates_lists_the_pages(bundled_http: t.Any) -> None:
+    listed = {item["name"]: item for item in bundled_http.get("/templates").get_json()["templates"]}
     pages = listed["article"]["pages"]
     assert [(p["name"], p["width"], p["height"]) for p in pages] == [
         ("wide", 1200, 630), ("x", 1200, 600), ("square", 1080, 1080)]
@@ -101,16 +91,16 @@ def test_templates_lists_the_pages(http: t.Any) -> None:
     assert "pages" not in listed["quote"]
 
 
-def test_image_url_carries_the_page(bundled: og.Renderer, http: t.Any) -> None:
+def test_image_url_carries_the_page(bundled: og.Renderer, bundled_http: t.Any) -> None:
     url = bundled.image_url("article", page="square", title="Shared on WhatsApp")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
     assert query["page"] == ["square"] and query["v"]
-    response = http.get(url)
+    response = bundled_http.get(url)
     assert response.status_code == 200
     assert Image.open(io.BytesIO(response.data)).size == (1080, 1080)
 
 
-def test_og_meta_writes_the_square_beside_the_wide(bundled: og.Renderer, http: t.Any) -> None:
+def test_og_meta_writes_the_square_beside_the_wide(bundled: og.Renderer, bundled_http: t.Any) -> None:
     tags = card_tags(bundled, "article", "png", {"title": "One post", "page": "wide,square"},
                      path="/article.png", keys=(), absolute=lambda url: url)
     images = [value for prop, value in tags if prop == "og:image"]
@@ -120,13 +110,13 @@ def test_og_meta_writes_the_square_beside_the_wide(bundled: og.Renderer, http: t
     assert "page=square" in images[1] and "page=wide" in images[0]
     assert dict(tags)["twitter:image"] == images[0]
     for url, size in zip(images, ((1200, 630), (1080, 1080)), strict=True):
-        assert Image.open(io.BytesIO(http.get(url).data)).size == size
+        assert Image.open(io.BytesIO(bundled_http.get(url).data)).size == size
     assert [value for prop, value in tags if prop == "og:image:alt"] == ["One post", "One post"]
 
 
-def test_a_right_to_left_square_mirrors_on_its_own_page(http: t.Any) -> None:
-    ltr = _rgb(_get(http, "square"))
-    rtl = _rgb(_get(http, "square", title="كيف خفّضنا زمن التكامل المستمر"))
+def test_a_right_to_left_square_mirrors_on_its_own_page(bundled_http: t.Any) -> None:
+    ltr = _rgb(_get(bundled_http, "square"))
+    rtl = _rgb(_get(bundled_http, "square", title="كيف خفّضنا زمن التكامل المستمر"))
     mark_left, mark_right = ltr[64:112, 80:128], rtl[64:112, 1080 - 128:1080 - 80]
     drawn = mark_left.max(axis=2) > 120  # the mark's own pixels, not the glow behind its corners
     assert drawn.mean() > 0.7 and np.abs(mark_left - mark_right)[drawn].mean() < 6
