@@ -121,6 +121,9 @@ def test_a_right_to_left_square_mirrors_on_its_own_page(bundled_http: t.Any) -> 
     drawn = mark_left.max(axis=2) > 120  # the mark's own pixels, not the glow behind its corners
     assert drawn.mean() > 0.7 and np.abs(mark_left - mark_right)[drawn].mean() < 6
     assert rtl[64:112, 80:128].std(axis=(0, 1)).max() < 4  # gone from the left
+    report = bundled_http.get("/article.json", query_string={"title": "كيف", "page": "square"}).get_json()
+    assert report["mirror"]["mirrored"] == ["brand-square", "site-square", "tag-square", "title-square",
+                                            "author-square", "date-square"]  # this page's marks only
 
 
 HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" '

@@ -111,7 +111,7 @@ def mirror(root: etree._Element, span: tuple[float, float], rtl: bool) -> list[s
     frames: set[etree._Element] = set()  # a frame two texts share moves once
     for node in marked(root):
         node.set(DYNAMIC, "1")
-        if not rtl:
+        if not rtl or _hidden(node):  # hidden: another Inkscape page's, say
             continue
         if node.tag in TEXT_TAGS:
             _mirror_text(root, node, span, frames)
@@ -218,4 +218,10 @@ def mirror_report(template_root: etree._Element, values: t.Mapping[str, str]) ->
         return None
     rtl = card_is_rtl(template_root, values)
     return {"main": main_param(template_root, values), "direction": "rtl" if rtl else "ltr",
-            "mirrored": [n.get("id") or local_name(n) for n in nodes] if rtl else []}
+            "mirrored": [n.get("id") or local_name(n) for n in nodes if not _hidden(n)] if rtl else []}
+
+
+def _hidden(node: etree._Element) -> bool:
+    """Hidden by its own or an ancestor's ``display:none`` (as og.template.pages hides)."""
+    return any("none" in (dict(parse_declarations(n.get("style", ""))).get("display"), n.get("display"))
+               for n in (node, *node.iterancestors()))
