@@ -401,7 +401,8 @@ class Renderer:
             first = static.split_point(root)
             if first is None:
                 return self.backend.rasterize(laid_out.svg_bytes(), scale=scale), None
-            key = (template.name, template.digest, template.page, scale)
+            page = f"{template.name}#{template.page}" if template.page else template.name  # one per page
+            key = (page, template.digest, scale)
             background = self.caches.backgrounds.get_or_make(
                 key, lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
             return self.backend.rasterize(static.foreground(root, first), background, scale), key
