@@ -5,6 +5,7 @@ from the bundled ``article`` (1200x630, 1200x600, 1080x1080) and checked in deco
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import subprocess
@@ -98,6 +99,17 @@ def test_image_url_carries_the_page(bundled: og.Renderer, bundled_http: t.Any) -
     response = bundled_http.get(url)
     assert response.status_code == 200
     assert Image.open(io.BytesIO(response.data)).size == (1080, 1080)
+
+
+def test_the_page_is_signed_like_a_value(fonts: t.Any) -> None:
+    key = "k" * 32
+    renderer = og.Renderer(dataclasses.replace(settings_for(BUNDLED_TEMPLATES), secret=key), fonts=fonts)
+    client = og.web.create_app({"OG_RENDERER": renderer, "TESTING": True}).test_client()
+    url = renderer.image_url("article", page="square", title="Signed")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert Image.open(io.BytesIO(response.data)).size == (1080, 1080)
+    assert client.get(url.replace("page=square", "page=x")).status_code in (401, 403)  # not signed so
 
 
 def test_og_meta_writes_the_square_beside_the_wide(bundled: og.Renderer, bundled_http: t.Any) -> None:
