@@ -170,3 +170,9 @@ def test_show_if_with_several_names_and_text_values(tmp_path: Path) -> None:
         root = fill(template, checked_values("t", template.params, given))
         return bool(root.xpath("//*[@id='r']"))
     assert kept(a="0") and kept(b="x") and not kept(a=" ") and not kept(a="", b="")
+
+
+def test_a_crawler_gets_an_error_card_for_a_blank_required_value(bundled_http: t.Any) -> None:
+    response = bundled_http.get("/article.png?title=", headers={"Accept": "image/png,image/*"})
+    assert response.status_code == 400 and response.mimetype == "image/png"
+    assert Image.open(io.BytesIO(response.data)).size == (1200, 630)
