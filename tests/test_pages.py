@@ -153,6 +153,7 @@ FIRST = '<inkscape:page width="100" height="50"/>'
      '<inkscape:page x="200" width="9" height="9" inkscape:label="a"/>', "another page's label"),
     (FIRST + '<inkscape:page x="200" width="9" height="9" inkscape:label="1"/>', "another page's label"),
     ("".join(f'<inkscape:page x="{n * 200}" width="9" height="9"/>' for n in range(13)), "the most is 12"),
+    (FIRST + '<inkscape:page x="200" width="20000" height="20000"/>', "the canvas is 20000x20000 px"),
 ])
 def test_pages_written_wrong_are_refused_at_load(tmp_path: Path, pages: str, message: str) -> None:
     (tmp_path / "t.svg").write_text(HEAD.format(pages))

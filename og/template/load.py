@@ -31,6 +31,7 @@ from ..svg.names import index_path
 from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
 from .limits import Limits
+from .limits import check_canvas
 from .limits import check_file_size
 from .limits import check_limits
 from .mirror import marked
@@ -300,6 +301,8 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
     params.update(typed.params)
     try:
         pages = read_pages(root)
+        for page in pages:
+            check_canvas(page.width, page.height, limits)
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     return with_pages(Template(name, path, (stat.st_mtime_ns, stat.st_size),
