@@ -17,6 +17,7 @@ from .effects.compositing import BLEND_MODES
 from .effects.filters import NEEDS_OG
 from .effects.filters import PRIMITIVES
 from .errors import TemplateError
+from .render import OWN_PARAMS
 from .svg.css import Cascade
 from .svg.css import font_families
 from .svg.css import parse_declarations
@@ -182,6 +183,10 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
     except OSError as error:
         return [Finding("error", f"cannot read {path}: {error.strerror}")]
     for param in template.params.values():
+        if param.name in OWN_PARAMS:
+            own = ", ".join(sorted(OWN_PARAMS))
+            findings.append(Finding("warning", f"placeholder {{{{ {param.name} }}}} can never be given: "
+                                               f"?{param.name}= is og's own (one of {own}): rename it"))
         if param.kind != "text":
             findings.append(Finding("info", _typed_summary(template, param.name)))
             continue

@@ -181,3 +181,12 @@ def test_inkscape_opens_and_exports_the_multi_page_article(tmp_path: Path, bundl
             for r in (bundled, again))
     assert a.shape == b.shape and (np.abs(a.astype(int) - b).max(axis=2) > 32).mean() < 0.02
     assert text(again.lay_out("article", params, page="x").report(), "title-x")["lines"]
+
+
+def test_og_check_warns_about_a_placeholder_named_page(tmp_path: Path, fonts: t.Any) -> None:
+    from og.check import check_file
+
+    (tmp_path / "t.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50">'
+                                    '<text x="5" y="20">{{ page }}</text></svg>')
+    warned = [f.message for f in check_file(tmp_path / "t.svg", fonts) if f.level == "warning"]
+    assert any("{{ page }} can never be given" in message for message in warned), warned
