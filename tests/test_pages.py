@@ -190,3 +190,15 @@ def test_og_check_warns_about_a_placeholder_named_page(tmp_path: Path, fonts: t.
                                     '<text x="5" y="20">{{ page }}</text></svg>')
     warned = [f.message for f in check_file(tmp_path / "t.svg", fonts) if f.level == "warning"]
     assert any("{{ page }} can never be given" in message for message in warned), warned
+
+
+@pytest.mark.parametrize(("page", "layer"), [(None, "layer-brand"), ("x", "layer-x"),
+                                             ("square", "layer-square")])
+def test_each_page_keeps_its_static_background(bundled: og.Renderer, page: str | None, layer: str) -> None:
+    """What another page holds never splits a page's card: the page's own background (drawn once
+    and cached) ends where its first value is, on that page."""
+    from og.raster import static
+
+    first = static.split_point(bundled.lay_out("article", {"title": "T"}, page=page).root)
+    assert first is not None
+    assert layer in [node.get("id") for node in (first, *first.iterancestors())]

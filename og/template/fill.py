@@ -20,6 +20,7 @@ from .load import Template
 from .mirror import card_is_rtl
 from .mirror import mirror
 from .mirror import page_span
+from .pages import settle_off_page
 from .sandbox import render_text
 from .typed import Path
 from .typed import apply_typed
@@ -64,4 +65,6 @@ def fill(template: Template, values: t.Mapping[str, str],
         find_node(root, path).set(DYNAMIC, "1")  # what og.layers must not cache
     apply_typed(root, template.typed, values, pictures or {})
     mirror(root, page_span(root, template.width), card_is_rtl(template.root, values))
+    if template.pages:
+        settle_off_page(root)
     return root

@@ -25,6 +25,8 @@ from ..svg.bounds import own_matrix
 from ..svg.bounds import union
 from ..svg.css import length
 from ..svg.css import parse_declarations
+from ..svg.names import DYNAMIC
+from ..svg.names import OG_NS
 from ..svg.names import SODIPODI_NS
 from ..svg.names import URL_ID
 from ..svg.names import by_id
@@ -36,6 +38,8 @@ if t.TYPE_CHECKING:
     from .load import Template
 
 INKSCAPE_NS = "http://www.inkscape.org/namespaces/inkscape"
+#: Marks what lies wholly off a page's card (hidden there).
+OFF_PAGE = f"{{{OG_NS}}}off-page"
 #: The most pages one template may have (each is a size og may be asked to render).
 MAX_PAGES = 12
 
@@ -144,8 +148,18 @@ def _hide_off_page(root: etree._Element, parent: etree._Element, page: Box) -> N
         if box is None:
             continue
         if box[2] <= page[0] or box[0] >= page[2] or box[3] <= page[1] or box[1] >= page[3]:
+            node.set(OFF_PAGE, "1")
             node.set("style", ";".join(["display:none", *(f"{k}:{v}" for k, v in
                                                           parse_declarations(node.get("style", ""))
                                                           if k != "display")]))
         elif local_name(node) in ("g", "a", "switch") and node.tag not in TEXT_TAGS:
             _hide_off_page(root, node, page)
+
+
+def settle_off_page(root: etree._Element) -> None:
+    """In a filled page's document, what lies off the page holds no value: nothing in it may keep
+    the page's static background from being drawn once (see og.raster.static)."""
+    for node in root.iter(etree.Element):
+        if node.get(OFF_PAGE):
+            for inside in node.iter(etree.Element):
+                inside.attrib.pop(DYNAMIC, None)
