@@ -17,9 +17,11 @@ from .effects.compositing import BLEND_MODES
 from .effects.filters import NEEDS_OG
 from .effects.filters import PRIMITIVES
 from .errors import TemplateError
+from .render import OWN_PARAMS
 from .svg.css import Cascade
 from .svg.css import font_families
 from .svg.css import parse_declarations
+from .svg.follow import explain as explain_follow
 from .svg.names import OG_NS
 from .svg.names import URL_ANY
 from .svg.names import by_id
@@ -34,6 +36,7 @@ from .svg.text_style import vertical_mode
 from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
+from .template.mirror import explain as explain_mirror
 from .template.typed import TYPED_ATTRIBUTES
 from .template.typed import unseen_colour
 from .text.fonts import GENERIC_FAMILIES
@@ -41,7 +44,7 @@ from .text.fonts import FontSet
 
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
                            "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break",
-                           "missing-glyphs"}) \
+                           "missing-glyphs", "required", "mirror", "follow", "padding"}) \
     | TYPED_ATTRIBUTES
 
 
@@ -221,17 +224,30 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
     except OSError as error:
         return [Finding("error", f"cannot read {path}: {error.strerror}")]
     for param in template.params.values():
+        if param.name in OWN_PARAMS:
+            own = ", ".join(sorted(OWN_PARAMS))
+            findings.append(Finding("warning", f"placeholder {{{{ {param.name} }}}} can never be given: "
+                                               f"?{param.name}= is og's own (one of {own}): rename it"))
         if param.kind != "text":
             findings.append(Finding("info", _typed_summary(template, param.name)))
             continue
-        default = f"default {param.default!r}" if param.default else "no default"
-        findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}, "
+        default = f"default {param.default!r}" if param.default else "empty when left out"
+        if param.required:
+            default = "required (a card with values must give it)"
+        example = f", example {param.example!r}" if param.example is not None else ""
+        findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}{example}, "
                                         f"at most {param.max_length} characters"))
     findings.extend(_colour_findings(template))
+    if template.pages:
+        sizes = ", ".join(f"{p.name} {p.width:g}x{p.height:g}" for p in template.pages)
+        findings.append(Finding("info", f"pages: {sizes}; /NAME.png is the first, ?page=NAME or a number "
+                                        "another"))
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     findings.extend(_unsafe(root))
     findings.extend(_unsupported(root, Cascade(root)))
     findings.extend(_text_findings(root, fonts, template.width))
+    for explained in (explain_mirror(root), explain_follow(root)):
+        findings.extend(_finding("info", message, node) for node, message in explained)
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: order[f.level])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import typing as t
 import urllib.parse
 
@@ -20,6 +21,7 @@ from ..render import Renderer
 from ..report import shown_text
 from ..signing import sign_url
 from ..template.params import json_number
+from ..template.params import require
 
 #: X shows a 1200x630 card large only with this card type.
 TWITTER_CARD = "summary_large_image"
@@ -43,13 +45,32 @@ def card_tags(renderer: Renderer, name: str, fmt: str, params: t.Mapping[str, st
     """(property, content) pairs for a card served at ``path`` (as the route sees it, so its
     signature verifies); ``absolute`` turns the signed path and query into a full URL.
 
-    :raises og.OgError: unknown template or parameter, a value too long (as the route would).
+    ``page`` among ``params`` names the template's Inkscape pages to publish, in order, separated
+    by commas or spaces (``page="wide,square"``): one ``og:image`` with its size, type and alt each,
+    the first one the platforms' main image (and X's).
+
+    :raises og.OgError: unknown template, page or parameter, a value too long (as the route would), a
+        required value missing (even with no values at all: a published card is never the specimen).
     """
-    plan = renderer.plan(name, params, fmt)  # refuse here what the route would refuse
-    report = json.loads(renderer.card(renderer.plan(name, params, "json")).body)
+    values = {key: value for key, value in params.items() if key != "page"}
+    pages: list[str | None] = [p for p in re.split(r"[\s,]+", params.get("page", "")) if p] or [None]
+    images = [_image_tags(renderer, name, fmt, values, page, path, keys, absolute, alt) for page in pages]
+    first = dict(images[0])
+    return [*(tag for image in images for tag in image), ("twitter:card", TWITTER_CARD),
+            ("twitter:image", first["og:image"]), ("twitter:image:alt", first["og:image:alt"])]
+
+
+def _image_tags(renderer: Renderer, name: str, fmt: str, params: t.Mapping[str, str], page: str | None,
+                path: str, keys: t.Sequence[bytes], absolute: t.Callable[[str], str],
+                alt: str | None) -> list[tuple[str, str]]:
+    """One card's ``og:image`` and its structured properties."""
+    plan = renderer.plan(name, params, fmt, page=page)  # refuse here what the route would refuse
+    # Tags are for a published card: never the specimen's sample text, in the image or its alt.
+    require(plan.template.params, params)
+    report = json.loads(renderer.card(renderer.plan(name, params, "json", page=page)).body)
     # v= names the card's content version: platforms that cache by URL refresh when it changes,
     # and the URL is served immutable (see og.web.http_cache).
-    versioned = {**params, "v": renderer.version(plan.template)}
+    versioned = {**params, "v": renderer.version(plan.template), **({"page": page} if page else {})}
     query = urllib.parse.urlencode(sorted(versioned.items()), quote_via=urllib.parse.quote)
     url = path + (f"?{query}" if query else "")
     if keys:
@@ -61,9 +82,6 @@ def card_tags(renderer: Renderer, name: str, fmt: str, params: t.Mapping[str, st
         ("og:image:height", str(json_number(report["height"]))),
         ("og:image:type", CONTENT_TYPES[plan.fmt]),
         ("og:image:alt", shown_text(report) if alt is None else alt),
-        ("twitter:card", TWITTER_CARD),
-        ("twitter:image", url),
-        ("twitter:image:alt", shown_text(report) if alt is None else alt),
     ]
 
 

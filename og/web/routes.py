@@ -154,7 +154,7 @@ def card(name: str, fmt: str) -> Response:
     keys = signing_keys()
     if keys:  # before any work: an unsigned URL costs nothing
         signing.verify(request.path, request.args.items(multi=True), keys, time.time())
-    plan = renderer().plan(name, _params(), fmt, request.args.get("dpr", "1"))
+    plan = renderer().plan(name, _params(), fmt, request.args.get("dpr", "1"), request.args.get("page"))
     versioned = request.args.get("v") == renderer().version(plan.template)
     if not_modified(plan, request):
         return _cached(Response(status=304), plan, versioned=versioned)

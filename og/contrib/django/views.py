@@ -44,7 +44,8 @@ def card(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
         if keys:
             pairs = [(key, value) for key, values in request.GET.lists() for value in values]
             signing.verify(request.path, pairs, keys, time.time())
-        plan = renderer.plan(name, _values(request, signed=bool(keys)), fmt, request.GET.get("dpr", "1"))
+        plan = renderer.plan(name, _values(request, signed=bool(keys)), fmt, request.GET.get("dpr", "1"),
+                             request.GET.get("page"))
         versioned = request.GET.get("v") == renderer.version(plan.template)
         etag = f'"{plan.key}"'
         if etag in request.headers.get("If-None-Match", ""):
