@@ -171,7 +171,7 @@ class BoundedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "+", "%"})
     code_generator_class = _BoundedCodeGenerator
-    concat = staticmethod(bounded_concat)  # type: ignore[assignment]
+    concat = staticmethod(bounded_concat)
 
     def __init__(self) -> None:
         super().__init__(autoescape=False, keep_trailing_newline=True, optimized=False)
