@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -271,4 +272,26 @@ def test_the_sanitiser_decodes_css_escapes_and_drops_foreign_elements() -> None:
     text = etree.tostring(root).decode()
     for bad in ("evil.example", "html:", "javascript", "refresh", "import"):
         assert bad not in text, (bad, text)
-    assert "url(#g)" in text and "stroke: red" in text and "stroke:blue" in text and "<circle" in text
+    assert "url(#g)" in text and "stroke:red" in text and "stroke:blue" in text and "<circle" in text
+
+
+def test_og_build_svg_files_are_sanitised(tmp_path: Path) -> None:
+    """``og build --format svg`` writes files served with no CSP: they hold nothing that runs or loads."""
+    folder = _folder(tmp_path, {"foreign": svg(
+        '<html:img xmlns:html="http://www.w3.org/1999/xhtml" src="http://evil.example/i.png"/>'
+        '<html:form xmlns:html="http://www.w3.org/1999/xhtml" action="javascript:alert(1)"/>'
+        '<html:meta xmlns:html="http://www.w3.org/1999/xhtml" http-equiv="refresh" content="0;url=x"/>'
+        '<script>alert(1)</script><rect width="9" height="9" onclick="alert(2)"/>')})
+    data = tmp_path / "rows.csv"
+    data.write_text("title\nHello\n")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "og", "build", "foreign", str(data), "--out", str(out),
+                             "--format", "svg", "--workers", "1"], capture_output=True, text=True, timeout=300,
+                            cwd=ROOT, env={**os.environ, "OG_TEMPLATES_DIR": str(folder)}, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    written = [path for path in out.iterdir() if path.suffix == ".svg"]
+    assert len(written) == 1
+    text = written[0].read_text()
+    for bad in ("evil.example", "javascript", "refresh", "<script", "onclick", "xhtml"):
+        assert bad not in text, (bad, text[:500])
+    assert "<rect" in text
