@@ -18,6 +18,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 import typing as t
 from pathlib import Path
 
@@ -27,6 +29,7 @@ import og
 import og.web
 from og.errors import TemplateError
 from og.template.fill import fill
+import og.template.store
 from og.template.store import TemplateStore
 
 from .conftest import ROOT
@@ -172,8 +175,10 @@ MEASURE = """
 import json, resource, sys, time
 from og.errors import TemplateError
 from og.template.fill import fill
+import og.template.store
 from og.template.store import TemplateStore
 from og.template.fill import fill
+import og.template.store
 from og.template.store import TemplateStore
 store = TemplateStore(sys.argv[1])
 names = sys.argv[2:]
@@ -295,3 +300,75 @@ def test_og_build_svg_files_are_sanitised(tmp_path: Path) -> None:
     for bad in ("evil.example", "javascript", "refresh", "<script", "onclick", "xhtml"):
         assert bad not in text, (bad, text[:500])
     assert "<rect" in text
+
+
+REWRITES = 150
+READS = 1_500
+
+
+def _rewrite_in_place(path: Path, versions: t.Sequence[bytes], stop: threading.Event) -> int:
+    """Truncate and write the file again and again, in two pieces, as an editor or ``cp`` does."""
+    done = 0
+    while not stop.is_set() and done < REWRITES:
+        data = versions[done % len(versions)]
+        with open(path, "r+b") as file:
+            file.truncate(0)
+            file.flush()
+            time.sleep(0.0005)
+            file.write(data[: len(data) // 2])
+            file.flush()
+            time.sleep(0.0005)
+            file.write(data[len(data) // 2:])
+        done += 1
+        time.sleep(0.001)
+    return done
+
+
+def test_a_template_rewritten_in_place_keeps_serving_its_last_good_version(tmp_path: Path, fonts: t.Any) -> None:
+    versions = [svg(text='{{ title | default("one") }}').encode(), svg(text='{{ title | default("two") }}').encode()]
+    folder = _folder(tmp_path, {})
+    path = folder / "live.svg"
+    path.write_bytes(versions[0])
+    renderer = og.Renderer(settings_for(folder), fonts=fonts)
+    client = og.web.create_app({"OG_RENDERER": renderer, "TESTING": True}).test_client()
+    assert client.get("/live.json").status_code == 200
+    stop = threading.Event()
+    writes: list[int] = []
+    writer = threading.Thread(target=lambda: writes.append(_rewrite_in_place(path, versions, stop)))
+    writer.start()
+    statuses: dict[int, int] = {}
+    defaults = set()
+    try:
+        for number in range(READS):
+            if number % 10 == 0:  # a few whole answers through the app; the store's answer for the rest
+                status = client.get("/live.json").status_code
+                statuses[status] = statuses.get(status, 0) + 1
+            defaults.add(renderer.templates.get("live").params["title"].default)
+            if not writer.is_alive():
+                break
+    finally:
+        stop.set()
+        writer.join(30)
+    assert writes and writes[0] > 10, writes
+    assert set(statuses) == {200}, statuses
+    assert defaults <= {"one", "two"}
+    path.write_bytes(versions[1])  # once the file is whole again, the new version serves
+    assert renderer.templates.get("live").params["title"].default == "two"
+    assert client.get("/readyz").status_code == 200
+
+
+def test_a_file_that_never_parses_again_is_named_by_readiness(tmp_path: Path, fonts: t.Any,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _folder(tmp_path, {})
+    path = folder / "live.svg"
+    path.write_text(svg())
+    renderer = og.Renderer(settings_for(folder), fonts=fonts)
+    client = og.web.create_app({"OG_RENDERER": renderer, "TESTING": True}).test_client()
+    assert client.get("/live.json?title=a").status_code == 200
+    path.write_text(svg()[:100])  # cut short, and left so
+    assert client.get("/live.json?title=b").status_code == 200  # the last good version
+    assert client.get("/readyz").status_code == 200  # within the grace of a rewrite
+    monkeypatch.setattr(og.template.store, "REWRITE_GRACE_S", 0.0)
+    problems = client.get("/readyz").get_json()["problems"]
+    assert any("'live'" in problem and "last good version" in problem for problem in problems), problems
+    assert client.get("/live.json?title=c").status_code == 200

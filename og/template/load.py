@@ -45,6 +45,10 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 
 
+class NotWellFormed(TemplateError):
+    """The file is not (yet) a whole XML document: empty, or cut short while it is rewritten."""
+
+
 @dataclasses.dataclass(frozen=True)
 class TextFill:
     """A piece of character data holding placeholders: ``node.text`` or ``node.tail``.
@@ -258,7 +262,7 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
     except OSError as error:
         raise TemplateError(f"template {name!r} cannot be read: {error.strerror}") from None
     except etree.XMLSyntaxError as error:
-        raise TemplateError(f"template {name!r} is not well-formed XML: {error}") from None
+        raise NotWellFormed(f"template {name!r} is not well-formed XML: {error}") from None
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     try:
