@@ -28,6 +28,8 @@ from .svg.names import local_name
 from .svg.read_text import TEXT_TAGS
 from .svg.read_text import find_text_slots
 from .svg.text_style import og_attr
+from .template.costs import max_dpr
+from .template.load import DEFAULT_LIMITS
 from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
@@ -186,6 +188,11 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
         default = f"default {param.default!r}" if param.default else "no default"
         findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}, "
                                         f"at most {param.max_length} characters"))
+    allowed = max_dpr(template.width, template.height, DEFAULT_LIMITS)
+    if allowed < 2:
+        findings.append(Finding("warning", f"canvas {template.width:g}x{template.height:g}: ?dpr= goes up to "
+                                           f"{allowed:g} (pixels drawn, canvas × dpr², stay within "
+                                           f"{DEFAULT_LIMITS.drawn_pixels:,})"))
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     findings.extend(_unsafe(root))
     findings.extend(_unsupported(root, Cascade(root)))

@@ -51,9 +51,14 @@ def loads_in_tokens(tokens: t.Iterable[tinycss2.ast.Node]) -> t.Iterator[str]:
             yield from loads_in_tokens(token.value)
 
 
+#: What CSS that loads must contain, escaped or not (``\\`` starts an escape).
+_HINTS = ("@", "\\", "url", *sorted(URL_FUNCTIONS - {"url"}))
+
+
 def might_load(text: str) -> bool:
-    """Cheap test before tokenising: loading needs a ``(`` or an ``@``."""
-    return "(" in text or "@" in text
+    """A cheap test before tokenising (a ``transform`` or ``d`` attribute never needs it)."""
+    lowered = text.lower()
+    return any(hint in lowered for hint in _HINTS)
 
 
 def loads(text: str) -> list[str]:
