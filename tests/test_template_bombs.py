@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 
 import og
+import og.template.store
 import og.web
 from og.errors import TemplateError
 from og.template.fill import fill
-import og.template.store
 from og.template.store import TemplateStore
 
 from .conftest import ROOT
@@ -65,7 +65,8 @@ REFUSED_AT_LOAD = {
     "gradient-loop": (svg('<linearGradient id="a" xlink:href="#b"/><linearGradient id="b" xlink:href="#a"/>'
                           '<rect width="9" height="9" fill="url(#a)"/>'), "points at itself"),
     "pattern-tile": (svg('<pattern id="p" patternUnits="userSpaceOnUse" width="30000" height="30000">'
-                         '<rect width="9" height="9"/></pattern><rect width="400" height="200" fill="url(#p)"/>'),
+                         '<rect width="9" height="9"/></pattern>'
+                         '<rect width="400" height="200" fill="url(#p)"/>'),
                      "tile"),
     "pattern-tile-scaled": (svg('<pattern id="p" patternUnits="userSpaceOnUse" width="300" height="300" '
                                 'patternTransform="scale(100)"><rect width="9" height="9"/></pattern>'
@@ -78,7 +79,8 @@ REFUSED_AT_LOAD = {
                           '<path class="d" stroke="#000" d="M0 0 L1e8 0"/>'), "dashes"),
     "dash-inherited": (svg('<g stroke="#000" stroke-dasharray="0.1"><rect width="1e6" height="1e6"/></g>'),
                        "dashes"),
-    "dash-used": (svg('<defs><path id="p" stroke="#000" d="M0 0 H1000" style="stroke-dasharray:0.001"/></defs>'
+    "dash-used": (svg('<defs><path id="p" stroke="#000" d="M0 0 H1000" '
+                      'style="stroke-dasharray:0.001"/></defs>'
                       + '<use xlink:href="#p"/>' * 20), "dashes"),
     "markers": (svg('<marker id="k">' + '<circle r="1"/>' * 5 + '</marker><polyline stroke="#000" '
                     'marker-mid="url(#k)" points="' + " ".join(f"{n % 400},{n % 200}" for n in range(10_000))
@@ -86,16 +88,19 @@ REFUSED_AT_LOAD = {
     "use-data-svg": (svg(f'<use xlink:href="data:image/svg+xml;base64,{_b64(INNER_SVG)}"/>'), "data: URI"),
     "use-other-file": (svg('<use xlink:href="other.svg#x"/>'), "only point at #id"),
     "pattern-href-data": (svg(f'<pattern id="p" width="9" height="9" xlink:href="data:image/svg+xml;base64,'
-                              f'{_b64(INNER_SVG)}"/><rect width="9" height="9" fill="url(#p)"/>'), "data: URI"),
-    "feimage-data-svg": (svg(f'<filter id="f"><feImage xlink:href="data:image/svg+xml;base64,{_b64(INNER_SVG)}"/>'
-                             '</filter><rect width="9" height="9" filter="url(#f)"/>'), "PNG, JPEG, WebP or GIF"),
+                              f'{_b64(INNER_SVG)}"/><rect width="9" height="9" fill="url(#p)"/>'),
+                          "data: URI"),
+    "feimage-data-svg": (svg('<filter id="f"><feImage xlink:href="data:image/svg+xml;base64,'
+                             f'{_b64(INNER_SVG)}"/></filter><rect width="9" height="9" filter="url(#f)"/>'),
+                         "PNG, JPEG, WebP or GIF"),
     "css-url-data-svg": (svg(f'<rect width="9" height="9" style="fill:url(data:image/svg+xml;base64,'
                              f'{_b64(INNER_SVG)})"/>'), "would load"),
     "css-import": (svg('<style>@import url(http://evil.example/a.css);</style>'), "@import"),
     "css-import-escaped": (svg('<style>@\\69mport "http://evil.example/a.css";</style>'), "@import"),
     "css-url-escaped": (svg('<style>rect { fill: u\\72l(http://evil.example/p) }</style>'),
                         "url(http://evil.example/p)"),
-    "css-url-attribute": (svg('<rect width="9" height="9" fill="url(https://evil.example/p)"/>'), "would load"),
+    "css-url-attribute": (svg('<rect width="9" height="9" fill="url(https://evil.example/p)"/>'),
+                          "would load"),
 }
 
 #: name → (template, words of the error): placeholders whose own logic would build gigabytes;
@@ -103,7 +108,8 @@ REFUSED_AT_LOAD = {
 JINJA_BOMBS = {
     "indent-constant": (svg(text='{{ ("a\\nb" | indent(1500000000))[:3] }}'), "'indent' filter"),
     "center-constant": (svg(text='{{ ("a" | center(700000000))[:3] }}'), "'center' filter"),
-    "replace-by-itself": (svg(text='{% set s = "x" * 50000 %}{{ (s | replace("x", s))[:3] }}'), "'replace' filter"),
+    "replace-by-itself": (svg(text='{% set s = "x" * 50000 %}{{ (s | replace("x", s))[:3] }}'),
+                          "'replace' filter"),
     "batch": (svg(text="{{ ([1] | batch(300000000, 0) | list)[:1] }}"), "'batch' filter"),
     "slice": (svg(text="{{ ([1] | slice(300000000) | list)[:1] }}"), "'slice' filter"),
     "format-width": (svg(text='{{ "%900000000s" | format(title) }}'), "width"),
@@ -111,12 +117,13 @@ JINJA_BOMBS = {
     "str-method": (svg(text='{{ title.ljust(900000000)[:2] }}'), "unsafe"),
     "str-format": (svg(text='{{ "{:>900000000}".format(title)[:2] }}'), "unsafe"),
     "macro-doubling": (svg(text='{% macro f(s) %}{{ f(s ~ s) }}{% endmacro %}{{ f("x") }}'), "grew past"),
-    "set-block": (svg(text='{% set s = "x" * 100000 %}{% set b %}{% for i in range(1000) %}{{ s }}{% endfor %}'
-                           '{% endset %}{{ b[:2] }}'), "grew past"),
+    "set-block": (svg(text='{% set s = "x" * 100000 %}{% set b %}{% for i in range(1000) %}{{ s }}'
+                           '{% endfor %}{% endset %}{{ b[:2] }}'), "grew past"),
     "join": (svg(text='{% set s = "x" * 100000 %}{{ (range(100) | join(s))[:2] }}'), "'join' filter"),
     "list-plus": (svg(text="{% set a = [1] * 100000 %}{{ (a + a) | length }}"), "'+'"),
     "big-integer": (svg(text="{% set a = 2 ** 64 %}{% set b = a * a %}{% set c = b * b %}{% set d = c * c %}"
-                             "{% set e = d * d %}{% set f = e * e %}{% set g = f * f %}{{ g * g > 1 }}"), "bits"),
+                             "{% set e = d * d %}{% set f = e * e %}{% set g = f * f %}{{ g * g > 1 }}"),
+                    "bits"),
 }
 
 
@@ -133,8 +140,8 @@ def _folder(tmp_path: Path, templates: t.Mapping[str, str]) -> Path:
 def bombs(tmp_path: Path, fonts: t.Any) -> tuple[og.Renderer, t.Any]:
     templates = {name: text for name, (text, _) in {**REFUSED_AT_LOAD, **JINJA_BOMBS}.items()}
     templates["huge-canvas"] = svg(w="4096", h="4096")
-    renderer = og.Renderer(dataclasses.replace(settings_for(_folder(tmp_path, templates)), render_timeout=2.0),
-                           fonts=fonts)
+    settings = dataclasses.replace(settings_for(_folder(tmp_path, templates)), render_timeout=2.0)
+    renderer = og.Renderer(settings, fonts=fonts)
     return renderer, og.web.create_app({"OG_RENDERER": renderer, "TESTING": True}).test_client()
 
 
@@ -147,7 +154,8 @@ def test_costly_templates_are_refused_when_they_load(bombs: t.Any, name: str) ->
     response = client.get(f"/{name}.png?title=x")
     assert response.status_code == 500 and response.get_json()["error"] == "template_error"
     problems = client.get("/readyz").get_json()["problems"]
-    assert any(f"template {name!r}" in problem and REFUSED_AT_LOAD[name][1] in problem for problem in problems)
+    words = REFUSED_AT_LOAD[name][1]
+    assert any(f"template {name!r}" in problem and words in problem for problem in problems), problems
     assert client.get("/fine.png?title=still%20serving").status_code == 200
 
 
@@ -264,7 +272,8 @@ def test_the_sanitiser_decodes_css_escapes_and_drops_foreign_elements() -> None:
 
     root = etree.fromstring(textwrap.dedent("""\
         <svg xmlns="http://www.w3.org/2000/svg" xmlns:html="http://www.w3.org/1999/xhtml">
-          <style>@\\69mport "http://evil.example/a.css"; rect { fill: u\\72l(http://evil.example/p); stroke: red }
+          <style>@\\69mport "http://evil.example/a.css";
+          rect { fill: u\\72l(http://evil.example/p); stroke: red }
           circle { fill: url(#g) }</style>
           <rect width="1" height="1" style="fill:U\\52 L(http://evil.example/q);stroke:blue"/>
           <rect width="1" height="1" fill="u\\72l(http://evil.example/r)"/>
@@ -291,8 +300,9 @@ def test_og_build_svg_files_are_sanitised(tmp_path: Path) -> None:
     data.write_text("title\nHello\n")
     out = tmp_path / "out"
     result = subprocess.run([sys.executable, "-m", "og", "build", "foreign", str(data), "--out", str(out),
-                             "--format", "svg", "--workers", "1"], capture_output=True, text=True, timeout=300,
-                            cwd=ROOT, env={**os.environ, "OG_TEMPLATES_DIR": str(folder)}, check=False)
+                             "--format", "svg", "--workers", "1"], capture_output=True, text=True,
+                            timeout=300, cwd=ROOT, env={**os.environ, "OG_TEMPLATES_DIR": str(folder)},
+                            check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     written = [path for path in out.iterdir() if path.suffix == ".svg"]
     assert len(written) == 1
@@ -324,8 +334,9 @@ def _rewrite_in_place(path: Path, versions: t.Sequence[bytes], stop: threading.E
     return done
 
 
-def test_a_template_rewritten_in_place_keeps_serving_its_last_good_version(tmp_path: Path, fonts: t.Any) -> None:
-    versions = [svg(text='{{ title | default("one") }}').encode(), svg(text='{{ title | default("two") }}').encode()]
+def test_a_template_rewritten_in_place_keeps_serving_its_last_good_version(tmp_path: Path,
+                                                                           fonts: t.Any) -> None:
+    versions = [svg(text=f'{{{{ title | default("{word}") }}}}').encode() for word in ("one", "two")]
     folder = _folder(tmp_path, {})
     path = folder / "live.svg"
     path.write_bytes(versions[0])
