@@ -82,6 +82,8 @@ REFUSED_AT_LOAD = {
     "dash-used": (svg('<defs><path id="p" stroke="#000" d="M0 0 H1000" '
                       'style="stroke-dasharray:0.001"/></defs>'
                       + '<use xlink:href="#p"/>' * 20), "dashes"),
+    "dash-text": (svg(text="{{ title }}").replace('style="', 'style="stroke:#000;stroke-dasharray:0.01;'),
+                  "dashes"),
     "markers": (svg('<marker id="k">' + '<circle r="1"/>' * 5 + '</marker><polyline stroke="#000" '
                     'marker-mid="url(#k)" points="' + " ".join(f"{n % 400},{n % 200}" for n in range(10_000))
                     + '"/>'), "markers"),

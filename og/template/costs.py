@@ -22,6 +22,7 @@ from ..svg.css import Stylesheet
 from ..svg.css import length
 from ..svg.css import parse_declarations
 from ..svg.geometry import parse_transform
+from ..svg.names import OG_NS
 from ..svg.names import URL_ID
 from ..svg.names import href
 from ..svg.names import local_name
@@ -35,6 +36,11 @@ SHAPES = frozenset({"path", "circle", "ellipse", "rect", "line", "polyline", "po
 MARKER_PROPERTIES = ("marker-start", "marker-mid", "marker-end")
 _PATH_TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+#: Outline of one glyph, in ems, at most (a bold "W" is about 5), and a placeholder's characters
+#: when its text sets no og:max-length (og's default).
+GLYPH_OUTLINE_EM = 8.0
+PLACEHOLDER_CHARS = 500
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _ARGUMENTS = {"m": 2, "l": 2, "h": 1, "v": 1, "c": 6, "s": 4, "q": 4, "t": 2, "a": 7, "z": 0}
 
 
@@ -158,10 +164,28 @@ def vertices(node: etree._Element) -> int:
     return 0
 
 
+def text_length(node: etree._Element, sheet: Stylesheet) -> float:
+    """An upper bound of the outline length of a ``<text>``'s glyphs once filled: each placeholder
+    as long as its ``og:max-length`` (or :data:`PLACEHOLDER_CHARS`), each glyph
+    :data:`GLYPH_OUTLINE_EM` ems of outline at the largest font size inside."""
+    text = "".join(node.itertext())
+    placeholders = len(_PLACEHOLDER.findall(text))
+    limit = str(node.get(f"{{{OG_NS}}}max-length") or "")
+    each = int(limit) if limit.isdigit() else PLACEHOLDER_CHARS
+    chars = len(_PLACEHOLDER.sub("", text)) + placeholders * each
+    sizes = [length(property_of(element, "font-size", sheet, inherited=True))
+             for element in node.iter(etree.Element)]
+    size = max([abs(s) for s in sizes if s is not None and math.isfinite(s)] or [16.0])
+    return chars * size * GLYPH_OUTLINE_EM
+
+
 def dash_segments(node: etree._Element, sheet: Stylesheet) -> float:
     """Dashes cairo draws for ``node``'s stroke: its length ÷ the dash period × dashes per period."""
-    if local_name(node) not in SHAPES:
+    name = local_name(node)
+    if name not in SHAPES and name != "text":
         return 0.0
+    if (property_of(node, "stroke", sheet, inherited=True) or "none") == "none" and name != "text":
+        return 0.0  # a text's tspans may set their own stroke
     dashes = property_of(node, "stroke-dasharray", sheet, inherited=True)
     if not dashes or dashes == "none":
         return 0.0
@@ -174,7 +198,8 @@ def dash_segments(node: etree._Element, sheet: Stylesheet) -> float:
     period = sum(numbers)
     if period <= 0:
         return 0.0
-    return shape_length(node) / period * len(numbers)
+    outline = text_length(node, sheet) if name == "text" else shape_length(node)
+    return outline / period * len(numbers)
 
 
 @dataclasses.dataclass
@@ -193,7 +218,7 @@ class Cost:
         self.markers += other.markers
 
 
-def check_costs(elements: list[etree._Element], root: etree._Element, limits: Limits) -> None:
+def check_costs(elements: list[etree._Element], sheet: Stylesheet, limits: Limits) -> None:
     """``<use>`` expansion (elements, depth), dash segments and marker drawings of the whole
     document, each ``<use>`` counted as a copy of what it points at."""
     by_id: dict[str, etree._Element] = {}
@@ -201,7 +226,6 @@ def check_costs(elements: list[etree._Element], root: etree._Element, limits: Li
         if node.get("id"):
             by_id.setdefault(str(node.get("id")), node)
     text = "".join(node.text or "" for node in elements if local_name(node) == "style")
-    sheet = Stylesheet(root)
     dashed = "dasharray" in text or any("dasharray" in (node.get("style") or "") or
                                         node.get("stroke-dasharray") for node in elements)
     marked = "marker" in text or any("marker" in (node.get("style") or "")

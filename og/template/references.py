@@ -78,10 +78,9 @@ def _references(node: etree._Element, sheet: Stylesheet) -> t.Iterator[str]:
             yield from URL_ID.findall(value)
 
 
-def check_references(root: etree._Element, elements: t.Sequence[etree._Element], depth: int) -> None:
+def check_references(elements: t.Sequence[etree._Element], sheet: Stylesheet, depth: int) -> None:
     """No element reaches itself through references (mask, clip-path, filter, fill, marker,
     ``href``…), and no chain of them is deeper than ``depth``."""
-    sheet = Stylesheet(root)
     by_id: dict[str, etree._Element] = {}
     for node in elements:
         if node.get("id"):
