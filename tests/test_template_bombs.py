@@ -222,11 +222,22 @@ def test_loading_and_filling_every_bomb_stays_small_and_quick(tmp_path: Path) ->
 def test_og_check_names_the_limit(tmp_path: Path) -> None:
     folder = _folder(tmp_path, {"mask-self": REFUSED_AT_LOAD["mask-self"][0],
                                 "css-import-escaped": REFUSED_AT_LOAD["css-import-escaped"][0]})
+    (folder / "huge-canvas.svg").write_text(svg(w="4096", h="4096"))
     result = subprocess.run([sys.executable, "-m", "og", "check", str(folder / "mask-self.svg"),
-                             str(folder / "css-import-escaped.svg")], capture_output=True, text=True,
-                            timeout=120, cwd=ROOT, check=False)
+                             str(folder / "css-import-escaped.svg"), str(folder / "huge-canvas.svg")],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
     assert result.returncode != 0
-    assert "points at itself" in result.stdout and "@import" in result.stdout, result.stdout + result.stderr
+    out = result.stdout
+    assert "points at itself" in out and "@import" in out and "?dpr= goes up to 1 " in out, out + result.stderr
+
+
+def test_text_that_only_looks_like_css_is_not_refused(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"labels": svg(
+        '<g id="g" aria-label="@import url(http://x)" '
+        'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" '
+        'inkscape:label="url(https://example.com) @import"><rect width="9" height="9"/></g>',
+        text="@import url(http://example.com) {{ title }}")})
+    assert TemplateStore(folder).get("labels").params["title"]
 
 
 def test_bundled_templates_are_within_every_limit() -> None:

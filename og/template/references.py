@@ -24,6 +24,11 @@ from ..svg.names import XLINK_HREF
 from ..svg.names import href
 from ..svg.names import local_name
 
+#: Attributes read as CSS (``style``, and presentation attributes that take a ``url()``); others
+#: (ids, labels, Inkscape's own) are not CSS, whatever they hold.
+CSS_ATTRIBUTES = frozenset({"style", "fill", "stroke", "filter", "mask", "clip-path", "marker",
+                            "marker-start", "marker-mid", "marker-end", "cursor", "color-profile",
+                            "shape-inside", "shape-subtract"})
 #: Elements whose link draws what it points at (an ``<a>``'s link is followed by a person).
 RASTER_LINKS = frozenset({"image", "feImage"})
 
@@ -53,8 +58,7 @@ def check_css(elements: t.Sequence[etree._Element]) -> None:
     """No stylesheet, ``style`` or property value that would load anything (escapes decoded)."""
     for node in elements:
         texts = [(node.text or "", "<style>")] if local_name(node) == "style" else []
-        texts += [(str(value), str(etree.QName(name).localname)) for name, value in node.attrib.items()
-                  if name not in (XLINK_HREF, "href")]
+        texts += [(str(value), str(name)) for name, value in node.attrib.items() if name in CSS_ATTRIBUTES]
         for text, where in texts:
             if not might_load(text):
                 continue
