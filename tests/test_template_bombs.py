@@ -129,6 +129,29 @@ JINJA_BOMBS = {
 }
 
 
+REWRITES = 150
+READS = 1_500
+SERVER_READS = 200
+
+
+def _rewrite_in_place(path: Path, versions: t.Sequence[bytes], stop: threading.Event) -> int:
+    """Truncate and write the file again and again, in two pieces, as an editor or ``cp`` does."""
+    done = 0
+    while not stop.is_set() and done < REWRITES:
+        data = versions[done % len(versions)]
+        with open(path, "r+b") as file:
+            file.truncate(0)
+            file.flush()
+            time.sleep(0.0005)
+            file.write(data[: len(data) // 2])
+            file.flush()
+            time.sleep(0.0005)
+            file.write(data[len(data) // 2:])
+        done += 1
+        time.sleep(0.001)
+    return done
+
+
 def _folder(tmp_path: Path, templates: t.Mapping[str, str]) -> Path:
     folder = tmp_path / "templates"
     folder.mkdir()
@@ -274,6 +297,23 @@ def test_a_template_in_the_server_world_is_a_template_error_and_no_worker_dies(t
             status, headers, body = server.get(f"/{name}.png", timeout=20)
             assert status == 500 and json.loads(body)["error"] == "template_error", (name, body[:200])
         assert server.get("/fine.png?title=fine", timeout=20)[0] == 200
+        # A template rewritten in place while it serves: its last good version answers meanwhile.
+        live = folder / "live.svg"
+        versions = [svg(text=f'{{{{ title | default("{word}") }}}}').encode() for word in ("one", "two")]
+        live.write_bytes(versions[0])
+        assert server.get("/live.json", timeout=20)[0] == 200
+        stop = threading.Event()
+        writer = threading.Thread(target=_rewrite_in_place, args=(live, versions, stop))
+        writer.start()
+        try:
+            answers = [server.get("/live.json", timeout=20) for _ in range(SERVER_READS)]
+            statuses = [answer[0] for answer in answers]
+        finally:
+            stop.set()
+            writer.join(30)
+        assert set(statuses) == {200}, ({status: statuses.count(status) for status in set(statuses)},
+                                        [line[:300] for line in log.read_text().splitlines()
+                                         if "live" in line and "og.access" not in line][-12:])
         assert server.worker_pids() == workers
     assert "WORKER TIMEOUT" not in log.read_text(errors="replace")
 
@@ -323,28 +363,6 @@ def test_og_build_svg_files_are_sanitised(tmp_path: Path) -> None:
     for bad in ("evil.example", "javascript", "refresh", "<script", "onclick", "xhtml"):
         assert bad not in text, (bad, text[:500])
     assert "<rect" in text
-
-
-REWRITES = 150
-READS = 1_500
-
-
-def _rewrite_in_place(path: Path, versions: t.Sequence[bytes], stop: threading.Event) -> int:
-    """Truncate and write the file again and again, in two pieces, as an editor or ``cp`` does."""
-    done = 0
-    while not stop.is_set() and done < REWRITES:
-        data = versions[done % len(versions)]
-        with open(path, "r+b") as file:
-            file.truncate(0)
-            file.flush()
-            time.sleep(0.0005)
-            file.write(data[: len(data) // 2])
-            file.flush()
-            time.sleep(0.0005)
-            file.write(data[len(data) // 2:])
-        done += 1
-        time.sleep(0.001)
-    return done
 
 
 def test_a_template_rewritten_in_place_keeps_serving_its_last_good_version(tmp_path: Path,

@@ -23,6 +23,10 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 #: How long a template's file may stay unparsable (while it is rewritten in place) before
 #: readiness names it; the last good version serves meanwhile, and after.
 REWRITE_GRACE_S = 10.0
+#: A template that has no good version yet in this process: how often, and how far apart, a file
+#: cut short is read again before it is that template's error.
+REREADS = 20
+REREAD_PAUSE_S = 0.01
 
 
 class TemplateStore:
@@ -79,7 +83,7 @@ class TemplateStore:
         if cached is not None and unparsed is not None and unparsed[0] == stamp:
             return cached
         try:
-            template = load_template(name, path, self.env, self.max_length)
+            template = self._load(name, path, first=cached is None)
         except NotWellFormed as error:
             if cached is None:
                 with self._lock:
@@ -104,6 +108,16 @@ class TemplateStore:
         if self.on_load is not None:
             self.on_load(template)
         return template
+
+    def _load(self, name: str, path: Path, first: bool) -> Template:
+        """Load the file; the first time in this process, a file cut short (being rewritten: it
+        takes milliseconds) is read again a few times, :data:`REREAD_PAUSE_S` apart."""
+        for _ in range(REREADS if first else 0):
+            try:
+                return load_template(name, path, self.env, self.max_length)
+            except NotWellFormed:
+                time.sleep(REREAD_PAUSE_S)  # looked up now: gevent's sleep in a gevent worker
+        return load_template(name, path, self.env, self.max_length)
 
     def unparsed_for_long(self, name: str) -> TemplateError | None:
         """The error of a template whose file has not parsed for :data:`REWRITE_GRACE_S` (its last
