@@ -122,6 +122,13 @@ JINJA_BOMBS = {
     "set-block": (svg(text='{% set s = "x" * 100000 %}{% set b %}{% for i in range(1000) %}{{ s }}'
                            '{% endfor %}{% endset %}{{ b[:2] }}'), "grew past"),
     "join": (svg(text='{% set s = "x" * 100000 %}{{ (range(100) | join(s))[:2] }}'), "'join' filter"),
+    "print-list": (svg(text='{% set s = "x" * 100000 %}{{ [s] * 100000 }}'), "would print"),
+    "string-list": (svg(text='{% set s = "x" * 100000 %}{{ ([s] * 100000) | string | length }}'),
+                    "'string' filter"),
+    "sum-lists": (svg(text="{% set a = [1] * 100000 %}{{ ([a] * 100) | sum(start=[]) | length }}"),
+                  "'sum' filter"),
+    "urlize": (svg(text='{% set s = "x" * 100000 %}{{ (("a.co " * 20000) | urlize(target=s))[:2] }}'),
+               "'urlize' filter"),
     "list-plus": (svg(text="{% set a = [1] * 100000 %}{{ (a + a) | length }}"), "'+'"),
     "big-integer": (svg(text="{% set a = 2 ** 64 %}{% set b = a * a %}{% set c = b * b %}{% set d = c * c %}"
                              "{% set e = d * d %}{% set f = e * e %}{% set g = f * f %}{{ g * g > 1 }}"),

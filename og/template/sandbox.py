@@ -7,10 +7,12 @@ Jinja's sandbox already refuses unsafe attribute access and mutation. On top of 
   constant expressions at compile time, outside every bound (``{{ ("a" | indent(10**9))[:3] }}``
   took 17 s and 4.3 GB to *load*);
 - everything that builds a string or a list checks the size of what it would build *before*
-  building it: ``+``, ``*``, ``**``, ``%``, ``~``, captured blocks and macros (``concat``), and the
-  filters that grow their input (``replace``, ``indent``, ``center``, ``format``, ``join``,
-  ``wordwrap``, ``batch``, ``slice``, ``tojson``); ``str`` methods that pad or join are refused
-  (their filters are bounded);
+  building it: ``+``, ``*``, ``**``, ``%``, ``~``, captured blocks and macros (``concat``), every
+  ``{{ value }}`` turned into text (``finalize``: a list of 100,000 references to one long string
+  prints as gigabytes), and the filters that grow their input (``replace``, ``indent``,
+  ``center``, ``format``, ``join``, ``sum``, ``wordwrap``, ``urlize``, ``batch``, ``slice``,
+  ``string``, ``pprint``, ``tojson``); ``str`` methods that pad or join are refused (their
+  filters are bounded);
 - every ``range()`` is capped, ``namespace()`` and ``lipsum()`` are gone, and each text node's
   output is counted while it is produced (with the render's deadline checked), so a runaway loop
   stops at the first bound.
@@ -73,6 +75,34 @@ def check_printf(text: object) -> None:
                 check_size(int(number), f"the % format width {number}")
 
 
+def text_size(value: object, limit: int = MAX_OUTPUT_CHARS) -> int:
+    """How long ``str(value)`` would be, found without building it (a list of 100,000 references
+    to one 100,000-character string prints as 10 GB); stops counting past ``limit``."""
+    size = 0
+    pending = [value]
+    while pending and size <= limit:
+        item = pending.pop()
+        if isinstance(item, str):
+            size += len(item) + 2  # a string inside a container prints with quotes
+        elif isinstance(item, dict):
+            size += 4 * len(item) + 2
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            size += 2 * len(item) + 2
+            pending.extend(item)
+        else:
+            size += len(str(item))  # numbers (bounded by MAX_INT_BITS) and Jinja's small objects
+    return size
+
+
+def check_text(value: object, what: str) -> None:
+    if not isinstance(value, str):
+        size = text_size(value)
+        if size > MAX_OUTPUT_CHARS:
+            refuse(f"{what} would print a value of more than {MAX_OUTPUT_CHARS:,} characters")
+
+
 def _int(value: object, default: int = 0) -> int:
     return value if isinstance(value, int) else default
 
@@ -102,7 +132,7 @@ def _estimate_wordwrap(s: object, width: object = 79, break_long_words: object =
 
 def _estimate_format(value: object, *args: object, **kwargs: object) -> int:
     check_printf(value)
-    return len(str(value)) + sum(len(str(arg)) for arg in (*args, *kwargs.values()))
+    return text_size(value) + sum(text_size(arg) for arg in (*args, *kwargs.values()))
 
 
 def _estimate_count(value: object, count: object, *_: object, **__: object) -> int:
@@ -112,14 +142,27 @@ def _estimate_count(value: object, count: object, *_: object, **__: object) -> i
 def _estimate_tojson(value: object, indent: object = None) -> int:
     if _int(indent) > MAX_JSON_INDENT:
         refuse(f"tojson indent {indent}; the most is {MAX_JSON_INDENT}")
-    return 0
+    return text_size(value) * 2
+
+
+def _estimate_printed(value: object, *_: object, **__: object) -> int:
+    """``string`` and ``pprint``: the value as text (pprint adds at most the indentation)."""
+    return len(value) if isinstance(value, str) else text_size(value) * 2
+
+
+def _estimate_urlize(value: object, trim_url_limit: object = None, nofollow: object = False,
+                     target: object = None, rel: object = None, *_: object, **__: object) -> int:
+    """Each word may become a link carrying ``target`` and ``rel``."""
+    text = str(value)
+    return 3 * len(text) + len(text.split()) * (64 + len(str(target or "")) + len(str(rel or "")))
 
 
 #: Filter → the size of what it would build, from its arguments (called before the filter).
 _ESTIMATES: dict[str, t.Callable[..., int]] = {
     "replace": _estimate_replace, "indent": _estimate_indent, "center": _estimate_center,
     "wordwrap": _estimate_wordwrap, "format": _estimate_format, "batch": _estimate_count,
-    "slice": _estimate_count, "tojson": _estimate_tojson,
+    "slice": _estimate_count, "tojson": _estimate_tojson, "string": _estimate_printed,
+    "pprint": _estimate_printed, "urlize": _estimate_urlize,
 }
 
 
@@ -138,8 +181,26 @@ def _bounded_filter(name: str, original: t.Callable[..., t.Any]) -> t.Callable[.
 @functools.wraps(jinja2.filters.sync_do_join)
 def _bounded_join(eval_ctx: t.Any, value: t.Iterable[t.Any], d: str = "", attribute: t.Any = None) -> str:
     items = list(value)
-    check_size(sum(len(str(item)) for item in items) + len(str(d)) * len(items), "the 'join' filter")
+    check_size(sum(text_size(item) for item in items) + len(str(d)) * len(items), "the 'join' filter")
     return jinja2.filters.sync_do_join(eval_ctx, items, d, attribute)
+
+
+@functools.wraps(jinja2.filters.sync_do_sum)
+def _bounded_sum(environment: jinja2.Environment, iterable: t.Iterable[t.Any], attribute: t.Any = None,
+                 start: t.Any = 0) -> t.Any:
+    """``sum`` of lists or tuples concatenates them: bounded like ``+``."""
+    items = list(iterable)
+    if isinstance(start, (list, tuple)):
+        check_size(len(start) + sum(len(item) for item in items if isinstance(item, (list, tuple))),
+                   "the 'sum' filter")
+    return jinja2.filters.sync_do_sum(environment, items, attribute, start)
+
+
+def bounded_finalize(value: t.Any) -> t.Any:
+    """Every ``{{ value }}`` before it is turned into text: a container that would print as
+    gigabytes is refused first."""
+    check_text(value, "'{{ }}'")
+    return value
 
 
 def bounded_concat(parts: t.Iterable[t.Any]) -> str:
@@ -147,6 +208,7 @@ def bounded_concat(parts: t.Iterable[t.Any]) -> str:
     out: list[str] = []
     size = 0
     for part in parts:
+        check_text(part, "'~'")
         text = str(part)
         size += len(text)
         if size > MAX_OUTPUT_CHARS:
@@ -174,13 +236,15 @@ class BoundedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     concat = staticmethod(bounded_concat)
 
     def __init__(self) -> None:
-        super().__init__(autoescape=False, keep_trailing_newline=True, optimized=False)
+        super().__init__(autoescape=False, keep_trailing_newline=True, optimized=False,
+                         finalize=bounded_finalize)
         self.globals.pop("namespace", None)  # an accumulator that survives loop iterations
         self.globals.pop("lipsum", None)  # lipsum(n=10**9)
         self.globals["range"] = bounded_range
         for name in _ESTIMATES:
             self.filters[name] = _bounded_filter(name, self.filters[name])
         self.filters["join"] = _bounded_join
+        self.filters["sum"] = _bounded_sum
 
     def is_safe_attribute(self, obj: t.Any, attr: str, value: t.Any) -> bool:
         if isinstance(obj, (str, bytes)) and attr in UNBOUNDED_METHODS:
@@ -206,8 +270,9 @@ class BoundedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
                 refuse(f"'*' would build a number of {left.bit_length() + right.bit_length():,} bits")
         if op == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
             check_size(len(left) + len(right), "'+'")
-        if op == "%":
+        if op == "%" and isinstance(left, str):
             check_printf(left)
+            check_size(len(left) + text_size(right), "'%'")
         return _BINOPS[op](left, right)
 
 
