@@ -23,6 +23,7 @@ from ..svg.css import length
 from ..svg.css import parse_declarations
 from ..svg.geometry import parse_transform
 from ..svg.names import OG_NS
+from ..svg.names import SVG_NS
 from ..svg.names import URL_ID
 from ..svg.names import href
 from ..svg.names import local_name
@@ -33,6 +34,7 @@ if t.TYPE_CHECKING:
 #: Steps of ``?dpr=`` (as og.render rounds it).
 DPR_STEP = 0.25
 SHAPES = frozenset({"path", "circle", "ellipse", "rect", "line", "polyline", "polygon"})
+USE_TAGS = frozenset({"use", f"{{{SVG_NS}}}use"})
 MARKER_PROPERTIES = ("marker-start", "marker-mid", "marker-end")
 _PATH_TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -256,7 +258,7 @@ def check_costs(elements: list[etree._Element], sheet: Stylesheet, limits: Limit
             if dashed:
                 total.dashes += dash_segments(child, sheet)
             total.markers += own_markers(child)
-            if local_name(child) == "use":
+            if child.tag in USE_TAGS:
                 ident = href(child).lstrip("#")
                 target = by_id.get(ident)
                 if target is not None:
@@ -315,23 +317,28 @@ def _extent(node: etree._Element) -> float:
 def check_patterns(elements: list[etree._Element], limits: Limits) -> None:
     """Each pattern's tile, as CairoSVG allocates it (og folds ``patternTransform``'s scale into
     it: :func:`og.svg.cairosvg_fixes.sharpen_scaled_patterns`), within ``limits.pattern_tile_pixels``."""
+    patterns = [node for node in elements if local_name(node) == "pattern"]
+    if not patterns:
+        return
     by_id = {str(node.get("id")): node for node in reversed(elements) if node.get("id")}
     users: dict[str, list[etree._Element]] = {}
     for node in elements:
         for value in (node.get("fill"), node.get("stroke"), node.get("style")):
             for ident in URL_ID.findall(value or ""):
                 users.setdefault(ident, []).append(node)
-    largest = max((_extent(node) for node in elements if local_name(node) in SHAPES), default=0.0)
-    for pattern in elements:
-        if local_name(pattern) != "pattern":
-            continue
+    largest: list[float] = []  # the largest shape's extent, found once if needed
+    for pattern in patterns:
         width = length(_pattern_attribute(pattern, "width", by_id) or "0") or 0.0
         height = length(_pattern_attribute(pattern, "height", by_id) or "0") or 0.0
         a, b, c, d, _, _ = parse_transform(pattern.get("patternTransform"))
         scale = math.sqrt(abs(a * d - b * c)) or 1.0
         if (_pattern_attribute(pattern, "patternUnits", by_id) or "objectBoundingBox") == "objectBoundingBox":
             # The box of each shape it fills; the largest shape's when a stylesheet rule applies it.
-            box = max([_extent(user) for user in users.get(str(pattern.get("id")), [])] or [largest])
+            found = [_extent(user) for user in users.get(str(pattern.get("id")), [])]
+            if not found and not largest:
+                largest.append(max((_extent(node) for node in elements if local_name(node) in SHAPES),
+                                   default=0.0))
+            box = max(found or largest)
             width, height = width * box, height * box
         tile = abs(width * height) * scale * scale
         if not math.isfinite(tile) or tile > limits.pattern_tile_pixels:

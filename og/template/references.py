@@ -89,6 +89,8 @@ def check_references(elements: t.Sequence[etree._Element], sheet: Stylesheet, de
     for node in elements:
         if node.get("id"):
             by_id.setdefault(str(node.get("id")), node)  # the first, as renderers resolve
+    if not by_id:
+        return  # nothing to point at
     #: element → the ids its subtree draws through (children before parents)
     below: dict[etree._Element, set[str]] = {}
     for node in reversed(elements):
