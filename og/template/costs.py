@@ -36,7 +36,8 @@ DPR_STEP = 0.25
 SHAPES = frozenset({"path", "circle", "ellipse", "rect", "line", "polyline", "polygon"})
 USE_TAGS = frozenset({"use", f"{{{SVG_NS}}}use"})
 MARKER_PROPERTIES = ("marker-start", "marker-mid", "marker-end")
-_PATH_TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_PATH_TOKEN = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[A-Za-z]")
+_COMMANDS = frozenset("MmLlHhVvCcSsQqTtAaZz")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 #: Outline of one glyph, in ems, at most (a bold "W" is about 5), and a placeholder's characters
 #: when its text sets no og:max-length (og's default).
@@ -76,51 +77,90 @@ def property_of(node: etree._Element, name: str, sheet: Stylesheet, inherited: b
     return None
 
 
+def path_segments(d: str) -> t.Iterator[tuple[str, list[float]]]:
+    """``(command, arguments)`` of each segment of path data, as written (relative or not).
+
+    Arc flags are single characters (``a5 5 0 0010 0`` is valid). Whatever does not parse is
+    stepped over, never the rest of the path: an estimate must not be cut short by a stray
+    character that a renderer may step over.
+
+    >>> list(path_segments("M0 0 10 0a5 5 0 0010 0z"))
+    [('M', [0.0, 0.0]), ('L', [10.0, 0.0]), ('a', [5.0, 5.0, 0.0, 0.0, 0.0, 10.0, 0.0]), ('z', [])]
+    """
+    tokens = _PATH_TOKEN.findall(d)
+    index, command = 0, ""
+    while index < len(tokens):
+        token = tokens[index]
+        if token.isalpha():
+            index += 1
+            if token in _COMMANDS:
+                command = token
+                if command in "Zz":
+                    yield command, []
+            continue
+        kind = command.lower()
+        count = _ARGUMENTS.get(kind, 0)
+        args: list[float] = []
+        cursor = index
+        while len(args) < count and cursor < len(tokens) and not tokens[cursor].isalpha():
+            token = tokens[cursor]
+            if kind == "a" and len(args) in (3, 4) and len(token) > 1 and token[0] in "01" \
+                    and token[1] not in ".eE":
+                args.append(float(token[0]))  # a compact flag: "0010" is 0, 0, 10
+                tokens[cursor] = token[1:]
+                continue
+            args.append(float(token))
+            cursor += 1
+        if not count or len(args) < count:
+            index = max(cursor, index + 1)  # not a segment: step over it
+            continue
+        index = cursor
+        yield command, args
+        if kind == "m":
+            command = "l" if command == "m" else "L"  # further pairs are lines
+
+
 def path_length(d: str) -> float:
-    """An upper bound of a path's length: its segments' control polygons (an arc: π × its
-    largest radius or chord).
+    """An upper bound of a path's length: its segments' control polygons, the reflected control
+    point of ``S``/``T`` included (an arc: π × its largest radius or chord).
 
     >>> path_length("M0 0 H10 V10 z"), round(path_length("m0,0 c 0,10 10,10 10,0"), 3)
     (34.14213562373095, 30.0)
+    >>> round(path_length("M0,0 Q5,-5 10,0 T20,0"), 3)  # T's control point is (15, 5)
+    28.284
     """
-    tokens = _PATH_TOKEN.findall(d)
     x = y = start_x = start_y = total = 0.0
-    command, index = "", 0
-    while index < len(tokens):
-        if tokens[index].isalpha():
-            command = tokens[index]
-            index += 1
-            if command in "Zz":
-                total += math.hypot(start_x - x, start_y - y)
-                x, y = start_x, start_y
-                continue
+    control: tuple[float, float] | None = None  # the last C/S or Q/T control point
+    previous = ""
+    for command, v in path_segments(d):
         kind = command.lower()
-        count = _ARGUMENTS.get(kind, 0)
-        args = tokens[index:index + count]
-        if not count or len(args) < count or any(a.isalpha() for a in args):
-            break
-        index += count
-        v = [float(a) for a in args]
         dx, dy = (x, y) if command.islower() else (0.0, 0.0)
-        if kind == "h":
-            points = [(v[0] + (x if command.islower() else 0.0), y)]
+        reflected = (2 * x - control[0], 2 * y - control[1]) if control else (x, y)
+        if kind == "z":
+            points = [(start_x, start_y)]
+        elif kind == "h":
+            points = [(v[0] + dx, y)]
         elif kind == "v":
-            points = [(x, v[0] + (y if command.islower() else 0.0))]
+            points = [(x, v[0] + dy)]
         elif kind == "a":
             end = (v[5] + dx, v[6] + dy)
-            chord = math.hypot(end[0] - x, end[1] - y)
-            total += math.pi * max(abs(v[0]), abs(v[1]), chord)
+            total += math.pi * max(abs(v[0]), abs(v[1]), math.hypot(end[0] - x, end[1] - y))
+            points = []
             x, y = end
-            continue
         else:
-            points = [(v[i] + dx, v[i + 1] + dy) for i in range(0, count, 2)]
+            points = [(v[i] + dx, v[i + 1] + dy) for i in range(0, len(v), 2)]
+            if kind == "s":
+                points.insert(0, reflected if previous in "cs" else (x, y))
+            elif kind == "t":
+                points.insert(0, reflected if previous in "qt" else (x, y))
         if kind == "m":
             x, y = start_x, start_y = points[0]
-            command = "l" if command == "m" else "L"  # further pairs are lines
-            continue
+            points = []
         for px, py in points:
             total += math.hypot(px - x, py - y)
             x, y = px, py
+        control = points[-2] if kind in "csqt" and len(points) >= 2 else None
+        previous = kind
     return total
 
 
@@ -162,7 +202,7 @@ def vertices(node: etree._Element) -> int:
     if name in ("polyline", "polygon"):
         return len(_points(node))
     if name == "path":
-        return len(_PATH_TOKEN.findall(node.get("d") or "")) // 2 + 1
+        return sum(1 for _ in path_segments(node.get("d") or "")) + 1
     return 0
 
 
@@ -280,7 +320,7 @@ def _check(cost: Cost, limits: Limits) -> None:
         raise TemplateError(f"<use> points through more than {limits.use_depth} levels")
     if cost.elements > limits.expanded_elements:
         raise TemplateError(f"<use> elements expand to more than {limits.expanded_elements:,} elements")
-    if cost.dashes > limits.dash_segments:
+    if not cost.dashes <= limits.dash_segments:  # NaN too (infinite coordinates)
         raise TemplateError(f"dashed strokes would draw {cost.dashes:,.0f} dashes (path length ÷ "
                             f"stroke-dasharray); the most is {limits.dash_segments:,}")
     if cost.markers > limits.marker_draws:
