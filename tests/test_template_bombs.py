@@ -77,8 +77,8 @@ REFUSED_AT_LOAD = {
                     "dashes"),
     "dash-by-class": (svg('<style>.d { stroke-dasharray: 1 1 }</style>'
                           '<path class="d" stroke="#000" d="M0 0 L1e8 0"/>'), "dashes"),
-    "dash-after-compact-arc": (svg('<path stroke="#000" stroke-dasharray="1" d="M0 0 a5 5 0 0010 0 L1e9 0"/>'),
-                               "dashes"),
+    "dash-after-compact-arc": (svg('<path stroke="#000" stroke-dasharray="1" '
+                                   'd="M0 0 a5 5 0 0010 0 L1e9 0"/>'), "dashes"),
     "dash-inherited": (svg('<g stroke="#000" stroke-dasharray="0.1"><rect width="1e6" height="1e6"/></g>'),
                        "dashes"),
     "dash-used": (svg('<defs><path id="p" stroke="#000" d="M0 0 H1000" '
