@@ -218,10 +218,6 @@ import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))  # a regression fails here, not the machine
 from og.errors import TemplateError
 from og.template.fill import fill
-import og.template.store
-from og.template.store import TemplateStore
-from og.template.fill import fill
-import og.template.store
 from og.template.store import TemplateStore
 store = TemplateStore(sys.argv[1])
 names = sys.argv[2:]
