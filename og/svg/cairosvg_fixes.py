@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 
 from lxml import etree
 
+from .css import own_property
 from .geometry import parse_transform
 from .names import XLINK_HREF
 from .names import href
@@ -109,7 +111,58 @@ def drop_external_references(root: etree._Element) -> int:
     return dropped
 
 
+#: Elements that take markers (SVG 2 "markable elements").
+MARKABLE = tuple(svg(name) for name in ("path", "line", "polyline", "polygon"))
+SHAPES = (*MARKABLE, svg("rect"), svg("circle"), svg("ellipse"))
+_MARKER_PROPERTIES = ("marker", "marker-start", "marker-mid", "marker-end")
+
+
+def _inherited(node: etree._Element, name: str) -> str | None:
+    """An inherited property as set on the element or its nearest ancestor (style attribute
+    or presentation attribute; templates from Inkscape carry no stylesheet for these)."""
+    for element in (node, *node.iterancestors()):
+        value = own_property(element, name)
+        if value is not None:
+            return value.strip()
+    return None
+
+
+def _opacity(node: etree._Element) -> float:
+    try:
+        return float(own_property(node, "opacity") or 1)
+    except ValueError:
+        return 1.0
+
+
+def group_opacity(root: etree._Element) -> int:
+    """Move ``opacity`` from a clone or a stroked or marked shape onto a group around it.
+
+    CairoSVG draws ``opacity`` as a group only for elements with children; on a leaf it
+    multiplies the fill's and the stroke's own opacity, which loses it on ``<use>`` (a clone
+    comes out opaque) and shows the fill through a stroke (and a marker) that should hide it.
+    """
+    moved = 0
+    for node in list(root.iter(*SHAPES, svg("use"))):
+        if "opacity" not in node.get("style", "") and node.get("opacity") is None:
+            continue
+        opacity = _opacity(node)
+        if opacity >= 1 or node.getparent() is None:
+            continue
+        if node.tag != svg("use") and _inherited(node, "stroke") in (None, "none") and not any(
+                _inherited(node, name) not in (None, "none") for name in _MARKER_PROPERTIES):
+            continue  # a fill alone: CairoSVG's multiplied opacity is already exact
+        node.attrib.pop("opacity", None)
+        node.set("style", re.sub(r"(^|;)\s*opacity\s*:[^;]*", r"\1", node.get("style", "")))
+        group = etree.Element(svg("g"), {"opacity": f"{opacity:g}"})
+        group.tail, node.tail = node.tail, None
+        node.addprevious(group)
+        group.append(node)
+        moved += 1
+    return moved
+
+
 def apply(root: etree._Element) -> None:
     drop_external_references(root)
+    group_opacity(root)
     flatten_gradient_links(root)
     sharpen_scaled_patterns(root)
