@@ -20,6 +20,7 @@ from og.caches import BoundedCache
 from og.effects.elements import apply_effects
 from og.raster.backend import CairoBackend
 from og.svg import cairosvg_fixes
+from og.svg.path_data import path_vertices
 
 
 def _black_png() -> str:
@@ -78,3 +79,53 @@ def test_opacity_is_a_group_opacity_on_every_element_kind(backend: CairoBackend,
     half = draw(backend, ELEMENT_KINDS[kind].format(o="opacity:0.5"))
     assert opaque[20, 10, 3] == 255
     assert abs(half[20, 10, 3] - 128) <= 1, f"{kind}: alpha {half[20, 10, 3]} under opacity 0.5"
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ("M 0 0 L 10 0 L 10 10", [(0, 0, 0), (10, 0, 45), (10, 10, 90)]),
+    # a closed subpath: its first and closing vertices bisect the closing and the first segment
+    ("M0,0 10,0 10,10z", [(0, 0, -67.5), (10, 0, 45), (10, 10, 157.5), (0, 0, -67.5)]),
+    ("m0 0a5 5 0 0110 0", [(0, 0, -90), (10, 0, 90)]),  # arc flags written without separators
+    ("M0 0 C 0 0 10 0 10 10 S 20 20 30 20", [(0, 0, 0), (10, 10, 90), (30, 20, 0)]),
+    ("M 0 0 H 10 M 20 20 v 5", [(0, 0, 0), (10, 0, 0), (20, 20, 90), (20, 25, 90)]),
+])
+def test_path_vertices_and_their_directions(data: str, expected: list[tuple[float, float, float]]) -> None:
+    found = [(v.x, v.y, round(v.angle(), 3)) for v in path_vertices(data)]
+    assert found == [(float(x), float(y), float(a)) for x, y, a in expected]
+
+
+MARKER = ('<marker id="m" style="overflow:{overflow}" markerWidth="4" markerHeight="4" viewBox="0 0 4 4" '
+          'refX="2" refY="2" orient="auto-start-reverse" markerUnits="{units}">'
+          '<path d="M 0,0 H 8 V 4 H 0 Z" style="fill:context-stroke"/></marker>')
+
+
+def marked_line(backend: CairoBackend, overflow: str = "visible", units: str = "strokeWidth",
+                shape: str = '<line x1="8" y1="20" x2="32" y2="20" {style}/>') -> np.ndarray:
+    style = 'style="stroke:#ff0000;stroke-width:2;marker-start:url(#m);marker-end:url(#m)"'
+    return draw(backend, "<defs>" + MARKER.format(overflow=overflow, units=units) + "</defs>"
+                + shape.format(style=style))
+
+
+@pytest.mark.parametrize("shape", [
+    '<line x1="8" y1="20" x2="32" y2="20" {style}/>',
+    '<polyline points="8,20 20,20 32,20" {style}/>',
+    '<path d="M 8,20 H 32" {style}/>',
+])
+def test_markers_on_every_markable_shape_in_the_line_colour(backend: CairoBackend, shape: str) -> None:
+    """The marker's 8x4 box, scaled by the stroke width (16x8 px), oriented along the line and
+    reversed at the start, painted with the line's stroke (context-stroke)."""
+    pixels = marked_line(backend, shape=shape)
+    assert list(pixels[20, 38, :]) == [255, 0, 0, 255]  # the end marker reaches 12 px past the end
+    assert list(pixels[20, 2, :]) == [255, 0, 0, 255]  # the start marker, reversed, as far before
+    assert pixels[13, 38, 3] == 0  # 4 px tall each side, no more
+
+
+def test_marker_units_user_space_do_not_scale(backend: CairoBackend) -> None:
+    pixels = marked_line(backend, units="userSpaceOnUse")
+    assert pixels[20, 38, 3] == 0 and pixels[20, 36, 3] == 255  # 6 px past the end: 8 - refX 2
+
+
+def test_marker_content_is_clipped_to_its_viewport_unless_overflow_is_visible(backend: CairoBackend) -> None:
+    pixels = marked_line(backend, overflow="hidden")
+    assert pixels[20, 38, 3] == 0  # the 8-unit box is cut at the 4-unit viewport: 4 px past the end
+    assert pixels[20, 35, 3] == 255

@@ -14,6 +14,8 @@ from lxml import etree
 
 from .css import own_property
 from .geometry import parse_transform
+from .markers import MARKABLE
+from .markers import expand_markers
 from .names import XLINK_HREF
 from .names import href
 from .names import ids
@@ -111,10 +113,7 @@ def drop_external_references(root: etree._Element) -> int:
     return dropped
 
 
-#: Elements that take markers (SVG 2 "markable elements").
-MARKABLE = tuple(svg(name) for name in ("path", "line", "polyline", "polygon"))
 SHAPES = (*MARKABLE, svg("rect"), svg("circle"), svg("ellipse"))
-_MARKER_PROPERTIES = ("marker", "marker-start", "marker-mid", "marker-end")
 
 
 def _inherited(node: etree._Element, name: str) -> str | None:
@@ -135,11 +134,12 @@ def _opacity(node: etree._Element) -> float:
 
 
 def group_opacity(root: etree._Element) -> int:
-    """Move ``opacity`` from a clone or a stroked or marked shape onto a group around it.
+    """Move ``opacity`` from a clone or a stroked shape onto a group around it.
 
     CairoSVG draws ``opacity`` as a group only for elements with children; on a leaf it
     multiplies the fill's and the stroke's own opacity, which loses it on ``<use>`` (a clone
-    comes out opaque) and shows the fill through a stroke (and a marker) that should hide it.
+    comes out opaque) and shows the fill through a stroke that should hide it. (A shape with
+    markers already stands in a group that carries its opacity: :mod:`.markers`.)
     """
     moved = 0
     for node in list(root.iter(*SHAPES, svg("use"))):
@@ -148,8 +148,7 @@ def group_opacity(root: etree._Element) -> int:
         opacity = _opacity(node)
         if opacity >= 1 or node.getparent() is None:
             continue
-        if node.tag != svg("use") and _inherited(node, "stroke") in (None, "none") and not any(
-                _inherited(node, name) not in (None, "none") for name in _MARKER_PROPERTIES):
+        if node.tag != svg("use") and _inherited(node, "stroke") in (None, "none"):
             continue  # a fill alone: CairoSVG's multiplied opacity is already exact
         node.attrib.pop("opacity", None)
         node.set("style", re.sub(r"(^|;)\s*opacity\s*:[^;]*", r"\1", node.get("style", "")))
@@ -163,6 +162,7 @@ def group_opacity(root: etree._Element) -> int:
 
 def apply(root: etree._Element) -> None:
     drop_external_references(root)
+    expand_markers(root)
     group_opacity(root)
     flatten_gradient_links(root)
     sharpen_scaled_patterns(root)
