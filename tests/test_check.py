@@ -1,7 +1,7 @@
 """``og check``: what it reports for a flawed template, and that the bundled ones are clean.
 
 ``tests/data/check/flawed.svg`` has one of each problem: an external image (error), a
-filter og cannot render (feTurbulence, warning), one it can (blur, info), an unknown og
+filter og cannot render (feDropShadow, warning), one it can (blur, info), an unknown og
 attribute, a font family nobody has and point text with a placeholder but no og:max-width
 (warnings). ``broken.svg`` puts a placeholder in
 an attribute, which og refuses to load.
@@ -30,7 +30,7 @@ def findings(fonts: FontSet) -> list[str]:
 
 @pytest.mark.parametrize(("level", "words", "element"), [
     ("error", "external reference 'https://example.com/logo.png'", "#logo"),
-    ("warning", "feTurbulence, which og cannot render", "#noise"),
+    ("warning", "feDropShadow, which og cannot render", "#noise"),
     ("info", "feGaussianBlur) is pre-rendered by og", "#soft"),
     ("warning", "unknown og attribute og:colour", "#title"),
     ("warning", "'No Such Family Anywhere': none is available, og falls back to Inter", "#title"),

@@ -9,6 +9,7 @@ fidelity against Inkscape is in ``test_inkscape_fidelity.py`` (the ``EXACT_FEATU
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 
 import numpy as np
@@ -18,6 +19,8 @@ from PIL import Image
 
 from og.caches import BoundedCache
 from og.effects.elements import apply_effects
+from og.effects.noise import Turbulence
+from og.effects.noise import turbulence
 from og.raster.backend import CairoBackend
 from og.svg import cairosvg_fixes
 from og.svg.path_data import path_vertices
@@ -129,3 +132,43 @@ def test_marker_content_is_clipped_to_its_viewport_unless_overflow_is_visible(ba
     pixels = marked_line(backend, overflow="hidden")
     assert pixels[20, 38, 3] == 0  # the 8-unit box is cut at the 4-unit viewport: 4 px past the end
     assert pixels[20, 35, 3] == 255
+
+
+def test_turbulence_stitches_tiles_seamlessly() -> None:
+    """With stitchTiles, noise repeats with the tile (frequencies rounded to whole cycles)."""
+    spec = Turbulence(0.05, 0.05, 2, 3, True, (500.0, 180.0, 80.0, 110.0))
+    y = np.linspace(180, 289, 50)
+    x = np.full_like(y, 500.0)
+    assert np.abs(turbulence(spec, x, y) - turbulence(spec, x + 80, y)).max() == 0
+    assert np.abs(turbulence(spec, y + 320, x - 320) - turbulence(spec, y + 320, x - 210)).max() == 0
+    unstitched = dataclasses.replace(spec, stitch_tile=None)
+    assert np.abs(turbulence(unstitched, x, y) - turbulence(unstitched, x + 80, y)).max() > 0.1
+
+
+def test_turbulence_is_the_reference_code() -> None:
+    """Perlin noise is zero on lattice points (fractal noise there is 0.5), varies between them,
+    and depends on the seed only through the reference code's generator."""
+    spec = Turbulence(1.0, 1.0, 1, 0, True)
+    whole = np.arange(20, dtype=np.float64)
+    assert np.allclose(turbulence(spec, whole, whole * 2), 0.5)
+    between = turbulence(spec, whole + 0.3, whole + 0.6)
+    assert between.std() > 0.02
+    assert np.array_equal(between, turbulence(spec, whole + 0.3, whole + 0.6))
+    same_seed = turbulence(dataclasses.replace(spec, seed=1), whole + 0.3, whole + 0.6)
+    assert np.array_equal(between, same_seed)  # setup_seed makes seed 0 into 1
+    assert not np.allclose(between, turbulence(dataclasses.replace(spec, seed=2), whole + 0.3, whole + 0.6))
+
+
+def test_displacement_map_moves_pixels_by_the_map(backend: CairoBackend) -> None:
+    """A flood of (R = 1) under scale 20 takes each pixel from 10 px to its right."""
+    body = ('<defs><filter id="d" x="0" y="0" width="1" height="1" style="color-interpolation-filters:sRGB">'
+            '<feFlood flood-color="#ff0000" result="map"/>'
+            '<feDisplacementMap in="SourceGraphic" in2="map" scale="20" xChannelSelector="R" '
+            'yChannelSelector="B"/></filter></defs>'
+            '<g style="filter:url(#d)"><rect x="0" y="0" width="40" height="40" style="fill:#ffffff"/>'
+            '<rect x="20" y="0" width="20" height="40" style="fill:#0000ff"/></g>')
+    pixels = draw(backend, body)
+    # y: the blue channel is 0, so each pixel also comes from 10 px above (nothing at the top)
+    assert pixels[25, 12, 3] == 255 and pixels[25, 12, 2] == 255 and pixels[25, 12, 0] == 0
+    assert pixels[25, 5, 0] == 255  # 10 px to its right is still white
+    assert pixels[5, 20, 3] == 0  # taken from 10 px above the region: nothing

@@ -43,6 +43,7 @@ from .compositing import premultiply
 from .compositing import unpremultiply
 from .filters import NEEDS_OG
 from .filters import PRIMITIVES
+from .filters import FilterSpace
 from .filters import filter_reach
 from .filters import filter_region
 from .filters import region_box
@@ -82,6 +83,7 @@ class EffectJob:
     blend: str = "normal"
     opacity: float = 1.0
     scale: float = 1.0  # device pixels per user unit of the element
+    to_user: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)  # card pixels → the element's user space
 
 
 def _premultiplied(backend: Backend, svg: bytes) -> np.ndarray:
@@ -113,7 +115,9 @@ def render_effect(job: EffectJob, backend: Backend) -> EffectImage:
                                                (width, height))
         if x1 <= x0 or y1 <= y0:
             return None
-        out = run_filter(filter_node, out[y0:y1, x0:x1], job.scale)
+        corner = (1.0, 0.0, 0.0, 1.0, float(window[0] + x0), float(window[1] + y0))
+        space = FilterSpace(job.scale, multiply(job.to_user, corner))
+        out = run_filter(filter_node, out[y0:y1, x0:x1], space)
     else:
         out = out[y0:y1, x0:x1]
     if job.mask is not None:
@@ -287,6 +291,7 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
         opacity=opacity,
         # stdDeviation and offsets are in the element's user space: they scale with all of it.
         scale=round(math.sqrt(abs(a * d - b * c)) or 1.0, 6),
+        to_user=invert(own),
     )
     return job, outer
 

@@ -6,6 +6,7 @@ lengths (stdDeviation, dx) are scaled to pixels by the caller's ``scale``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import typing as t
@@ -17,17 +18,22 @@ from ..deadline import check_deadline
 from ..svg.css import fraction
 from ..svg.css import length
 from ..svg.css import own_property
+from ..svg.geometry import IDENTITY
+from ..svg.geometry import Matrix
 from ..svg.names import local_name
 from .compositing import LUMINANCE_WEIGHTS
 from .compositing import blend
 from .compositing import composite
 from .compositing import premultiply
 from .compositing import unpremultiply
+from .noise import Turbulence
+from .noise import turbulence
 
 #: Alpha above which a pixel counts as the source's ink when sizing the filter region.
 REGION_INK_THRESHOLD = 1e-3
 #: Of the primitives below, the ones CairoSVG cannot draw itself: a filter with one of them is og's job.
-NEEDS_OG = frozenset({"feGaussianBlur", "feComposite", "feMerge", "feColorMatrix"})
+NEEDS_OG = frozenset({"feGaussianBlur", "feComposite", "feMerge", "feColorMatrix", "feTurbulence",
+                      "feDisplacementMap"})
 
 
 def _box_blur(image: np.ndarray, size: int, axis: int, offset: int) -> np.ndarray:
@@ -119,32 +125,46 @@ def _parse_color(color: str) -> tuple[float, float, float]:
     return {"white": (1.0, 1.0, 1.0)}.get(color, (0.0, 0.0, 0.0))
 
 
+@dataclasses.dataclass(frozen=True)
+class FilterSpace:
+    """Where the filtered pixels lie: ``scale`` pixels per user unit of the filtered element,
+    and ``to_user``, the matrix from a pixel's (column, row) in the filtered region to the
+    element's user space (noise depends on where it is drawn)."""
+
+    scale: float
+    to_user: Matrix = IDENTITY
+
+
 Take = t.Callable[[str | None], np.ndarray]
-#: A primitive: (its element, a lookup of its inputs by name, the source graphic, px per unit).
-Primitive = t.Callable[[etree._Element, Take, np.ndarray, float], np.ndarray]
+#: A primitive: (its element, a lookup of its inputs by name, the source graphic, its space).
+Primitive = t.Callable[[etree._Element, Take, np.ndarray, FilterSpace], np.ndarray]
 
 
-def _fe_gaussian_blur(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
-    sigmas = [float(v) * scale for v in (node.get("stdDeviation") or "0").replace(",", " ").split()] or [0.0]
+def _numbers(value: str | None) -> list[float]:
+    return [float(v) for v in re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", value or "")]
+
+
+def _fe_gaussian_blur(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
+    sigmas = [v * space.scale for v in _numbers(node.get("stdDeviation"))] or [0.0]
     return gaussian_blur(take(node.get("in")), sigmas[0], sigmas[-1])
 
 
-def _fe_offset(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
-    return _offset(take(node.get("in")), round(float(node.get("dx", 0)) * scale),
-                   round(float(node.get("dy", 0)) * scale))
+def _fe_offset(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
+    return _offset(take(node.get("in")), round(float(node.get("dx", 0)) * space.scale),
+                   round(float(node.get("dy", 0)) * space.scale))
 
 
-def _fe_flood(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+def _fe_flood(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
     color = own_property(node, "flood-color") or "black"
     return _flood(source.shape, color, float(own_property(node, "flood-opacity") or 1))
 
 
-def _fe_composite(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+def _fe_composite(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
     k = tuple(float(node.get(f"k{i}", 0)) for i in range(1, 5))
     return composite(take(node.get("in")), take(node.get("in2")), node.get("operator", "over"), k)
 
 
-def _fe_merge(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+def _fe_merge(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
     out = np.zeros_like(source)
     for child in node:
         if isinstance(child.tag, str):
@@ -152,17 +172,70 @@ def _fe_merge(node: etree._Element, take: Take, source: np.ndarray, scale: float
     return out
 
 
-def _fe_blend(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+def _fe_blend(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
     return blend(take(node.get("in")), take(node.get("in2")), node.get("mode", "normal"))
 
 
-def _fe_color_matrix(node: etree._Element, take: Take, source: np.ndarray, scale: float) -> np.ndarray:
+def _fe_color_matrix(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
     values = [float(v) for v in (node.get("values") or "").replace(",", " ").split()]
     return _color_matrix(take(node.get("in")), node.get("type", "matrix"), values)
 
 
+def _fe_turbulence(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
+    """Noise at each pixel's top left corner, in the element's user space (where Inkscape samples it:
+    at a base frequency of 1 its noise is flat, all lattice points)."""
+    frequencies = _numbers(node.get("baseFrequency")) or [0.0]
+    tile = None
+    if node.get("stitchTiles") == "stitch":
+        a, b, c, d, e, f = space.to_user
+        height, width = source.shape[:2]
+        tile = (e, f, width * math.hypot(a, b), height * math.hypot(c, d))
+    octaves = (_numbers(node.get("numOctaves")) or [1.0])[0]
+    seed = (_numbers(node.get("seed")) or [0.0])[0]
+    spec = Turbulence(max(0.0, frequencies[0]), max(0.0, frequencies[-1]), int(octaves), round(seed),
+                      node.get("type") == "fractalNoise", tile)
+    height, width = source.shape[:2]
+    rows, columns = np.mgrid[0:height, 0:width]
+    a, b, c, d, e, f = space.to_user
+    x, y = columns.astype(np.float64), rows.astype(np.float64)
+    noise = turbulence(spec, a * x + c * y + e, b * x + d * y + f)
+    return premultiply(noise.reshape(height, width, 4).astype(np.float32))
+
+
+_CHANNELS = {"R": 0, "G": 1, "B": 2, "A": 3}
+
+
+def _sample(image: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``image`` at fractional pixel positions (pixel centres at whole numbers), bilinear;
+    transparent black outside."""
+    height, width = image.shape[:2]
+    padded = np.pad(image, ((1, 1), (1, 1), (0, 0)))
+    x = np.clip(x + 1, 0, width + 0.999)
+    y = np.clip(y + 1, 0, height + 0.999)
+    x0, y0 = np.floor(x).astype(np.int64), np.floor(y).astype(np.int64)
+    x1, y1 = np.minimum(x0 + 1, width + 1), np.minimum(y0 + 1, height + 1)
+    fx, fy = (x - x0)[..., None], (y - y0)[..., None]
+    top = padded[y0, x0] * (1 - fx) + padded[y0, x1] * fx
+    bottom = padded[y1, x0] * (1 - fx) + padded[y1, x1] * fx
+    return t.cast(np.ndarray, top * (1 - fy) + bottom * fy)
+
+
+def _fe_displacement_map(node: etree._Element, take: Take, source: np.ndarray,
+                         space: FilterSpace) -> np.ndarray:
+    """Each pixel taken from where ``in2``'s (straight) colour channels point, ``scale`` apart."""
+    image, displacement = take(node.get("in")), unpremultiply(take(node.get("in2")))
+    scale = (_numbers(node.get("scale")) or [0.0])[0] * space.scale
+    x_channel = _CHANNELS.get(node.get("xChannelSelector", "A"), 3)
+    y_channel = _CHANNELS.get(node.get("yChannelSelector", "A"), 3)
+    rows, columns = np.mgrid[0:image.shape[0], 0:image.shape[1]]
+    return _sample(image, columns + scale * (displacement[..., x_channel] - 0.5),
+                   rows + scale * (displacement[..., y_channel] - 0.5))
+
+
 #: Primitives og implements; a filter using anything else is left to CairoSVG (and ``og check``).
 PRIMITIVE_TABLE: dict[str, Primitive] = {
+    "feTurbulence": _fe_turbulence,
+    "feDisplacementMap": _fe_displacement_map,
     "feGaussianBlur": _fe_gaussian_blur,
     "feOffset": _fe_offset,
     "feFlood": _fe_flood,
@@ -174,7 +247,7 @@ PRIMITIVE_TABLE: dict[str, Primitive] = {
 PRIMITIVES = frozenset(PRIMITIVE_TABLE)
 
 
-def run_filter(filter_node: etree._Element, source: np.ndarray, scale: float) -> np.ndarray:
+def run_filter(filter_node: etree._Element, source: np.ndarray, space: FilterSpace) -> np.ndarray:
     """Apply the filter's primitives to ``source`` (premultiplied RGBA floats)."""
     results: dict[str, np.ndarray] = {}
     previous = source
@@ -195,7 +268,7 @@ def run_filter(filter_node: etree._Element, source: np.ndarray, scale: float) ->
         if function is None:
             continue
         check_deadline()
-        previous = function(primitive, take, source, scale).astype(np.float32)
+        previous = function(primitive, take, source, space).astype(np.float32)
         if primitive.get("result"):
             results[primitive.get("result", "")] = previous
     return previous
@@ -241,4 +314,6 @@ def filter_reach(filter_node: etree._Element, scale: float) -> int:
             reach += 3 * max(sigmas, default=0.0) * scale + 2  # three box blurs span under 3 sigma
         elif kind == "feOffset":
             reach += (abs(float(primitive.get("dx", 0))) + abs(float(primitive.get("dy", 0)))) * scale + 1
+        elif kind == "feDisplacementMap":
+            reach += abs((_numbers(primitive.get("scale")) or [0.0])[0]) / 2 * scale + 1
     return math.ceil(reach)
