@@ -172,3 +172,31 @@ def test_displacement_map_moves_pixels_by_the_map(backend: CairoBackend) -> None
     assert pixels[25, 12, 3] == 255 and pixels[25, 12, 2] == 255 and pixels[25, 12, 0] == 0
     assert pixels[25, 5, 0] == 255  # 10 px to its right is still white
     assert pixels[5, 20, 3] == 0  # taken from 10 px above the region: nothing
+
+
+MESH = ('<defs><meshgradient id="m" gradientUnits="userSpaceOnUse" x="0" y="0"><meshrow><meshpatch>'
+        '<stop path="l 40,0" style="stop-color:#ff0000"/><stop path="l 0,40" style="stop-color:#00ff00"/>'
+        '<stop path="c -13,0 -27,0 -40,0" style="stop-color:#0000ff"/>'
+        '<stop path="L 0,0" style="stop-color:#ffffff"/>'
+        '</meshpatch><meshpatch><stop path="l 40,0" style="stop-color:#ff0000"/>'
+        '<stop path="l 0,40" style="stop-color:#000000"/><stop path="l -40,0" style="stop-color:#000000"/>'
+        '</meshpatch></meshrow></meshgradient></defs>')
+
+
+def test_mesh_gradient_corners_take_their_stop_colours(backend: CairoBackend) -> None:
+    """Each stop colours the corner where its edge starts; the second patch shares the first
+    one's right edge (and its two corners' colours)."""
+    pixels = draw(backend, MESH + '<rect width="40" height="40" style="fill:url(#m);stroke:none"/>')
+    assert list(pixels[0, 0]) == pytest.approx([255, 6, 6, 255], abs=8)  # red at the top left
+    assert pixels[0, 39, 1] > 240 and pixels[0, 39, 0] < 15  # green at the top right
+    assert pixels[39, 39, 2] > 240  # blue at the bottom right
+    assert pixels[39, 0].min() > 240  # white at the bottom left
+    assert list(pixels[20, 20, :3]) == pytest.approx([128, 128, 128], abs=12)  # bilinear in between
+
+
+def test_mesh_gradient_is_drawn_inside_the_shape_under_its_stroke(backend: CairoBackend) -> None:
+    pixels = draw(backend, MESH + '<circle cx="20" cy="20" r="14" style="fill:url(#m);fill-opacity:0.5;'
+                                  'stroke:#000000;stroke-width:2"/>')
+    assert pixels[1, 1, 3] == 0  # outside the circle: nothing
+    assert abs(int(pixels[20, 20, 3]) - 128) <= 2  # fill-opacity applies to the mesh
+    assert pixels[20, 34, :3].max() == 0 and pixels[20, 34, 3] > 230  # the stroke is still drawn, on top

@@ -32,6 +32,7 @@ from ..svg.geometry import parse_transform
 from ..svg.geometry import view_matrix
 from ..svg.names import DYNAMIC
 from ..svg.names import URL_ID
+from ..svg.names import href
 from ..svg.names import ids
 from ..svg.names import local_name
 from ..svg.names import svg
@@ -48,6 +49,9 @@ from .filters import filter_reach
 from .filters import filter_region
 from .filters import region_box
 from .filters import run_filter
+from .mesh import MeshData
+from .mesh import mesh_matrix
+from .mesh import mesh_patches
 
 #: Alpha under which an effect's pixels count as empty when cropping its image.
 CROP_INK_THRESHOLD = 1 / 512
@@ -66,6 +70,8 @@ class Backend(t.Protocol):
 
     def pixels(self, svg: bytes) -> np.ndarray: ...
     def png(self, rgba: np.ndarray) -> bytes: ...
+    def mesh(self, patches: t.Sequence[tuple[t.Sequence[tuple[float, float]], t.Sequence[tuple[float, ...]]]],
+             width: int, height: int) -> np.ndarray: ...
 
 
 #: An effect's result: its crop box in pixels and a PNG data URI (None: nothing visible).
@@ -84,6 +90,9 @@ class EffectJob:
     opacity: float = 1.0
     scale: float = 1.0  # device pixels per user unit of the element
     to_user: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)  # card pixels → the element's user space
+    #: A mesh gradient's Coons patches in card pixels (points, corner colours): the source is
+    #: then the element's fill area, and the mesh is painted through it.
+    mesh: MeshData | None = None
 
 
 def _premultiplied(backend: Backend, svg: bytes) -> np.ndarray:
@@ -101,6 +110,8 @@ def render_effect(job: EffectJob, backend: Backend) -> EffectImage:
     """
     out = _premultiplied(backend, job.source)
     height, width = out.shape[:2]
+    if job.mesh is not None:
+        out = premultiply(backend.mesh(job.mesh, width, height).astype(np.float32) / 255) * out[..., 3:4]
     window = (0, 0, width, height)  # the surface's pixels, in the card's: left, top, width, height
     x0, y0, x1, y1 = 0, 0, width, height
     if job.filter_markup is not None:
@@ -296,6 +307,83 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
     return job, outer
 
 
+def _painted_with_mesh(node: etree._Element, by_id: t.Mapping[str, etree._Element]) -> etree._Element | None:
+    """The mesh gradient filling ``node`` (its ``xlink:href`` followed for the rows), if any."""
+    match = URL_ID.search(own_property(node, "fill") or "")
+    mesh = by_id.get(match.group(1)) if match else None
+    if mesh is None or local_name(mesh) != "meshgradient":
+        return None
+    rows = mesh
+    for _ in range(_MAX_MESH_LINKS):
+        if any(local_name(child) == "meshrow" for child in rows):
+            break
+        target = by_id.get(href(rows).lstrip("#"))
+        if target is None or local_name(target) != "meshgradient":
+            return None
+        rows = target
+    resolved = copy.deepcopy(rows)
+    for name in ("x", "y", "gradientUnits", "gradientTransform", "type"):
+        if mesh.get(name) is not None:
+            resolved.set(name, mesh.get(name, ""))
+    return resolved
+
+
+_MAX_MESH_LINKS = 8
+
+
+def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend,
+                 cache: BoundedCache[EffectJob, EffectImage]) -> int:
+    """Paint every mesh-gradient fill as an image of the mesh seen through the element's fill
+    area; the element stays, unfilled, for its stroke. Both stand in a group with the
+    element's transform and effects, which the effects pass then draws as for any group."""
+    view = view_matrix(root, width, height)
+    by_id = ids(root)
+    drawn = 0
+    for node in list(root.iter(etree.Element)):
+        parent = node.getparent()
+        if parent is None or "url(" not in node.get("style", "") + node.get("fill", ""):
+            continue
+        if any(local_name(a) in ("defs", "mask", "clipPath", "pattern", "marker", "symbol")
+               for a in node.iterancestors()):
+            continue
+        mesh = _painted_with_mesh(node, by_id)
+        if mesh is None:
+            continue
+        check_deadline()
+        outer = view
+        for ancestor in reversed(list(node.iterancestors())):
+            outer = multiply(outer, parse_transform(ancestor.get("transform")))
+        own = multiply(outer, parse_transform(node.get("transform")))
+        to_card = multiply(own, mesh_matrix(mesh, None))
+        patches = tuple((p.points, p.colors) for p in (q.transformed(to_card) for q in mesh_patches(mesh)))
+        area = _without_effects(node)
+        area.attrib.pop("transform", None)
+        area.set("style", re.sub(r"(^|;)\s*(fill|stroke)\s*:[^;]*", r"\1", area.get("style", ""))
+                 + ";fill:#000000;stroke:none")
+        job = EffectJob(source=_document(root, [area], own, (width, height)), mesh=patches)
+        result = cache.get_or_make(job, lambda job: render_effect(job, backend))
+        group = etree.Element(svg("g"))
+        for name in (*_EFFECT_PROPERTIES, "clip-path", "transform"):
+            value = own_property(node, name)
+            if value is not None:
+                group.set(name, value)
+        parent.replace(node, group)
+        plain = _without_effects(node)
+        plain.attrib.pop("transform", None)
+        plain.attrib.pop("clip-path", None)
+        style = re.sub(r"(^|;)\s*clip-path\s*:[^;]*", r"\1", plain.get("style", ""))
+        plain.set("style", style + ";fill:none")
+        group.tail, plain.tail = node.tail, None
+        if result is not None:
+            x, y, w, h, uri = result
+            group.append(etree.Element(svg("image"), {
+                "x": str(x), "y": str(y), "width": str(w), "height": str(h), "preserveAspectRatio": "none",
+                "transform": format_matrix(invert(own)), "{http://www.w3.org/1999/xlink}href": uri}))
+        group.append(plain)
+        drawn += 1
+    return drawn
+
+
 def apply_effects(root: etree._Element, width: int, height: int, backend: Backend,
                   cache: BoundedCache[EffectJob, EffectImage]) -> int:
     """Replace every element with a filter, mask or blend mode CairoSVG cannot draw by an
@@ -305,9 +393,9 @@ def apply_effects(root: etree._Element, width: int, height: int, backend: Backen
         computed once per template, not once per request.
     :return: how many elements were replaced.
     """
+    replaced = _draw_meshes(root, width, height, backend, cache)
     view = view_matrix(root, width, height)
     by_id = ids(root)
-    replaced = 0
     for node in list(root.iter(etree.Element)):
         parent = node.getparent()
         if parent is None or node.getroottree().getroot() is not root:

@@ -106,14 +106,14 @@ def _color_matrix(image: np.ndarray, kind: str, values: list[float]) -> np.ndarr
 
 
 def _flood(shape: tuple[int, ...], color: str, opacity: float) -> np.ndarray:
-    rgb = _parse_color(color)
+    rgb = parse_color(color)
     out = np.empty(shape, dtype=np.float32)
     out[..., :3] = np.array(rgb, dtype=np.float32) * opacity
     out[..., 3] = opacity
     return out
 
 
-def _parse_color(color: str) -> tuple[float, float, float]:
+def parse_color(color: str) -> tuple[float, float, float]:
     color = color.strip().lower()
     if color.startswith("#") and len(color) in (4, 7):
         digits = color[1:] if len(color) == 7 else "".join(ch * 2 for ch in color[1:])

@@ -48,3 +48,7 @@ class LazyBackend:
 
     def png(self, rgba: np.ndarray) -> bytes:
         return self.load().png(rgba)
+
+    def mesh(self, patches: t.Sequence[tuple[t.Sequence[tuple[float, float]], t.Sequence[tuple[float, ...]]]],
+             width: int, height: int) -> np.ndarray:
+        return self.load().mesh(patches, width, height)

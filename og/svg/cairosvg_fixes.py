@@ -160,8 +160,27 @@ def group_opacity(root: etree._Element) -> int:
     return moved
 
 
+def is_inkscape_mesh_polyfill(node: etree._Element) -> bool:
+    """Inkscape adds this ``<script>`` to every file with a mesh gradient, for browsers that
+    lack them; og draws meshes itself, so the script is dropped, never run."""
+    return (local_name(node) == "script" and node.get("id") == "mesh_polyfill"
+            and "meshgradient" in "".join(node.itertext()))
+
+
+def drop_inkscape_polyfills(root: etree._Element) -> int:
+    dropped = 0
+    for node in list(root.iter(svg("script"))):
+        parent = node.getparent()
+        if parent is not None and is_inkscape_mesh_polyfill(node):
+            log.debug("dropped Inkscape's mesh polyfill <script id=%r>", node.get("id"))
+            parent.remove(node)
+            dropped += 1
+    return dropped
+
+
 def apply(root: etree._Element) -> None:
     drop_external_references(root)
+    drop_inkscape_polyfills(root)
     expand_markers(root)
     group_opacity(root)
     flatten_gradient_links(root)
