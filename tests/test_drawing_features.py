@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import io
+import math
 
 import numpy as np
 import pytest
@@ -19,6 +20,8 @@ from PIL import Image
 
 from og.caches import BoundedCache
 from og.effects.elements import apply_effects
+from og.effects.filters import FilterSpace
+from og.effects.filters import run_filter
 from og.effects.noise import Turbulence
 from og.effects.noise import turbulence
 from og.raster.backend import CairoBackend
@@ -200,3 +203,52 @@ def test_mesh_gradient_is_drawn_inside_the_shape_under_its_stroke(backend: Cairo
     assert pixels[1, 1, 3] == 0  # outside the circle: nothing
     assert abs(int(pixels[20, 20, 3]) - 128) <= 2  # fill-opacity applies to the mesh
     assert pixels[20, 34, :3].max() == 0 and pixels[20, 34, 3] > 230  # the stroke is still drawn, on top
+
+
+def run_primitive(markup: str, image: np.ndarray) -> np.ndarray:
+    node = etree.fromstring(f'<filter xmlns="http://www.w3.org/2000/svg">{markup}</filter>')
+    return run_filter(node, image.astype(np.float32), FilterSpace(1.0))
+
+
+def test_morphology_dilates_and_erodes_by_the_radius() -> None:
+    image = np.zeros((9, 9, 4))
+    image[4, 4] = 1.0
+    dilated = run_primitive('<feMorphology operator="dilate" radius="2 1"/>', image)
+    assert dilated[..., 3].sum() == 5 * 3 and dilated[3:6, 2:7, 3].min() == 1.0
+    square = np.zeros((9, 9, 4))
+    square[2:7, 2:7] = 1.0
+    eroded = run_primitive('<feMorphology operator="erode" radius="1"/>', square)
+    assert eroded[..., 3].sum() == 9 and eroded[3:6, 3:6, 3].min() == 1.0
+
+
+def test_convolve_matrix_turns_the_kernel_half_a_turn() -> None:
+    """The spec's convolution uses the kernel rotated 180°: a kernel with a 1 in its last cell
+    takes each pixel from its upper left neighbour."""
+    image = np.zeros((5, 5, 4))
+    image[1, 1] = 1.0
+    out = run_primitive('<feConvolveMatrix order="3" kernelMatrix="0 0 0 0 0 0 0 0 1" divisor="1"/>', image)
+    assert out[2, 2, 3] == 1.0 and out[1, 1, 3] == 0.0
+
+
+def test_component_transfer_functions() -> None:
+    image = np.full((1, 3, 4), 1.0)
+    image[0, :, 0] = [0.0, 0.5, 1.0]
+    image[0, :, 1] = [0.0, 0.5, 1.0]
+    out = run_primitive('<feComponentTransfer><feFuncR type="discrete" tableValues="0.2 0.8"/>'
+                        '<feFuncG type="table" tableValues="1 0"/></feComponentTransfer>', image)
+    assert np.allclose(out[0, :, 0], [0.2, 0.8, 0.8], atol=1 / 255)
+    assert np.allclose(out[0, :, 1], [1.0, 0.5, 0.0], atol=1 / 255)
+
+
+def test_lighting_a_flat_surface() -> None:
+    """Flat alpha: the normal is (0, 0, 1); a distant light at elevation 30° gives N·L = 0.5, and
+    its specular half vector 30° off gives cos(30°)^2."""
+    flat = np.ones((6, 6, 4))
+    diffuse = run_primitive('<feDiffuseLighting diffuseConstant="1"><feDistantLight elevation="30"/>'
+                            '</feDiffuseLighting>', flat)
+    assert np.allclose(diffuse[..., :3], 0.5, atol=1 / 255) and np.allclose(diffuse[..., 3], 1)
+    specular = run_primitive('<feSpecularLighting specularExponent="2"><feDistantLight elevation="30"/>'
+                             '</feSpecularLighting>', flat)
+    shine = math.cos(math.radians(30)) ** 2
+    assert np.allclose(specular[..., 3], shine, atol=1 / 255)
+    assert np.allclose(specular[..., 0], shine * shine, atol=1 / 255)  # straight colour times alpha

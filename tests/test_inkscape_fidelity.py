@@ -54,7 +54,8 @@ CHANNEL_TOLERANCE = 32
 MAX_DIFFERING = 0.02
 #: Templates built around one drawing feature og implements itself (issue 20: blend modes,
 #: markers, clone opacity, noise, mesh gradients) are held to this share instead.
-EXACT_FEATURES = frozenset({"blend_modes", "clone_opacity", "markers", "mesh", "noise"})
+EXACT_FEATURES = frozenset({"blend_modes", "clone_opacity", "filters_more", "lighting", "markers", "mesh",
+                            "noise"})
 MAX_DIFFERING_EXACT = 0.003
 
 #: name → why og does not match Inkscape yet (with the measured share of differing
