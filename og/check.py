@@ -149,6 +149,10 @@ def _drawing_findings(root: etree._Element, cascade: Cascade) -> t.Iterator[Find
             yield _finding("info", f"mix-blend-mode {blend}: drawn by og (Compositing spec formulas)", node)
         if name == "meshgradient":
             yield from _mesh_findings(node)
+        if name == "feConvolveMatrix":
+            yield _finding("warning", "feConvolveMatrix: og treats the filter region's edges as edgeMode "
+                                      "says; "
+                                      "Inkscape 1.2 ignores edgeMode (its outer pixels differ)", node)
         if name == "feTurbulence" and node.get("stitchTiles") == "stitch":
             yield _finding("warning", "feTurbulence stitchTiles: og stitches as browsers do; Inkscape 1.2 "
                                       "draws other noise", node)

@@ -252,3 +252,11 @@ def test_lighting_a_flat_surface() -> None:
     shine = math.cos(math.radians(30)) ** 2
     assert np.allclose(specular[..., 3], shine, atol=1 / 255)
     assert np.allclose(specular[..., 0], shine * shine, atol=1 / 255)  # straight colour times alpha
+
+
+def test_a_clone_of_a_marked_path_shows_its_markers(backend: CairoBackend) -> None:
+    body = ("<defs>" + MARKER.format(overflow="visible", units="strokeWidth")
+            + '<path id="p" d="M 8,20 H 32" style="stroke:#ff0000;stroke-width:2;marker-end:url(#m)"/></defs>'
+            '<use xlink:href="#p"/>')
+    pixels = draw(backend, body)
+    assert list(pixels[20, 38, :]) == [255, 0, 0, 255]

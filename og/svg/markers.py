@@ -186,9 +186,8 @@ def expand_markers(root: etree._Element) -> int:
     drawn = 0
     for node in shapes:
         parent = node.getparent()
-        if parent is None or any(local_name(a) in ("defs", "marker", "clipPath", "mask", "pattern", "symbol")
-                                 for a in node.iterancestors()):
-            continue
+        if parent is None or any(local_name(a) in ("marker", "clipPath") for a in node.iterancestors()):
+            continue  # a marker's own content has no markers; a clip path draws none
         markers = _markers_of(node, by_id)
         _strip(node, ("marker", *_POSITIONS))
         for name in ("marker", *_POSITIONS):
@@ -198,8 +197,9 @@ def expand_markers(root: etree._Element) -> int:
         stroke_width = length(_inherited(node, "stroke-width", "1"), percent_of=100) or 0.0
         fill, stroke = _inherited(node, "fill", "#000000"), _inherited(node, "stroke", "none")
         group = etree.Element(svg("g"), _strip(node, _GROUP_PROPERTIES))
-        if node.get("transform"):
-            group.set("transform", node.attrib.pop("transform"))
+        for name in ("transform", "id"):  # a clone of the shape (<use>) shows its markers too
+            if node.get(name):
+                group.set(name, node.attrib.pop(name))
         group.tail, node.tail = node.tail, None
         node.addprevious(group)
         group.append(node)
