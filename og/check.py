@@ -149,6 +149,11 @@ def _drawing_findings(root: etree._Element, cascade: Cascade) -> t.Iterator[Find
             yield _finding("info", f"mix-blend-mode {blend}: drawn by og (Compositing spec formulas)", node)
         if name == "meshgradient":
             yield from _mesh_findings(node)
+        parent = node.getparent()
+        if parent is not None and local_name(parent) == "filter" and any(
+                node.get(a) is not None for a in ("x", "y", "width", "height")):
+            yield _finding("warning", f"{name} has its own subregion (x, y, width, height): og ignores it "
+                                      "(the primitive covers the whole filter region)", node)
         if name == "feConvolveMatrix":
             yield _finding("warning", "feConvolveMatrix: og treats the filter region's edges as edgeMode "
                                       "says; "
