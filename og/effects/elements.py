@@ -336,6 +336,8 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
     """Paint every mesh-gradient fill as an image of the mesh seen through the element's fill
     area; the element stays, unfilled, for its stroke. Both stand in a group with the
     element's transform and effects, which the effects pass then draws as for any group."""
+    if next(root.iter(svg("meshgradient")), None) is None:
+        return 0  # the common case, at the cost of one walk of the tree
     view = view_matrix(root, width, height)
     by_id = ids(root)
     drawn = 0
