@@ -268,7 +268,7 @@ def _fe_displacement_map(node: etree._Element, take: Take, source: np.ndarray,
 #: Largest morphology radius and convolution kernel side, in pixels (templates are bounded:
 #: past these, a filter costs more than a card should).
 MAX_MORPHOLOGY_RADIUS = 100
-MAX_KERNEL_ORDER = 15
+MAX_KERNEL_ORDER = 9
 
 
 def _window_extreme(image: np.ndarray, size: int, axis: int, function: t.Callable[..., np.ndarray],
@@ -332,6 +332,7 @@ def _fe_convolve_matrix(node: etree._Element, take: Take, source: np.ndarray,
                     mode=mode)  # type: ignore[call-overload]
     total = np.zeros(work.shape, dtype=np.float64)
     for i in range(order_y):
+        check_deadline()
         for j in range(order_x):
             weight = matrix[order_y - 1 - i, order_x - 1 - j]
             if weight:

@@ -130,7 +130,7 @@ def _marker_group(marker: etree._Element, vertex: Vertex, position: str, stroke_
     })
     overflow = (own_property(marker, "overflow") or "hidden").strip()
     if overflow not in ("visible", "auto"):
-        if defs.find(f"{svg('clipPath')}[@id='{clip_id}']") is None:
+        if not any(clip.get("id") == clip_id for clip in defs):
             clip = etree.SubElement(defs, svg("clipPath"), {"id": clip_id, "clipPathUnits": "userSpaceOnUse"})
             etree.SubElement(clip, svg("rect"), {
                 "x": "0", "y": "0", "width": f"{length(marker.get('markerWidth', '3')) or 0:.6g}",
