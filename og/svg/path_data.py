@@ -151,8 +151,11 @@ def _segments(data: str) -> list[list[_Segment | None]]:
             break
         kind, relative = command.upper(), command.islower()
         needed = _ARGUMENTS[kind]
-        args = [float(v) for v in tokens[index:index + needed]]
-        if len(args) < needed or any(map(math.isnan, args)):
+        raw = tokens[index:index + needed]
+        if len(raw) < needed or any(v.isalpha() for v in raw):
+            break  # an error in the path data: SVG draws the path up to it
+        args = [float(v) for v in raw]
+        if not all(map(math.isfinite, args)):
             break
         index += needed
         count += 1
