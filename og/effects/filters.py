@@ -268,7 +268,7 @@ def _fe_displacement_map(node: etree._Element, take: Take, source: np.ndarray,
 #: Largest morphology radius and convolution kernel side, in pixels (templates are bounded:
 #: past these, a filter costs more than a card should).
 MAX_MORPHOLOGY_RADIUS = 100
-MAX_KERNEL_ORDER = 9
+MAX_KERNEL_ORDER = 7
 
 
 def _window_extreme(image: np.ndarray, size: int, axis: int, function: t.Callable[..., np.ndarray],
@@ -325,18 +325,18 @@ def _fe_convolve_matrix(node: etree._Element, take: Take, source: np.ndarray,
     if not (0 <= target_x < order_x and 0 <= target_y < order_y):
         return np.zeros_like(image)
     preserve = node.get("preserveAlpha") == "true"
-    work = unpremultiply(image) if preserve else image.astype(np.float64)
+    work = (unpremultiply(image) if preserve else image).astype(np.float32)
     mode = {"wrap": "wrap", "none": "constant"}.get(node.get("edgeMode", "duplicate"), "edge")
     height, width = image.shape[:2]
     padded = np.pad(work, ((target_y, order_y - 1 - target_y), (target_x, order_x - 1 - target_x), (0, 0)),
                     mode=mode)  # type: ignore[call-overload]
-    total = np.zeros(work.shape, dtype=np.float64)
+    total = np.zeros(work.shape, dtype=np.float32)
     for i in range(order_y):
         check_deadline()
         for j in range(order_x):
             weight = matrix[order_y - 1 - i, order_x - 1 - j]
             if weight:
-                total += weight * padded[i:i + height, j:j + width]
+                total += np.float32(weight) * padded[i:i + height, j:j + width]
     out = total / divisor
     if preserve:
         out[..., :3] += bias
@@ -445,10 +445,10 @@ def _light_vectors(node: etree._Element, alpha: np.ndarray, surface_scale: float
 
 def _lighting(node: etree._Element, take: Take, space: FilterSpace, specular: bool) -> np.ndarray:
     image = take(node.get("in"))
-    alpha = image[..., 3].astype(np.float64)
+    alpha = image[..., 3].astype(np.float32)
     surface_scale = (_numbers(node.get("surfaceScale")) or [1.0])[0]
     normal = np.stack([-surface_scale * _gradient(alpha, 1), -surface_scale * _gradient(alpha, 0),
-                       np.ones_like(alpha)], axis=-1)
+                       np.ones_like(alpha)], axis=-1).astype(np.float32)
     normal /= np.linalg.norm(normal, axis=-1, keepdims=True)
     to_light, color = _light_vectors(node, alpha, surface_scale, space)
     if specular:

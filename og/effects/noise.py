@@ -22,9 +22,9 @@ _RAND_M = 2147483647
 _RAND_A = 16807
 _RAND_Q = 127773  # m / a
 _RAND_R = 2836  # m % a
-#: Octaves past this add under 1/1000 of the first one's amplitude: invisible in 8-bit colour,
+#: Octaves past this add under 1/500 of the first one's amplitude: under one step of 8-bit colour,
 #: so more are not computed (numOctaves is otherwise unbounded in a template).
-MAX_OCTAVES = 10
+MAX_OCTAVES = 9
 
 
 def _setup_seed(seed: int) -> int:
