@@ -337,7 +337,7 @@ def _fe_convolve_matrix(node: etree._Element, take: Take, source: np.ndarray,
             weight = matrix[order_y - 1 - i, order_x - 1 - j]
             if weight:
                 total += np.float32(weight) * padded[i:i + height, j:j + width]
-    out = total / divisor
+    out: np.ndarray = total / np.float32(divisor)
     if preserve:
         out[..., :3] += bias
         out[..., 3] = work[..., 3]
