@@ -174,11 +174,9 @@ def _paint_kind(root: etree._Element, paint: str) -> str:
 
 def _mesh_findings(mesh: etree._Element) -> t.Iterator[Finding]:
     patches = sum(1 for row in mesh for patch in row if local_name(patch) == "meshpatch")
-    yield _finding("info", f"mesh gradient ({patches} patch{'es' if patches != 1 else ''}): drawn by og as "
-                           "Coons patches", mesh)
-    if mesh.get("type") == "bicubic":
-        yield _finding("warning", "a bicubic mesh gradient is drawn with bilinear colours between its "
-                                  "corners (Inkscape smooths them across patches)", mesh)
+    smoothing = "bicubic, as Inkscape smooths it" if mesh.get("type") == "bicubic" else "Coons patches"
+    yield _finding("info", f"mesh gradient ({patches} patch{'es' if patches != 1 else ''}): drawn by og "
+                           f"({smoothing})", mesh)
     if mesh.get("gradientUnits") == "objectBoundingBox":
         yield _finding("warning", "a mesh gradient in objectBoundingBox units is drawn in user space", mesh)
 

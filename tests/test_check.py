@@ -73,7 +73,8 @@ INKSCAPE = ROOT / "tests" / "data" / "inkscape"
 
 @pytest.mark.parametrize(("name", "level", "words", "element"), [
     ("mesh", "info", "Inkscape's mesh gradient polyfill <script>: dropped", "#mesh_polyfill"),
-    ("mesh", "info", "mesh gradient (6 patches): drawn by og", "#mesh-card"),
+    ("mesh", "info", "mesh gradient (6 patches): drawn by og (Coons patches)", "#mesh-card"),
+    ("mesh_bicubic", "info", "mesh gradient (6 patches): drawn by og (bicubic", "#mesh-card"),
     ("markers", "info", "markers (marker-start url(#Dot), marker-end url(#ArrowWide)): drawn by og",
      "#arrow-path"),
     ("clone_opacity", "info", "a clone with opacity: drawn by og as a group", "#clone-half"),

@@ -22,6 +22,8 @@ from og.caches import BoundedCache
 from og.effects.elements import apply_effects
 from og.effects.filters import FilterSpace
 from og.effects.filters import run_filter
+from og.effects.mesh import SMOOTH_PIECES
+from og.effects.mesh import mesh_patches
 from og.effects.noise import Turbulence
 from og.effects.noise import turbulence
 from og.raster.backend import CairoBackend
@@ -260,3 +262,26 @@ def test_a_clone_of_a_marked_path_shows_its_markers(backend: CairoBackend) -> No
             '<use xlink:href="#p"/>')
     pixels = draw(backend, body)
     assert list(pixels[20, 38, :]) == [255, 0, 0, 255]
+
+
+def test_bicubic_mesh_is_smooth_across_patch_edges() -> None:
+    """A 2 x 2 mesh, black, white and grey along its top: a bilinear patch ramps straight from
+    black to white; a bicubic one eases into the white corner (a local maximum: slope 0)."""
+    mesh = etree.fromstring(
+        '<meshgradient xmlns="http://www.w3.org/2000/svg" x="0" y="0" type="bicubic">'
+        + "".join('<meshrow>' + "".join(
+            '<meshpatch>' + "".join(f'<stop path="{path}" style="stop-color:{color}"/>'
+                                    for path, color in stops)
+            + '</meshpatch>' for stops in row) + '</meshrow>' for row in [
+            [[("l 10,0", "#000000"), ("l 0,10", "#ffffff"), ("l -10,0", "#ffffff"), ("l 0,-10", "#000000")],
+             [("l 10,0", "#ffffff"), ("l 0,10", "#808080"), ("l -10,0", "#808080")]],
+            [[("l 0,10", "#ffffff"), ("l -10,0", "#000000"), ("l 0,-10", "#000000")],
+             [("l 0,10", "#808080"), ("l -10,0", "#ffffff")]]]) + '</meshgradient>')
+    bicubic = mesh_patches(mesh)
+    assert len(bicubic) == 4 * SMOOTH_PIECES * SMOOTH_PIECES
+    mesh.set("type", "bilinear")
+    assert len(mesh_patches(mesh)) == 4
+    # along the top edge, across the first patch: not a straight ramp once smoothed
+    first_row = [p.colors[0][0] for p in bicubic[:SMOOTH_PIECES]]
+    steps = np.diff(first_row)
+    assert steps.min() >= 0 and steps.max() - steps.min() > 0.01

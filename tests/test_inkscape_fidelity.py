@@ -55,7 +55,7 @@ MAX_DIFFERING = 0.02
 #: Templates built around one drawing feature og implements itself (issue 20: blend modes,
 #: markers, clone opacity, noise, mesh gradients) are held to this share instead.
 EXACT_FEATURES = frozenset({"blend_modes", "clone_opacity", "filters_more", "lighting", "markers", "mesh",
-                            "noise"})
+                            "mesh_bicubic", "noise"})
 MAX_DIFFERING_EXACT = 0.003
 
 #: name → why og does not match Inkscape yet (with the measured share of differing

@@ -70,8 +70,7 @@ class Backend(t.Protocol):
 
     def pixels(self, svg: bytes) -> np.ndarray: ...
     def png(self, rgba: np.ndarray) -> bytes: ...
-    def mesh(self, patches: t.Sequence[tuple[t.Sequence[tuple[float, float]], t.Sequence[tuple[float, ...]]]],
-             width: int, height: int) -> np.ndarray: ...
+    def mesh(self, patches: MeshData, width: int, height: int) -> np.ndarray: ...
 
 
 #: An effect's result: its crop box in pixels and a PNG data URI (None: nothing visible).
@@ -357,7 +356,8 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
             outer = multiply(outer, parse_transform(ancestor.get("transform")))
         own = multiply(outer, parse_transform(node.get("transform")))
         to_card = multiply(own, mesh_matrix(mesh, None))
-        patches = tuple((p.points, p.colors) for p in (q.transformed(to_card) for q in mesh_patches(mesh)))
+        patches = tuple((p.points, p.colors, p.controls)
+                        for p in (q.transformed(to_card) for q in mesh_patches(mesh)))
         area = _without_effects(node)
         area.attrib.pop("transform", None)
         area.set("style", re.sub(r"(^|;)\s*(fill|stroke)\s*:[^;]*", r"\1", area.get("style", ""))
