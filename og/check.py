@@ -161,15 +161,6 @@ def _drawing_findings(root: etree._Element, cascade: Cascade) -> t.Iterator[Find
         if name == "feTurbulence" and node.get("stitchTiles") == "stitch":
             yield _finding("warning", "feTurbulence stitchTiles: og stitches as browsers do; Inkscape 1.2 "
                                       "draws other noise", node)
-        if name in _MARKABLE + ("rect", "circle", "ellipse", "text") and "meshgradient" in \
-                _paint_kind(root, style.get("stroke", "")):
-            yield _finding("warning", "a stroke painted with a mesh gradient is not drawn (fills are)", node)
-
-
-def _paint_kind(root: etree._Element, paint: str) -> str:
-    match = URL_ANY.search(paint)
-    target = by_id(root, match.group(1).lstrip("#")) if match else None
-    return local_name(target) if target is not None else ""
 
 
 def _mesh_findings(mesh: etree._Element) -> t.Iterator[Finding]:

@@ -306,9 +306,11 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
     return job, outer
 
 
-def _painted_with_mesh(node: etree._Element, by_id: t.Mapping[str, etree._Element]) -> etree._Element | None:
-    """The mesh gradient filling ``node`` (its ``xlink:href`` followed for the rows), if any."""
-    match = URL_ID.search(own_property(node, "fill") or "")
+def _painted_with_mesh(node: etree._Element, paint: str,
+                       by_id: t.Mapping[str, etree._Element]) -> etree._Element | None:
+    """The mesh gradient ``node``'s ``paint`` (fill or stroke) is, its ``xlink:href`` followed
+    for the rows; None when it is not a mesh."""
+    match = URL_ID.search(own_property(node, paint) or "")
     mesh = by_id.get(match.group(1)) if match else None
     if mesh is None or local_name(mesh) != "meshgradient":
         return None
@@ -328,13 +330,37 @@ def _painted_with_mesh(node: etree._Element, by_id: t.Mapping[str, etree._Elemen
 
 
 _MAX_MESH_LINKS = 8
+_PAINTS = ("fill", "stroke")
+
+
+def _mesh_image(root: etree._Element, node: etree._Element, paint: str, mesh: etree._Element, own: Matrix,
+                canvas: tuple[int, int], backend: Backend,
+                cache: BoundedCache[EffectJob, EffectImage]) -> etree._Element | None:
+    """An ``<image>`` (in the element's user space) of the mesh seen through the area the
+    element's ``paint`` covers."""
+    to_card = multiply(own, mesh_matrix(mesh, None))
+    patches = tuple((p.points, p.colors, p.controls)
+                    for p in (q.transformed(to_card) for q in mesh_patches(mesh)))
+    area = _without_effects(node)
+    area.attrib.pop("transform", None)
+    other = "stroke" if paint == "fill" else "fill"
+    area.set("style", re.sub(r"(^|;)\s*(fill|stroke)\s*:[^;]*", r"\1", area.get("style", ""))
+             + f";{paint}:#000000;{other}:none")
+    job = EffectJob(source=_document(root, [area], own, canvas), mesh=patches)
+    result = cache.get_or_make(job, lambda job: render_effect(job, backend))
+    if result is None:
+        return None
+    x, y, w, h, uri = result
+    return etree.Element(svg("image"), {
+        "x": str(x), "y": str(y), "width": str(w), "height": str(h), "preserveAspectRatio": "none",
+        "transform": format_matrix(invert(own)), "{http://www.w3.org/1999/xlink}href": uri})
 
 
 def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend,
                  cache: BoundedCache[EffectJob, EffectImage]) -> int:
-    """Paint every mesh-gradient fill as an image of the mesh seen through the element's fill
-    area; the element stays, unfilled, for its stroke. Both stand in a group with the
-    element's transform and effects, which the effects pass then draws as for any group."""
+    """Paint every mesh-gradient fill and stroke as an image of the mesh seen through the area
+    the paint covers; the element stays for whatever else it paints. They stand in a group with
+    the element's transform and effects, which the effects pass then draws as for any group."""
     if next(root.iter(svg("meshgradient")), None) is None:
         return 0  # the common case, at the cost of one walk of the tree
     view = view_matrix(root, width, height)
@@ -342,28 +368,22 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
     drawn = 0
     for node in list(root.iter(etree.Element)):
         parent = node.getparent()
-        if parent is None or "url(" not in node.get("style", "") + node.get("fill", ""):
+        paints = node.get("style", "") + node.get("fill", "") + node.get("stroke", "")
+        if parent is None or "url(" not in paints:
             continue
         if any(local_name(a) in ("defs", "mask", "clipPath", "pattern", "marker", "symbol")
                for a in node.iterancestors()):
             continue
-        mesh = _painted_with_mesh(node, by_id)
-        if mesh is None:
+        meshes = {paint: _painted_with_mesh(node, paint, by_id) for paint in _PAINTS}
+        if not any(meshes.values()):
             continue
         check_deadline()
         outer = view
         for ancestor in reversed(list(node.iterancestors())):
             outer = multiply(outer, parse_transform(ancestor.get("transform")))
         own = multiply(outer, parse_transform(node.get("transform")))
-        to_card = multiply(own, mesh_matrix(mesh, None))
-        patches = tuple((p.points, p.colors, p.controls)
-                        for p in (q.transformed(to_card) for q in mesh_patches(mesh)))
-        area = _without_effects(node)
-        area.attrib.pop("transform", None)
-        area.set("style", re.sub(r"(^|;)\s*(fill|stroke)\s*:[^;]*", r"\1", area.get("style", ""))
-                 + ";fill:#000000;stroke:none")
-        job = EffectJob(source=_document(root, [area], own, (width, height)), mesh=patches)
-        result = cache.get_or_make(job, lambda job: render_effect(job, backend))
+        images = {paint: _mesh_image(root, node, paint, mesh, own, (width, height), backend, cache)
+                  for paint, mesh in meshes.items() if mesh is not None}
         group = etree.Element(svg("g"))
         for name in (*_EFFECT_PROPERTIES, "clip-path", "transform"):
             value = own_property(node, name)
@@ -374,14 +394,12 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
         plain.attrib.pop("transform", None)
         plain.attrib.pop("clip-path", None)
         style = re.sub(r"(^|;)\s*clip-path\s*:[^;]*", r"\1", plain.get("style", ""))
-        plain.set("style", style + ";fill:none")
+        plain.set("style", style + "".join(f";{paint}:none" for paint in meshes if meshes[paint] is not None))
         group.tail, plain.tail = node.tail, None
-        if result is not None:
-            x, y, w, h, uri = result
-            group.append(etree.Element(svg("image"), {
-                "x": str(x), "y": str(y), "width": str(w), "height": str(h), "preserveAspectRatio": "none",
-                "transform": format_matrix(invert(own)), "{http://www.w3.org/1999/xlink}href": uri}))
-        group.append(plain)
+        # paint order: the fill, then the stroke (whichever of them is a mesh is an image)
+        for part in (images.get("fill"), plain, images.get("stroke")):
+            if part is not None:
+                group.append(part)
         drawn += 1
     return drawn
 
