@@ -375,7 +375,7 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
                for a in node.iterancestors()):
             continue
         meshes = {paint: _painted_with_mesh(node, paint, by_id) for paint in _PAINTS}
-        if not any(meshes.values()):
+        if all(mesh is None for mesh in meshes.values()):
             continue
         check_deadline()
         outer = view
