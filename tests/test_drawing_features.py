@@ -12,12 +12,15 @@ import base64
 import dataclasses
 import io
 import math
+import typing as t
+from pathlib import Path
 
 import numpy as np
 import pytest
 from lxml import etree
 from PIL import Image
 
+import og
 from og.caches import BoundedCache
 from og.effects.elements import apply_effects
 from og.effects.filters import FilterSpace
@@ -29,6 +32,8 @@ from og.effects.noise import turbulence
 from og.raster.backend import CairoBackend
 from og.svg import cairosvg_fixes
 from og.svg.path_data import path_vertices
+
+from .conftest import settings_for
 
 
 def _black_png() -> str:
@@ -285,3 +290,37 @@ def test_bicubic_mesh_is_smooth_across_patch_edges() -> None:
     first_row = [p.colors[0][0] for p in bicubic[:SMOOTH_PIECES]]
     steps = np.diff(first_row)
     assert steps.min() >= 0 and steps.max() - steps.min() > 0.01
+
+
+HOSTILE = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+ width="240" height="120" viewBox="0 0 240 120">
+<defs><filter id="f" x="-1" y="-1" width="3" height="3">
+<feTurbulence baseFrequency="1e9 -5" numOctaves="1000000000" seed="-99999999999" stitchTiles="stitch"/>
+<feMorphology radius="1e9" operator="dilate"/>
+<feConvolveMatrix order="1000" kernelMatrix="1 2 3"/>
+<feConvolveMatrix order="3" kernelMatrix="1 1 1 1 1 1 1 1 1" divisor="0" targetX="7"/>
+<feDisplacementMap scale="1e12" in2="SourceGraphic"/>
+<feDiffuseLighting surfaceScale="1e30"><fePointLight x="1e300" y="nan" z="-inf"/></feDiffuseLighting>
+<feSpecularLighting specularExponent="1e9"><feSpotLight limitingConeAngle="abc" specularExponent="-1e9"/>
+</feSpecularLighting>
+<feComponentTransfer><feFuncR type="gamma" exponent="-1e9"/><feFuncG type="table" tableValues=""/>
+</feComponentTransfer></filter>
+<meshgradient id="m" x="0" y="0" type="bicubic"><meshrow><meshpatch><stop path="c"/>
+<stop path="l 1e308,1e308"/></meshpatch></meshrow></meshgradient>
+<meshgradient id="loop" xlink:href="#loop"/>
+<marker id="mk" markerWidth="1e9" markerHeight="-5" viewBox="0 0 0 0" refX="inf" orient="auto-start-reverse">
+<circle r="1e9"/></marker></defs>
+<rect width="240" height="120" style="fill:#334455;filter:url(#f)"/>
+<rect width="100" height="100" style="fill:url(#m);stroke:url(#loop)"/>
+<path d="M 0 0 L 1e308 1e308 A 1e-300 1e300 1e9 1 1 nan 5" style="stroke:#000;marker:url(#mk)"/>
+<polyline points="1 2 3" style="stroke:#000;marker-end:url(#mk)"/>
+</svg>"""
+
+
+def test_hostile_numbers_in_drawing_features_still_give_a_card(tmp_path: Path, fonts: t.Any) -> None:
+    """Huge, negative, infinite and malformed values in noise, morphology, convolution,
+    displacement, lighting, transfer functions, meshes and markers: a card, not an exception."""
+    (tmp_path / "hostile.svg").write_text(HOSTILE, encoding="utf-8")
+    renderer = og.Renderer(settings_for(tmp_path), fonts=fonts)
+    image = Image.open(io.BytesIO(renderer.render("hostile")))
+    assert image.size == (240, 120)

@@ -523,7 +523,10 @@ def run_filter(filter_node: etree._Element, source: np.ndarray, space: FilterSpa
         check_deadline()
         # Kept to 8 bits a channel between primitives, as Inkscape's and browsers' surfaces keep
         # them: thresholds (a discrete transfer, an alpha matrix) then fall the same way.
-        previous = (np.round(function(primitive, take, source, space) * 255) / 255).astype(np.float32)
+        with np.errstate(all="ignore"):  # a template's extreme numbers: clamped below, never raised
+            result = function(primitive, take, source, space)
+        result = np.clip(np.nan_to_num(result, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+        previous = (np.round(result * 255) / 255).astype(np.float32)
         if primitive.get("result"):
             results[primitive.get("result", "")] = previous
     return previous
