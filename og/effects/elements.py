@@ -129,6 +129,11 @@ def render_effect(job: EffectJob, backend: Backend) -> EffectImage:
         space = FilterSpace(job.scale, multiply(job.to_user, corner))
         out = run_filter(filter_node, out[y0:y1, x0:x1], space)
     else:
+        # Unfiltered, nothing shows past the element's own pixels: mask and blend only those.
+        ys, xs = np.nonzero(out[..., 3] > 0)
+        if not len(xs):
+            return None
+        x0, y0, x1, y1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
         out = out[y0:y1, x0:x1]
     if job.mask is not None:
         mask = job.mask if window == (0, 0, width, height) else _windowed(job.mask, window)
