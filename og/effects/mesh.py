@@ -242,6 +242,8 @@ def smoothed(patches: list[Patch], rows: int, columns: int) -> list[Patch]:
             nodes[r + dr, c + dc], colors[r + dr, c + dc] = point, color
     down, across = _slopes(nodes, colors, 0), _slopes(nodes, colors, 1)
     steps = np.linspace(0.0, 1.0, SMOOTH_PIECES + 1)
+    # piece k of a cubic's control points, from the whole cubic's: a 4 x 4 matrix per piece
+    split = np.stack([_piece(np.eye(4), steps[k], steps[k + 1]) for k in range(SMOOTH_PIECES)])
     powers_x = steps[:, None] ** np.arange(4)[None, :]  # (9, 4): x^i
     out: list[Patch] = []
     for index, patch in enumerate(patches):
@@ -258,20 +260,18 @@ def smoothed(patches: list[Patch], rows: int, columns: int) -> list[Patch]:
             *([np.zeros(4)] * 4)])
         coefficients = (_BICUBIC @ values).reshape(4, 4, 4)  # [j, i, channel]: x^i y^j
         grid_colors = np.clip(np.einsum("xi,yj,jic->xyc", powers_x, powers_x, coefficients), 0, 1)
-        grid = _grid(patch)
+        pieces = np.einsum("aij,jkc,blk->abilc", split, _grid(patch), split)  # (8, 8, 4, 4, xy)
         for a in range(SMOOTH_PIECES):
-            rows_part = np.stack([_piece(grid[:, j], steps[a], steps[a + 1]) for j in range(4)], axis=1)
             for b in range(SMOOTH_PIECES):
                 if len(out) >= MAX_PATCHES:
                     return out
-                sub = np.stack([_piece(rows_part[i], steps[b], steps[b + 1]) for i in range(4)])
-                points = [sub[0, 0], sub[0, 1], sub[0, 2], sub[0, 3], sub[1, 3], sub[2, 3], sub[3, 3],
-                          sub[3, 2], sub[3, 1], sub[3, 0], sub[2, 0], sub[1, 0], sub[0, 0]]
+                sub = pieces[a, b].tolist()
+                points = [sub[0][0], sub[0][1], sub[0][2], sub[0][3], sub[1][3], sub[2][3], sub[3][3],
+                          sub[3][2], sub[3][1], sub[3][0], sub[2][0], sub[1][0], sub[0][0]]
                 corners = [grid_colors[a, b], grid_colors[a, b + 1], grid_colors[a + 1, b + 1],
                            grid_colors[a + 1, b]]
-                inner = (sub[1, 1], sub[1, 2], sub[2, 2], sub[2, 1])
-                out.append(Patch(tuple((float(x), float(y)) for x, y in points),
+                out.append(Patch(tuple((x, y) for x, y in points),
                                  t.cast(tuple[Color, Color, Color, Color],
-                                        tuple(tuple(float(v) for v in color) for color in corners)),
-                                 tuple((float(x), float(y)) for x, y in inner)))
+                                        tuple(tuple(color.tolist()) for color in corners)),
+                                 tuple((x, y) for x, y in (sub[1][1], sub[1][2], sub[2][2], sub[2][1]))))
     return out
