@@ -133,6 +133,9 @@ def _opacity(node: etree._Element) -> float:
         return 1.0
 
 
+_OPACITY = re.compile(r"(^|;)\s*opacity\s*:")
+
+
 def group_opacity(root: etree._Element) -> int:
     """Move ``opacity`` from a clone or a stroked shape onto a group around it.
 
@@ -143,7 +146,7 @@ def group_opacity(root: etree._Element) -> int:
     """
     moved = 0
     for node in list(root.iter(*SHAPES, svg("use"))):
-        if "opacity" not in node.get("style", "") and node.get("opacity") is None:
+        if node.get("opacity") is None and not _OPACITY.search(node.get("style", "")):
             continue
         opacity = _opacity(node)
         if opacity >= 1 or node.getparent() is None:

@@ -176,6 +176,8 @@ def _strip(node: etree._Element, names: tuple[str, ...]) -> dict[str, str]:
 
 def expand_markers(root: etree._Element) -> int:
     """Draw every marker of every markable shape as plain groups; return how many were drawn."""
+    if next(root.iter(svg("marker")), None) is None:
+        return 0  # no markers at all: the common case, one walk of the tree
     shapes = [node for node in root.iter(*MARKABLE) if "marker" in node.get("style", "")
               or any(node.get(name) for name in ("marker", *_POSITIONS))
               or any("marker" in a.get("style", "") or a.get("marker") for a in node.iterancestors())]
