@@ -154,6 +154,9 @@ def _drawing_findings(root: etree._Element, cascade: Cascade) -> t.Iterator[Find
                 node.get(a) is not None for a in ("x", "y", "width", "height")):
             yield _finding("warning", f"{name} has its own subregion (x, y, width, height): og ignores it "
                                       "(the primitive covers the whole filter region)", node)
+        if name == "feImage" and href(node):
+            yield _finding("warning", "feImage of an element or a picture is drawn as nothing by og (an "
+                                      "empty feImage, as in Inkscape's Fill Background, is exact)", node)
         if name == "feConvolveMatrix":
             yield _finding("warning", "feConvolveMatrix: og treats the filter region's edges as edgeMode "
                                       "says; "

@@ -480,6 +480,13 @@ def _fe_specular_lighting(node: etree._Element, take: Take, source: np.ndarray,
     return _lighting(node, take, space, specular=True)
 
 
+def _fe_image(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
+    """Transparent black: Inkscape's *Fill Background* writes an feImage with an empty link
+    (the spec's result for it); og does not draw an element or picture here (``og check``
+    says so), and links outside the template were removed before."""
+    return np.zeros_like(source)
+
+
 #: Primitives og implements; a filter using anything else is left to CairoSVG (and ``og check``).
 PRIMITIVE_TABLE: dict[str, Primitive] = {
     "feTurbulence": _fe_turbulence,
@@ -488,6 +495,7 @@ PRIMITIVE_TABLE: dict[str, Primitive] = {
     "feConvolveMatrix": _fe_convolve_matrix,
     "feComponentTransfer": _fe_component_transfer,
     "feDiffuseLighting": _fe_diffuse_lighting,
+    "feImage": _fe_image,
     "feSpecularLighting": _fe_specular_lighting,
     "feGaussianBlur": _fe_gaussian_blur,
     "feOffset": _fe_offset,

@@ -102,8 +102,8 @@ def drop_external_references(root: etree._Element) -> int:
     dropped = 0
     for node in list(root.iter(svg("image"), svg("use"), svg("feImage"))):
         link = href(node)
-        if link.startswith(("#", "data:")):
-            continue
+        if link.startswith(("#", "data:")) or (not link and node.tag == svg("feImage")):
+            continue  # (an feImage linking nothing is Inkscape's Fill Background: transparent)
         parent = node.getparent()
         if parent is not None:
             log.warning("dropped <%s id=%r>: external reference %r", local_name(node),
