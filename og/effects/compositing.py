@@ -112,6 +112,7 @@ def composite(a: Image, b: Image, operator: str, k: tuple[float, ...] = ()) -> I
         out = a * (1 - alpha_b) + b * (1 - alpha_a)
     elif operator == "arithmetic":
         out = np.clip(k[0] * a * b + k[1] * a + k[2] * b + k[3], 0, 1)
+        out[..., :3] = np.minimum(out[..., :3], out[..., 3:4])  # premultiplied: colour within alpha
     else:
         out = a + b * (1 - alpha_a)  # over
     return t.cast(Image, out)

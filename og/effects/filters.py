@@ -318,7 +318,8 @@ def _fe_convolve_matrix(node: etree._Element, take: Take, source: np.ndarray,
     if not sizes_ok or len(kernel) != order_x * order_y:
         return np.zeros_like(image)  # an error in the filter: transparent black, as the spec says
     matrix = np.array(kernel, dtype=np.float64).reshape(order_y, order_x)
-    divisor = (_numbers(node.get("divisor")) or [float(matrix.sum()) or 1.0])[0] or 1.0
+    # a divisor of 0 (or none) is the kernel's sum, or 1 when that is 0 too (the spec)
+    divisor = (_numbers(node.get("divisor")) or [0.0])[0] or float(matrix.sum()) or 1.0
     bias = (_numbers(node.get("bias")) or [0.0])[0]
     target_x = int((_numbers(node.get("targetX")) or [order_x // 2])[0])
     target_y = int((_numbers(node.get("targetY")) or [order_y // 2])[0])
