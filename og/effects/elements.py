@@ -24,6 +24,7 @@ from lxml import etree
 from ..caches import BoundedCache
 from ..deadline import check_deadline
 from ..svg.css import own_property
+from ..svg.css import parse_declarations
 from ..svg.geometry import Matrix
 from ..svg.geometry import format_matrix
 from ..svg.geometry import invert
@@ -89,6 +90,9 @@ class EffectJob:
     opacity: float = 1.0
     scale: float = 1.0  # device pixels per user unit of the element
     to_user: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)  # card pixels → the element's user space
+    #: The element with every shape filled and nothing stroked: its ink is the geometric
+    #: bounding box a filter region in objectBoundingBox units is measured on (strokes excluded).
+    geometry: bytes | None = None
     #: A mesh gradient's Coons patches in card pixels (points, corner colours): the source is
     #: then the element's fill area, and the mesh is painted through it.
     mesh: MeshData | None = None
@@ -117,7 +121,7 @@ def render_effect(job: EffectJob, backend: Backend) -> EffectImage:
         filter_node = etree.fromstring(job.filter_markup)
         grown = _grown_window(job, backend, filter_node, out[..., 3])
         if grown is None:
-            x0, y0, x1, y1 = filter_region(filter_node, out[..., 3], job.scale)
+            x0, y0, x1, y1 = filter_region(filter_node, _bounding_alpha(job, backend, out[..., 3]), job.scale)
         else:
             window, coarse = grown
             out = _premultiplied(backend, _windowed(job.source, window))
@@ -251,6 +255,33 @@ def _document(root: etree._Element, content: t.Iterable[etree._Element], ctm: Ma
     return t.cast(bytes, etree.tostring(doc))
 
 
+def _bounding_alpha(job: EffectJob, backend: Backend, ink: np.ndarray) -> np.ndarray:
+    """Where the element's geometry is (its fill area), for its bounding box; its ink when it
+    has no area (a straight line)."""
+    if job.geometry is None:
+        return ink
+    geometry = backend.pixels(job.geometry)[..., 3]
+    return geometry if geometry.any() else ink
+
+
+#: Properties dropped from every element of a filtered element's geometry.
+_PAINT_PROPERTIES = ("fill", "fill-opacity", "stroke", "stroke-opacity", "opacity", "filter", "mask",
+                     "marker", "marker-start", "marker-mid", "marker-end", "visibility")
+
+
+def _geometry(node: etree._Element) -> etree._Element:
+    """The element as plain geometry: every shape filled opaque black, no strokes or effects
+    (the SVG bounding box leaves strokes, markers and clipping out of account)."""
+    clone = _without_effects(node)
+    for element in clone.iter(etree.Element):
+        for name in _PAINT_PROPERTIES:
+            element.attrib.pop(name, None)
+        style = ";".join(f"{k}:{v}" for k, v in parse_declarations(element.get("style", ""))
+                         if k not in _PAINT_PROPERTIES)
+        element.set("style", style + ";fill:#000000;stroke:none")
+    return clone
+
+
 def _without_effects(node: etree._Element) -> etree._Element:
     clone = copy.deepcopy(node)
     for name in _EFFECT_PROPERTIES:
@@ -300,6 +331,7 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
     job = EffectJob(
         source=_document(root, [_without_effects(node)], outer, canvas),
         filter_markup=etree.tostring(filter_node) if filter_node is not None else None,
+        geometry=_document(root, [_geometry(node)], outer, canvas) if filter_node is not None else None,
         mask=_document(root, list(mask), own, canvas) if mask is not None else None,
         backdrop=_backdrop(root, node) if blend != "normal" else None,
         blend=blend,
