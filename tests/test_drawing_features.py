@@ -324,3 +324,17 @@ def test_hostile_numbers_in_drawing_features_still_give_a_card(tmp_path: Path, f
     renderer = og.Renderer(settings_for(tmp_path), fonts=fonts)
     image = Image.open(io.BytesIO(renderer.render("hostile")))
     assert image.size == (240, 120)
+
+
+def test_opacity_on_stroked_text_is_a_group_opacity(tmp_path: Path, fonts: t.Any) -> None:
+    """Text is laid out and drawn by og (glyph paths in a group): opacity stays on the group."""
+    (tmp_path / "text.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100" viewBox="0 0 300 100">'
+        '<rect width="300" height="100" style="fill:#ffffff"/><text x="10" y="80" style="font-family:Inter;'
+        'font-size:80px;font-weight:900;fill:#000000;stroke:#000000;stroke-width:8;opacity:0.5">HHH</text>'
+        '</svg>', encoding="utf-8")
+    renderer = og.Renderer(settings_for(tmp_path), fonts=fonts)
+    pixels = np.asarray(Image.open(io.BytesIO(renderer.render("text"))).convert("RGB")).astype(int)
+    inked = pixels[..., 0] < 250
+    assert inked.sum() > 1000
+    assert abs(int(np.median(pixels[..., 0][inked])) - 128) <= 2  # fill and stroke: one half, not 3/4
