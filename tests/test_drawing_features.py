@@ -212,8 +212,9 @@ def test_mesh_gradient_is_drawn_inside_the_shape_under_its_stroke(backend: Cairo
     assert pixels[20, 34, :3].max() == 0 and pixels[20, 34, 3] > 230  # the stroke is still drawn, on top
 
 
-def run_primitive(markup: str, image: np.ndarray) -> np.ndarray:
-    node = etree.fromstring(f'<filter xmlns="http://www.w3.org/2000/svg">{markup}</filter>')
+def run_primitive(markup: str, image: np.ndarray, space: str = "sRGB") -> np.ndarray:
+    node = etree.fromstring(f'<filter xmlns="http://www.w3.org/2000/svg" '
+                            f'style="color-interpolation-filters:{space}">{markup}</filter>')
     return run_filter(node, image.astype(np.float32), FilterSpace(1.0))
 
 
@@ -338,3 +339,16 @@ def test_opacity_on_stroked_text_is_a_group_opacity(tmp_path: Path, fonts: t.Any
     inked = pixels[..., 0] < 250
     assert inked.sum() > 1000
     assert abs(int(np.median(pixels[..., 0][inked])) - 128) <= 2  # fill and stroke: one half, not 3/4
+
+
+def test_filters_work_in_linear_rgb_unless_told_srgb() -> None:
+    """color-interpolation-filters: linearRGB (the initial value) blends in linear light: a 50%
+    mix of black and white is sRGB 0.735 there, 0.5 in sRGB; the result is always sRGB."""
+    image = np.zeros((1, 2, 4))
+    image[0, 0] = 1.0  # white
+    image[0, 1, 3] = 1.0  # black
+    markup = '<feConvolveMatrix order="2 1" kernelMatrix="1 1" divisor="2" targetX="0" edgeMode="none"/>'
+    linear = run_primitive(markup, image, "linearRGB")
+    plain = run_primitive(markup, image, "sRGB")
+    assert abs(plain[0, 0, 0] - 0.5) < 0.01
+    assert abs(linear[0, 0, 0] - 0.735) < 0.01

@@ -500,36 +500,75 @@ PRIMITIVE_TABLE: dict[str, Primitive] = {
 PRIMITIVES = frozenset(PRIMITIVE_TABLE)
 
 
+def _to_linear(image: np.ndarray) -> np.ndarray:
+    """Premultiplied sRGB → premultiplied linearRGB (the sRGB transfer curve undone)."""
+    straight = unpremultiply(image)
+    c = straight[..., :3]
+    straight[..., :3] = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return premultiply(straight)
+
+
+def _to_srgb(image: np.ndarray) -> np.ndarray:
+    straight = unpremultiply(image)
+    c = np.clip(straight[..., :3], 0, 1)
+    straight[..., :3] = np.where(c <= 0.0031308, c * 12.92, 1.055 * c ** (1 / 2.4) - 0.055)
+    return premultiply(straight)
+
+
+def _works_linear(primitive: etree._Element, filter_node: etree._Element) -> bool:
+    """``color-interpolation-filters`` of a primitive (inherited from its filter): linearRGB,
+    the initial value, unless sRGB (or auto) is set: Inkscape sets sRGB on the filters it makes."""
+    for node in (primitive, filter_node, *filter_node.iterancestors()):
+        value = own_property(node, "color-interpolation-filters")
+        if value and value.strip() != "inherit":
+            return value.strip() == "linearRGB"
+    return True
+
+
+#: Primitives whose result is made from sRGB colours (flood-color), not computed in the space.
+_SRGB_MADE = frozenset({"feFlood"})
+
+
 def run_filter(filter_node: etree._Element, source: np.ndarray, space: FilterSpace) -> np.ndarray:
-    """Apply the filter's primitives to ``source`` (premultiplied RGBA floats)."""
-    results: dict[str, np.ndarray] = {}
-    previous = source
+    """Apply the filter's primitives to ``source`` (premultiplied RGBA floats, sRGB), each in
+    its colour space (``color-interpolation-filters``); the result is sRGB."""
+    results: dict[str, tuple[np.ndarray, bool]] = {}  # name → (image, in linearRGB)
+    previous, previous_linear = source, False
+    linear = False  # the colour space of the primitive being run
+
+    def converted(image: np.ndarray, image_linear: bool) -> np.ndarray:
+        if image_linear == linear:
+            return image
+        return _to_linear(image) if linear else _to_srgb(image)
 
     def take(name: str | None) -> np.ndarray:
         if not name:
-            return previous
+            return converted(previous, previous_linear)
         if name == "SourceGraphic":
-            return source
+            return converted(source, False)
         if name == "SourceAlpha":
             out = np.zeros_like(source)
             out[..., 3] = source[..., 3]
             return out
-        return results.get(name, previous)
+        return converted(*results.get(name, (previous, previous_linear)))
 
     for primitive in filter_node:
         function = PRIMITIVE_TABLE.get(local_name(primitive))
         if function is None:
             continue
         check_deadline()
+        linear = _works_linear(primitive, filter_node)
         # Kept to 8 bits a channel between primitives, as Inkscape's and browsers' surfaces keep
         # them: thresholds (a discrete transfer, an alpha matrix) then fall the same way.
         with np.errstate(all="ignore"):  # a template's extreme numbers: clamped below, never raised
             result = function(primitive, take, source, space)
+            if linear and local_name(primitive) in _SRGB_MADE:
+                result = _to_linear(result)
         result = np.clip(np.nan_to_num(result, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
-        previous = (np.round(result * 255) / 255).astype(np.float32)
+        previous, previous_linear = (np.round(result * 255) / 255).astype(np.float32), linear
         if primitive.get("result"):
-            results[primitive.get("result", "")] = previous
-    return previous
+            results[primitive.get("result", "")] = (previous, previous_linear)
+    return _to_srgb(previous).astype(np.float32) if previous_linear else previous
 
 
 def filter_region(filter_node: etree._Element, alpha: np.ndarray, scale: float) -> tuple[int, int, int, int]:
