@@ -153,10 +153,12 @@ def parse_color(color: str) -> tuple[float, float, float]:
 class FilterSpace:
     """Where the filtered pixels lie: ``scale`` pixels per user unit of the filtered element,
     and ``to_user``, the matrix from a pixel's (column, row) in the filtered region to the
-    element's user space (noise depends on where it is drawn)."""
+    element's user space (noise depends on where it is drawn); ``linear``: the colour space
+    of the primitive being run."""
 
     scale: float
     to_user: Matrix = IDENTITY
+    linear: bool = False  # the primitive works in linearRGB: colours given in sRGB are converted
 
 
 Take = t.Callable[[str | None], np.ndarray]
@@ -180,7 +182,8 @@ def _fe_offset(node: etree._Element, take: Take, source: np.ndarray, space: Filt
 
 def _fe_flood(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
     color = own_property(node, "flood-color") or "black"
-    return _flood(source.shape, color, float(own_property(node, "flood-opacity") or 1))
+    flood = _flood(source.shape, color, float(own_property(node, "flood-opacity") or 1))
+    return _to_linear(flood) if space.linear else flood
 
 
 def _fe_composite(node: etree._Element, take: Take, source: np.ndarray, space: FilterSpace) -> np.ndarray:
@@ -403,6 +406,8 @@ def _light_vectors(node: etree._Element, alpha: np.ndarray, surface_scale: float
     lights = ("feDistantLight", "fePointLight", "feSpotLight")
     light = next((child for child in node if local_name(child) in lights), None)
     color = np.array(parse_color(own_property(node, "lighting-color") or "white"), dtype=np.float64)
+    if space.linear:
+        color = _linear_light(color)
     height, width = alpha.shape
     if light is None:
         return np.zeros((height, width, 3)), np.zeros((height, width, 3))
@@ -500,11 +505,15 @@ PRIMITIVE_TABLE: dict[str, Primitive] = {
 PRIMITIVES = frozenset(PRIMITIVE_TABLE)
 
 
+def _linear_light(c: np.ndarray) -> np.ndarray:
+    """sRGB colour values → linearRGB (the sRGB transfer curve undone)."""
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
 def _to_linear(image: np.ndarray) -> np.ndarray:
-    """Premultiplied sRGB → premultiplied linearRGB (the sRGB transfer curve undone)."""
+    """Premultiplied sRGB → premultiplied linearRGB."""
     straight = unpremultiply(image)
-    c = straight[..., :3]
-    straight[..., :3] = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    straight[..., :3] = _linear_light(straight[..., :3])
     return premultiply(straight)
 
 
@@ -523,10 +532,6 @@ def _works_linear(primitive: etree._Element, filter_node: etree._Element) -> boo
         if value and value.strip() != "inherit":
             return value.strip() == "linearRGB"
     return True
-
-
-#: Primitives whose result is made from sRGB colours (flood-color), not computed in the space.
-_SRGB_MADE = frozenset({"feFlood"})
 
 
 def run_filter(filter_node: etree._Element, source: np.ndarray, space: FilterSpace) -> np.ndarray:
@@ -561,9 +566,7 @@ def run_filter(filter_node: etree._Element, source: np.ndarray, space: FilterSpa
         # Kept to 8 bits a channel between primitives, as Inkscape's and browsers' surfaces keep
         # them: thresholds (a discrete transfer, an alpha matrix) then fall the same way.
         with np.errstate(all="ignore"):  # a template's extreme numbers: clamped below, never raised
-            result = function(primitive, take, source, space)
-            if linear and local_name(primitive) in _SRGB_MADE:
-                result = _to_linear(result)
+            result = function(primitive, take, source, dataclasses.replace(space, linear=linear))
         result = np.clip(np.nan_to_num(result, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
         previous, previous_linear = (np.round(result * 255) / 255).astype(np.float32), linear
         if primitive.get("result"):
