@@ -18,6 +18,7 @@ from .effects.filters import NEEDS_OG
 from .effects.filters import PRIMITIVES
 from .errors import TemplateError
 from .render import OWN_PARAMS
+from .svg.cairosvg_fixes import is_inkscape_mesh_polyfill
 from .svg.css import Cascade
 from .svg.css import font_families
 from .svg.css import parse_declarations
@@ -73,7 +74,10 @@ def _finding(level: str, message: str, node: etree._Element | None = None) -> Fi
 def _unsafe(root: etree._Element) -> t.Iterator[Finding]:
     for node in root.iter(etree.Element):
         name = local_name(node)
-        if name in ("script", "foreignObject", "iframe"):
+        if is_inkscape_mesh_polyfill(node):
+            yield _finding("info", "Inkscape's mesh gradient polyfill <script>: dropped (og draws mesh "
+                                   "gradients itself; nothing is run)", node)
+        elif name in ("script", "foreignObject", "iframe"):
             yield _finding("error", f"<{name}> is not allowed in a template", node)
         link = href(node)
         if link and not link.startswith(("#", "data:")):
@@ -102,7 +106,7 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
         style = cascade.computed(node) if isinstance(node.tag, str) else {}
         raw_style = node.get("style", "")
         blend = dict(parse_declarations(raw_style)).get("mix-blend-mode", "normal")
-        if blend not in ("normal", *BLEND_MODES):
+        if blend not in ("normal", *BLEND_MODES):  # og draws the rest: _drawing_findings
             yield _finding("warning", f"mix-blend-mode {blend} is not rendered (drawn as normal)", node)
         if name not in ("text", "flowRoot", "tspan", "flowPara", "flowSpan") and \
                 style.get("paint-order", "normal").split()[:1] == ["stroke"] and "paint-order" in raw_style:
@@ -135,6 +139,66 @@ def _text_feature_findings(root: etree._Element, node: etree._Element, name: str
     if name in ("text", "flowRoot") and any(local_name(a) == "clipPath" for a in node.iterancestors()):
         yield _finding("info", "text used as a clipping path: og lays it out (kerning, fallback fonts) "
                                "and clips with its glyph outlines", node)
+
+
+_MARKER_PROPERTIES = ("marker", "marker-start", "marker-mid", "marker-end")
+_MARKABLE = ("path", "line", "polyline", "polygon")
+
+
+def _drawing_findings(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
+    """What og draws itself where CairoSVG would not (markers, clone opacity, blend modes, mesh
+    gradients), and where that still differs from the SVG specification or from Inkscape."""
+    for node in root.iter(etree.Element):
+        name = local_name(node)
+        style = cascade.computed(node)
+        used = [f"{p} {style[p]}" for p in _MARKER_PROPERTIES if style.get(p, "none") not in ("none", "")]
+        if used and name in _MARKABLE and "marker" in node.get("style", "") + "".join(node.attrib):
+            yield _finding("info", f"markers ({', '.join(used)}): drawn by og as SVG 2 does (context-stroke, "
+                                   "scaled by the stroke width)", node)
+            closed = name == "polygon" or name == "path" and "z" in node.get("d", "").lower()
+            if closed and style.get("marker-start", style.get("marker", "none")) not in ("none", ""):
+                yield _finding("warning", "a start marker on a closed shape: og orients it as SVG does "
+                                          "(between the closing and the first segment), Inkscape 1.2 along "
+                                          "the first segment only", node)
+        elif used and name in ("rect", "circle", "ellipse") and any(p in node.get("style", "") or node.get(p)
+                                                                    for p in _MARKER_PROPERTIES):
+            yield _finding("warning", f"markers on a <{name}> are not drawn (SVG 2 draws markers on paths, "
+                                      "lines, polylines and polygons): convert it to a path", node)
+        if name == "marker" and (style.get("overflow") or "hidden") not in ("visible", "auto"):
+            yield _finding("warning", "a marker without overflow:visible is clipped to its viewport by og as "
+                                      "SVG says; Inkscape 1.2 does not clip it", node)
+        if name == "use" and "opacity" in node.get("style", "") + (node.get("opacity") or ""):
+            yield _finding("info", "a clone with opacity: drawn by og as a group (CairoSVG alone draws it "
+                                   "opaque)", node)
+        blend = dict(parse_declarations(node.get("style", ""))).get("mix-blend-mode", "normal")
+        if blend in BLEND_MODES:
+            yield _finding("info", f"mix-blend-mode {blend}: drawn by og (Compositing spec formulas)", node)
+        if name == "meshgradient":
+            yield from _mesh_findings(node)
+        parent = node.getparent()
+        if parent is not None and local_name(parent) == "filter" and any(
+                node.get(a) is not None for a in ("x", "y", "width", "height")):
+            yield _finding("warning", f"{name} has its own subregion (x, y, width, height): og ignores it "
+                                      "(the primitive covers the whole filter region)", node)
+        if name == "feImage" and href(node):
+            yield _finding("warning", "feImage of an element or a picture is drawn as nothing by og (an "
+                                      "empty feImage, as in Inkscape's Fill Background, is exact)", node)
+        if name == "feConvolveMatrix":
+            yield _finding("warning", "feConvolveMatrix: og treats the filter region's edges as edgeMode "
+                                      "says; "
+                                      "Inkscape 1.2 ignores edgeMode (its outer pixels differ)", node)
+        if name == "feTurbulence" and node.get("stitchTiles") == "stitch":
+            yield _finding("warning", "feTurbulence stitchTiles: og stitches as browsers do; Inkscape 1.2 "
+                                      "draws other noise", node)
+
+
+def _mesh_findings(mesh: etree._Element) -> t.Iterator[Finding]:
+    patches = sum(1 for row in mesh for patch in row if local_name(patch) == "meshpatch")
+    smoothing = "bicubic, as Inkscape smooths it" if mesh.get("type") == "bicubic" else "Coons patches"
+    yield _finding("info", f"mesh gradient ({patches} patch{'es' if patches != 1 else ''}): drawn by og "
+                           f"({smoothing})", mesh)
+    if mesh.get("gradientUnits") == "objectBoundingBox":
+        yield _finding("warning", "a mesh gradient in objectBoundingBox units is drawn in user space", mesh)
 
 
 def _family_findings(families: tuple[str, ...], fonts: FontSet,
@@ -251,7 +315,9 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
                                            f"{DEFAULT_LIMITS.drawn_pixels:,})"))
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     findings.extend(_unsafe(root))
-    findings.extend(_unsupported(root, Cascade(root)))
+    cascade = Cascade(root)
+    findings.extend(_unsupported(root, cascade))
+    findings.extend(_drawing_findings(root, cascade))
     findings.extend(_text_findings(root, fonts, template.width))
     for explained in (explain_mirror(root), explain_follow(root)):
         findings.extend(_finding("info", message, node) for node, message in explained)

@@ -1,7 +1,7 @@
 """``og check``: what it reports for a flawed template, and that the bundled ones are clean.
 
 ``tests/data/check/flawed.svg`` has one of each problem: an external image (error), a
-filter og cannot render (feTurbulence, warning), one it can (blur, info), an unknown og
+filter og cannot render (feDropShadow, warning), one it can (blur, info), an unknown og
 attribute, a font family nobody has and point text with a placeholder but no og:max-width
 (warnings). ``broken.svg`` puts a placeholder in
 an attribute, which og refuses to load.
@@ -30,7 +30,7 @@ def findings(fonts: FontSet) -> list[str]:
 
 @pytest.mark.parametrize(("level", "words", "element"), [
     ("error", "external reference 'https://example.com/logo.png'", "#logo"),
-    ("warning", "feTurbulence, which og cannot render", "#noise"),
+    ("warning", "feDropShadow, which og cannot render", "#noise"),
     ("info", "feGaussianBlur) is pre-rendered by og", "#soft"),
     ("warning", "unknown og attribute og:colour", "#title"),
     ("warning", "'No Such Family Anywhere': none is available, og falls back to Inter", "#title"),
@@ -66,3 +66,31 @@ def test_cli_exit_status() -> None:
     assert "Traceback" not in bad.stderr
     good = run(*sorted((ROOT / "svg_templates").glob("*.svg")))
     assert good.returncode == 0, good.stdout
+
+
+INKSCAPE = ROOT / "tests" / "data" / "inkscape"
+
+
+@pytest.mark.parametrize(("name", "level", "words", "element"), [
+    ("mesh", "info", "Inkscape's mesh gradient polyfill <script>: dropped", "#mesh_polyfill"),
+    ("mesh", "info", "mesh gradient (6 patches): drawn by og (Coons patches)", "#mesh-card"),
+    ("mesh_bicubic", "info", "mesh gradient (6 patches): drawn by og (bicubic", "#mesh-card"),
+    ("markers", "info", "markers (marker-start url(#Dot), marker-end url(#ArrowWide)): drawn by og",
+     "#arrow-path"),
+    ("clone_opacity", "info", "a clone with opacity: drawn by og as a group", "#clone-half"),
+    ("blend_modes", "info", "mix-blend-mode luminosity: drawn by og", "#c-luminosity"),
+    ("noise", "info", "feTurbulence) is pre-rendered by og", "#filter-clouds"),
+])
+def test_drawing_features_are_named(fonts: FontSet, name: str, level: str, words: str, element: str) -> None:
+    """``og check`` names what og draws itself (issue 20), and Inkscape's own mesh polyfill is no
+    error: check and the server agree (the server drops it and draws the mesh)."""
+    findings = [str(f) for f in check_file(INKSCAPE / f"{name}.svg", fonts)]
+    matching = [f for f in findings if f.startswith(f"{level}:") and words in f and element in f]
+    assert matching, "\n".join(findings)
+    assert not has_errors(check_file(INKSCAPE / f"{name}.svg", fonts))
+
+
+def test_a_script_that_is_not_inkscapes_polyfill_is_still_an_error(fonts: FontSet, tmp_path: Path) -> None:
+    source = (INKSCAPE / "mesh.svg").read_text(encoding="utf-8").replace('id="mesh_polyfill"', 'id="tracker"')
+    (tmp_path / "mesh.svg").write_text(source, encoding="utf-8")
+    assert has_errors(check_file(tmp_path / "mesh.svg", fonts))

@@ -52,6 +52,11 @@ SYSTEM_PACKAGES = {"DejaVu Sans": "fonts-dejavu-core", "Liberation Sans": "fonts
 CHANNEL_TOLERANCE = 32
 #: ... and at most this share of the pixels may differ.
 MAX_DIFFERING = 0.02
+#: Templates built around one drawing feature og implements itself (issue 20: blend modes,
+#: markers, clone opacity, noise, mesh gradients) are held to this share instead.
+EXACT_FEATURES = frozenset({"blend_modes", "clone_opacity", "filters_more", "lighting", "markers", "mesh",
+                            "mesh_bicubic", "noise"})
+MAX_DIFFERING_EXACT = 0.003
 
 #: name → why og does not match Inkscape yet (with the measured share of differing
 #: pixels). Empty since og 0.1: opsz, the first baseline, split placeholders, href
@@ -121,10 +126,11 @@ def assert_matches(renderer: og.Renderer, refs: Path, name: str) -> None:
     ours = on_white(renderer.render(name))
     assert ours.size == reference.size, f"{name}: og {ours.size} vs Inkscape {reference.size}"
     share, mask = differing_share(ours, reference)
-    if share > MAX_DIFFERING:
+    allowed = MAX_DIFFERING_EXACT if name in EXACT_FEATURES else MAX_DIFFERING
+    if share > allowed:
         out = Path(tempfile.mkdtemp(prefix=f"og-fidelity-{name}-"))
         ours.save(out / f"{name}-og.png")
         diff_image(ours, reference, mask).save(out / f"{name}-diff.png")
-        pytest.fail(f"{name}: {share:.2%} of pixels differ from Inkscape's (at most {MAX_DIFFERING:.0%}); "
+        pytest.fail(f"{name}: {share:.2%} of pixels differ from Inkscape's (at most {allowed:.1%}); "
                     f"og: {out / f'{name}-og.png'}, diff: {out / f'{name}-diff.png'}, "
                     f"Inkscape: {reference_path}")

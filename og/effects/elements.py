@@ -24,6 +24,7 @@ from lxml import etree
 from ..caches import BoundedCache
 from ..deadline import check_deadline
 from ..svg.css import own_property
+from ..svg.css import parse_declarations
 from ..svg.geometry import Matrix
 from ..svg.geometry import format_matrix
 from ..svg.geometry import invert
@@ -32,6 +33,7 @@ from ..svg.geometry import parse_transform
 from ..svg.geometry import view_matrix
 from ..svg.names import DYNAMIC
 from ..svg.names import URL_ID
+from ..svg.names import href
 from ..svg.names import ids
 from ..svg.names import local_name
 from ..svg.names import svg
@@ -43,10 +45,14 @@ from .compositing import premultiply
 from .compositing import unpremultiply
 from .filters import NEEDS_OG
 from .filters import PRIMITIVES
+from .filters import FilterSpace
 from .filters import filter_reach
 from .filters import filter_region
 from .filters import region_box
 from .filters import run_filter
+from .mesh import MeshData
+from .mesh import mesh_matrix
+from .mesh import mesh_patches
 
 #: Alpha under which an effect's pixels count as empty when cropping its image.
 CROP_INK_THRESHOLD = 1 / 512
@@ -65,6 +71,7 @@ class Backend(t.Protocol):
 
     def pixels(self, svg: bytes) -> np.ndarray: ...
     def png(self, rgba: np.ndarray) -> bytes: ...
+    def mesh(self, patches: MeshData, width: int, height: int) -> np.ndarray: ...
 
 
 #: An effect's result: its crop box in pixels and a PNG data URI (None: nothing visible).
@@ -82,6 +89,13 @@ class EffectJob:
     blend: str = "normal"
     opacity: float = 1.0
     scale: float = 1.0  # device pixels per user unit of the element
+    to_user: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)  # card pixels → the element's user space
+    #: The element with every shape filled and nothing stroked: its ink is the geometric
+    #: bounding box a filter region in objectBoundingBox units is measured on (strokes excluded).
+    geometry: bytes | None = None
+    #: A mesh gradient's Coons patches in card pixels (points, corner colours): the source is
+    #: then the element's fill area, and the mesh is painted through it.
+    mesh: MeshData | None = None
 
 
 def _premultiplied(backend: Backend, svg: bytes) -> np.ndarray:
@@ -99,13 +113,15 @@ def render_effect(job: EffectJob, backend: Backend) -> EffectImage:
     """
     out = _premultiplied(backend, job.source)
     height, width = out.shape[:2]
+    if job.mesh is not None:
+        out = premultiply(backend.mesh(job.mesh, width, height).astype(np.float32) / 255) * out[..., 3:4]
     window = (0, 0, width, height)  # the surface's pixels, in the card's: left, top, width, height
     x0, y0, x1, y1 = 0, 0, width, height
     if job.filter_markup is not None:
         filter_node = etree.fromstring(job.filter_markup)
         grown = _grown_window(job, backend, filter_node, out[..., 3])
         if grown is None:
-            x0, y0, x1, y1 = filter_region(filter_node, out[..., 3], job.scale)
+            x0, y0, x1, y1 = filter_region(filter_node, _bounding_alpha(job, backend, out[..., 3]), job.scale)
         else:
             window, coarse = grown
             out = _premultiplied(backend, _windowed(job.source, window))
@@ -113,8 +129,15 @@ def render_effect(job: EffectJob, backend: Backend) -> EffectImage:
                                                (width, height))
         if x1 <= x0 or y1 <= y0:
             return None
-        out = run_filter(filter_node, out[y0:y1, x0:x1], job.scale)
+        corner = (1.0, 0.0, 0.0, 1.0, float(window[0] + x0), float(window[1] + y0))
+        space = FilterSpace(job.scale, multiply(job.to_user, corner))
+        out = run_filter(filter_node, out[y0:y1, x0:x1], space)
     else:
+        # Unfiltered, nothing shows past the element's own pixels: mask and blend only those.
+        ys, xs = np.nonzero(out[..., 3] > 0)
+        if not len(xs):
+            return None
+        x0, y0, x1, y1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
         out = out[y0:y1, x0:x1]
     if job.mask is not None:
         mask = job.mask if window == (0, 0, width, height) else _windowed(job.mask, window)
@@ -232,6 +255,33 @@ def _document(root: etree._Element, content: t.Iterable[etree._Element], ctm: Ma
     return t.cast(bytes, etree.tostring(doc))
 
 
+def _bounding_alpha(job: EffectJob, backend: Backend, ink: np.ndarray) -> np.ndarray:
+    """Where the element's geometry is (its fill area), for its bounding box; its ink when it
+    has no area (a straight line)."""
+    if job.geometry is None:
+        return ink
+    geometry = backend.pixels(job.geometry)[..., 3]
+    return geometry if geometry.any() else ink
+
+
+#: Properties dropped from every element of a filtered element's geometry.
+_PAINT_PROPERTIES = ("fill", "fill-opacity", "stroke", "stroke-opacity", "opacity", "filter", "mask",
+                     "marker", "marker-start", "marker-mid", "marker-end", "visibility")
+
+
+def _geometry(node: etree._Element) -> etree._Element:
+    """The element as plain geometry: every shape filled opaque black, no strokes or effects
+    (the SVG bounding box leaves strokes, markers and clipping out of account)."""
+    clone = _without_effects(node)
+    for element in clone.iter(etree.Element):
+        for name in _PAINT_PROPERTIES:
+            element.attrib.pop(name, None)
+        style = ";".join(f"{k}:{v}" for k, v in parse_declarations(element.get("style", ""))
+                         if k not in _PAINT_PROPERTIES)
+        element.set("style", style + ";fill:#000000;stroke:none")
+    return clone
+
+
 def _without_effects(node: etree._Element) -> etree._Element:
     clone = copy.deepcopy(node)
     for name in _EFFECT_PROPERTIES:
@@ -281,14 +331,114 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
     job = EffectJob(
         source=_document(root, [_without_effects(node)], outer, canvas),
         filter_markup=etree.tostring(filter_node) if filter_node is not None else None,
+        geometry=_document(root, [_geometry(node)], outer, canvas) if filter_node is not None else None,
         mask=_document(root, list(mask), own, canvas) if mask is not None else None,
         backdrop=_backdrop(root, node) if blend != "normal" else None,
         blend=blend,
         opacity=opacity,
         # stdDeviation and offsets are in the element's user space: they scale with all of it.
         scale=round(math.sqrt(abs(a * d - b * c)) or 1.0, 6),
+        to_user=invert(own),
     )
     return job, outer
+
+
+def _painted_with_mesh(node: etree._Element, paint: str,
+                       by_id: t.Mapping[str, etree._Element]) -> etree._Element | None:
+    """The mesh gradient ``node``'s ``paint`` (fill or stroke) is, its ``xlink:href`` followed
+    for the rows; None when it is not a mesh."""
+    match = URL_ID.search(own_property(node, paint) or "")
+    mesh = by_id.get(match.group(1)) if match else None
+    if mesh is None or local_name(mesh) != "meshgradient":
+        return None
+    rows = mesh
+    for _ in range(_MAX_MESH_LINKS):
+        if any(local_name(child) == "meshrow" for child in rows):
+            break
+        target = by_id.get(href(rows).lstrip("#"))
+        if target is None or local_name(target) != "meshgradient":
+            return None
+        rows = target
+    resolved = copy.deepcopy(rows)
+    for name in ("x", "y", "gradientUnits", "gradientTransform", "type"):
+        if mesh.get(name) is not None:
+            resolved.set(name, mesh.get(name, ""))
+    return resolved
+
+
+_MAX_MESH_LINKS = 8
+_PAINTS = ("fill", "stroke")
+
+
+def _mesh_image(root: etree._Element, node: etree._Element, paint: str, mesh: etree._Element, own: Matrix,
+                canvas: tuple[int, int], backend: Backend,
+                cache: BoundedCache[EffectJob, EffectImage]) -> etree._Element | None:
+    """An ``<image>`` (in the element's user space) of the mesh seen through the area the
+    element's ``paint`` covers."""
+    to_card = multiply(own, mesh_matrix(mesh, None))
+    patches = tuple((p.points, p.colors, p.controls)
+                    for p in (q.transformed(to_card) for q in mesh_patches(mesh)))
+    area = _without_effects(node)
+    area.attrib.pop("transform", None)
+    other = "stroke" if paint == "fill" else "fill"
+    area.set("style", re.sub(r"(^|;)\s*(fill|stroke)\s*:[^;]*", r"\1", area.get("style", ""))
+             + f";{paint}:#000000;{other}:none")
+    job = EffectJob(source=_document(root, [area], own, canvas), mesh=patches)
+    result = cache.get_or_make(job, lambda job: render_effect(job, backend))
+    if result is None:
+        return None
+    x, y, w, h, uri = result
+    return etree.Element(svg("image"), {
+        "x": str(x), "y": str(y), "width": str(w), "height": str(h), "preserveAspectRatio": "none",
+        "transform": format_matrix(invert(own)), "{http://www.w3.org/1999/xlink}href": uri})
+
+
+def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend,
+                 cache: BoundedCache[EffectJob, EffectImage]) -> int:
+    """Paint every mesh-gradient fill and stroke as an image of the mesh seen through the area
+    the paint covers; the element stays for whatever else it paints. They stand in a group with
+    the element's transform and effects, which the effects pass then draws as for any group."""
+    if next(root.iter(svg("meshgradient")), None) is None:
+        return 0  # the common case, at the cost of one walk of the tree
+    view = view_matrix(root, width, height)
+    by_id = ids(root)
+    drawn = 0
+    for node in list(root.iter(etree.Element)):
+        parent = node.getparent()
+        paints = node.get("style", "") + node.get("fill", "") + node.get("stroke", "")
+        if parent is None or "url(" not in paints:
+            continue
+        if any(local_name(a) in ("defs", "mask", "clipPath", "pattern", "marker", "symbol")
+               for a in node.iterancestors()):
+            continue
+        meshes = {paint: _painted_with_mesh(node, paint, by_id) for paint in _PAINTS}
+        if all(mesh is None for mesh in meshes.values()):
+            continue
+        check_deadline()
+        outer = view
+        for ancestor in reversed(list(node.iterancestors())):
+            outer = multiply(outer, parse_transform(ancestor.get("transform")))
+        own = multiply(outer, parse_transform(node.get("transform")))
+        images = {paint: _mesh_image(root, node, paint, mesh, own, (width, height), backend, cache)
+                  for paint, mesh in meshes.items() if mesh is not None}
+        group = etree.Element(svg("g"))
+        for name in (*_EFFECT_PROPERTIES, "clip-path", "transform"):
+            value = own_property(node, name)
+            if value is not None:
+                group.set(name, value)
+        parent.replace(node, group)
+        plain = _without_effects(node)
+        plain.attrib.pop("transform", None)
+        plain.attrib.pop("clip-path", None)
+        style = re.sub(r"(^|;)\s*clip-path\s*:[^;]*", r"\1", plain.get("style", ""))
+        plain.set("style", style + "".join(f";{paint}:none" for paint in meshes if meshes[paint] is not None))
+        group.tail, plain.tail = node.tail, None
+        # paint order: the fill, then the stroke (whichever of them is a mesh is an image)
+        for part in (images.get("fill"), plain, images.get("stroke")):
+            if part is not None:
+                group.append(part)
+        drawn += 1
+    return drawn
 
 
 def apply_effects(root: etree._Element, width: int, height: int, backend: Backend,
@@ -300,9 +450,9 @@ def apply_effects(root: etree._Element, width: int, height: int, backend: Backen
         computed once per template, not once per request.
     :return: how many elements were replaced.
     """
+    replaced = _draw_meshes(root, width, height, backend, cache)
     view = view_matrix(root, width, height)
     by_id = ids(root)
-    replaced = 0
     for node in list(root.iter(etree.Element)):
         parent = node.getparent()
         if parent is None or node.getroottree().getroot() is not root:

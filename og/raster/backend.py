@@ -24,6 +24,7 @@ import numpy as np
 from ..caches import MB
 from ..caches import BoundedCache
 from ..deadline import check_deadline
+from ..effects.mesh import MeshData
 from ..svg.names import GLYPHS
 from ..svg.names import GLYPHS_ABSOLUTE
 from . import encode
@@ -209,6 +210,32 @@ class CairoBackend:
     def pixels(self, svg: bytes) -> np.ndarray:
         """Straight-alpha RGBA pixels of ``svg`` (what effects compute with)."""
         return encode.pixels(self.rasterize(svg))
+
+    @staticmethod
+    def mesh(patches: MeshData, width: int, height: int) -> np.ndarray:
+        """Straight-alpha RGBA pixels (``height`` x ``width``) of Coons patches, each 13 points
+        (four cubics from the first corner), four corner colours (RGBA 0..1) and, for tensor
+        patches, four inner control points, with cairo's mesh pattern: what mesh gradients are
+        made of (CairoSVG has no mesh gradients)."""
+        surface = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, height)
+        cairo = cairocffi.cairo  # cairocffi 1.7 has cairo's mesh functions but no MeshPattern class
+        pointer = cairo.cairo_pattern_create_mesh()
+        pattern = cairocffi.Pattern._from_pointer(pointer, incref=False)  # owns and frees it
+        for points, colors, controls in patches:
+            cairo.cairo_mesh_pattern_begin_patch(pointer)
+            cairo.cairo_mesh_pattern_move_to(pointer, *points[0])
+            for i in range(1, 13, 3):
+                cairo.cairo_mesh_pattern_curve_to(pointer, *points[i], *points[i + 1], *points[i + 2])
+            for corner, color in enumerate(colors):
+                cairo.cairo_mesh_pattern_set_corner_color_rgba(pointer, corner, *color)
+            for corner, control in enumerate(controls):
+                cairo.cairo_mesh_pattern_set_control_point(pointer, corner, *control)
+            cairo.cairo_mesh_pattern_end_patch(pointer)
+        context = cairocffi.Context(surface)
+        context.set_source(pattern)
+        context.paint()
+        surface.flush()
+        return encode.pixels(surface)
 
     @staticmethod
     def png(rgba: np.ndarray) -> bytes:

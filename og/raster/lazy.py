@@ -16,6 +16,7 @@ import typing as t
 if t.TYPE_CHECKING:
     import numpy as np
 
+    from ..effects.mesh import MeshData
     from .backend import CairoBackend
 
 
@@ -48,3 +49,6 @@ class LazyBackend:
 
     def png(self, rgba: np.ndarray) -> bytes:
         return self.load().png(rgba)
+
+    def mesh(self, patches: MeshData, width: int, height: int) -> np.ndarray:
+        return self.load().mesh(patches, width, height)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 
 from lxml import etree
 
+from .css import own_property
 from .geometry import parse_transform
+from .markers import MARKABLE
+from .markers import expand_markers
 from .names import XLINK_HREF
 from .names import href
 from .names import ids
@@ -98,8 +102,8 @@ def drop_external_references(root: etree._Element) -> int:
     dropped = 0
     for node in list(root.iter(svg("image"), svg("use"), svg("feImage"))):
         link = href(node)
-        if link.startswith(("#", "data:")):
-            continue
+        if link.startswith(("#", "data:")) or (not link and node.tag == svg("feImage")):
+            continue  # (an feImage linking nothing is Inkscape's Fill Background: transparent)
         parent = node.getparent()
         if parent is not None:
             log.warning("dropped <%s id=%r>: external reference %r", local_name(node),
@@ -109,7 +113,78 @@ def drop_external_references(root: etree._Element) -> int:
     return dropped
 
 
+SHAPES = (*MARKABLE, svg("rect"), svg("circle"), svg("ellipse"))
+
+
+def _inherited(node: etree._Element, name: str) -> str | None:
+    """An inherited property as set on the element or its nearest ancestor (style attribute
+    or presentation attribute; templates from Inkscape carry no stylesheet for these)."""
+    for element in (node, *node.iterancestors()):
+        value = own_property(element, name)
+        if value is not None:
+            return value.strip()
+    return None
+
+
+def _opacity(node: etree._Element) -> float:
+    try:
+        return float(own_property(node, "opacity") or 1)
+    except ValueError:
+        return 1.0
+
+
+_OPACITY = re.compile(r"(^|;)\s*opacity\s*:")
+
+
+def group_opacity(root: etree._Element) -> int:
+    """Move ``opacity`` from a clone or a stroked shape onto a group around it.
+
+    CairoSVG draws ``opacity`` as a group only for elements with children; on a leaf it
+    multiplies the fill's and the stroke's own opacity, which loses it on ``<use>`` (a clone
+    comes out opaque) and shows the fill through a stroke that should hide it. (A shape with
+    markers already stands in a group that carries its opacity: :mod:`.markers`.)
+    """
+    moved = 0
+    for node in list(root.iter(*SHAPES, svg("use"))):
+        if node.get("opacity") is None and not _OPACITY.search(node.get("style", "")):
+            continue
+        opacity = _opacity(node)
+        if opacity >= 1 or node.getparent() is None:
+            continue
+        if node.tag != svg("use") and _inherited(node, "stroke") in (None, "none"):
+            continue  # a fill alone: CairoSVG's multiplied opacity is already exact
+        node.attrib.pop("opacity", None)
+        node.set("style", re.sub(r"(^|;)\s*opacity\s*:[^;]*", r"\1", node.get("style", "")))
+        group = etree.Element(svg("g"), {"opacity": f"{opacity:g}"})
+        group.tail, node.tail = node.tail, None
+        node.addprevious(group)
+        group.append(node)
+        moved += 1
+    return moved
+
+
+def is_inkscape_mesh_polyfill(node: etree._Element) -> bool:
+    """Inkscape adds this ``<script>`` to every file with a mesh gradient, for browsers that
+    lack them; og draws meshes itself, so the script is dropped, never run."""
+    return (local_name(node) == "script" and node.get("id") == "mesh_polyfill"
+            and "meshgradient" in "".join(node.itertext()))
+
+
+def drop_inkscape_polyfills(root: etree._Element) -> int:
+    dropped = 0
+    for node in list(root.iter(svg("script"))):
+        parent = node.getparent()
+        if parent is not None and is_inkscape_mesh_polyfill(node):
+            log.debug("dropped Inkscape's mesh polyfill <script id=%r>", node.get("id"))
+            parent.remove(node)
+            dropped += 1
+    return dropped
+
+
 def apply(root: etree._Element) -> None:
     drop_external_references(root)
+    drop_inkscape_polyfills(root)
+    expand_markers(root)
+    group_opacity(root)
     flatten_gradient_links(root)
     sharpen_scaled_patterns(root)
