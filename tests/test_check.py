@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+import og
+import og.config
 from og.check import check_file
 from og.check import has_errors
 from og.text.fonts import FontSet
@@ -90,7 +92,14 @@ def test_drawing_features_are_named(fonts: FontSet, name: str, level: str, words
     assert not has_errors(check_file(INKSCAPE / f"{name}.svg", fonts))
 
 
-def test_a_script_that_is_not_inkscapes_polyfill_is_still_an_error(fonts: FontSet, tmp_path: Path) -> None:
+def test_any_other_script_is_dropped_by_check_and_server_alike(fonts: FontSet, tmp_path: Path) -> None:
+    """A script that is not Inkscape's polyfill: og check warns that it is dropped, and the server
+    serves the template without it (neither calls it an error the other would not)."""
     source = (INKSCAPE / "mesh.svg").read_text(encoding="utf-8").replace('id="mesh_polyfill"', 'id="tracker"')
     (tmp_path / "mesh.svg").write_text(source, encoding="utf-8")
-    assert has_errors(check_file(tmp_path / "mesh.svg", fonts))
+    findings = check_file(tmp_path / "mesh.svg", fonts)
+    assert not has_errors(findings)
+    assert any(f.level == "warning" and "<script> is dropped" in str(f) and "#tracker" in str(f) for f in findings)
+    renderer = og.Renderer(og.config.Settings(templates_dir=tmp_path), fonts=fonts)
+    assert renderer.render("mesh", {}, "png").startswith(b"\x89PNG")
+    assert b"<script" not in renderer.render("mesh", {}, "svg")
