@@ -60,6 +60,9 @@ class Settings:
     quality: int | None = None
     #: ``OG_RENDER_TIMEOUT``: seconds one render may take before it is stopped (503).
     render_timeout: float = 5.0
+    #: ``OG_RENDER_MEMORY``: bytes of address space a render process may use (``RLIMIT_AS``);
+    #: past it the render fails (503) and the process is replaced. 0: no limit.
+    render_memory: int = 1 << 30
     #: ``OG_MAX_IN_FLIGHT``: renders one process runs at once; more are refused at once (503).
     max_in_flight: int = 4
     #: ``OG_MAX_QUEUE``: renders that may wait for a slot (at most the render budget); more: 503.
@@ -106,6 +109,7 @@ class Settings:
             max_dpr=min(2.0, float(env.get("OG_MAX_DPR") or defaults.max_dpr)),
             metrics_token=env.get("OG_METRICS_TOKEN", ""),
             render_timeout=float(env.get("OG_RENDER_TIMEOUT") or defaults.render_timeout),
+            render_memory=int(env.get("OG_RENDER_MEMORY") or defaults.render_memory),
             max_in_flight=int(env.get("OG_MAX_IN_FLIGHT") or defaults.max_in_flight),
             max_queue=int(env.get("OG_MAX_QUEUE") or defaults.max_queue),
             queue_timeout=float(env.get("OG_QUEUE_TIMEOUT") or defaults.queue_timeout),

@@ -118,6 +118,12 @@ class LaidOut:
                              self.values, self.texts)
 
 
+class Isolation(t.Protocol):
+    """Renders a plan somewhere bounded (a render process) and returns the encoded card."""
+
+    def render(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry: ...
+
+
 class Renderer:
     """Holds what outlives a request: templates, fonts, the raster backend and every cache."""
 
@@ -150,6 +156,9 @@ class Renderer:
             raise ValueError(f"OG_IMAGE_FORMATS: {', '.join(unknown)} is not an image format; "
                              f"use: {', '.join(sorted(RASTER_FORMATS))}")
         self._count_lock = threading.Lock()
+        #: Where renders run when set (:class:`og.pool.RenderPool`, or a web worker's
+        #: :class:`og.web.render_host.RenderHost`): its owner sets it, starts and closes it.
+        self.pool: Isolation | None = None
 
     def _log_findings(self, template: Template) -> None:
         """Tell the operator, once per (re)load, what ``og check`` would tell the designer."""
@@ -265,11 +274,27 @@ class Renderer:
             raise
 
     def _render(self, plan: Plan, timings: dict[str, float]) -> Entry:
-        """Render within the budget, as one of at most ``OG_MAX_IN_FLIGHT`` at a time."""
-        with self.admission.admitted(), self.budget.running():
+        """Render as one of at most ``OG_MAX_IN_FLIGHT`` at a time: in a render process when
+        this renderer has :attr:`pool` (and the template is one of its store's), else here."""
+        with self.admission.admitted():
             with self._count_lock:
                 self.renders += 1
+            if self.pool is not None and self._in_store(plan.template):
+                return self.pool.render(plan, timings)
+            return self.render_here(plan, timings)
+
+    def render_here(self, plan: Plan, timings: dict[str, float]) -> Entry:
+        """Render in this process, stopped by the cooperative checks past the budget (what a
+        render process runs; nothing here can stop a native call that runs long)."""
+        with self.budget.running():
             return self._render_stages(plan, timings)
+
+    def _in_store(self, template: Template) -> bool:
+        """Whether a render process finds ``template`` by name (og's error card is not there)."""
+        try:
+            return self.templates.path_for(template.name) == template.path
+        except TemplateNotFound:
+            return False
 
     def _render_stages(self, plan: Plan, timings: dict[str, float]) -> Entry:
         with _lap(timings, "layout"):

@@ -22,6 +22,7 @@ from gunicorn.http.errors import LimitRequestHeaders
 from gunicorn.http.errors import LimitRequestLine
 from gunicorn.workers.ggevent import GeventWorker
 
+from .render_host import start_for_worker
 from .serving import request_head_limit
 from .serving import request_line_limit
 
@@ -102,6 +103,9 @@ class OgWorker(GeventWorker):  # type: ignore[misc]
 
     def init_process(self) -> None:
         self.head_limits = (request_line_limit(), request_head_limit())
+        # Renders run in render processes of a host forked now, before gevent patches this
+        # process (super().init_process() patches): see og/web/render_host.py.
+        self.render_host = start_for_worker(self)
         super().init_process()
 
     def handle(self, listener: t.Any, client: t.Any, addr: t.Any) -> None:
