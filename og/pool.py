@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import logging
 import multiprocessing
 import os
 import resource
@@ -34,14 +35,19 @@ from .deadline import past_budget
 from .errors import OgError
 from .errors import Overloaded
 from .errors import RenderTimeout
+from .errors import TemplateError
 from .storage import Entry
 
 if t.TYPE_CHECKING:
     from .render import Plan
     from .render import Renderer
 
+log = logging.getLogger(__name__)
+
 #: A process past its budget by this much is killed (the cooperative checks usually win before).
 KILL_GRACE_S = 0.3
+#: A render process that ran out of memory exits with this status.
+OUT_OF_MEMORY_EXIT = 75
 #: pebble's name for its worker processes.
 RENDER_PROCESS_NAME = "pebble_pool_worker"
 
@@ -128,8 +134,13 @@ def render_job(job: Job) -> Outcome:
     except OgError as error:
         return Outcome(None, timings, (type(error), error.message, dict(error.details)))
     except MemoryError:
-        return Outcome(None, timings, (RenderTimeout, "the card needed more memory than a render may use "
-                                       "(OG_RENDER_MEMORY)", {"retry_after": RETRY_AFTER_S}))
+        # Past OG_RENDER_MEMORY: a cache may be half-written, so this process ends (pebble starts
+        # another) and the caller hears that it stopped (:func:`stopped`).
+        os._exit(OUT_OF_MEMORY_EXIT)
+    except Exception as error:  # CairoSVG, Jinja or og on this template: its error, logged here
+        log.exception("template %s: the render failed", job.name)
+        return Outcome(None, timings, (TemplateError, f"template {job.name!r} failed to render: "
+                                       f"{type(error).__name__}; run og check on it", {}))
 
 
 def stopped(error: BaseException) -> OgError:
@@ -137,8 +148,9 @@ def stopped(error: BaseException) -> OgError:
     if isinstance(error, concurrent.futures.TimeoutError):
         return past_budget()
     if isinstance(error, pebble.ProcessExpired):
-        return RenderTimeout("the card's render process stopped (past its memory limit?); try again later",
-                             retry_after=RETRY_AFTER_S)
+        why = ("needed more memory than a render may use (OG_RENDER_MEMORY)"
+               if error.exitcode == OUT_OF_MEMORY_EXIT else "stopped its render process")
+        return RenderTimeout(f"the card {why}; try again later", retry_after=RETRY_AFTER_S)
     return Overloaded("og could not reach a render process; try again in a moment", retry_after=1)
 
 

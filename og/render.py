@@ -416,8 +416,8 @@ class Renderer:
             background = self.caches.backgrounds.get_or_make(
                 key, lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
             return self.backend.rasterize(static.foreground(root, first), background, scale), key
-        except (RenderTimeout, Overloaded):
-            raise  # the budget, not the template
+        except (RenderTimeout, Overloaded, MemoryError):
+            raise  # the budget (time, or a render process's memory), not the template
         except Exception as error:  # CairoSVG on a template it cannot draw
             log.exception("template %s: CairoSVG failed", template.name)
             raise TemplateError(f"template {template.name!r} could not be drawn: "

@@ -1,0 +1,209 @@
+"""Renders in render processes, tested where og runs: ``python -m og serve`` (gunicorn, preload,
+fork, gevent) with hostile templates of our own. A render past its budget, in Python or in native
+code, or past its memory, answers 503 with Retry-After soon after the budget; the server answers
+the next card at once; gunicorn never times out or kills a worker; the render process is replaced.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import typing as t
+from pathlib import Path
+
+import pytest
+
+from bench.server import free_port
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BUDGET_S = 1.0
+#: A stopped render answers within the budget plus this (the kill, the pool's 0.1 s look, a new fork).
+LATE_S = 1.0
+START_TIMEOUT_S = 60.0
+
+HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="https://og.example.com/ns" width="400" '
+        'height="200"><text x="20" y="60" style="font-size:40px;font-family:Inter" og:max-width="360">'
+        '{{ title }}</text>')
+
+
+def hostile_templates(folder: Path) -> None:
+    """Each runs long or large where no check inside the process can stop it."""
+    rng = random.Random(16)
+    path = "M0 0 " + " ".join(f"L{rng.randint(0, 400)} {rng.randint(0, 200)}" for _ in range(700_000))
+    templates = {
+        # CairoSVG parses path data in pure Python, in one call: seconds for a few MB.
+        "path": f'<path d="{path}" style="fill:none;stroke:#000"/>',
+        # cairo draws a dashed stroke segment by segment in native code: minutes for this circle.
+        "dash": '<circle r="1e9" style="fill:none;stroke:#000;stroke-dasharray:0.5"/>',
+        # A pattern tile of 30000 px square: 3.6 GB of pixels.
+        "tile": '<defs><pattern id="p" width="30000" height="30000" patternUnits="userSpaceOnUse">'
+                '<rect width="30000" height="30000" fill="red"/></pattern></defs>'
+                '<rect width="400" height="200" fill="url(#p)"/>',
+    }
+    for name, body in templates.items():
+        (folder / f"{name}.svg").write_text(HEAD + body + "</svg>")
+    (folder / "article.svg").write_bytes((ROOT / "svg_templates" / "article.svg").read_bytes())
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+class Server:
+    """``python -m og serve`` on a free loopback port, in its own process group."""
+
+    def __init__(self, templates: Path, log: Path, workers: int = 1, **env: str) -> None:
+        self.port = free_port()
+        self.log = log
+        environment = {**os.environ, "OG_TEMPLATES_DIR": str(templates), "OG_RENDER_TIMEOUT": str(BUDGET_S),
+                       **env}
+        environment.pop("PORT", None)
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "og", "serve", "--port", str(self.port), "--workers", str(workers)],
+                cwd=ROOT, env=environment, stdout=out, stderr=out, stdin=subprocess.DEVNULL,
+                start_new_session=True)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()[-3000:]
+            try:
+                if self.get("/healthz", timeout=2)[0] == 200 and self.workers():
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("og serve did not answer /healthz: " + self.log.read_text()[-3000:])
+
+    def get(self, target: str, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request("GET", target)
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+    def workers(self) -> list[int]:
+        return children(self.process.pid)
+
+    def render_processes(self) -> list[int]:
+        """Every worker's host's children."""
+        return sorted(pid for worker in self.workers() for host in children(worker) for pid in children(host))
+
+    def stop(self) -> None:
+        for sig, wait_s in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.process.wait(wait_s)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Server]:
+    folder = tmp_path_factory.mktemp("hostile")
+    hostile_templates(folder)
+    running = Server(folder, folder / "gunicorn.log")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def wait_for(condition: t.Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.parametrize("name", ["path", "dash", "tile"])
+def test_a_hostile_render_is_stopped_and_the_server_goes_on(server: Server, name: str) -> None:
+    assert server.get("/article.png?title=Before")[0] == 200
+    before = server.render_processes()
+    assert before
+    started = time.monotonic()
+    status, headers, body = server.get(f"/{name}.png?title=x")
+    took = time.monotonic() - started
+    assert status == 503, body[:300]
+    assert headers["retry-after"].isdigit() and headers["x-og-error"] == "render_timeout"
+    assert took < BUDGET_S + LATE_S
+    started = time.monotonic()
+    status, headers, _ = server.get("/article.png?title=Right%20after")
+    assert status == 200 and headers["content-type"] == "image/png"
+    assert time.monotonic() - started < 5
+    # The stopped process is gone and another took its place.
+    assert wait_for(lambda: len(server.render_processes()) == len(before)
+                    and server.render_processes() != before)
+    log = server.log.read_text()
+    assert "WORKER TIMEOUT" not in log and "was sent SIGKILL" not in log and "Worker exiting" not in log
+
+
+def test_renders_leave_the_web_worker(server: Server) -> None:
+    """The worker's own pid never renders: its host's render processes do."""
+    assert server.get("/article.png?title=Where%20it%20renders")[0] == 200
+    (worker,) = server.workers()
+    (host,) = children(worker)
+    assert children(host)
+
+
+GEVENT_WAIT = textwrap.dedent("""
+    import dataclasses, sys, time
+    import og
+    from og.config import Settings
+    from og.errors import RenderTimeout
+    from og.web.render_host import RenderHost
+    settings = dataclasses.replace(Settings.from_env(), templates_dir=sys.argv[1], render_timeout=1.0)
+    renderer = og.Renderer(settings)
+    renderer.pool = RenderHost.start(renderer)  # as og's gunicorn worker does, before gevent patches
+    from gevent import monkey; monkey.patch_all()
+    import gevent
+    ticks = []
+    def tick():
+        while True:
+            ticks.append(time.monotonic())
+            gevent.sleep(0.01)
+    def render():
+        started = time.monotonic()
+        try:
+            renderer.render("dash", {"title": "x"})
+        except RenderTimeout:
+            print(f"stopped {time.monotonic() - started:.2f}")
+    ticker = gevent.spawn(tick)
+    gevent.spawn(render).join(30)
+    ticker.kill()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    print(f"ticks {len(ticks)} {max(gaps):.3f}")
+""")
+
+
+def test_waiting_for_a_render_process_lets_the_hub_run(tmp_path: Path) -> None:
+    """Under gevent, a greenlet waiting for its card lets the others run (slow clients, cache hits)."""
+    hostile_templates(tmp_path)
+    result = subprocess.run([sys.executable, "-c", GEVENT_WAIT, str(tmp_path)], capture_output=True,
+                            text=True, timeout=60, cwd=ROOT, check=False)
+    lines = result.stdout.split("\n")
+    assert lines[0].startswith("stopped "), result.stdout + result.stderr[-3000:]
+    assert float(lines[0].split()[1]) < BUDGET_S + LATE_S
+    _, count, longest_gap = lines[1].split()
+    assert int(count) > 30 and float(longest_gap) < 0.5
