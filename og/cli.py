@@ -18,6 +18,7 @@ from pathlib import Path
 from .build import add_arguments as add_build_arguments
 from .config import Settings
 from .errors import OgError
+from .pool import isolated
 from .render import FORMATS
 from .render import Renderer
 
@@ -35,7 +36,9 @@ def _key_values(pairs: t.Sequence[str]) -> dict[str, str]:
 def cmd_render(args: argparse.Namespace) -> int:
     to_file = args.output not in (None, "-")
     fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if to_file else "") or "png"
-    body = Renderer().render(args.name, _key_values(args.param), fmt)
+    renderer = Renderer()
+    with isolated(renderer, processes=1):  # bounded as og serve's renders are
+        body = renderer.render(args.name, _key_values(args.param), fmt)
     if args.output in (None, "-"):
         sys.stdout.buffer.write(body)
     else:

@@ -20,6 +20,7 @@ key, scale) and the :class:`Outcome` (the encoded bytes, content type, timings, 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import logging
 import multiprocessing
@@ -110,6 +111,7 @@ def start_render_process(renderer: Renderer, memory_bytes: int) -> None:
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    renderer.pool = None  # the parent's: this process renders itself
     _Process.renderer = renderer
 
 
@@ -141,6 +143,10 @@ def render_job(job: Job) -> Outcome:
         log.exception("template %s: the render failed", job.name)
         return Outcome(None, timings, (TemplateError, f"template {job.name!r} failed to render: "
                                        f"{type(error).__name__}; run og check on it", {}))
+
+
+#: What a job's future raises when the pool, not the job, ended it.
+STOPPED = (concurrent.futures.TimeoutError, pebble.ProcessExpired)
 
 
 def stopped(error: BaseException) -> OgError:
@@ -195,6 +201,18 @@ class RenderPool:
     def close(self) -> None:
         self._pool.stop()  # type: ignore[no-untyped-call]
         self._pool.join()
+
+
+@contextlib.contextmanager
+def isolated(renderer: Renderer, processes: int = 0) -> t.Iterator[RenderPool]:
+    """``renderer`` renders in a :class:`RenderPool` of its own while the block runs."""
+    pool = RenderPool(renderer, processes)
+    renderer.pool = pool
+    try:
+        yield pool
+    finally:
+        renderer.pool = None
+        pool.close()
 
 
 def default_processes(renderer: Renderer) -> int:
