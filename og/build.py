@@ -70,6 +70,7 @@ class Job:
     values: dict[str, str]
     file: str
     key: str
+    photos: bool = False  # an image parameter is given: its fetch has its own budget
 
 
 @dataclasses.dataclass
@@ -148,7 +149,7 @@ def plan_jobs(renderer: Renderer, rows: list[Row], options: Options,
             result.cards.append({**done, "row": row.number, "source": row.source})
             result.skipped += 1
         else:
-            jobs.append(Job(row.number, row.source, values.values, file, plan.key))
+            jobs.append(Job(row.number, row.source, values.values, file, plan.key, plan.photos))
     return jobs
 
 
@@ -204,8 +205,11 @@ def _render_all(jobs: list[Job], renderer: Renderer, options: Options, result: R
     bounded as ``og serve``'s are: a row past its budget or memory is that row's failure."""
     workers = min(options.workers or os.cpu_count() or 1, len(jobs))
     rows = {job.row: job for job in jobs}
-    # A row is drawn twice (the card, then its layout report for the manifest's alt text).
-    timeout_s = 2 * (renderer.settings.render_timeout + renderer.settings.image_timeout_s) + KILL_GRACE_S
+    settings = renderer.settings
+
+    def timeout_s(job: Job) -> float:
+        """A row is drawn twice (the card, then its layout report for the manifest's alt text)."""
+        return 2 * settings.render_timeout + (settings.image_timeout_s if job.photos else 0) + KILL_GRACE_S
 
     def record(job: Job, future: concurrent.futures.Future[dict[str, t.Any]]) -> None:
         try:
@@ -221,7 +225,7 @@ def _render_all(jobs: list[Job], renderer: Renderer, options: Options, result: R
 
     with isolated(renderer, workers) as pool:
         futures = {pool.schedule(render_job, (job, options.name, options.fmt, options.out_dir),
-                                 timeout_s): job.row for job in jobs}
+                                 timeout_s(job)): job.row for job in jobs}
         for future in concurrent.futures.as_completed(futures):
             record(rows[futures[future]], future)
 

@@ -17,13 +17,16 @@ import pytest
 from PIL import Image
 
 import og
+from og import build
 from og.errors import RenderTimeout
 from og.errors import TemplateError
 from og.pool import KILL_GRACE_S
 from og.pool import RenderPool
 from og.pool import stopped
+from og.rows import rows_from_text
 
 from .conftest import settings_for
+from .helpers import hostile_templates
 
 BUDGET_S = 1.0
 #: How long after the budget a killed render may answer (the pool looks every 0.1 s).
@@ -102,3 +105,16 @@ def test_errors_come_back_as_ogs_and_are_remembered(pooled: tuple[og.Renderer, R
 
 def test_the_kill_grace_is_a_fraction_of_a_second() -> None:
     assert 0 < KILL_GRACE_S < 1
+
+
+def test_og_build_rows_are_bounded_as_og_serves_cards(tmp_path: Path) -> None:
+    """``og build``'s workers are render processes: a row past its budget is that row's failure."""
+    hostile_templates(tmp_path)
+    settings = dataclasses.replace(settings_for(tmp_path), render_timeout=BUDGET_S)
+    rows = rows_from_text("title\nOne\nTwo\n", "rows.csv")
+    started = time.monotonic()
+    result = build.build(rows, build.Options("dash", tmp_path / "out", workers=2), settings)
+    assert time.monotonic() - started < 2 * BUDGET_S + 10
+    assert not result.cards
+    assert [failure["error"] for failure in result.failures] == [
+        "the card took longer than its render budget; try again later"] * 2
