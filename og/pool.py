@@ -203,6 +203,13 @@ class RenderPool:
         self._pool.join()
 
 
+def pooled(renderer: Renderer) -> Renderer:
+    """``renderer``, rendering in a :class:`RenderPool` for the rest of the process (pebble stops
+    the render processes at exit): for a site's own server (the Flask and Django helpers)."""
+    renderer.pool = RenderPool(renderer)
+    return renderer
+
+
 @contextlib.contextmanager
 def isolated(renderer: Renderer, processes: int = 0) -> t.Iterator[RenderPool]:
     """``renderer`` renders in a :class:`RenderPool` of its own while the block runs."""

@@ -118,3 +118,23 @@ def test_og_build_rows_are_bounded_as_og_serves_cards(tmp_path: Path) -> None:
     assert not result.cards
     assert [failure["error"] for failure in result.failures] == [
         "the card took longer than its render budget; try again later"] * 2
+
+
+def test_the_flask_helper_renders_in_render_processes(tmp_path: Path) -> None:
+    from flask import Flask
+
+    from og.contrib.flask import OG
+
+    hostile_templates(tmp_path)
+    site = Flask("site")
+    site.config.update(OG_TEMPLATES_DIR=str(tmp_path), OG_RENDER_TIMEOUT=str(BUDGET_S))
+    OG(site)
+    renderer = site.extensions["og.app"].extensions["og"]
+    try:
+        started = time.monotonic()
+        response = site.test_client().get("/og/dash.png?title=x")
+        assert response.status_code == 503 and response.headers["Retry-After"]
+        assert time.monotonic() - started < BUDGET_S + LATE_S
+        assert site.test_client().get("/og/article.png?title=Next").status_code == 200
+    finally:
+        renderer.pool.close()
