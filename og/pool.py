@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import time
 import typing as t
 
 import pebble
@@ -87,10 +88,17 @@ class Outcome:
     entry: Entry | None
     timings: dict[str, float]
     error: tuple[type[OgError], str, dict[str, object]] | None = None
+    #: Milliseconds the render process spent on the job, from receiving it to returning this.
+    render_ms: float = 0.0
 
-    def result(self, timings: dict[str, float] | None) -> Entry:
+    def result(self, timings: dict[str, float] | None, started: float | None = None) -> Entry:
+        """The card (or og's error, raised). ``started``: ``time.perf_counter()`` when the job was
+        sent, to add ``handoff`` to ``timings``: the milliseconds not spent rendering (waiting for
+        a free render process, pickling, pipes; ``bench/load.py`` prints it)."""
         if timings is not None:
             timings.update(self.timings)
+            if started is not None and self.render_ms:
+                timings["handoff"] = max(0.0, (time.perf_counter() - started) * 1000 - self.render_ms)
         if self.error is not None:
             kind, message, details = self.error
             raise kind(message, **details)
@@ -125,6 +133,7 @@ def render_job(job: Job) -> Outcome:
     """Render ``job`` in this render process (pebble's task)."""
     from .render import Plan
 
+    started = time.perf_counter()
     renderer = process_renderer()
     timings: dict[str, float] = {}
     try:
@@ -132,7 +141,8 @@ def render_job(job: Job) -> Outcome:
         if template.digest != job.digest:
             raise Overloaded("the template changed while this card was asked for; try again", retry_after=1)
         plan = Plan(template, job.values, t.cast(t.Any, job.fmt), job.key, job.dpr, job.photos)
-        return Outcome(renderer.render_here(plan, timings), timings)
+        entry = renderer.render_here(plan, timings)
+        return Outcome(entry, timings, render_ms=(time.perf_counter() - started) * 1000)
     except OgError as error:
         return Outcome(None, timings, (type(error), error.message, dict(error.details)))
     except MemoryError:
@@ -183,7 +193,8 @@ class RenderPool:
 
     def render(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry:
         """The card of ``plan``, rendered in a render process."""
-        return self.outcome(self.submit(Job.of(plan))).result(timings)
+        started = time.perf_counter()
+        return self.outcome(self.submit(Job.of(plan))).result(timings, started)
 
     @staticmethod
     def outcome(future: concurrent.futures.Future[Outcome]) -> Outcome:

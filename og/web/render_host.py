@@ -32,6 +32,7 @@ import signal
 import socket
 import struct
 import threading
+import time
 import typing as t
 
 from ..deadline import past_budget
@@ -124,6 +125,7 @@ class RenderHost:
     def render(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry:
         job = Job.of(plan)
         waiter = _Waiter()
+        started = time.perf_counter()
         with self._lock:
             if self._broken:
                 raise Overloaded("og's render processes are gone; try again in a moment", retry_after=1)
@@ -138,7 +140,7 @@ class RenderHost:
                 self._waiting.pop(number, None)
             raise past_budget()
         assert waiter.outcome is not None
-        return waiter.outcome.result(timings)
+        return waiter.outcome.result(timings, started)
 
     def _connected(self) -> socket.socket:
         """The socket, made on first use: by then gevent has patched ``socket`` (in a gevent

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.server import children
 from bench.server import free_port
 from tests.helpers import hostile_templates
 
@@ -26,18 +27,6 @@ BUDGET_S = 1.0
 #: A stopped render answers within the budget plus this (the kill, the pool's 0.1 s look, a new fork).
 LATE_S = 1.0
 START_TIMEOUT_S = 60.0
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
-
 
 class Server:
     """``python -m og serve`` on a free loopback port, in its own process group."""
