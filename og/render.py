@@ -84,6 +84,8 @@ OWN_PARAMS = frozenset({"v", "dpr"})
 FAILURE_TTL_S = 30.0
 #: ``v=`` in versioned URLs: 48 bits tell versions of one template apart, and keep URLs short.
 VERSION_HEX_DIGITS = 12
+#: Striped locks that make each background once (see :meth:`Renderer._once`).
+ONCE_LOCKS = 16
 CONTENT_TYPES: dict[str, str] = {**formats.CONTENT_TYPES, "svg": "image/svg+xml", "json": "application/json"}
 
 
@@ -156,6 +158,7 @@ class Renderer:
             raise ValueError(f"OG_IMAGE_FORMATS: {', '.join(unknown)} is not an image format; "
                              f"use: {', '.join(sorted(RASTER_FORMATS))}")
         self._count_lock = threading.Lock()
+        self._once_locks = tuple(threading.Lock() for _ in range(ONCE_LOCKS))
         #: Where renders run when set (:class:`og.pool.RenderPool`, or a web worker's
         #: :class:`og.web.render_host.RenderHost`): its owner sets it, starts and closes it.
         self.pool: Isolation | None = None
@@ -395,14 +398,21 @@ class Renderer:
 
     def _bands(self, background_key: t.Any) -> bands.Bands | None:
         """The cached background's PNG rows, compressed once (None if it is no longer kept)."""
-        rows = t.cast("bands.Bands | None", self.caches.png_bands.get(background_key))
-        if rows is None:
-            surface = self.caches.backgrounds.get(background_key)
-            if surface is None:
-                return None
-            rows = bands.bands_of(surface)
-            self.caches.png_bands.put(background_key, rows)
-        return rows
+        with self._once(background_key):
+            rows = t.cast("bands.Bands | None", self.caches.png_bands.get(background_key))
+            if rows is None:
+                surface = self.caches.backgrounds.get(background_key)
+                if surface is None:
+                    return None
+                rows = bands.bands_of(surface)
+                self.caches.png_bands.put(background_key, rows)
+            return rows
+
+    def _once(self, key: t.Any) -> threading.Lock:
+        """The lock under which a background (or its bands) of ``key`` is made: two renders of
+        one template at once make it once, the second finds it cached (keys share
+        :data:`ONCE_LOCKS` striped locks, so the locks are few and never grow)."""
+        return self._once_locks[hash(key) % len(self._once_locks)]
 
     def _rasterize(self, laid_out: LaidOut, scale: float = 1.0) -> tuple[t.Any, t.Any]:
         """The drawn document's surface, and the key of the cached background it was drawn
@@ -413,8 +423,9 @@ class Renderer:
             if first is None:
                 return self.backend.rasterize(laid_out.svg_bytes(), scale=scale), None
             key = (template.name, template.digest, scale)
-            background = self.caches.backgrounds.get_or_make(
-                key, lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
+            with self._once(key):
+                background = self.caches.backgrounds.get_or_make(
+                    key, lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
             return self.backend.rasterize(static.foreground(root, first), background, scale), key
         except (RenderTimeout, Overloaded, MemoryError):
             raise  # the budget (time, or a render process's memory), not the template
