@@ -155,6 +155,29 @@ def render_job(job: Job) -> Outcome:
                                        f"{type(error).__name__}; run og check on it", {}))
 
 
+def vet_template(name: str) -> Outcome:
+    """Load template ``name`` in this render process (pebble's task): its error, if any."""
+    try:
+        process_renderer().templates.get(name)
+    except OgError as error:
+        return Outcome(None, {}, (type(error), error.message, dict(error.details)))
+    except MemoryError:
+        os._exit(OUT_OF_MEMORY_EXIT)
+    return Outcome(None, {})
+
+
+def vetted(name: str, outcome: Outcome) -> None:
+    """Raise the error of a template's load in a render process; a load stopped from outside
+    (past the budget or memory) is the template's error too."""
+    if outcome.error is None:
+        return
+    kind, message, details = outcome.error
+    if kind is RenderTimeout:
+        raise TemplateError(f"template {name!r}: loading it took longer than a render's budget "
+                            "(OG_RENDER_TIMEOUT) or more memory than OG_RENDER_MEMORY; run og check on it")
+    raise kind(message, **details)
+
+
 #: What a job's future raises when the pool, not the job, ended it.
 STOPPED = (concurrent.futures.TimeoutError, pebble.ProcessExpired)
 
@@ -185,11 +208,15 @@ class RenderPool:
     def schedule(self, function: t.Callable[..., t.Any], args: tuple[t.Any, ...],
                  timeout_s: float) -> concurrent.futures.Future[t.Any]:
         """Run ``function(*args)`` in a render process; past ``timeout_s`` the process is killed."""
+        unbounded = self.renderer.settings.render_timeout <= 0  # OG_RENDER_TIMEOUT=0: no budget
         return t.cast("concurrent.futures.Future[t.Any]",
-                      self._pool.schedule(function, args=args, timeout=timeout_s))
+                      self._pool.schedule(function, args=args, timeout=None if unbounded else timeout_s))
 
     def submit(self, job: Job) -> concurrent.futures.Future[Outcome]:
         return self.schedule(render_job, (job,), job.budget_s(self.renderer))
+
+    def vet(self, name: str) -> None:
+        vetted(name, self.outcome(self.schedule(vet_template, (name,), vet_budget_s(self.renderer))))
 
     def render(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry:
         """The card of ``plan``, rendered in a render process."""
@@ -231,6 +258,11 @@ def isolated(renderer: Renderer, processes: int = 0) -> t.Iterator[RenderPool]:
     finally:
         renderer.pool = None
         pool.close()
+
+
+def vet_budget_s(renderer: Renderer) -> float:
+    """Seconds a template's load may take in a render process: a render's budget."""
+    return renderer.settings.render_timeout + KILL_GRACE_S
 
 
 def default_processes(renderer: Renderer) -> int:

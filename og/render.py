@@ -125,6 +125,9 @@ class Isolation(t.Protocol):
 
     def render(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry: ...
 
+    def vet(self, name: str) -> None:
+        """Load template ``name`` there; :class:`TemplateError` if that fails or overruns."""
+
 
 class Renderer:
     """Holds what outlives a request: templates, fonts, the raster backend and every cache."""
@@ -135,7 +138,7 @@ class Renderer:
         self.fonts = fonts or FontSet.from_folders(self.settings.fonts_dir, BUNDLED_FONTS,
                                                    allow_system=self.settings.allow_system_fonts)
         self.templates = templates or TemplateStore(self.settings.templates_dir, self.settings.max_length,
-                                                    on_load=self._log_findings)
+                                                    on_load=self._log_findings, vet=self._vet)
         #: CairoSVG (and cairocffi, ≈ 130 ms to import) only once something is drawn: not for JSON.
         self.backend: CairoBackend | LazyBackend = backend or LazyBackend()
         self.caches = Caches(self.fonts.caches)
@@ -162,6 +165,12 @@ class Renderer:
         #: Where renders run when set (:class:`og.pool.RenderPool`, or a web worker's
         #: :class:`og.web.render_host.RenderHost`): its owner sets it, starts and closes it.
         self.pool: Isolation | None = None
+
+    def _vet(self, name: str) -> None:
+        """With render processes, a template is loaded in one first (bounded in time and memory):
+        a template that is a bomb at load is a template error, never a stuck web worker."""
+        if self.pool is not None:
+            self.pool.vet(name)
 
     def _log_findings(self, template: Template) -> None:
         """Tell the operator, once per (re)load, what ``og check`` would tell the designer."""

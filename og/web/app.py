@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from ..config import Settings
 from ..errors import OgError
 from ..errors import TemplateError
+from ..pool import isolated
 from ..raster.lazy import LazyBackend
 from ..render import Renderer
 from ..signing import keys_from_env
@@ -39,6 +40,12 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     renderer = app.config.get("OG_RENDERER")
     if renderer is None:
         renderer = Renderer(app.config.get("OG_SETTINGS") or Settings.from_env())
+        # The templates load here (in gunicorn's master, before it forks the workers) after each
+        # loaded in a render process first: a template that is a bomb at load is its error.
+        with isolated(renderer, processes=1):
+            _log_template_problems(renderer)
+    else:
+        _log_template_problems(renderer)
     app.extensions["og"] = renderer
     if isinstance(renderer.backend, LazyBackend):
         renderer.backend.load()  # cairo in the preloading master, shared by the forked workers
@@ -47,7 +54,6 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     if not app.extensions["og.keys"]:
         log.warning("OG_SECRET is not set: og serves UNSIGNED URLs, so anyone can make it render "
                     "any card. Set OG_SECRET (comma-separated keys) before going public.")
-    _log_template_problems(renderer)
     app.register_blueprint(bp)
     app.extensions["og.metrics"] = Metrics()
     install_observers(app, app.extensions["og.metrics"], renderer.settings.metrics_token)

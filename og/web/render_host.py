@@ -40,6 +40,10 @@ from ..errors import Overloaded
 from ..pool import Job
 from ..pool import Outcome
 from ..pool import RenderPool
+from ..pool import render_job
+from ..pool import vet_budget_s
+from ..pool import vet_template
+from ..pool import vetted
 from ..storage import Entry
 
 if t.TYPE_CHECKING:
@@ -124,23 +128,31 @@ class RenderHost:
 
     def render(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry:
         job = Job.of(plan)
-        waiter = _Waiter()
         started = time.perf_counter()
+        # A job may wait for a render process (at most OG_MAX_IN_FLIGHT are sent: about one
+        # render's time), then take its own budget; the host kills it past that.
+        return self._call(render_job, (job,), job.budget_s(self.renderer)).result(timings, started)
+
+    def vet(self, name: str) -> None:
+        vetted(name, self._call(vet_template, (name,), vet_budget_s(self.renderer)))
+
+    def _call(self, function: t.Callable[..., Outcome], args: tuple[t.Any, ...], budget_s: float) -> Outcome:
+        """``function(*args)`` in one of the host's render processes, killed past ``budget_s``."""
+        waiter = _Waiter()
         with self._lock:
             if self._broken:
                 raise Overloaded("og's render processes are gone; try again in a moment", retry_after=1)
             sock = self._connected()
             number = next(self._numbers)
             self._waiting[number] = waiter
-            sock.sendall(_frame((number, job)))
-        # A job may wait for a render process (at most OG_MAX_IN_FLIGHT are sent: about one
-        # render's time), then take its own budget; the host kills it past that.
-        if not waiter.done.wait(2 * job.budget_s(self.renderer) + 1):
+            sock.sendall(_frame((number, function, args, budget_s)))
+        unbounded = self.renderer.settings.render_timeout <= 0
+        if not waiter.done.wait(None if unbounded else 2 * budget_s + 1):
             with self._lock:
                 self._waiting.pop(number, None)
             raise past_budget()
         assert waiter.outcome is not None
-        return waiter.outcome.result(timings, started)
+        return waiter.outcome
 
     def _connected(self) -> socket.socket:
         """The socket, made on first use: by then gevent has patched ``socket`` (in a gevent
@@ -203,8 +215,8 @@ def serve(sock: socket.socket, renderer: Renderer) -> None:
 
     try:
         while (message := _read_frame(sock)) is not None:
-            number, job = message
-            pool.submit(job).add_done_callback(functools.partial(answer, number))
+            number, function, args, budget_s = message
+            pool.schedule(function, args, budget_s).add_done_callback(functools.partial(answer, number))
     finally:
         pool.close()
 

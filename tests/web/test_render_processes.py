@@ -34,6 +34,7 @@ class Server:
     def __init__(self, templates: Path, log: Path, workers: int = 1, **env: str) -> None:
         self.port = free_port()
         self.log = log
+        self.templates = templates
         environment = {**os.environ, "OG_TEMPLATES_DIR": str(templates), "OG_RENDER_TIMEOUT": str(BUDGET_S),
                        **env}
         environment.pop("PORT", None)
@@ -82,10 +83,18 @@ class Server:
                 continue
 
 
+#: Jinja folds constant expressions when it compiles a template: this one is seconds of pure
+#: Python (textwrap, quadratic) in a few MB, when the template loads.
+SLOW_TO_LOAD = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><text x="20" y="60" '
+                'style="font-size:40px;font-family:Inter">{{ title }}'
+                '{{ ("a b" | center(600000) | wordwrap(2))[:3] }}</text></svg>')
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Server]:
     folder = tmp_path_factory.mktemp("hostile")
     hostile_templates(folder)
+    (folder / "slow-to-load.svg").write_text(SLOW_TO_LOAD)
     running = Server(folder, folder / "gunicorn.log")
     try:
         yield running
@@ -122,6 +131,36 @@ def test_a_hostile_render_is_stopped_and_the_server_goes_on(server: Server, name
                     and server.render_processes() != before)
     log = server.log.read_text()
     assert "WORKER TIMEOUT" not in log and "was sent SIGKILL" not in log and "Worker exiting" not in log
+
+
+def bounded(status: int, headers: dict[str, str]) -> bool:
+    """A template error, or a render stopped at its budget: either way, answered in time."""
+    return (status, headers.get("x-og-error")) in ((500, "template_error"), (503, "render_timeout"))
+
+
+def test_a_template_slow_to_load_never_holds_a_worker(server: Server) -> None:
+    """Loading is bounded too: the server started, readiness names the template, its card fails
+    soon after the budget, whether the slow part runs at load or at render."""
+    started = time.monotonic()
+    status, _, body = server.get("/readyz")
+    assert time.monotonic() - started < 5
+    assert status == 503 and b"slow-to-load" in body or status == 200
+    started = time.monotonic()
+    status, headers, _ = server.get("/slow-to-load.png?title=x")
+    assert bounded(status, headers) and time.monotonic() - started < BUDGET_S + LATE_S
+
+
+def test_a_template_rewritten_into_a_bomb_is_loaded_bounded(server: Server) -> None:
+    templates = server.templates
+    (templates / "changing.svg").write_bytes((templates / "article.svg").read_bytes())
+    assert server.get("/changing.png?title=Good")[0] == 200
+    (templates / "changing.new").write_text(SLOW_TO_LOAD)
+    os.replace(templates / "changing.new", templates / "changing.svg")
+    started = time.monotonic()
+    status, headers, _ = server.get("/changing.png?title=Bad")
+    assert bounded(status, headers) and time.monotonic() - started < BUDGET_S + LATE_S
+    assert server.get("/article.png?title=Still%20fine")[0] == 200
+    assert "WORKER TIMEOUT" not in server.log.read_text()
 
 
 def test_renders_leave_the_web_worker(server: Server) -> None:
