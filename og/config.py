@@ -60,8 +60,9 @@ class Settings:
     quality: int | None = None
     #: ``OG_RENDER_TIMEOUT``: seconds one render may take before it is stopped (503).
     render_timeout: float = 5.0
-    #: ``OG_RENDER_MEMORY``: bytes of address space a render process may use (``RLIMIT_AS``);
-    #: past it the render fails (503) and the process is replaced. 0: no limit.
+    #: ``OG_RENDER_MEMORY``: bytes of address space a render process may take beyond what it
+    #: starts with (shared libraries, fonts, templates): its ``RLIMIT_AS``. Past it the render
+    #: fails (503) and the process is replaced. 0: no limit.
     render_memory: int = 1 << 30
     #: ``OG_MAX_IN_FLIGHT``: renders one process runs at once; more are refused at once (503).
     max_in_flight: int = 4

@@ -115,12 +115,23 @@ class _Process:
 
 def start_render_process(renderer: Renderer, memory_bytes: int) -> None:
     """pebble's initializer, in the new process: the memory limit, a plain SIGTERM (pebble's
-    handler is Python and would wait for a native call to return), and the renderer."""
+    handler is Python and would wait for a native call to return), and the renderer.
+
+    The limit is ``memory_bytes`` more address space than the process starts with: what it
+    shares with its parent (libraries, fonts, templates) differs from one deploy to the next,
+    and a limit below it would make every allocation fail."""
     if memory_bytes > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        limit = address_space_bytes() + memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     renderer.pool = None  # the parent's: this process renders itself
     _Process.renderer = renderer
+
+
+def address_space_bytes() -> int:
+    """This process's virtual memory size (what ``RLIMIT_AS`` counts), from /proc."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def process_renderer() -> Renderer:
