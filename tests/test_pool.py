@@ -30,7 +30,7 @@ from .helpers import hostile_templates
 
 BUDGET_S = 1.0
 #: How long after the budget a killed render may answer (the pool looks every 0.1 s).
-LATE_S = 1.0
+LATE_S = 1.5
 
 
 def native_sleep(seconds: int) -> int:
