@@ -104,6 +104,9 @@ class RenderHost:
         self._numbers = itertools.count()
         self._waiting: dict[int, _Waiter] = {}
         self._broken = False
+        #: Called once if the host dies (not when :meth:`close` ends it): a gunicorn worker then
+        #: stops taking requests, and gunicorn starts another worker with a new host.
+        self.on_gone: t.Callable[[], None] | None = None
 
     @classmethod
     def start(cls, renderer: Renderer, close: t.Iterable[t.Any] = ()) -> RenderHost:
@@ -174,15 +177,18 @@ class RenderHost:
                     waiter.done.set()
         except OSError:
             pass
-        log.error("the render host %d is gone: cards cannot be rendered by this worker", self.pid)
         gone = Outcome(None, {}, (Overloaded, "og's render processes are gone; try again in a moment",
                                   {"retry_after": 1}))
         with self._lock:
-            self._broken = True
+            closed, self._broken = self._broken, True
             waiting, self._waiting = self._waiting, {}
         for waiter in waiting.values():
             waiter.outcome = gone
             waiter.done.set()
+        if not closed:
+            log.error("the render host %d is gone: this worker stops, gunicorn starts another", self.pid)
+            if self.on_gone is not None:
+                self.on_gone()
 
     def close(self) -> None:
         """Close the socket: the host stops its render processes and exits."""
@@ -232,5 +238,6 @@ def start_for_worker(worker: t.Any) -> RenderHost | None:
     if renderer is None:
         return None
     host = RenderHost.start(renderer, close=worker.sockets)
+    host.on_gone = functools.partial(setattr, worker, "alive", False)
     renderer.pool = host
     return host

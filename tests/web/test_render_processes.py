@@ -163,6 +163,28 @@ def test_a_template_rewritten_into_a_bomb_is_loaded_bounded(server: Server) -> N
     assert "WORKER TIMEOUT" not in server.log.read_text()
 
 
+def answers(server: Server, target: str) -> int:
+    """The status, or 0 while the server is between workers."""
+    try:
+        return server.get(target, timeout=10)[0]
+    except (OSError, http.client.HTTPException):
+        return 0
+
+
+def test_a_worker_whose_render_host_died_is_replaced(tmp_path: Path) -> None:
+    hostile_templates(tmp_path)
+    server = Server(tmp_path, tmp_path / "gunicorn.log")
+    try:
+        assert server.get("/article.png?title=First")[0] == 200
+        (worker,) = server.workers()
+        (host,) = children(worker)
+        os.kill(host, signal.SIGKILL)
+        assert wait_for(lambda: server.workers() not in ([], [worker]), 30), server.log.read_text()[-2000:]
+        assert wait_for(lambda: answers(server, "/article.png?title=Again") == 200, 30)
+    finally:
+        server.stop()
+
+
 def test_renders_leave_the_web_worker(server: Server) -> None:
     """The worker's own pid never renders: its host's render processes do."""
     assert server.get("/article.png?title=Where%20it%20renders")[0] == 200
