@@ -56,13 +56,18 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """What a deploy needs to know: libraries, fonts, and one render of every template."""
+    renderer = Renderer()
+    with isolated(renderer):  # every template is rendered as og serve renders it: bounded
+        return _doctor(renderer, args)
+
+
+def _doctor(renderer: Renderer, args: argparse.Namespace) -> int:
     import cairocffi
     import icu
     import uharfbuzz
 
     from .text.fonts import FALLBACK_FAMILIES
 
-    renderer = Renderer()
     settings = renderer.settings
     print(f"cairo {cairocffi.cairo_version_string()}, HarfBuzz {uharfbuzz.version_string()}, "
           f"ICU {icu.ICU_VERSION}")
@@ -134,12 +139,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_check_data(args: argparse.Namespace) -> int:
     """``og check --data posts.csv NAME``: lay every row out and list the text that did not fit."""
+    renderer = Renderer()
+    with isolated(renderer):  # rows are laid out in render processes, each bounded
+        return _check_rows(renderer, args)
+
+
+def _check_rows(renderer: Renderer, args: argparse.Namespace) -> int:
     from .content_check import check_rows
     from .content_check import print_issues
     from .rows import read_rows
     from .rows import select_columns
 
-    renderer = Renderer()
     failed = False
     for name in args.files:
         template = renderer.templates.get(name)

@@ -138,3 +138,9 @@ def test_the_flask_helper_renders_in_render_processes(tmp_path: Path) -> None:
         assert site.test_client().get("/og/article.png?title=Next").status_code == 200
     finally:
         renderer.pool.close()
+
+
+def test_og_render_memory_is_read_from_the_environment() -> None:
+    assert og.config.Settings.from_env({}).render_memory == 1 << 30
+    assert og.config.Settings.from_env({"OG_RENDER_MEMORY": "0"}).render_memory == 0
+    assert og.config.Settings.from_env({"OG_RENDER_MEMORY": str(512 << 20)}).render_memory == 512 << 20
