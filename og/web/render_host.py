@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import math
 import os
 import pickle
 import signal
@@ -109,9 +110,10 @@ class RenderHost:
         self.on_gone: t.Callable[[], None] | None = None
 
     @classmethod
-    def start(cls, renderer: Renderer, close: t.Iterable[t.Any] = ()) -> RenderHost:
+    def start(cls, renderer: Renderer, close: t.Iterable[t.Any] = (), processes: int = 0) -> RenderHost:
         """Fork the host (call it before gevent patches this process). ``close``: sockets the
-        host must not keep open (gunicorn's listeners)."""
+        host must not keep open (gunicorn's listeners); ``processes``: its render processes
+        (default: :func:`og.pool.default_processes`)."""
         ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:  # the host
@@ -120,7 +122,7 @@ class RenderHost:
                 ours.close()
                 for listener in close:
                     listener.close()
-                serve(theirs, renderer)
+                serve(theirs, renderer, processes)
             except BaseException:
                 log.exception("render host failed")
                 code = 1
@@ -202,13 +204,13 @@ class RenderHost:
             self._broken = True
 
 
-def serve(sock: socket.socket, renderer: Renderer) -> None:
+def serve(sock: socket.socket, renderer: Renderer, processes: int = 0) -> None:
     """The host: read jobs, hand each to the pool, write each outcome back as it comes; end
     when the worker's end closes."""
     for name in _MASTER_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    pool = RenderPool(renderer)
+    pool = RenderPool(renderer, processes)
     writing = threading.Lock()
 
     def answer(number: int, future: concurrent.futures.Future[Outcome]) -> None:
@@ -237,7 +239,22 @@ def start_for_worker(worker: t.Any) -> RenderHost | None:
     renderer = getattr(worker.app.wsgi(), "extensions", {}).get("og")
     if renderer is None:
         return None
-    host = RenderHost.start(renderer, close=worker.sockets)
+    host = RenderHost.start(renderer, close=worker.sockets,
+                            processes=processes_per_worker(renderer, worker.cfg.workers))
     host.on_gone = functools.partial(setattr, worker, "alive", False)
     renderer.pool = host
     return host
+
+
+def processes_per_worker(renderer: Renderer, workers: int, cores: int | None = None) -> int:
+    """Render processes each web worker's host keeps: two per core across all workers (one
+    may wait on a long render while the other draws), at most ``OG_MAX_IN_FLIGHT``, at least one.
+    More would only add memory: renders are CPU-bound.
+
+    >>> from og.config import Settings
+    >>> class R: settings = Settings()
+    >>> processes_per_worker(R(), 2, cores=2), processes_per_worker(R(), 8, cores=2)
+    (2, 1)
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1, min(renderer.settings.max_in_flight, math.ceil(2 * cores / max(1, workers))))
