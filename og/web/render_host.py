@@ -225,6 +225,8 @@ def serve(sock: socket.socket, renderer: Renderer, processes: int = 0) -> None:
         while (message := _read_frame(sock)) is not None:
             number, function, args, budget_s = message
             pool.schedule(function, args, budget_s).add_done_callback(functools.partial(answer, number))
+    except ConnectionError:
+        pass  # the worker died with a job unread (SIGKILL): the same end as a closed socket
     finally:
         pool.close()
 
