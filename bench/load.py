@@ -16,10 +16,13 @@ What it does:
   with the time relative to the kill, and is retried once on a new connection, as HTTP clients
   do for idempotent requests.
 
-It prints counts by kind and status, the 5xx other than 503 (there should be none), the
+First it renders ``--distinct`` distinct cards, one client at a time and then ``--concurrency``
+at once: cards per second through the real server, and the hand-off each card paid between its
+web worker and its render process (og/pool.py; ``Server-Timing: handoff``). Then it prints counts
+by kind and status, the 5xx other than 503 (there should be none), the
 connection errors around the kill, requests per second, latency percentiles (per kind and
-overall), and each worker's RSS before and after (``VmRSS`` from /proc). Everything is bounded:
-``--max-seconds`` stops sending new requests, each request has a ``--timeout``.
+overall), and the RSS of each web worker and render process before and after (``VmRSS``).
+Everything is bounded: ``--max-seconds`` stops sending new requests, each request has a ``--timeout``.
 
     python bench/load.py                       # 10,000 requests
     python bench/load.py --requests 500        # a quick run
@@ -183,7 +186,64 @@ def percentiles(latencies: t.Sequence[float]) -> str:
 
 
 def workers_rss(server: GunicornServer) -> str:
-    return ", ".join(f"{pid}: {rss_mib(pid):.0f} MiB" for pid in server.worker_pids())
+    def listed(pids: list[int]) -> str:
+        return ", ".join(f"{pid}: {rss_mib(pid):.0f} MiB" for pid in pids) or "none"
+
+    return f"web workers {listed(server.worker_pids())}; render processes {listed(server.render_pids())}"
+
+
+def handoff_ms(server_timing: str) -> float | None:
+    """The ``handoff`` of a ``Server-Timing`` header (og/pool.py: the time a card spent between the
+    web worker and its render process, not rendering).
+
+    >>> handoff_ms("layout;dur=2.1, handoff;dur=0.25")
+    0.25
+    """
+    for metric in server_timing.split(","):
+        name, _, duration = metric.strip().partition(";dur=")
+        if name == "handoff":
+            return float(duration)
+    return None
+
+
+def distinct_cards(server: GunicornServer, count: int, concurrency: int) -> None:
+    """``count`` distinct cards from ``concurrency`` clients: cards per second through the real
+    server, and each card's hand-off (``Server-Timing``) at that load."""
+    indices = itertools.count()
+    handoffs: list[float] = []
+    statuses: collections.Counter[int] = collections.Counter()
+    lock = threading.Lock()
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        try:
+            while (index := next(indices)) < count:
+                name, param = sorted(VARIED.items())[index % len(VARIED)]
+                value = urllib.parse.quote(f"Distinct card {number}-{index}")
+                connection.request("GET", f"/{name}.png?{param}={value}")
+                response = connection.getresponse()
+                response.read()
+                found = handoff_ms(response.getheader("Server-Timing") or "")
+                with lock:
+                    statuses[response.status] += 1
+                    if found is not None:
+                        handoffs.append(found)
+        finally:
+            connection.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(count * 30)
+    elapsed = time.monotonic() - started
+    print(f"distinct cards: {count} from {concurrency} clients in {elapsed:.1f} s: "
+          f"{statuses[200] / elapsed:.1f} cards/s; statuses {dict(statuses)}")
+    if handoffs:
+        ordered = sorted(handoffs)
+        print(f"hand-off per card (Server-Timing): median {statistics.median(ordered):.3f} ms, "
+              f"p90 {ordered[int(0.9 * (len(ordered) - 1))]:.3f} ms over {len(ordered)} cards")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -194,6 +254,10 @@ def run(args: argparse.Namespace) -> int:
         settings = " ".join(args.gunicorn_args) or "(gunicorn.conf.py only)"
         print(f"gunicorn {settings} on 127.0.0.1:{server.port}, log {log}")
         print(f"RSS before: {workers_rss(server)}")
+        if args.distinct:
+            distinct_cards(server, args.distinct, 1)  # one at a time: the hand-off alone
+            distinct_cards(server, args.distinct, args.concurrency)
+            print(f"RSS after distinct cards: {workers_rss(server)}")
         load = Load(server, args)
         threads = [threading.Thread(target=load.client, args=(n,)) for n in range(args.concurrency)]
         threads += [threading.Thread(target=load.slow_client) for _ in range(args.slow_clients)]
@@ -257,6 +321,9 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--max-seconds", type=float, default=900.0, help="no new request after this")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--distinct", type=int, default=200,
+                        help="first, this many distinct cards one at a time and then concurrently "
+                             "(cards/s, hand-off); 0 skips it")
     parser.add_argument("--log", default="/tmp/og-load-gunicorn.log", help="gunicorn's output")
     parser.add_argument("gunicorn_args", nargs="*", help="after --: extra gunicorn arguments")
     return run(parser.parse_args(argv))

@@ -102,17 +102,25 @@ class GunicornServer:
 
     def worker_pids(self) -> list[int]:
         """The master's children, read from /proc."""
-        if self.process is None:
-            return []
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                pids.append(int(stat.parent.name))
-        return sorted(pids)
+        return [] if self.process is None else children(self.process.pid)
+
+    def render_pids(self) -> list[int]:
+        """The render processes: children of each worker's render host (og/web/render_host.py)."""
+        hosts = [host for worker in self.worker_pids() for host in children(worker)]
+        return sorted(pid for host in hosts for pid in children(host))
+
+
+def children(parent: int) -> list[int]:
+    """The processes whose parent is ``parent``, read from /proc."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            pids.append(int(stat.parent.name))
+    return sorted(pids)
 
 
 def rss_mib(pid: int) -> float:

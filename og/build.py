@@ -1,8 +1,9 @@
 """``og build``: rows of values → one card file per row and a ``manifest.json``, for static sites.
 
 Each row is checked and named in this process (:meth:`og.Renderer.plan` gives the key: template,
-fonts, values, format and og's version), then rendered in a pool of processes, one
-:class:`og.Renderer` each, so every core works. A row whose key and file are already in the
+fonts, values, format and og's version), then rendered in render processes (:mod:`og.pool`, the
+same as ``og serve``'s: forked with fonts and templates loaded, bounded in time and memory), so
+every core works. A row whose key and file are already in the
 previous manifest is not rendered again. The manifest says, per row, the file, its size and
 bytes, and the text the card shows (the layout report's lines, cuts included) for ``alt``.
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import dataclasses
-import functools
 import json
 import os
 import re
@@ -26,6 +26,11 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import OgError
+from .pool import KILL_GRACE_S
+from .pool import STOPPED
+from .pool import isolated
+from .pool import process_renderer
+from .pool import stopped
 from .render import CONTENT_TYPES
 from .render import Renderer
 from .report import shown_text
@@ -65,6 +70,7 @@ class Job:
     values: dict[str, str]
     file: str
     key: str
+    photos: bool = False  # an image parameter is given: its fetch has its own budget
 
 
 @dataclasses.dataclass
@@ -143,26 +149,14 @@ def plan_jobs(renderer: Renderer, rows: list[Row], options: Options,
             result.cards.append({**done, "row": row.number, "source": row.source})
             result.skipped += 1
         else:
-            jobs.append(Job(row.number, row.source, values.values, file, plan.key))
+            jobs.append(Job(row.number, row.source, values.values, file, plan.key, plan.photos))
     return jobs
-
-
-class _Worker:
-    """The renderer of one pool process, made by :func:`_start_worker` when the process starts
-    (a process-wide slot because a pool gives its workers nothing else; it is not a cache)."""
-
-    renderer: Renderer | None = None
-
-
-def _start_worker(settings: Settings) -> None:
-    _Worker.renderer = Renderer(settings)
 
 
 def render_job(job: Job, name: str, fmt: str, out_dir: Path,
                renderer: Renderer | None = None) -> dict[str, t.Any]:
     """Render one card to ``out_dir`` (written whole, then renamed into place) and describe it."""
-    renderer = renderer or _Worker.renderer
-    assert renderer is not None, "render_job runs in a pool started by _start_worker"
+    renderer = renderer or process_renderer()
     body = renderer.render(name, job.values, fmt)
     report = json.loads(renderer.render(name, job.values, "json"))
     path = out_dir / job.file
@@ -207,32 +201,33 @@ def progress_for(total: int, stream: t.TextIO | None = None) -> Progress:
 
 def _render_all(jobs: list[Job], renderer: Renderer, options: Options, result: Result,
                 progress: Progress) -> None:
-    """Render ``jobs``: in this process with ``renderer`` when one worker is enough, else in a
-    pool whose processes each make their own renderer from the same settings."""
+    """Render ``jobs`` in render processes forked from this one (fonts and templates loaded), each
+    bounded as ``og serve``'s are: a row past its budget or memory is that row's failure."""
     workers = min(options.workers or os.cpu_count() or 1, len(jobs))
     rows = {job.row: job for job in jobs}
+    settings = renderer.settings
 
-    def record(job: Job, outcome: t.Callable[[], dict[str, t.Any]]) -> None:
+    def timeout_s(job: Job) -> float:
+        """A row is drawn twice (the card, then its layout report for the manifest's alt text)."""
+        return 2 * settings.render_timeout + (settings.image_timeout_s if job.photos else 0) + KILL_GRACE_S
+
+    def record(job: Job, future: concurrent.futures.Future[dict[str, t.Any]]) -> None:
         try:
-            result.cards.append(outcome())
+            result.cards.append(future.result())
             result.rendered += 1
         except OgError as error:
             result.failures.append(_failure(job, error.message))
+        except STOPPED as error:  # past its budget or memory: its process was replaced
+            result.failures.append(_failure(job, stopped(error).message))
         except Exception as error:  # one broken row must not stop the other cards
             result.failures.append(_failure(job, f"{type(error).__name__}: {error}"))
         progress.update()
 
-    if workers <= 1:  # no pool to start for a handful of cards
-        for job in jobs:
-            record(job, functools.partial(render_job, job, options.name, options.fmt, options.out_dir,
-                                          renderer))
-        return
-    with concurrent.futures.ProcessPoolExecutor(workers, initializer=_start_worker,
-                                                initargs=(renderer.settings,)) as pool:
-        futures = {pool.submit(render_job, job, options.name, options.fmt, options.out_dir): job.row
-                   for job in jobs}
+    with isolated(renderer, workers) as pool:
+        futures = {pool.schedule(render_job, (job, options.name, options.fmt, options.out_dir),
+                                 timeout_s(job)): job.row for job in jobs}
         for future in concurrent.futures.as_completed(futures):
-            record(rows[futures[future]], future.result)
+            record(rows[futures[future]], future)
 
 
 def write_manifest(out_dir: Path, options: Options | None, result: Result,

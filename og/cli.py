@@ -26,6 +26,7 @@ from .config import LOG_LEVELS
 from .config import Settings
 from .config import SettingsError
 from .errors import OgError
+from .pool import isolated
 from .render import FORMATS
 from .render import Renderer
 
@@ -93,7 +94,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     if not to_file and fmt not in TEXT_FORMATS and sys.stdout.isatty():
         raise UsageError(f"refusing to write {fmt.upper()} bytes to a terminal: "
                          "give -o FILE, or send the output into a pipe or a file")
-    body = Renderer(_settings(args, folder)).render(name, _key_values(args.param), fmt)
+    renderer = Renderer(_settings(args, folder))
+    with isolated(renderer, processes=1):  # bounded as og serve's renders are
+        body = renderer.render(name, _key_values(args.param), fmt)
     if to_file:
         Path(args.output).write_bytes(body)
     else:
@@ -112,13 +115,18 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """What a deploy needs to know: libraries, fonts, and one render of every template."""
+    renderer = Renderer(_settings(args))
+    with isolated(renderer):  # every template is rendered as og serve renders it: bounded
+        return _doctor(renderer, args)
+
+
+def _doctor(renderer: Renderer, args: argparse.Namespace) -> int:
     import cairocffi
     import icu
     import uharfbuzz
 
     from .text.fonts import FALLBACK_FAMILIES
 
-    renderer = Renderer(_settings(args))
     settings = renderer.settings
     print(f"cairo {cairocffi.cairo_version_string()}, HarfBuzz {uharfbuzz.version_string()}, "
           f"ICU {icu.ICU_VERSION}")
@@ -192,16 +200,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_check_data(args: argparse.Namespace) -> int:
     """``og check --data posts.csv NAME``: lay every row out and list the text that did not fit."""
-    from .content_check import check_rows
-    from .content_check import print_issues
-    from .rows import read_rows
-    from .rows import select_columns
-
     named = [template_argument(argument) for argument in args.files]
     folders = {folder for _, folder in named if folder is not None}
     if len(folders) > 1:
         raise UsageError("with --data, template files must share one folder")
     renderer = Renderer(_settings(args, next(iter(folders), None)))
+    with isolated(renderer):  # rows are laid out in render processes, each bounded
+        return _check_rows(renderer, named, args)
+
+
+def _check_rows(renderer: Renderer, named: list[tuple[str, Path | None]], args: argparse.Namespace) -> int:
+    from .content_check import check_rows
+    from .content_check import print_issues
+    from .rows import read_rows
+    from .rows import select_columns
+
     failed = False
     for name, _ in named:
         template = renderer.templates.get(name)

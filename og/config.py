@@ -62,6 +62,10 @@ class Settings:
     quality: int | None = None
     #: ``OG_RENDER_TIMEOUT``: seconds one render may take before it is stopped (503).
     render_timeout: float = 5.0
+    #: ``OG_RENDER_MEMORY``: bytes of address space a render process may take beyond what it
+    #: starts with (shared libraries, fonts, templates): its ``RLIMIT_AS``. Past it the render
+    #: fails (503) and the process is replaced. 0: no limit.
+    render_memory: int = 1 << 30
     #: ``OG_MAX_IN_FLIGHT``: renders one process runs at once; more are refused at once (503).
     max_in_flight: int = 4
     #: ``OG_MAX_QUEUE``: renders that may wait for a slot (at most the render budget); more: 503.
@@ -119,6 +123,7 @@ class Settings:
             max_dpr=min(2.0, read.number("OG_MAX_DPR", defaults.max_dpr, float, minimum=1)),
             metrics_token=env.get("OG_METRICS_TOKEN", ""),
             render_timeout=read.number("OG_RENDER_TIMEOUT", defaults.render_timeout, float, minimum=0.1),
+            render_memory=read.number("OG_RENDER_MEMORY", defaults.render_memory, int, minimum=64 << 20),
             max_in_flight=read.number("OG_MAX_IN_FLIGHT", defaults.max_in_flight, int, minimum=1),
             max_queue=read.number("OG_MAX_QUEUE", defaults.max_queue, int, minimum=0),
             queue_timeout=read.number("OG_QUEUE_TIMEOUT", defaults.queue_timeout, float, minimum=0),

@@ -88,6 +88,8 @@ OWN_PARAMS = frozenset({"v", "dpr", "page"})
 FAILURE_TTL_S = 30.0
 #: ``v=`` in versioned URLs: 48 bits tell versions of one template apart, and keep URLs short.
 VERSION_HEX_DIGITS = 12
+#: Striped locks that make each background once (see :meth:`Renderer._once`).
+ONCE_LOCKS = 16
 CONTENT_TYPES: dict[str, str] = {**formats.CONTENT_TYPES, "svg": "image/svg+xml", "json": "application/json"}
 
 
@@ -130,6 +132,15 @@ class LaidOut:
         return report
 
 
+class Isolation(t.Protocol):
+    """Renders a plan somewhere bounded (a render process) and returns the encoded card."""
+
+    def render(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry: ...
+
+    def vet(self, name: str) -> None:
+        """Load template ``name`` there; :class:`TemplateError` if that fails or overruns."""
+
+
 class Renderer:
     """Holds what outlives a request: templates, fonts, the raster backend and every cache."""
 
@@ -139,7 +150,7 @@ class Renderer:
         self.fonts = fonts or FontSet.from_folders(self.settings.fonts_dir, BUNDLED_FONTS,
                                                    allow_system=self.settings.allow_system_fonts)
         self.templates = templates or TemplateStore(self.settings.templates_dir, self.settings.max_length,
-                                                    on_load=self._log_findings)
+                                                    on_load=self._log_findings, vet=self._vet)
         #: CairoSVG (and cairocffi, ≈ 130 ms to import) only once something is drawn: not for JSON.
         self.backend: CairoBackend | LazyBackend = backend or LazyBackend()
         self.caches = Caches(self.fonts.caches)
@@ -162,6 +173,16 @@ class Renderer:
             raise ValueError(f"OG_IMAGE_FORMATS: {', '.join(unknown)} is not an image format; "
                              f"use: {', '.join(sorted(RASTER_FORMATS))}")
         self._count_lock = threading.Lock()
+        self._once_locks = tuple(threading.Lock() for _ in range(ONCE_LOCKS))
+        #: Where renders run when set (:class:`og.pool.RenderPool`, or a web worker's
+        #: :class:`og.web.render_host.RenderHost`): its owner sets it, starts and closes it.
+        self.pool: Isolation | None = None
+
+    def _vet(self, name: str) -> None:
+        """With render processes, a template is loaded in one first (bounded in time and memory):
+        a template that is a bomb at load is a template error, never a stuck web worker."""
+        if self.pool is not None:
+            self.pool.vet(name)
 
     def _log_findings(self, template: Template) -> None:
         """Tell the operator, once per (re)load, what ``og check`` would tell the designer."""
@@ -279,11 +300,27 @@ class Renderer:
             raise
 
     def _render(self, plan: Plan, timings: dict[str, float]) -> Entry:
-        """Render within the budget, as one of at most ``OG_MAX_IN_FLIGHT`` at a time."""
-        with self.admission.admitted(), self.budget.running():
+        """Render as one of at most ``OG_MAX_IN_FLIGHT`` at a time: in a render process when
+        this renderer has :attr:`pool` (and the template is one of its store's), else here."""
+        with self.admission.admitted():
             with self._count_lock:
                 self.renders += 1
+            if self.pool is not None and self._in_store(plan.template):
+                return self.pool.render(plan, timings)
+            return self.render_here(plan, timings)
+
+    def render_here(self, plan: Plan, timings: dict[str, float]) -> Entry:
+        """Render in this process, stopped by the cooperative checks past the budget (what a
+        render process runs; nothing here can stop a native call that runs long)."""
+        with self.budget.running():
             return self._render_stages(plan, timings)
+
+    def _in_store(self, template: Template) -> bool:
+        """Whether a render process finds ``template`` by name (og's error card is not there)."""
+        try:
+            return self.templates.path_for(template.name) == template.path
+        except TemplateNotFound:
+            return False
 
     def _render_stages(self, plan: Plan, timings: dict[str, float]) -> Entry:
         with _lap(timings, "layout"):
@@ -384,14 +421,21 @@ class Renderer:
 
     def _bands(self, background_key: t.Any) -> bands.Bands | None:
         """The cached background's PNG rows, compressed once (None if it is no longer kept)."""
-        rows = t.cast("bands.Bands | None", self.caches.png_bands.get(background_key))
-        if rows is None:
-            surface = self.caches.backgrounds.get(background_key)
-            if surface is None:
-                return None
-            rows = bands.bands_of(surface)
-            self.caches.png_bands.put(background_key, rows)
-        return rows
+        with self._once(background_key):
+            rows = t.cast("bands.Bands | None", self.caches.png_bands.get(background_key))
+            if rows is None:
+                surface = self.caches.backgrounds.get(background_key)
+                if surface is None:
+                    return None
+                rows = bands.bands_of(surface)
+                self.caches.png_bands.put(background_key, rows)
+            return rows
+
+    def _once(self, key: t.Any) -> threading.Lock:
+        """The lock under which a background (or its bands) of ``key`` is made: two renders of
+        one template at once make it once, the second finds it cached (keys share
+        :data:`ONCE_LOCKS` striped locks, so the locks are few and never grow)."""
+        return self._once_locks[hash(key) % len(self._once_locks)]
 
     def _rasterize(self, laid_out: LaidOut, scale: float = 1.0) -> tuple[t.Any, t.Any]:
         """The drawn document's surface, and the key of the cached background it was drawn
@@ -403,11 +447,12 @@ class Renderer:
                 return self.backend.rasterize(laid_out.svg_bytes(), scale=scale), None
             page = f"{template.name}#{template.page}" if template.page else template.name  # one per page
             key = (page, template.digest, scale)
-            background = self.caches.backgrounds.get_or_make(
-                key, lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
+            with self._once(key):
+                background = self.caches.backgrounds.get_or_make(
+                    key, lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
             return self.backend.rasterize(static.foreground(root, first), background, scale), key
-        except (RenderTimeout, Overloaded):
-            raise  # the budget, not the template
+        except (RenderTimeout, Overloaded, MemoryError):
+            raise  # the budget (time, or a render process's memory), not the template
         except Exception as error:  # CairoSVG on a template it cannot draw
             log.exception("template %s: CairoSVG failed", template.name)
             raise TemplateError(f"template {template.name!r} could not be drawn: "

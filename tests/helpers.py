@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import typing as t
@@ -108,3 +109,28 @@ def _apt_install(package: str) -> bool:
     subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", package],
                    check=False, env=env, capture_output=True, timeout=900)
     return True
+
+
+HOSTILE_HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="https://og.example.com/ns" width="400" '
+        'height="200"><text x="20" y="60" style="font-size:40px;font-family:Inter" og:max-width="360">'
+        '{{ title }}</text>')
+
+
+def hostile_templates(folder: Path) -> None:
+    """Each runs long or large where no check inside the process can stop it."""
+    rng = random.Random(16)
+    path = "M0 0 " + " ".join(f"L{rng.randint(0, 400)} {rng.randint(0, 200)}" for _ in range(700_000))
+    templates = {
+        # CairoSVG parses path data in pure Python, in one call: seconds for a few MB.
+        "path": f'<path d="{path}" style="fill:none;stroke:#000"/>',
+        # cairo draws a dashed stroke segment by segment in native code: minutes for this circle.
+        "dash": '<circle r="1e9" style="fill:none;stroke:#000;stroke-dasharray:0.5"/>',
+        # A pattern tile of 30000 px square: 3.6 GB of pixels.
+        "tile": '<defs><pattern id="p" width="30000" height="30000" patternUnits="userSpaceOnUse">'
+                '<rect width="30000" height="30000" fill="red"/></pattern></defs>'
+                '<rect width="400" height="200" fill="url(#p)"/>',
+    }
+    for name, body in templates.items():
+        (folder / f"{name}.svg").write_text(HOSTILE_HEAD + body + "</svg>")
+    (folder / "article.svg").write_bytes((Path(__file__).resolve().parent.parent / "svg_templates"
+                                          / "article.svg").read_bytes())

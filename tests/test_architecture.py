@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("og.draw",),
     ("og.effects",),
     ("og.raster",),
-    ("og.report", "og.render", "og.check", "og.coverage"),
+    ("og.report", "og.render", "og.pool", "og.check", "og.coverage"),
     ("og.rows", "og.build", "og.content_check"),
     ("og.web", "og.gunicorn_conf", "og.cli", "og.__main__", "og"),
     ("og.contrib",),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import io
 import struct
+import threading
+import time
 import zlib
 
 import numpy as np
@@ -13,6 +16,8 @@ from PIL import Image
 
 import og
 from og.config import Settings
+from og.deadline import RenderBudget
+from og.errors import RenderTimeout
 from og.raster import bands
 from og.raster import encode
 
@@ -91,3 +96,28 @@ def test_changed_bands_seen_before_are_copied(monkeypatch: pytest.MonkeyPatch) -
     assert compressed_second < 23, "bands that came back (the static foreground) are copied"
     laid_out = renderer.lay_out("profile", {"name": "Second"})
     assert np.array_equal(_decoded(png), encode.pixels(renderer._rasterize(laid_out)[0]))
+
+
+def test_compressing_a_background_stops_at_the_budget() -> None:
+    """The once-per-template compression checks the budget between bands (a huge canvas at dpr 2
+    has thousands of them)."""
+    laid_out = BUNDLED.lay_out("article", {})
+    surface, _ = BUNDLED._rasterize(laid_out)
+    budget = RenderBudget(1e-6)
+    with budget.running(), pytest.raises(RenderTimeout):
+        time.sleep(0.01)
+        bands.bands_of(surface)
+
+
+def test_two_renders_at_once_draw_and_compress_a_background_once() -> None:
+    renderer = og.Renderer(BUNDLED.settings, fonts=BUNDLED.fonts)
+    barrier = threading.Barrier(2)
+
+    def render(title: str) -> bytes:
+        barrier.wait(10)
+        return renderer.render("article", {"title": title})
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(render, ["First at once", "Second at once"]))
+    assert renderer.caches.backgrounds.stats().misses == 1
+    assert renderer.caches.png_bands.stats().misses == 1

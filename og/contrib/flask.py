@@ -23,6 +23,7 @@ from markupsafe import Markup
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from ..config import Settings
+from ..pool import pooled
 from ..render import Renderer
 from ..web import create_app
 from ..web.app import trust_proxies
@@ -49,7 +50,7 @@ class OG:
             self.init_app(app)
 
     def init_app(self, app: Flask) -> None:
-        renderer = app.config.get("OG_RENDERER") or Renderer(settings_from_config(app.config))
+        renderer = app.config.get("OG_RENDERER") or pooled(Renderer(settings_from_config(app.config)))
         prefix = (app.config.get(URL_PREFIX_SETTING) or os.environ.get(URL_PREFIX_SETTING)
                   or DEFAULT_URL_PREFIX)
         prefix = "/" + str(prefix).strip("/")

@@ -25,6 +25,7 @@ import zlib
 import numpy as np
 
 from ..caches import BoundedCache
+from ..deadline import check_deadline
 from .encode import pixels_of
 from .encode import png_file
 from .encode import png_rows
@@ -39,7 +40,7 @@ _ADLER_MOD = 65521
 _WINDOW = 32768
 #: Threads compressing a background's bands: zlib lets go of the GIL, so the once-per-template
 #: work (≈ 40 ms for a 1200x630 card at level 9, most of a fresh process's first PNG) shares the
-#: cores; under gevent the threads are greenlets and it runs one band after another as before.
+#: cores. They are real threads: renders run in render processes, where gevent never is.
 COMPRESS_THREADS = min(4, os.cpu_count() or 1)
 _ZLIB_HEADER = b"\x78\xda"
 _FINAL_EMPTY_BLOCK = b"\x03\x00"
@@ -112,9 +113,21 @@ def bands_of(background: t.Any) -> Bands:
     jobs = [(scanlines, b"") for scanlines in bands] + list(zip(bands, [b"", *bands[:-1]], strict=True))
     if COMPRESS_THREADS > 1:
         with concurrent.futures.ThreadPoolExecutor(COMPRESS_THREADS, "og-bands") as pool:
-            pieces = list(pool.map(_static_piece, jobs))
+            futures = [pool.submit(_static_piece, job) for job in jobs]
+            try:
+                pieces = []
+                for future in futures:  # the budget is checked between bands
+                    check_deadline()
+                    pieces.append(future.result())
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
     else:
-        pieces = [_static_piece(job) for job in jobs]
+        pieces = []
+        for job in jobs:
+            check_deadline()
+            pieces.append(_static_piece(job))
     return Bands(width, raw.shape[0], channels, raw, tuple(pieces[:len(bands)]), tuple(pieces[len(bands):]),
                  tuple(map(zlib.adler32, bands)), tuple(map(len, bands)))
 
@@ -154,6 +167,7 @@ def encode_over(surface: t.Any, bands: Bands, pieces: Pieces | None = None,
             piece = (bands.linked if follows_background else bands.compressed)[index]
             band_adler, length = bands.adlers[index], bands.lengths[index]
         else:
+            check_deadline()
             found = _changed_band(raw[start:end], bands, pieces, (background_key, index))
             if found is None:
                 return None

@@ -44,10 +44,14 @@ class TemplateStore:
     """
 
     def __init__(self, folder: str | os.PathLike[str], max_length: int = 500,
-                 on_load: t.Callable[[Template], None] | None = None) -> None:
+                 on_load: t.Callable[[Template], None] | None = None,
+                 vet: t.Callable[[str], None] | None = None) -> None:
         self.folder = Path(folder).resolve()
         self.max_length = max_length
         self.on_load = on_load
+        #: Loads the file somewhere bounded first (a render process: :meth:`og.Renderer.vet`),
+        #: raising :class:`TemplateError` if that failed, ran past its budget or its memory.
+        self.vet = vet
         self.env = create_jinja_environment()
         self._cache: dict[str, Template] = {}
         self._failed: dict[str, tuple[tuple[int, int], TemplateError]] = {}
@@ -83,6 +87,8 @@ class TemplateStore:
         if cached is not None and unparsed is not None and unparsed[0] == stamp:
             return cached
         try:
+            if self.vet is not None:
+                self.vet(name)
             template = self._load(name, path, first=cached is None)
         except NotWellFormed as error:
             if cached is None:

@@ -7,9 +7,9 @@ codes and access log and writes og's ``{"error": ..., "message": ...}`` instead.
 Why gevent: in gunicorn's ``gthread`` worker a connection holds a thread from its first byte
 until its headers end, with no deadline, so ``threads`` slow clients per worker stop the
 service. A gevent worker holds a greenlet per connection (``worker_connections`` of them) and
-reads each head under a ``keepalive``-second deadline; renders are CPU-bound and run one at a
-time per process either way (the GIL), so nothing is lost. A render that blocks the process
-also stops its heartbeat, so gunicorn's ``timeout`` fires again (it never does in gthread).
+reads each head under a ``keepalive``-second deadline. Renders do not run here: each worker
+forks a render host before gevent patches it (:mod:`og.web.render_host`), whose render processes
+are killed past the budget; the worker only waits on a socket, so its heartbeat never stops.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from gunicorn.http.errors import LimitRequestHeaders
 from gunicorn.http.errors import LimitRequestLine
 from gunicorn.workers.ggevent import GeventWorker
 
+from .render_host import start_for_worker
 from .serving import request_head_limit
 from .serving import request_line_limit
 
@@ -102,6 +103,9 @@ class OgWorker(GeventWorker):  # type: ignore[misc]
 
     def init_process(self) -> None:
         self.head_limits = (request_line_limit(), request_head_limit())
+        # Renders run in render processes of a host forked now, before gevent patches this
+        # process (super().init_process() patches): see og/web/render_host.py.
+        self.render_host = start_for_worker(self)
         super().init_process()
 
     def handle(self, listener: t.Any, client: t.Any, addr: t.Any) -> None:

@@ -52,10 +52,12 @@ def render_timeout_s(env: t.Mapping[str, str] | None = None) -> float:
 
 
 def worker_timeout_s(render_timeout: float) -> int:
-    """gunicorn's ``timeout``: the backstop for a render the budget failed to stop.
+    """gunicorn's ``timeout``: the backstop for a worker that stopped answering.
 
-    A gevent worker's heartbeat stops while it renders, so this must exceed the longest
-    legitimate render (one budget) plus the heartbeat's second, with room for a queued one.
+    Renders run in render processes, killed past the budget, so a worker's heartbeat goes on
+    while it waits; without ``preload_app`` renders stay in the worker, where the heartbeat
+    stops while it renders: this still exceeds one budget plus the heartbeat's second, with
+    room for a queued render.
 
     >>> worker_timeout_s(5.0)
     15

@@ -10,6 +10,7 @@ from django.apps import AppConfig
 from django.apps import apps
 
 from ...config import Settings
+from ...pool import pooled
 from ...render import Renderer
 from ...signing import keys_from_env
 from ..meta import settings_env
@@ -42,7 +43,7 @@ class OgConfig(AppConfig):  # type: ignore[misc]
         """The project's renderer (settings.OG read once, on the first card)."""
         with self._lock:
             if self._renderer is None:
-                self._renderer = Renderer(og_settings())
+                self._renderer = pooled(Renderer(og_settings()))  # renders in render processes
                 self._keys = keys_from_env(self._renderer.settings.secret)
             return self._renderer
 
