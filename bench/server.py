@@ -104,6 +104,16 @@ class GunicornServer:
         """The master's children, read from /proc."""
         return [] if self.process is None else children(self.process.pid)
 
+    def wait_for_workers(self, count: int, timeout: float = START_TIMEOUT_S) -> list[int]:
+        """The workers' pids once ``count`` of them run: the server answers as soon as the first has
+        booted, and a test that compares pids before and after must not count the second's boot."""
+        deadline = time.monotonic() + timeout
+        while len(pids := self.worker_pids()) < count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{len(pids)} of {count} workers running after {timeout:.0f} s")
+            time.sleep(0.1)
+        return pids
+
     def render_pids(self) -> list[int]:
         """The render processes: children of each worker's render host (og/web/render_host.py)."""
         hosts = [host for worker in self.worker_pids() for host in children(worker)]

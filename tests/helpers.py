@@ -117,7 +117,9 @@ HOSTILE_HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="https://og.ex
 
 
 def hostile_templates(folder: Path) -> None:
-    """Each runs long or large where no check inside the process can stop it."""
+    """Each runs long or large where no check inside the process can stop it. The dash and tile
+    bombs are now also refused when the template loads (og/template/costs.py); the path parse,
+    pure Python in one call of CairoSVG's, is stopped only by killing its process."""
     rng = random.Random(16)
     path = "M0 0 " + " ".join(f"L{rng.randint(0, 400)} {rng.randint(0, 200)}" for _ in range(700_000))
     templates = {

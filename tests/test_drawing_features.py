@@ -308,11 +308,10 @@ HOSTILE = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.
 </feComponentTransfer></filter>
 <meshgradient id="m" x="0" y="0" type="bicubic"><meshrow><meshpatch><stop path="c"/>
 <stop path="l 1e308,1e308"/></meshpatch></meshrow></meshgradient>
-<meshgradient id="loop" xlink:href="#loop"/>
 <marker id="mk" markerWidth="1e9" markerHeight="-5" viewBox="0 0 0 0" refX="inf" orient="auto-start-reverse">
 <circle r="1e9"/></marker></defs>
 <rect width="240" height="120" style="fill:#334455;filter:url(#f)"/>
-<rect width="100" height="100" style="fill:url(#m);stroke:url(#loop)"/>
+<rect width="100" height="100" style="fill:url(#m);stroke:url(#m)"/>
 <path d="M 0 0 L 1e308 1e308 A 1e-300 1e300 1e9 1 1 nan 5" style="stroke:#000;marker:url(#mk)"/>
 <polyline points="1 2 3" style="stroke:#000;marker-end:url(#mk)"/>
 </svg>"""
@@ -325,6 +324,17 @@ def test_hostile_numbers_in_drawing_features_still_give_a_card(tmp_path: Path, f
     renderer = og.Renderer(settings_for(tmp_path), fonts=fonts)
     image = Image.open(io.BytesIO(renderer.render("hostile")))
     assert image.size == (240, 120)
+
+
+def test_a_mesh_that_links_to_itself_is_refused_at_load(tmp_path: Path, fonts: t.Any) -> None:
+    """A reference cycle is found when the template loads (a template error naming it), so no
+    drawing stage ever follows it."""
+    looped = HOSTILE.replace("</defs>", '<meshgradient id="loop" xlink:href="#loop"/></defs>').replace(
+        "stroke:url(#m)", "stroke:url(#loop)")
+    (tmp_path / "looped.svg").write_text(looped, encoding="utf-8")
+    renderer = og.Renderer(settings_for(tmp_path), fonts=fonts)
+    with pytest.raises(og.TemplateError, match="points at itself: #loop"):
+        renderer.render("looped")
 
 
 def test_opacity_on_stroked_text_is_a_group_opacity(tmp_path: Path, fonts: t.Any) -> None:

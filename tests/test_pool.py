@@ -113,7 +113,7 @@ def test_og_build_rows_are_bounded_as_og_serves_cards(tmp_path: Path) -> None:
     settings = dataclasses.replace(settings_for(tmp_path), render_timeout=BUDGET_S)
     rows = rows_from_text("title\nOne\nTwo\n", "rows.csv")
     started = time.monotonic()
-    result = build.build(rows, build.Options("dash", tmp_path / "out", workers=2), settings)
+    result = build.build(rows, build.Options("path", tmp_path / "out", workers=2), settings)
     assert time.monotonic() - started < 2 * BUDGET_S + 10
     assert not result.cards
     assert [failure["error"] for failure in result.failures] == [
@@ -132,7 +132,7 @@ def test_the_flask_helper_renders_in_render_processes(tmp_path: Path) -> None:
     renderer = site.extensions["og.app"].extensions["og"]
     try:
         started = time.monotonic()
-        response = site.test_client().get("/og/dash.png?title=x")
+        response = site.test_client().get("/og/path.png?title=x")
         assert response.status_code == 503 and response.headers["Retry-After"]
         assert time.monotonic() - started < BUDGET_S + LATE_S
         assert site.test_client().get("/og/article.png?title=Next").status_code == 200

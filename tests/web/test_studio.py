@@ -175,13 +175,14 @@ def test_check_api(studio: t.Any, tmp_templates: Path, fonts: t.Any) -> None:
     assert any("placeholder {{ title }}" in message for message in messages)
     assert {finding["level"] for finding in body["findings"]} <= {"error", "warning", "info"}
     assert any(finding["element_id"] == "title" and finding["line"] > 0 for finding in body["findings"])
-    broken_svg = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><script/></svg>"
+    broken_svg = ("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'>"
+                  "<image href='https://example.com/logo.png' width='5' height='5'/></svg>")
     (tmp_templates / "broken.svg").write_text(broken_svg)
     renderer = og.Renderer(settings_for(tmp_templates), fonts=fonts)
     client = og.web.create_app({"OG_RENDERER": renderer, "OG_STUDIO": True}).test_client()
     broken = client.get("/studio/api/check/broken").get_json()
     assert broken["errors"] is True
-    assert any(f["level"] == "error" and "<script>" in f["message"] for f in broken["findings"])
+    assert any(f["level"] == "error" and "external reference" in f["message"] for f in broken["findings"])
     assert client.get("/studio/api/check/nope").status_code == 404
 
 
