@@ -1,17 +1,31 @@
-"""The ``<meta>`` tags a page pastes into its head for one card, and the platforms' byte limits."""
+"""The ``<meta>`` tags of a card, written once for every front end (the Jinja2 ``og_meta`` of
+Flask and FastAPI sites, the Django tag, the studio): its absolute URL (signed when there is a
+key), size, type and ``alt``, which by default is the text the card really shows (the layout
+report's lines, an ellipsis where the text was cut), so a screen reader hears what a sighted
+reader sees; and the platforms' byte limits the studio shows.
+
+>>> print(meta_html([("og:image", 'https://x/a.png?t=Tom&j="J"'), ("twitter:card", "summary_large_image")]))
+<meta property="og:image" content="https://x/a.png?t=Tom&amp;j=&quot;J&quot;">
+<meta name="twitter:card" content="summary_large_image">
+"""
 
 from __future__ import annotations
 
+import html
+import json
 import typing as t
 import urllib.parse
 
-from markupsafe import escape
+from ..render import CONTENT_TYPES
+from ..render import Renderer
+from ..report import shown_text
+from ..signing import image_url
+from ..signing import sign_url
+from ..template.load import Template
+from ..template.params import json_number
 
-from ...signing import image_url
-from ...signing import sign_url
-from ...template.load import Template
-from ...template.params import json_number
-
+#: X shows a 1200x630 card large only with this card type.
+TWITTER_CARD = "summary_large_image"
 #: X truncates longer image descriptions (its alt-text limit, in characters).
 ALT_MAX_CHARACTERS = 420
 
@@ -28,58 +42,95 @@ PLATFORM_LIMITS: tuple[tuple[str, int, str], ...] = (
 
 
 def alt_text(report: t.Mapping[str, t.Any]) -> str:
-    """What the card says, for readers who cannot see it: the text of its boxes as laid out (cut
-    where the card cuts it), in document order."""
-    boxes = (" ".join(" ".join(line["text"].split()) for line in text["lines"]) for text in report["texts"])
-    text = " · ".join(box for box in boxes if box) or str(report["template"])
+    """What the card says, for readers who cannot see it (:func:`og.report.shown_text`), or
+    the template's name for a card without text; spaces collapsed, cut to X's limit."""
+    text = " ".join(shown_text(report).split()) or str(report["template"])
     return text if len(text) <= ALT_MAX_CHARACTERS else text[: ALT_MAX_CHARACTERS - 1] + "…"
 
 
-def card_urls(template: Template, values: t.Mapping[str, str], report: t.Mapping[str, t.Any],
-              keys: t.Sequence[bytes], base: str, version: str = "") -> dict[str, t.Any]:
-    """Signed (when there are keys) URLs of the card and its layout ``report``, the absolute image
-    URL and the meta tags for it. Only values that differ from the defaults go into the URLs;
-    the one to publish carries ``v=version`` (the card's content version), as og.image_url does."""
-    given = {name: value for name, value in values.items() if value != template.params[name].default}
-    png = card_url(template.name, "png", given, keys)  # the preview: never cached for long
-    width, height = json_number(template.width), json_number(template.height)
-    published = card_url(template.name, "png", {**given, "v": version}, keys) if version else png
-    absolute = base.rstrip("/") + published
-    alt = alt_text(report)
-    return {
-        "name": template.name,
-        "width": width,
-        "height": height,
-        "png": png,
-        "json": card_url(template.name, "json", given, keys),
-        "image_url": absolute,
-        "signed": bool(keys),
-        "alt": alt,
-        "meta": meta_tags(absolute, width, height, alt),
-        "limits": [{"platform": platform, "bytes": limit, "label": label}
-                   for platform, limit, label in PLATFORM_LIMITS],
-    }
+def card_path(prefix: str, name: str, fmt: str) -> str:
+    """Where og's card route answers ``name.fmt`` under the mount ``prefix``.
+
+    >>> card_path("/og/", "article", "png")
+    '/og/article.png'
+    """
+    return f"{prefix.rstrip('/')}/{urllib.parse.quote(name)}.{urllib.parse.quote(fmt)}"
 
 
 def card_url(name: str, fmt: str, values: t.Mapping[str, str], keys: t.Sequence[bytes]) -> str:
-    """Like :func:`og.image_url`, for any parameter names: a template may have parameters that
-    ``image_url`` takes itself (``base``, ``secret``, ``expires``)."""
+    """The card's path and query below og's mount, signed when there are keys. Any parameter
+    names work (a template may have parameters that ``image_url`` takes itself: ``base``,
+    ``secret``, ``expires``)."""
     url = image_url(name, fmt, secret=())
     if values:
         url += "?" + urllib.parse.urlencode(sorted(values.items()), quote_via=urllib.parse.quote)
     return sign_url(url, keys) if keys else url
 
 
-def meta_tags(url: str, width: float, height: float, alt: str) -> str:
-    """Open Graph and X card tags, one per line, every value HTML-escaped."""
-    tags = (
-        ("property", "og:image", url),
-        ("property", "og:image:width", str(width)),
-        ("property", "og:image:height", str(height)),
-        ("property", "og:image:type", "image/png"),
-        ("property", "og:image:alt", alt),
-        ("name", "twitter:card", "summary_large_image"),
-        ("name", "twitter:image", url),
-        ("name", "twitter:image:alt", alt),
-    )
-    return "\n".join(f'<meta {kind}="{name}" content="{escape(value)}">' for kind, name, value in tags)
+def layout_report(renderer: Renderer, name: str, values: t.Mapping[str, str]) -> dict[str, t.Any]:
+    """The card's layout report (what its ``.json`` answers), from the renderer's caches."""
+    return t.cast(dict[str, t.Any], json.loads(renderer.card(renderer.plan(name, values, "json")).body))
+
+
+def tags_for(url: str, width: float, height: float, content_type: str, alt: str) -> list[tuple[str, str]]:
+    """Open Graph's and X's (property, content) pairs for an image at ``url``."""
+    return [
+        ("og:image", url),
+        ("og:image:width", str(json_number(width))),
+        ("og:image:height", str(json_number(height))),
+        ("og:image:type", content_type),
+        ("og:image:alt", alt),
+        ("twitter:card", TWITTER_CARD),
+        ("twitter:image", url),
+        ("twitter:image:alt", alt),
+    ]
+
+
+def card_tags(renderer: Renderer, name: str, fmt: str, params: t.Mapping[str, str], *,
+              keys: t.Sequence[bytes], absolute: t.Callable[[str], str],
+              alt: str | None = None) -> list[tuple[str, str]]:
+    """The tags of a published card: its URL carries ``v=`` (the card's content version, so
+    platforms that cache by URL refresh when it changes, and og serves it immutable), is signed
+    below og's mount, and ``absolute`` puts the site's origin and og's mount in front.
+
+    :raises og.OgError: unknown template or parameter, a value too long (as the route would).
+    """
+    plan = renderer.plan(name, params, fmt)  # refuse here what the route would refuse
+    report = layout_report(renderer, name, params)
+    url = absolute(card_url(name, fmt, {**params, "v": renderer.version(plan.template)}, keys))
+    return tags_for(url, report["width"], report["height"], CONTENT_TYPES[plan.fmt],
+                    alt_text(report) if alt is None else alt)
+
+
+def meta_html(tags: t.Iterable[tuple[str, str]]) -> str:
+    """The tags as HTML, every value escaped: Open Graph uses ``property``, X uses ``name``."""
+    lines = []
+    for prop, content in tags:
+        attribute = "name" if prop.startswith("twitter:") else "property"
+        lines.append(f'<meta {attribute}="{html.escape(prop)}" content="{html.escape(content)}">')
+    return "\n".join(lines)
+
+
+def card_urls(template: Template, values: t.Mapping[str, str], report: t.Mapping[str, t.Any],
+              keys: t.Sequence[bytes], root_url: str, version: str = "") -> dict[str, t.Any]:
+    """The studio's view of a card: signed (when there are keys) URLs of the card and its layout
+    ``report``, the absolute image URL and the meta tags for it. Only values that differ from
+    the defaults go into the URLs; the one to publish carries ``v=version``."""
+    given = {name: value for name, value in values.items() if value != template.params[name].default}
+    png = card_url(template.name, "png", given, keys)  # the preview: never cached for long
+    published = card_url(template.name, "png", {**given, "v": version}, keys) if version else png
+    absolute = root_url.rstrip("/") + published
+    alt = alt_text(report)
+    return {
+        "name": template.name,
+        "width": json_number(template.width),
+        "height": json_number(template.height),
+        "png": png,
+        "json": card_url(template.name, "json", given, keys),
+        "image_url": absolute,
+        "signed": bool(keys),
+        "alt": alt,
+        "meta": meta_html(tags_for(absolute, template.width, template.height, CONTENT_TYPES["png"], alt)),
+        "limits": [{"platform": platform, "bytes": limit, "label": label}
+                   for platform, limit, label in PLATFORM_LIMITS],
+    }

@@ -1,0 +1,53 @@
+"""The studio's API: a template's values → its card's URLs and meta tags; a template → what
+``og check`` finds in it; the template folder → a stream of change events. The page itself
+(HTML, script, style) is served by :mod:`og.web.studio`; all it fetches comes from here."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing as t
+
+from ..check import check_file
+from ..check import has_errors
+from ..render import Renderer
+from .events import template_events
+from .messages import Answer
+from .messages import Request
+from .messages import json_answer
+from .meta import card_urls
+from .meta import layout_report
+
+#: The studio is for people editing templates: nothing it answers may be cached on the way.
+NO_STORE = [("Cache-Control", "no-store")]
+
+
+@dataclasses.dataclass(frozen=True)
+class Studio:
+    renderer: Renderer
+    keys: tuple[bytes, ...]
+    poll_s: float
+    lifetime_s: float
+
+    def card(self, name: str, values: t.Mapping[str, str], root_url: str) -> Answer:
+        """The card's URLs (signed when og has keys) and meta tags; the values are checked like
+        a card request's (unknown or too long: ``400``)."""
+        plan = self.renderer.plan(name, values, "json")
+        report = layout_report(self.renderer, name, values)  # what the page fetches next: then cached
+        body = card_urls(plan.template, plan.values, report, self.keys, root_url,
+                         self.renderer.version(plan.template))
+        return json_answer(body, headers=NO_STORE)
+
+    def check(self, name: str) -> Answer:
+        """``og check`` on the template's file: what og understood and what it cannot render."""
+        findings = check_file(self.renderer.templates.path_for(name), self.renderer.fonts)
+        listed = [dataclasses.asdict(finding) for finding in findings]
+        body = {"name": name, "errors": has_errors(findings), "findings": listed}
+        return json_answer(body, headers=NO_STORE)
+
+    def events(self, request: Request) -> Answer:
+        """Server-Sent Events: a template file was saved (see :mod:`.events`)."""
+        stream = template_events(self.renderer.templates, poll_seconds=self.poll_s,
+                                 lifetime_seconds=self.lifetime_s)
+        headers = [("Content-Type", "text/event-stream; charset=utf-8"), *NO_STORE,
+                   ("X-Accel-Buffering", "no")]
+        return Answer(200, headers, stream=(chunk.encode("utf-8") for chunk in stream))
