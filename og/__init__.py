@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .aio import render_async as render_async
 from .errors import BadParameter as BadParameter
 from .errors import BadSignature as BadSignature
 from .errors import OgError as OgError
@@ -13,4 +14,4 @@ from .render import image_url as image_url
 from .render import render as render
 
 __all__ = ["BadParameter", "BadSignature", "CONTENT_TYPES", "OgError", "Renderer", "TemplateError",
-           "TemplateNotFound", "image_url", "render"]
+           "TemplateNotFound", "image_url", "render", "render_async"]

@@ -157,10 +157,11 @@ class HttpCore:
         versioned = request.arg("v", "\0") == self.renderer.version(plan.template)
         if not_modified(plan, request.header("If-None-Match")):
             return Answer(304, self._cache(plan, versioned=versioned)), None
+        csp = [("Content-Security-Policy", SVG_CSP)] if plan.fmt == "svg" else []
         if request.method == "HEAD":
             # A byte budget may answer in another format: then the type is not known unrendered.
             kind = [] if self.renderer.settings.max_bytes else [("Content-Type", content_type(plan.fmt))]
-            return Answer(200, [*kind, *self._cache(plan, versioned=versioned)]), None
+            return Answer(200, [*kind, *csp, *self._cache(plan, versioned=versioned)]), None
         timings: dict[str, float] = {}
         try:
             entry = self.renderer.card(plan, timings)
@@ -168,9 +169,8 @@ class HttpCore:
             if not self.wants_image(request) or error.details.get("fallback") != "placeholder":
                 raise
             plan, entry = self.renderer.fallback_card(plan, error)
-        extra = [("Content-Security-Policy", SVG_CSP)] if plan.fmt == "svg" else []
         served = answer(200, entry.body, content_type(entry.content_type),
-                        [*extra, *self._cache(plan, entry.degraded, versioned)])
+                        [*csp, *self._cache(plan, entry.degraded, versioned)])
         return served, CardMade(plan.template.name, plan.fmt, timings)
 
     def params(self, request: Request) -> dict[str, str]:
