@@ -115,3 +115,20 @@ def test_the_http_core_imports_no_web_framework(path: Path) -> None:
 def test_the_framework_check_sees_a_framework() -> None:
     found = _top_level_imports("from flask import request\nimport django.http\nfrom . import core\n")
     assert [name for _, name in found if name in WEB_FRAMEWORKS] == ["flask", "django"]
+
+
+#: Each adapter imports its own framework and og's core, never another front end's.
+ADAPTERS = {"asgi.py": {"flask", "werkzeug", "django"}, "contrib/django": {"flask", "werkzeug"}}
+
+
+@pytest.mark.parametrize("where", sorted(ADAPTERS))
+def test_an_adapter_imports_no_other_front_end(where: str) -> None:
+    paths = [OG / where] if where.endswith(".py") else sorted((OG / where).rglob("*.py"))
+    found = []
+    for path in paths:
+        module = _module_name(path)
+        found += [f"{module} line {line}: {name}" for line, name in _top_level_imports(path.read_text())
+                  if name in ADAPTERS[where]]
+        found += [f"{module} line {line}: {name}" for line, name in _imports(path, module)
+                  if name == "og.web" or name.startswith("og.web.")]
+    assert not found, "\n".join(found)

@@ -3,7 +3,7 @@
 ``.svg`` responses are served from og's own origin, so a template's ``<script>``, ``on*``
 handlers, ``javascript:`` links or ``<foreignObject>`` HTML would run there, and an external
 ``href`` would make every viewer's browser fetch it. Templates are trusted to mean well, not
-to be safe; the response also carries a ``Content-Security-Policy`` (see :mod:`og.web.routes`)
+to be safe; the response also carries a ``Content-Security-Policy`` (see :mod:`og.http.core`)
 in case anything here is missed.
 """
 

@@ -205,9 +205,19 @@ def servers(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> t.
 
 
 @pytest.fixture(scope="module")
-def version(env: dict[str, str]) -> str:
-    renderer = og.Renderer(Settings.from_env(env))
-    return renderer.version(renderer.templates.get("card"))
+def local(env: dict[str, str]) -> og.Renderer:
+    """A renderer with the servers' settings, for the names they will give: versions, keys."""
+    return og.Renderer(Settings.from_env(env))
+
+
+@pytest.fixture(scope="module")
+def version(local: og.Renderer) -> str:
+    return local.version(local.templates.get("card"))
+
+
+@pytest.fixture(scope="module")
+def etag(local: og.Renderer) -> str:
+    return local.plan("card", {"title": "Hello"}, "png").key
 
 
 JSON = ("content-type", "application/json")
@@ -217,7 +227,7 @@ DAY = ("cache-control", "public, max-age=86400, stale-while-revalidate=604800")
 HOUR = ("cache-control", "public, max-age=3600")  # OG_IMAGE_MAX_AGE: a photo may change
 
 
-def cases(photos: str, version: str) -> list[Case]:
+def cases(photos: str, version: str, etag: str) -> list[Case]:
     hello = signed("/card.png?title=Hello")
     queued_since_ms = int(time.time() * 1000) - 60_000  # a minute in a router's queue
     missing, red = f"{photos}/missing.png", f"{photos}/red.png"
@@ -238,6 +248,9 @@ def cases(photos: str, version: str) -> list[Case]:
         Case("GET", hello, expect=(PNG,)),  # from the cache now: Server-Timing says so
         Case("HEAD", hello, expect=(PNG, DAY)),
         Case("GET", hello, (("If-None-Match", '"nope", W/"x"'),), expect=(PNG,)),
+        Case("GET", hello, (("If-None-Match", f'"{etag}"'),), status=304, expect=(DAY,)),
+        Case("HEAD", hello, (("If-None-Match", f'"x", W/"{etag}"'),), status=304),
+        Case("GET", hello, (("If-None-Match", f'"{etag}0"'),), expect=(PNG,)),  # a list of tags, no substring
         Case("GET", signed("/card.png?title=Etag"), (("If-None-Match", "*"),), status=304),
         Case("GET", signed("/card.svg?title=Hello"), expect=(("content-security-policy", SVG_CSP),)),
         Case("HEAD", signed("/card.svg?title=Hello"), expect=(("content-security-policy", SVG_CSP),)),
@@ -287,14 +300,14 @@ def cases(photos: str, version: str) -> list[Case]:
 
 #: The cases, named for the test ids (built again with the real photo host and version inside).
 CASE_IDS = [f"{number:02d}-{case.method}-{case.target.split('?')[0]}"
-            for number, case in enumerate(cases("http://photos", "v"))]
+            for number, case in enumerate(cases("http://photos", "v", "e"))]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("number", range(len(CASE_IDS)), ids=CASE_IDS)
-def test_every_front_end_gives_the_same_answer(number: int, servers: dict[str, int], version: str,
+def test_every_front_end_gives_the_same_answer(number: int, servers: dict[str, int], version: str, etag: str,
                                                image_server: ImageServer) -> None:  # noqa: F811
-    case = cases(image_server.origin, version)[number]
+    case = cases(image_server.origin, version, etag)[number]
     seen = {name: fetch(port, case) for name, port in servers.items()}
     if case.until:  # the first event, whole: ``data: {...}\n\n``
         seen = {name: dataclasses.replace(s, body=s.body.split(b"\n\n")[0]) for name, s in seen.items()}
