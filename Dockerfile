@@ -1,4 +1,5 @@
-# og: Open Graph cards from Inkscape SVG templates, served by gunicorn with gunicorn.conf.py.
+# og: Open Graph cards from Inkscape SVG templates, served by gunicorn with og's settings
+# (og/gunicorn_conf.py, as the Procfile).
 #   docker build -t og . && docker run -p 8000:8000 og
 FROM python:3.11-slim
 
@@ -19,7 +20,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # Byte-compiled now, while /app is writable: with PYTHONDONTWRITEBYTECODE (and no write access
 # at run time) every process would otherwise compile og's ~100 modules again (≈ 40 ms a start).
-RUN python -m compileall -q og app.py gunicorn.conf.py
+RUN python -m compileall -q og app.py
 
 # The server needs no write access to its own code, templates or fonts.
 RUN useradd --system --uid 10001 --no-create-home og
@@ -30,5 +31,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
 
-# PORT is set, so gunicorn.conf.py binds 0.0.0.0:$PORT (Docker's port mapping reaches it).
-CMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]
+# PORT is set, so og.gunicorn_conf binds 0.0.0.0:$PORT (Docker's port mapping reaches it).
+CMD ["gunicorn", "-c", "python:og.gunicorn_conf", "app:app"]

@@ -14,7 +14,7 @@ setup(
     packages=[*find_packages(include=["og", "og.*"]), *DATA],
     package_dir={"": ".", **DATA},
     package_data={
-        "og": ["**/*.svg", "**/*.html", "**/*.css", "**/*.js", "**/*.txt"],
+        "og": ["py.typed", "**/*.svg", "**/*.html", "**/*.css", "**/*.js", "**/*.txt"],
         "og._data.fonts": ["**/*.ttf", "**/*.otf", "**/*.txt", "README.md", "SHA256SUMS"],
         "og._data.svg_templates": ["*.svg"],
     },

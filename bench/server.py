@@ -1,4 +1,5 @@
-"""og under real gunicorn with ``gunicorn.conf.py`` on a free loopback port; for tests and bench/load.py.
+"""og under real gunicorn with the Procfile's settings (``-c python:og.gunicorn_conf``) on a free
+loopback port; for tests and bench/load.py.
 
 Only the address is given on gunicorn's command line (and whatever ``extra_args`` a caller adds
 to compare settings), so what runs is what the Procfile runs.
@@ -49,7 +50,7 @@ class GunicornServer:
 
     def start(self) -> None:
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
-        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+        command = [sys.executable, "-m", "gunicorn", "-c", "python:og.gunicorn_conf",
                    "--bind", f"127.0.0.1:{self.port}", *self.extra_args, "app:app"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
                                         stdin=subprocess.DEVNULL)

@@ -12,8 +12,10 @@ import os
 import typing as t
 from pathlib import Path
 
+from ._version import __version__
+
 #: og's release: part of every card's cache key, so an upgrade never serves old pixels.
-VERSION = "0.2.0"
+VERSION = __version__
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -85,34 +87,99 @@ class Settings:
     #: ``OG_IMAGE_MAX_AGE``: seconds a fetched image is reused before it is fetched again.
     image_max_age_s: float = 3600.0
 
+    #: ``OG_TRUSTED_PROXIES``: how many proxies in front of og set ``X-Forwarded-For``,
+    #: ``-Proto``, ``-Host``, ``-Port`` and ``-Prefix`` (Heroku's router: 1). Absolute URLs (meta
+    #: tags, the studio) follow those headers only then: a client could send them too.
+    trusted_proxies: int = 0
+    #: ``OG_LOG_LEVEL``: og's log level (``debug``, ``info``, ``warning``, ``error``); empty: the
+    #: command's own (``info`` for the server, ``warning`` for one-shot commands).
+    log_level: str = ""
+
     @classmethod
     def from_env(cls, env: t.Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``env`` (default ``os.environ``). A value that does not parse raises
+        :class:`SettingsError` naming the variable, so a deploy fails in one readable line."""
         env = os.environ if env is None else env
         defaults = cls()
+        read = _Reader(env)
         return cls(
             templates_dir=Path(env.get("OG_TEMPLATES_DIR") or defaults.templates_dir),
             fonts_dir=Path(env.get("OG_FONTS_DIR") or defaults.fonts_dir),
-            max_length=int(env.get("OG_MAX_LENGTH") or defaults.max_length),
-            allow_system_fonts=(env.get("OG_ALLOW_SYSTEM_FONTS", "1").lower() not in ("0", "false", "no")),
-            port=int(env.get("PORT") or defaults.port),
-            studio=env.get("OG_STUDIO", "0").lower() in ("1", "true", "yes"),
+            max_length=read.number("OG_MAX_LENGTH", defaults.max_length, int, minimum=1),
+            allow_system_fonts=read.flag("OG_ALLOW_SYSTEM_FONTS", True),
+            port=read.number("PORT", defaults.port, int, minimum=0),
+            studio=read.flag("OG_STUDIO", False),
             secret=env.get("OG_SECRET", ""),
-            cache_bytes=int(env.get("OG_CACHE_BYTES") or defaults.cache_bytes),
+            cache_bytes=read.number("OG_CACHE_BYTES", defaults.cache_bytes, int, minimum=0),
             cache_url=env.get("OG_CACHE_URL", ""),
-            max_bytes=int(env.get("OG_MAX_BYTES") or 0),
+            max_bytes=read.number("OG_MAX_BYTES", 0, int, minimum=0),
             image_formats=tuple(f.strip() for f in (env.get("OG_IMAGE_FORMATS") or "png,webp,jpeg").split(",")
                                 if f.strip()),
-            quality=int(env["OG_QUALITY"]) if env.get("OG_QUALITY") else None,
-            max_dpr=min(2.0, float(env.get("OG_MAX_DPR") or defaults.max_dpr)),
+            quality=read.number("OG_QUALITY", None, int, minimum=1),
+            max_dpr=min(2.0, read.number("OG_MAX_DPR", defaults.max_dpr, float, minimum=1)),
             metrics_token=env.get("OG_METRICS_TOKEN", ""),
-            render_timeout=float(env.get("OG_RENDER_TIMEOUT") or defaults.render_timeout),
-            max_in_flight=int(env.get("OG_MAX_IN_FLIGHT") or defaults.max_in_flight),
-            max_queue=int(env.get("OG_MAX_QUEUE") or defaults.max_queue),
-            queue_timeout=float(env.get("OG_QUEUE_TIMEOUT") or defaults.queue_timeout),
+            render_timeout=read.number("OG_RENDER_TIMEOUT", defaults.render_timeout, float, minimum=0.1),
+            max_in_flight=read.number("OG_MAX_IN_FLIGHT", defaults.max_in_flight, int, minimum=1),
+            max_queue=read.number("OG_MAX_QUEUE", defaults.max_queue, int, minimum=0),
+            queue_timeout=read.number("OG_QUEUE_TIMEOUT", defaults.queue_timeout, float, minimum=0),
             image_hosts=env.get("OG_IMAGE_HOSTS", ""),
             assets_dir=Path(env["OG_ASSETS_DIR"]) if env.get("OG_ASSETS_DIR") else None,
-            image_timeout_s=float(env.get("OG_IMAGE_TIMEOUT") or defaults.image_timeout_s),
-            image_max_bytes=int(env.get("OG_IMAGE_MAX_BYTES") or defaults.image_max_bytes),
-            image_max_pixels=int(env.get("OG_IMAGE_MAX_PIXELS") or defaults.image_max_pixels),
-            image_max_age_s=float(env.get("OG_IMAGE_MAX_AGE") or defaults.image_max_age_s),
+            image_timeout_s=read.number("OG_IMAGE_TIMEOUT", defaults.image_timeout_s, float, minimum=0.1),
+            image_max_bytes=read.number("OG_IMAGE_MAX_BYTES", defaults.image_max_bytes, int, minimum=1),
+            image_max_pixels=read.number("OG_IMAGE_MAX_PIXELS", defaults.image_max_pixels, int, minimum=1),
+            image_max_age_s=read.number("OG_IMAGE_MAX_AGE", defaults.image_max_age_s, float, minimum=0),
+            trusted_proxies=read.number("OG_TRUSTED_PROXIES", 0, int, minimum=0),
+            log_level=read.choice("OG_LOG_LEVEL", LOG_LEVELS),
         )
+
+
+#: The values ``OG_LOG_LEVEL`` and ``og --log-level`` take.
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+class SettingsError(ValueError):
+    """A setting's value does not parse; the message names the variable and what it takes."""
+
+
+N = t.TypeVar("N", int, float)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Reader:
+    """Reads typed values out of an environment, each failure one sentence."""
+
+    env: t.Mapping[str, str]
+
+    @t.overload
+    def number(self, name: str, default: N, kind: type[N], minimum: float) -> N: ...
+    @t.overload
+    def number(self, name: str, default: None, kind: type[N], minimum: float) -> N | None: ...
+
+    def number(self, name: str, default: N | None, kind: type[N], minimum: float) -> N | None:
+        text = self.env.get(name, "").strip()
+        if not text:
+            return default
+        try:
+            value = kind(text)
+        except ValueError:
+            noun = "a whole number" if kind is int else "a number"
+            raise SettingsError(f"{name} must be {noun}, got {text!r}") from None
+        if not value >= minimum:  # also refuses nan
+            raise SettingsError(f"{name} must be at least {minimum:g}, got {text!r}")
+        return value
+
+    def flag(self, name: str, default: bool) -> bool:
+        text = self.env.get(name, "").strip().lower()
+        if not text:
+            return default
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{name} must be 1 or 0 (true/false, yes/no), got {text!r}")
+
+    def choice(self, name: str, choices: t.Sequence[str]) -> str:
+        text = self.env.get(name, "").strip().lower()
+        if text and text not in choices:
+            raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {text!r}")
+        return text

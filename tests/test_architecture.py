@@ -12,7 +12,7 @@ OG = Path(__file__).resolve().parent.parent / "og"
 
 #: Bottom to top. A module may import from its own layer and the layers below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("og.errors", "og.config", "og.caches", "og.deadline", "og.signing", "og.storage", "og.fetch"),
+    ("og._version", "og.errors", "og.config", "og.caches", "og.deadline", "og.signing", "og.storage", "og.fetch"),
     ("og.text",),
     ("og.svg",),
     ("og.template",),
@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("og.report", "og.render", "og.check", "og.coverage", "og.aio"),
     ("og.rows", "og.build", "og.content_check"),
     ("og.http",),  # HTTP meaning, no web framework (see test_the_http_core_imports_no_web_framework)
-    ("og.web", "og.asgi", "og.cli", "og.__main__", "og"),
+    ("og.web", "og.asgi", "og.gunicorn_conf", "og.cli", "og.__main__", "og"),
     ("og.contrib",),
 )
 #: What the HTTP core must never import: the front ends' frameworks and servers (each adapter

@@ -3,12 +3,14 @@ point at served by the same app under the prefix, signed when there is a secret.
 
 from __future__ import annotations
 
+import dataclasses
 import html.parser
 import importlib.util
 import io
 import typing as t
 import urllib.parse
 
+import flask
 import pytest
 from PIL import Image
 
@@ -108,3 +110,35 @@ def test_settings_from_config_over_the_environment() -> None:
     assert (settings.max_length, settings.allow_system_fonts, settings.secret) == (80, False, "x" * 16)
     assert settings.fonts_dir == FONTS_DIR
     assert settings_for(BUNDLED_TEMPLATES).templates_dir == BUNDLED_TEMPLATES
+
+
+FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "blog.example.org",
+             "X-Forwarded-For": "203.0.113.9"}
+
+
+def test_behind_a_trusted_proxy_urls_follow_its_headers(make_app: t.Callable[..., t.Any]) -> None:
+    """Behind TLS at a proxy, meta tags say https and the public host — only when the operator
+    says a proxy is there (OG_TRUSTED_PROXIES); otherwise a client could choose the host."""
+    trusting = make_app(OG_TRUSTED_PROXIES=1).test_client()
+    url = urllib.parse.urlsplit(_metas(trusting.get("/posts/quotes", headers=FORWARDED).get_data(as_text=True))
+                                ["og:image"])
+    assert (url.scheme, url.netloc) == ("https", "blog.example.org")
+    assert trusting.get(f"{url.path}?{url.query}", headers=FORWARDED).status_code == 200
+    wary = make_app().test_client()
+    url = urllib.parse.urlsplit(_metas(wary.get("/posts/quotes", headers=FORWARDED).get_data(as_text=True))
+                                ["og:image"])
+    assert (url.scheme, url.netloc) == ("http", "localhost")
+
+
+def test_og_own_app_trusts_proxies_only_when_told() -> None:
+    from og.web import create_app
+
+    for hops, expected in ((1, "https://blog.example.org/"), (0, "http://localhost/")):
+        settings = dataclasses.replace(settings_for(BUNDLED_TEMPLATES), trusted_proxies=hops)
+        app = create_app({"OG_SETTINGS": settings, "TESTING": True})
+
+        @app.get("/_where")
+        def where() -> str:
+            return flask.request.host_url
+
+        assert app.test_client().get("/_where", headers=FORWARDED).get_data(as_text=True) == expected

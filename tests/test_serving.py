@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import http.client
+import importlib.util
 import json
+import os
 import runpy
 import shlex
 import socket
+import subprocess
+import sys
 import time
 import typing as t
 import urllib.parse
@@ -189,14 +193,24 @@ def test_head_limit_starts_again_after_each_response() -> None:
     assert fake.sent.startswith(b"HTTP/1.1 200")
 
 
+def fresh_conf() -> dict[str, t.Any]:
+    """:mod:`og.gunicorn_conf`'s names, its code run anew (as in a new process)."""
+    spec = importlib.util.find_spec("og.gunicorn_conf")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return vars(module)
+
+
 def load_conf(monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
-    """gunicorn's own Config filled from gunicorn.conf.py under ``env``: its validators run."""
+    """gunicorn's own Config filled from og's settings module under ``env`` (run afresh, as a
+    new process would): its validators run."""
     for name in ("PORT", "WEB_CONCURRENCY", "OG_RENDER_TIMEOUT", "OG_MAX_LENGTH"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     config = Config()
-    for name, value in runpy.run_path(str(CONF)).items():
+    for name, value in fresh_conf().items():
         if name in config.settings:
             config.set(name, value)
     return config
@@ -259,7 +273,7 @@ def test_dockerfile_runs_gunicorn_as_a_user_with_a_healthcheck() -> None:
     healthcheck = next(args for name, args in steps if name == "HEALTHCHECK")
     assert "/healthz" in healthcheck
     cmd = json.loads(next(args for name, args in steps if name == "CMD"))
-    assert cmd[:3] == ["gunicorn", "-c", "gunicorn.conf.py"] and cmd[-1] == "app:app"
+    assert cmd == ["gunicorn", "-c", "python:og.gunicorn_conf", "app:app"]
 
 
 def test_app_json_and_procfile() -> None:
@@ -270,7 +284,15 @@ def test_app_json_and_procfile() -> None:
         assert manifest["env"][name]["description"]
     assert "libcairo2" in (ROOT / "Aptfile").read_text().split()
     web = (ROOT / "Procfile").read_text().split(":", 1)[1]
-    assert shlex.split(web) == ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]
+    assert shlex.split(web) == ["gunicorn", "-c", "python:og.gunicorn_conf", "app:app"]
+
+
+def test_top_level_conf_is_the_package_module() -> None:
+    """``gunicorn app:app`` in the checkout reads gunicorn.conf.py: the same settings."""
+    top = {name: value for name, value in runpy.run_path(str(CONF)).items() if not name.startswith("_")}
+    package = fresh_conf()
+    for name in ("worker_class", "preload_app", "timeout", "limit_request_field_size", "child_exit"):
+        assert name in top and type(top[name]) is type(package[name]), name
 
 
 def _get(server: GunicornServer, path: str,
@@ -312,3 +334,13 @@ def test_one_json_log_line_per_request(server: GunicornServer) -> None:
     record = json.loads(lines[-1].split("og.access: ", 1)[1])
     assert record["path"] == "/article.png" and record["status"] == 200
     assert {"ms", "bytes", "rendered", "agent"} <= set(record)
+
+
+def test_a_bad_setting_stops_gunicorn_with_one_line() -> None:
+    """The Procfile's command with a setting that does not parse: one readable line, no traceback."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OG_")}
+    env["OG_RENDER_TIMEOUT"] = "soon"
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", "python:og.gunicorn_conf", "--check-config",
+                             "app:app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode != 0
+    assert result.stderr.strip() == "og: OG_RENDER_TIMEOUT must be a number, got 'soon'"

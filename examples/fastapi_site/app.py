@@ -1,5 +1,5 @@
 """A small FastAPI blog whose pages point crawlers at og cards, served by og's ASGI app mounted
-under ``/og`` of the same site: ``uvicorn app:app`` from this folder."""
+under ``/og`` of the same site: ``uvicorn --app-dir examples/fastapi_site app:app``."""
 
 from __future__ import annotations
 

@@ -28,6 +28,7 @@ from ..http.meta import card_tags
 from ..http.meta import meta_html
 from ..render import Renderer
 from ..web import create_app
+from ..web.app import trust_proxies
 from .meta import DEFAULT_URL_PREFIX
 from .meta import URL_PREFIX_SETTING
 from .meta import settings_env
@@ -56,6 +57,7 @@ class OG:
         app.extensions["og.app"] = og_app
         app.extensions["og.prefix"] = prefix
         app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {prefix: og_app.wsgi_app})  # type: ignore[method-assign]
+        trust_proxies(app, renderer.settings.trusted_proxies)
         app.add_template_global(og_meta, "og_meta")
         app.add_template_global(og_image_url, "og_image_url")
 

@@ -7,6 +7,7 @@ import typing as t
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Settings
 from ..errors import OgError
@@ -44,6 +45,7 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         studio_lifetime_s=float(app.config.get("OG_STUDIO_EVENTS_SECONDS", LIFETIME_SECONDS)))
     app.register_blueprint(bp)
     register_studio(app, renderer.settings)
+    trust_proxies(app, renderer.settings.trusted_proxies)
 
     @app.after_request
     def no_sniffing(answer: t.Any) -> t.Any:
@@ -65,3 +67,15 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         return response(core().error_answer(og_request(), error))
 
     return app
+
+
+def trust_proxies(app: Flask, hops: int) -> None:
+    """Read the client's address, scheme, host and port from the ``X-Forwarded-*`` headers that
+    ``hops`` proxies in front of the app set (``OG_TRUSTED_PROXIES``), so absolute URLs (meta
+    tags, the studio's) say ``https://`` behind TLS. With no hops, the headers are ignored: any
+    client could send them. (Not ``X-Forwarded-Prefix``: reading it twice, in a site and in og
+    mounted inside it, would add the prefix twice; the rest reads the same however often.)"""
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops, x_port=hops)
+
