@@ -12,7 +12,6 @@ reader sees; and the platforms' byte limits the studio shows.
 from __future__ import annotations
 
 import html
-import json
 import typing as t
 import urllib.parse
 
@@ -67,11 +66,6 @@ def card_url(name: str, fmt: str, values: t.Mapping[str, str], keys: t.Sequence[
     return sign_url(url, keys) if keys else url
 
 
-def layout_report(renderer: Renderer, name: str, values: t.Mapping[str, str]) -> dict[str, t.Any]:
-    """The card's layout report (what its ``.json`` answers), from the renderer's caches."""
-    return t.cast(dict[str, t.Any], json.loads(renderer.card(renderer.plan(name, values, "json")).body))
-
-
 def tags_for(url: str, width: float, height: float, content_type: str, alt: str) -> list[tuple[str, str]]:
     """Open Graph's and X's (property, content) pairs for an image at ``url``."""
     return [
@@ -96,7 +90,7 @@ def card_tags(renderer: Renderer, name: str, fmt: str, params: t.Mapping[str, st
     :raises og.OgError: unknown template or parameter, a value too long (as the route would).
     """
     plan = renderer.plan(name, params, fmt)  # refuse here what the route would refuse
-    report = layout_report(renderer, name, params)
+    report = renderer.report(plan)
     url = absolute(card_url(name, fmt, {**params, "v": renderer.version(plan.template)}, keys))
     return tags_for(url, report["width"], report["height"], CONTENT_TYPES[plan.fmt],
                     alt_text(report) if alt is None else alt)

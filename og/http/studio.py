@@ -15,7 +15,6 @@ from .messages import Answer
 from .messages import Request
 from .messages import json_answer
 from .meta import card_urls
-from .meta import layout_report
 
 #: The studio is for people editing templates: nothing it answers may be cached on the way.
 NO_STORE = [("Cache-Control", "no-store")]
@@ -32,7 +31,7 @@ class Studio:
         """The card's URLs (signed when og has keys) and meta tags; the values are checked like
         a card request's (unknown or too long: ``400``)."""
         plan = self.renderer.plan(name, values, "json")
-        report = layout_report(self.renderer, name, values)  # what the page fetches next: then cached
+        report = self.renderer.report(plan)  # what the page fetches next: then from the cache
         body = card_urls(plan.template, plan.values, report, self.keys, root_url,
                          self.renderer.version(plan.template))
         return json_answer(body, headers=NO_STORE)
