@@ -25,7 +25,9 @@ from ..errors import OgError
 from ..errors import Overloaded
 from ..errors import TemplateError
 from ..render import CONTENT_TYPES
+from ..render import FORMATS
 from ..render import OWN_PARAMS
+from ..render import RASTER_FORMATS
 from ..render import Plan
 from ..render import Renderer
 from ..signing import keys_from_env
@@ -53,7 +55,7 @@ CRAWLERS = re.compile(r"facebookexternalhit|Facebot|Twitterbot|LinkedInBot|Slack
                       r"Embedly|Mastodon/|Cardyb|Bluesky|Iframely|vkShare|Google-InspectionTool",
                       re.IGNORECASE)
 #: Extensions of the formats a client shows as an image (and so gets an error card for).
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".avif")
+IMAGE_EXTENSIONS = tuple(f".{extension}" for extension, fmt in FORMATS.items() if fmt in RASTER_FORMATS)
 #: A card's SVG is a picture, never a page: nothing in it may run or load anything.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 #: What a client is told about a broken template (the log has the detail).

@@ -6,6 +6,7 @@ substring)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 import typing as t
@@ -42,7 +43,7 @@ class Request:
         raw = query.encode("latin-1") if isinstance(query, str) else query
         return cls(method.upper(), path or "/", raw, folded, root_url)
 
-    @property
+    @functools.cached_property
     def pairs(self) -> list[tuple[str, str]]:
         """The query's (name, value) pairs in order, UTF-8, blanks kept, bad bytes as U+FFFD."""
         escaped = re.sub(rb"[^\x21-\x7e]", lambda m: b"%%%02X" % m.group()[0], self.query)
