@@ -69,6 +69,9 @@ def test_unsigned_and_bad_requests_are_json_errors(client: t.Any) -> None:
     forged = client.get("/og/article.png?title=Forged")
     assert forged.status_code == 403 and json.loads(forged.content)["error"] == "bad_signature"
     assert client.get("/og/templates").status_code == 200
+    assert client.get("/og/healthz").status_code == 200  # every og route, below the mount
+    missing = client.get("/og/no/such/route")
+    assert missing.status_code == 404 and json.loads(missing.content)["error"] == "not_found"
 
 
 def test_og_build_command(client: t.Any, tmp_path: Path) -> None:
