@@ -50,9 +50,7 @@ class GunicornServer:
 
     def start(self) -> None:
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
-        command = [sys.executable, "-m", "gunicorn", "-c", "python:og.gunicorn_conf",
-                   "--bind", f"127.0.0.1:{self.port}", *self.extra_args, "app:app"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log,
+        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=self.env, stdout=log, stderr=log,
                                         stdin=subprocess.DEVNULL)
         if log is not subprocess.DEVNULL:
             log.close()
@@ -68,6 +66,11 @@ class GunicornServer:
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"gunicorn did not answer /healthz within {START_TIMEOUT_S} s")
+
+    def command(self) -> list[str]:
+        """What starts the server: gunicorn as the Procfile starts it, on this port."""
+        return [sys.executable, "-m", "gunicorn", "-c", "python:og.gunicorn_conf",
+                "--bind", f"127.0.0.1:{self.port}", *self.extra_args, "app:app"]
 
     def stop(self) -> None:
         """SIGTERM (graceful), then SIGKILL for the master and any worker left behind."""

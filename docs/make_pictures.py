@@ -117,9 +117,8 @@ ATTRIBUTE_DEMOS: list[tuple[str, str, list[tuple[str, str]]]] = [
         ('og:hyphens="auto" og:lang="de"', demo_box_template('og:hyphens="auto" og:lang="de"', NARROW_BOX)),
     ]),
     ("attr-word-break", "今日は東京で桜が満開になりました", [
-        ('og:lang="ja"', demo_box_template('og:lang="ja"', NARROW_BOX, DEMO_CJK_STYLE)),
-        ('og:word-break="auto-phrase"',
-         demo_box_template('og:lang="ja" og:word-break="auto-phrase"', NARROW_BOX, DEMO_CJK_STYLE)),
+        ('og:word-break="normal"', demo_box_template('og:word-break="normal"', NARROW_BOX, DEMO_CJK_STYLE)),
+        ("default: auto (phrases in Japanese)", demo_box_template("", NARROW_BOX, DEMO_CJK_STYLE)),
     ]),
 ]
 

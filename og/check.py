@@ -23,6 +23,7 @@ from .svg.css import parse_declarations
 from .svg.names import OG_NS
 from .svg.names import URL_ANY
 from .svg.names import by_id
+from .svg.names import find_node
 from .svg.names import href
 from .svg.names import local_name
 from .svg.read_text import TEXT_TAGS
@@ -32,6 +33,7 @@ from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
 from .template.typed import TYPED_ATTRIBUTES
+from .template.typed import unseen_colour
 from .text.fonts import GENERIC_FAMILIES
 from .text.fonts import FontSet
 
@@ -166,7 +168,22 @@ def _typed_summary(template: Template, name: str) -> str:
         return (f"image parameter {name!r}: default the template's placeholder picture; "
                 f"slot {'; '.join(slots)}")
     default = {"": "off", "1": "on"}.get(param.default, "") if param.kind == "flag" else repr(param.default)
+    if param.kind == "color":
+        shapes = [slot for slot in template.typed.colors if slot.param == name]
+        values = ", ".join(f"{n} ({c})" for n, c in param.palette) if param.palette else "#rgb, #rrggbb"
+        props = " and ".join(dict.fromkeys(slot.prop for slot in shapes))
+        return (f"color parameter {name!r}: default {default}, one of: {values}; sets the {props} of "
+                f"{len(shapes)} element{'s' if len(shapes) > 1 else ''}")
     return f"{param.kind} parameter {name!r}: default {default}, one of: {', '.join(param.allowed)}"
+
+
+def _colour_findings(template: Template) -> t.Iterator[Finding]:
+    """Each ``og:color`` that would show nowhere: the template loads, but the value changes nothing."""
+    for slot in template.typed.colors:
+        reason = unseen_colour(template.root, slot)
+        if reason:
+            node = find_node(template.root, slot.path)
+            yield _finding("warning", f"og:color {slot.param!r} on <{local_name(node)}>: {reason}", node)
 
 
 def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
@@ -186,6 +203,7 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
         default = f"default {param.default!r}" if param.default else "no default"
         findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}, "
                                         f"at most {param.max_length} characters"))
+    findings.extend(_colour_findings(template))
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     findings.extend(_unsafe(root))
     findings.extend(_unsupported(root, Cascade(root)))

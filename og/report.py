@@ -69,6 +69,8 @@ def text_report(slot: TextSlot, layout: TextLayout) -> dict[str, t.Any]:
         "shrunk": layout.shrunk,
         "truncated": layout.truncated,
         "forced_breaks": layout.forced_breaks,
+        "lang": layout.lang,
+        "word_break": layout.word_break,
         "missing": list(layout.missing),
         "lines": [_line(line) for line in layout.lines],
     }

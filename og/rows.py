@@ -25,7 +25,7 @@ from .errors import OgError
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-class DataError(OgError, code="bad_data"):
+class DataError(OgError, status=400, code="bad_data"):
     """A data file og cannot read as rows (the message names the file and the line)."""
 
 

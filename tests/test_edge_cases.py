@@ -59,9 +59,12 @@ def test_text_on_a_path_starts_at_the_path(edge: og.Renderer) -> None:
 @pytest.mark.parametrize(("value", "lang"), [("플랫폼 엔지니어링 팀의 새로운 도구", "ko"),
                                              ("한국어 제목입니다", "")])
 def test_korean_breaks_only_between_words(value: str, lang: str) -> None:
+    from og.text.model import TextOptions
     from og.text.paragraph import guess_lang
+    from og.text.typography import analyse
 
-    opportunities = line_break_opportunities(value, lang or guess_lang(value))
+    lang = lang or guess_lang(value)
+    opportunities = analyse(value, line_break_opportunities(value, lang), lang, TextOptions()).opportunities
     assert all(o == len(value) or value[o - 1] == " " for o in opportunities)
 
 

@@ -208,7 +208,7 @@ def test_emoji_16_are_drawn_in_colour(renderer):
     (("No Such Family", "Noto Serif"), "ქ", "Noto Serif Georgian"),
     (("Noto Serif",), "ب", "Noto Naskh Arabic"),
     (("Noto Serif",), "ᠮ", "Noto Sans Mongolian"),  # no serif Mongolian: the sans one
-    (("Noto Serif",), "漢", "Noto Sans CJK JP"),
+    (("Noto Serif",), "漢", "Noto Serif CJK JP"),
     (("Inter",), "བ", "Noto Serif Tibetan"),  # Noto's only Tibetan
 ])
 def test_serif_text_falls_back_to_serif_designs(fonts, families, cluster, expected):

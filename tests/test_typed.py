@@ -3,11 +3,16 @@ what it writes into the filled document (always og's own serialisation, never th
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from lxml import etree
+from PIL import Image
+from PIL import ImageColor
 
+import og
 from og.errors import BadParameter
 from og.errors import TemplateError
 from og.template.fill import fill
@@ -15,6 +20,8 @@ from og.template.load import create_jinja_environment
 from og.template.load import load_template
 from og.template.params import checked_values
 from og.template.typed import parse_hex
+
+from .conftest import settings_for
 
 HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'xmlns:og="https://og.example.com/ns" width="600" height="315" viewBox="0 0 600 315">')
@@ -46,8 +53,14 @@ def test_hex_colours_are_parsed_into_three_bytes(value, expected):
     ('<rect og:color="c" og:choices="red" width="9" height="9"/>', "name:#rrggbb"),
     ('<rect og:color="c" og:choices="red:url(#x)" width="9" height="9"/>', "name:#rrggbb"),
     ('<rect og:color="c" og:color-property="filter" width="9" height="9"/>', "fill or stroke"),
-    ('<rect og:color="c" og:choices="a:#000" width="9" height="9"/><rect og:color="c" width="9" height="9"/>',
-     "same og:choices"),
+    ('<rect og:color="c" og:choices="a:#000" width="9" height="9"/>'
+     '<rect og:color="c" og:choices="b:#000" width="9" height="9"/>', "different og:choices"),
+    ('<linearGradient og:color="c"><stop style="stop-color:#000"/></linearGradient>', "<stop> elements"),
+    ('<image og:color="c" width="9" height="9"/>', "would colour nothing"),
+    ('<linearGradient><stop og:color="c" og:color-property="fill"/></linearGradient>', "use stop-color"),
+    ('<rect og:color="c" style="fill:none;stroke:#000" width="9" height="9"/>', "not a colour"),
+    ('<rect og:color="c" og:default="red" width="9" height="9"/>', "not #rgb or #rrggbb"),
+    ('<rect og:color="c" og:choices="a:#000" og:default="b" width="9" height="9"/>', "none of a"),
     ('<rect og:color="c" width="9" height="9"/><g og:choice="c" og:value="x"/>', "another kind"),
     ('<rect og:color="title" width="9" height="9"/><text>{{ title }}</text>', "another kind"),
     ('<rect og:color="a b" width="9" height="9"/>', "not a name"),
@@ -134,8 +147,8 @@ def test_og_check_describes_typed_parameters_and_knows_their_attributes(fonts):
             "cover, fallback placeholder") in lines
     assert ("info: flag parameter 'verified': default off, one of: 1, true, yes, on, 0, false, no, "
             "off") in lines
-    assert ("info: color parameter 'accent': default 'orange', one of: orange, rose, indigo, emerald, "
-            "slate") in lines
+    assert ("info: color parameter 'accent': default 'orange', one of: orange (#c2410c), rose (#be123c), "
+            "indigo (#4338ca), emerald (#047857), slate (#334155); sets the fill of 4 elements") in lines
 
 
 def test_pictures_are_asked_for_at_the_card_scale(tmp_path):
@@ -147,3 +160,101 @@ def test_pictures_are_asked_for_at_the_card_scale(tmp_path):
     fetched_images(template.typed, {"p": "@a.png"}, lambda v, size, fit, p: asked.append((size, fit)) or b"",
                    scale=2.0)
     assert asked == [((100, 50), "contain")]
+
+
+# ---------------------------------------------------------------- colours, as the guide promises
+
+SHARED = ('<rect og:color="accent" style="fill:#c2410c" x="0" y="0" width="300" height="315" id="a"/>'
+          '<rect og:color="accent" og:color-property="stroke" style="fill:#ffffff;stroke:#000000;'
+          'stroke-width:40" x="340" y="40" width="220" height="235" id="b"/>')
+GRADIENT = ('<linearGradient id="g" x1="0" y1="0" x2="1" y2="0">'
+            '<stop offset="0" og:color="start" style="stop-color:#ff0000" id="s0"/>'
+            '<stop offset="1" stop-color="#0000ff" id="s1"/></linearGradient>')
+
+
+def _render(tmp_path: Path, fonts, body: str, **values: str) -> np.ndarray:
+    """The card's decoded pixels (RGB, int16)."""
+    folder = tmp_path / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / "t.svg").write_text(HEAD + body + "</svg>")
+    png = og.Renderer(settings_for(folder), fonts=fonts).render("t", values)
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def _near(pixel: np.ndarray, colour: str, tolerance: int = 3) -> bool:
+    return bool(np.abs(pixel - np.array(ImageColor.getrgb(colour))).max() <= tolerance)
+
+
+def test_one_free_colour_on_two_shapes_fill_and_stroke(tmp_path, fonts):
+    template = load(tmp_path, SHARED)
+    assert template.params["accent"].default == "#c2410c"  # the first shape's own colour
+    assert [slot.prop for slot in template.typed.colors] == ["fill", "stroke"]
+    pixels = _render(tmp_path, fonts, SHARED, accent="0284c7")
+    assert _near(pixels[150, 150], "#0284c7") and _near(pixels[150, 345], "#0284c7")  # fill, stroke
+    assert _near(pixels[150, 450], "#ffffff")  # the second shape's own fill stays
+
+
+def test_a_palette_given_on_one_shape_is_every_shapes(tmp_path, fonts):
+    palette = 'og:choices="sky:#0284c7,rust:#c2410c" '
+    body = SHARED.replace('og:color="accent" style', f'og:color="accent" {palette}style', 1)
+    template = load(tmp_path, body)
+    assert (template.params["accent"].default, template.params["accent"].allowed) == ("rust", ("sky", "rust"))
+    assert template.params["accent"].to_dict()["palette"] == {"sky": "#0284c7", "rust": "#c2410c"}
+    pixels = _render(tmp_path, fonts, body, accent="sky")
+    assert _near(pixels[150, 150], "#0284c7") and _near(pixels[150, 345], "#0284c7")
+    with pytest.raises(BadParameter, match="sky, rust"):
+        checked_values("t", template.params, {"accent": "#0284c7"})
+
+
+@pytest.mark.parametrize("order", ["defs shape text", "shape defs text", "shape text defs"])
+def test_a_colour_on_a_gradient_stop_sets_its_stop_color(tmp_path, fonts, order):
+    """Wherever the gradient is defined (before its shape, or after it, where the shape would
+    otherwise be drawn into the cached static background), the stop takes the colour."""
+    parts = {"defs": f"<defs>{GRADIENT}</defs>", "text": '<text x="9" y="300">{{ t }}</text>',
+             "shape": '<rect width="600" height="315" style="fill:url(#g)" id="bg"/>'}
+    body = "".join(parts[part] for part in order.split())
+    template = load(tmp_path, body)
+    assert template.params["start"].default == "#ff0000"
+    assert [slot.prop for slot in template.typed.colors] == ["stop-color"]
+    for value, colour in (("", "#ff0000"), ("00ff00", "#00ff00"), ("#fff", "#ffffff")):
+        pixels = _render(tmp_path, fonts, body, **({"start": value} if value else {}), t=value or "x")
+        assert _near(pixels[150, 0], colour, 8), (value, pixels[150, 0])
+        assert _near(pixels[150, 599], "#0000ff", 8)
+
+
+def test_a_template_colour_may_be_any_css_colour(tmp_path):
+    template = load(tmp_path, '<rect og:color="c" fill="white" width="9" height="9"/>'
+                              '<g style="fill:rgb(255,0,0)"><rect og:color="d" width="9" height="9"/></g>')
+    assert (template.params["c"].default, template.params["d"].default) == ("#ffffff", "#ff0000")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (f"<defs>{GRADIENT}</defs>", "no shape is painted with this stop's gradient"),
+    ('<g og:color="c" style="fill:#000"><rect style="fill:#111" width="9" height="9"/></g>',
+     "every shape or text inside sets its own fill"),
+    ('<text og:color="c" style="fill:#000" x="1" y="9"><tspan style="fill:#222">{{ t }}</tspan></text>',
+     "every shape or text inside sets its own fill"),
+    ('<line og:color="c" style="stroke:#000" x1="0" y1="0" x2="9" y2="9"/>', "og:color-property"),
+    ('<clipPath id="k"><rect og:color="c" width="9" height="9"/></clipPath>', "<clipPath>"),
+])
+def test_og_check_warns_of_a_colour_seen_nowhere(tmp_path, fonts, body, message):
+    from og.check import check_file
+
+    path = tmp_path / "t.svg"
+    path.write_text(HEAD + body + "</svg>")
+    warnings = [str(f) for f in check_file(path, fonts) if f.level == "warning" and "og:color" in f.message]
+    assert len(warnings) == 1 and message in warnings[0], warnings
+
+
+@pytest.mark.parametrize("body", [
+    SHARED, f"<defs>{GRADIENT}</defs><rect style='fill:url(#g)' width='9' height='9'/>",
+    '<g og:color="c" style="fill:#000"><rect style="fill:#111" width="9" height="9"/>'
+    '<rect width="9" height="9"/></g>',
+    '<text og:color="c" style="fill:#000" x="1" y="9">{{ t }}</text>',
+])
+def test_og_check_is_quiet_about_colours_that_show(tmp_path, fonts, body):
+    from og.check import check_file
+
+    path = tmp_path / "t.svg"
+    path.write_text(HEAD + body + "</svg>")
+    assert not [f for f in check_file(path, fonts) if "og:color" in f.message and f.level != "info"]

@@ -2,7 +2,8 @@
 ``typography`` fixture (five narrow columns), decoded pixels, and ``og check``.
 
 Columns: ``manual`` (soft hyphens, no options), ``de`` and ``nl`` (``og:hyphens="auto"``),
-``ja`` and ``ja-phrase`` (the same title, the second with ``og:word-break="auto-phrase"``).
+``ja`` and ``ja-phrase`` (the same title, the first with ``og:word-break="normal"``, the second
+with og's default: phrases, the language guessed from the text).
 """
 
 from __future__ import annotations
@@ -89,9 +90,11 @@ def test_japanese_phrases_stay_whole(renderer):
         assert "".join(lines) == JA_TITLE
         return {sum(len(line) for line in lines[: n + 1]) for n in range(len(lines) - 1)}
 
-    assert not ends("ja") <= boundaries  # the plain column splits phrases
-    assert ends("ja-phrase") <= boundaries
+    assert not ends("ja") <= boundaries  # the og:word-break="normal" column splits phrases
+    assert ends("ja-phrase") <= boundaries  # the default keeps them whole
     assert outside_box(text(rep, "ja-phrase")) == []
+    assert (text(rep, "ja")["word_break"], text(rep, "ja-phrase")["word_break"]) == ("normal", "auto-phrase")
+    assert text(rep, "ja-phrase")["lang"] == "ja"  # guessed from the kana
 
 
 def test_adjacent_japanese_punctuation_is_narrower_on_the_card(renderer):

@@ -35,7 +35,9 @@ from .cache import cache_headers
 from .cache import not_modified
 from .error_card import ErrorCards
 from .events import LIFETIME_SECONDS
+from .events import MAX_STREAMS
 from .events import POLL_SECONDS
+from .events import StreamSlots
 from .messages import Answer
 from .messages import Request
 from .messages import accept_quality
@@ -83,12 +85,13 @@ class HttpCore:
 
     def __init__(self, renderer: Renderer, *, keys: tuple[bytes, ...] | None = None, studio: bool = False,
                  studio_poll_s: float = POLL_SECONDS, studio_lifetime_s: float = LIFETIME_SECONDS,
-                 metrics: Metrics | None = None) -> None:
+                 studio_streams: int = MAX_STREAMS, metrics: Metrics | None = None) -> None:
         self.renderer = renderer
         self.keys = keys_from_env(renderer.settings.secret) if keys is None else keys
         self.error_cards = ErrorCards(renderer)
         self.metrics = metrics or Metrics()
-        self.studio = Studio(renderer, self.keys, studio_poll_s, studio_lifetime_s) if studio else None
+        slots = StreamSlots(studio_streams)
+        self.studio = Studio(renderer, self.keys, studio_poll_s, studio_lifetime_s, slots) if studio else None
         self._log_problems()
 
     def _log_problems(self) -> None:
@@ -112,6 +115,8 @@ class HttpCore:
         except Exception as error:  # noqa: BLE001 (each error is an answer; unexpected ones are logged)
             served, made = self.error_answer(request, error), None
         if request.method == "HEAD":
+            if served.stream is not None and hasattr(served.stream, "close"):
+                served.stream.close()
             served.body, served.stream = b"", None
         served.set("X-Content-Type-Options", "nosniff")
         observe(self.metrics, request, served, (time.perf_counter() - started) * 1000, made)

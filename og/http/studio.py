@@ -10,6 +10,8 @@ import typing as t
 from ..check import check_file
 from ..check import has_errors
 from ..render import Renderer
+from .events import BUSY_RETRY_SECONDS
+from .events import StreamSlots
 from .events import template_events
 from .messages import Answer
 from .messages import Request
@@ -26,6 +28,7 @@ class Studio:
     keys: tuple[bytes, ...]
     poll_s: float
     lifetime_s: float
+    slots: StreamSlots
 
     def card(self, name: str, values: t.Mapping[str, str], root_url: str) -> Answer:
         """The card's URLs (signed when og has keys) and meta tags; the values are checked like
@@ -44,9 +47,45 @@ class Studio:
         return json_answer(body, headers=NO_STORE)
 
     def events(self, request: Request) -> Answer:
-        """Server-Sent Events: a template file was saved (see :mod:`.events`)."""
-        stream = template_events(self.renderer.templates, poll_seconds=self.poll_s,
-                                 lifetime_seconds=self.lifetime_s)
+        """Server-Sent Events: a template file was saved (see :mod:`.events`). Over this process's
+        bound of open streams: ``503`` with ``Retry-After`` (the studio's page tries again then)."""
         headers = [("Content-Type", "text/event-stream; charset=utf-8"), *NO_STORE,
                    ("X-Accel-Buffering", "no")]
-        return Answer(200, headers, stream=(chunk.encode("utf-8") for chunk in stream))
+        if request.method == "HEAD":  # no stream, so no slot to give back
+            return Answer(200, headers)
+        if not self.slots.take():
+            message = f"this worker already holds {self.slots.limit} studio event streams; try again later"
+            return json_answer({"error": "too_many_streams", "message": message}, 503,
+                               [*NO_STORE, ("X-Og-Error", "too_many_streams"),
+                                ("Retry-After", str(BUSY_RETRY_SECONDS))])
+        stream = template_events(self.renderer.templates, poll_seconds=self.poll_s,
+                                 lifetime_seconds=self.lifetime_s)
+        return Answer(200, headers, stream=SlotStream(stream, self.slots))
+
+
+class SlotStream:
+    """An event stream as bytes that gives its slot back once, when it ends or when the server
+    closes it (the client left: every front end closes a streamed body it stops sending)."""
+
+    def __init__(self, events: t.Iterator[str], slots: StreamSlots) -> None:
+        self.events = events
+        self.slots = slots
+        self.closed = False
+
+    def __iter__(self) -> SlotStream:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self.events).encode("utf-8")
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            close = getattr(self.events, "close", None)
+            if close is not None:
+                close()
+            self.slots.give_back()

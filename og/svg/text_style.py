@@ -84,7 +84,7 @@ class TextStyles:
             direction=one_of(og_attr(top, "direction") or _css_direction(computed), Direction, "auto"),
             lang=og_attr(top, "lang") or _lang_of(top),
             hyphens=one_of(og_attr(top, "hyphens"), Hyphens, "manual"),
-            word_break=one_of(og_attr(top, "word-break"), WordBreak, "normal"),
+            word_break=one_of(og_attr(top, "word-break"), WordBreak, "auto"),
             missing_glyphs=one_of(og_attr(top, "missing-glyphs"), MissingGlyphs, "drop"),
         )
 

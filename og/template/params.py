@@ -24,12 +24,16 @@ class Param:
     allowed: tuple[str, ...] = ()
     #: A typed parameter's parser: the value as og will use it, or :class:`BadParameter`.
     check: t.Callable[[str, str], str] | None = dataclasses.field(default=None, compare=False)
+    #: A colour's names and what they stand for, ``(("rose", "#be123c"), …)``; empty: any colour.
+    palette: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         described: dict[str, object] = {"name": self.name, "type": self.kind, "default": self.default,
                                         "max_length": self.max_length}
         if self.allowed:
             described["allowed"] = list(self.allowed)
+        if self.palette:
+            described["palette"] = dict(self.palette)
         return described
 
 

@@ -8,16 +8,18 @@ a URL og fetches itself) and writes what *it* serialises into the attribute, nev
 ``<image og:image="avatar">``                an image slot (``og:fit="cover|contain"``,
                                              ``og:image-fallback="placeholder|error"``); the
                                              embedded picture is the placeholder
-``og:color="accent"``                        a shape's fill (``og:color-property="stroke"``):
-                                             ``#rgb``/``#rrggbb`` (``#`` optional), or only the
-                                             names of ``og:choices="rose:#e11d48,sky:#0284c7"``
+``og:color="accent"``                        a shape's fill (``og:color-property="stroke"``),
+                                             a gradient ``<stop>``'s stop-color: ``#rgb`` or
+                                             ``#rrggbb`` (``#`` optional), or only the names of
+                                             ``og:choices="rose:#e11d48,sky:#0284c7"``; several
+                                             shapes may share one (the palette given once)
 ``<g og:show-if="badge">``                   shown when the value is truthy (not empty, ``0``,
                                              ``false``, ``no`` or ``off``)
 ``<g og:choice="theme" og:value="dark">``    one of sibling layers: only the chosen one stays
 ===========================================  ====================================================
 
-``og:default`` on any of them gives the default (a colour's default is otherwise the shape's own
-colour, a choice's the first layer in document order, a flag's off).
+``og:default`` on any of them gives the default (a colour's default is otherwise the first shape's
+own colour, a choice's the first layer in document order, a flag's off).
 """
 
 from __future__ import annotations
@@ -29,19 +31,25 @@ import re
 import typing as t
 
 from lxml import etree
+from PIL import ImageColor
 
 from ..errors import BadParameter
 from ..errors import ImageUnavailable
 from ..errors import TemplateError
+from ..svg.css import Cascade
 from ..svg.css import length
+from ..svg.css import own_property
 from ..svg.css import parse_declarations
+from ..svg.css import specified
 from ..svg.geometry import multiply
 from ..svg.geometry import parse_transform
 from ..svg.geometry import view_matrix
 from ..svg.names import DYNAMIC
 from ..svg.names import OG_NS
+from ..svg.names import URL_ID
 from ..svg.names import XLINK_HREF
 from ..svg.names import find_node
+from ..svg.names import href
 from ..svg.names import index_path
 from ..svg.names import local_name
 from .params import Param
@@ -57,6 +65,13 @@ TRUTHY = ("1", "true", "yes", "on")
 SHORT_VALUE = 64
 _HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
+#: Where a colour would show nowhere: og refuses ``og:color`` there (a gradient's colours are on
+#: its ``<stop>`` elements; a clip path's shapes clip and are not painted).
+NO_COLOUR = frozenset({"linearGradient", "radialGradient", "image", "filter", "clipPath", "defs", "style",
+                       "title", "desc", "metadata", "script"})
+#: What paints with fill and stroke: a container's colour shows only through these.
+PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan",
+                     "textPath", "flowRoot", "flowPara", "flowSpan", "use"})
 
 
 def _og(name: str) -> str:
@@ -76,8 +91,11 @@ class ImageSlot:
 class ColorSlot:
     param: str
     path: Path
-    prop: str  # fill | stroke
+    prop: str  # fill | stroke | stop-color
     palette: tuple[tuple[str, str], ...]  # (name, #rrggbb); empty: any hex colour
+    #: For a ``<stop>``: the shapes painted with its gradient (marked dynamic with it, so that no
+    #: shape drawn before the gradient's definition is cached with the old colour).
+    users: tuple[Path, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,6 +128,23 @@ def parse_hex(value: str) -> str | None:
     if len(digits) == 3:
         digits = "".join(c * 2 for c in digits)
     return "#" + digits
+
+
+def drawn_colour(value: str | None) -> str | None:
+    """A colour as a template may write it (``#hex``, ``rgb()``, ``hsl()``, a CSS name) → ``#rrggbb``;
+    ``none``, ``url(…)``, ``currentColor`` or nothing → None. Only for the template's own colours:
+    a query's value is read by :func:`parse_hex` (or a palette) alone.
+
+    >>> drawn_colour("white"), drawn_colour("rgb(255, 0, 0)"), drawn_colour("url(#g)")
+    ('#ffffff', '#ff0000', None)
+    """
+    if not value:
+        return None
+    try:
+        rgb = ImageColor.getrgb(value.strip())
+    except ValueError:
+        return None
+    return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
 
 
 def truthy(value: str) -> bool:
@@ -148,9 +183,10 @@ def _checker(kind: str, allowed: tuple[str, ...]) -> t.Callable[[str, str], str]
 FORMS = {"color": ("#rgb", "#rrggbb"), "flag": TRUTHY + FALSY[1:]}
 
 
-def _param(name: str, kind: str, default: str, allowed: tuple[str, ...], max_length: int) -> Param:
+def _param(name: str, kind: str, default: str, allowed: tuple[str, ...], max_length: int,
+           palette: tuple[tuple[str, str], ...] = ()) -> Param:
     return Param(name, default, max_length if kind == "image" else SHORT_VALUE, kind,
-                 allowed or FORMS.get(kind, ()), _checker(kind, allowed))
+                 allowed or FORMS.get(kind, ()), _checker(kind, allowed), palette)
 
 
 def _palette(node: etree._Element) -> tuple[tuple[str, str], ...]:
@@ -162,6 +198,116 @@ def _palette(node: etree._Element) -> tuple[tuple[str, str], ...]:
             raise TemplateError(f"og:choices item {item[:40]!r} (line {node.sourceline}): write name:#rrggbb")
         palette.append((name.strip(), parsed))
     return tuple(palette)
+
+
+def _color_slot(node: etree._Element, name: str) -> ColorSlot:
+    """One shape's ``og:color``: what it sets (a ``<stop>``: its stop-color) and its palette."""
+    tag = local_name(node)
+    if tag in NO_COLOUR:
+        hint = ": put it on the gradient's <stop> elements" if tag.endswith("Gradient") else ""
+        raise TemplateError(f"og:color on <{tag}> (line {node.sourceline}) would colour nothing{hint}")
+    properties = ("stop-color",) if tag == "stop" else ("fill", "stroke")
+    return ColorSlot(name, index_path(node), _option(node, "color-property", properties), _palette(node))
+
+
+def own_colour(cascade: Cascade, node: etree._Element, prop: str) -> tuple[str, str | None]:
+    """The colour a shape is drawn with, as written and as ``#rrggbb`` (None: not a colour)."""
+    if prop == "stop-color":  # not inherited; black when not given
+        written = own_property(node, prop) or "black"
+    else:
+        written = cascade.computed(node).get(prop) or ("black" if prop == "fill" else "none")
+    return written, drawn_colour(written)
+
+
+def _gradient_users(root: etree._Element, stop: etree._Element) -> tuple[Path, ...]:
+    """The elements painted with the gradient of ``stop``, or with a gradient that takes its
+    stops from it (``href``)."""
+    gradient = stop.getparent()
+    if gradient is None or not gradient.get("id"):
+        return ()
+    names = {str(gradient.get("id"))}
+    gradients = [node for node in root.iter(etree.Element) if local_name(node).endswith("Gradient")]
+    for _ in gradients:  # each round adds at least one gradient, or the set is complete
+        more = {str(node.get("id")) for node in gradients
+                if node.get("id") and href(node).lstrip("#") in names} - names
+        if not more:
+            break
+        names |= more
+    return tuple(index_path(node) for node in root.iter(etree.Element)
+                 if any(match in names for prop in ("fill", "stroke")
+                        for match in URL_ID.findall(own_property(node, prop) or "")))
+
+
+def _colour_params(root: etree._Element, slots: t.Sequence[ColorSlot], defaults: t.Mapping[str, str],
+                   max_length: int) -> tuple[dict[str, Param], tuple[ColorSlot, ...]]:
+    """Each colour parameter from all its shapes: one palette (given on any of them, the same
+    wherever it is given) and one default (``og:default``, else the first shape's own colour)."""
+    cascade = Cascade(root)
+    params: dict[str, Param] = {}
+    shared: list[ColorSlot] = []
+    for name in dict.fromkeys(slot.param for slot in slots):
+        mine = [slot for slot in slots if slot.param == name]
+        first = find_node(root, mine[0].path)
+        palettes = list(dict.fromkeys(slot.palette for slot in mine if slot.palette))
+        if len(palettes) > 1:
+            raise TemplateError(f"og:color {name!r} (line {first.sourceline}): its shapes list different "
+                                "og:choices; list the palette on one of them (or the same on each)")
+        palette = palettes[0] if palettes else ()
+        written, own = own_colour(cascade, first, mine[0].prop)
+        given = defaults.get(name)
+        names = tuple(n for n, _ in palette)
+        if palette:
+            default = given or next((n for n, c in palette if c == own), names[0])
+            if default not in names:
+                raise TemplateError(f"og:color {name!r}: the default {default!r} is none of "
+                                    f"{', '.join(names)}")
+        else:
+            parsed = parse_hex(given) if given else own
+            if parsed is None:
+                problem = (f"og:default {given!r} is not #rgb or #rrggbb" if given else
+                           f"the shape's {mine[0].prop} is {written[:40]!r}, not a colour: give "
+                           "og:default=\"#rrggbb\" (or og:color-property=\"stroke\")")
+                raise TemplateError(f"og:color {name!r} (line {first.sourceline}): {problem}")
+            default = parsed
+        params[name] = _param(name, "color", default, names, max_length, palette)
+        shared.extend(dataclasses.replace(slot, palette=palette,
+                                          users=_gradient_users(root, find_node(root, slot.path))
+                                          if slot.prop == "stop-color" else ()) for slot in mine)
+    return params, tuple(shared)
+
+
+_TEXT_TAGS = frozenset({"text", "tspan", "textPath", "flowRoot", "flowPara", "flowSpan"})
+
+
+def unseen_colour(root: etree._Element, slot: ColorSlot) -> str | None:
+    """Why ``slot``'s colour would show nowhere on the card, or None when something paints with it.
+
+    A shape paints with it; a group or a text only through a shape or text inside that does not
+    set the property itself; a ``<stop>`` only when a shape uses its gradient; nothing inside a
+    ``<clipPath>`` is painted; a ``<line>`` has no fill.
+    """
+    node = find_node(root, slot.path)
+    tag = local_name(node)
+    if any(local_name(ancestor) == "clipPath" for ancestor in node.iterancestors()):
+        return "it is inside a <clipPath>, which clips and is never painted"
+    if tag == "stop":
+        return None if slot.users else "no shape is painted with this stop's gradient"
+    if tag == "line" and slot.prop == "fill":
+        return 'a <line> has no fill: write og:color-property="stroke"'
+    sheet = Cascade(root).sheet
+    for painter in node.iter(etree.Element):
+        name = local_name(painter)
+        if name not in PAINTED:
+            continue
+        if name in _TEXT_TAGS and not ((painter.text or "").strip() or
+                                       any((child.tail or "").strip() for child in painter)):
+            continue  # a text element whose characters are all in its children
+        chain = [painter, *painter.iterancestors()]
+        between = chain[:chain.index(node)]
+        if all(specified(element, sheet).get(slot.prop, "inherit") == "inherit" for element in between):
+            return None
+    return (f"every shape or text inside sets its own {slot.prop}, so the colour is seen nowhere: "
+            "put og:color on them")
 
 
 def _device_size(root: etree._Element, node: etree._Element, width: float, height: float) -> tuple[int, int]:
@@ -212,20 +358,8 @@ def declare(root: etree._Element, text_params: t.Collection[str], max_length: in
             params[name] = _param(name, "image", defaults.get(name, ""), (), max_length)
         if (name := node.get(_og("color"))) is not None:
             claim(name, "color", node)
-            palette = _palette(node)
-            prop = _option(node, "color-property", ("fill", "stroke"))
-            own = dict(parse_declarations(node.get("style", ""))).get(prop) or node.get(prop) or ""
-            given = defaults.get(name)
-            if palette:
-                default = given or next((n for n, c in palette if c == parse_hex(own)), palette[0][0])
-            else:
-                default = parse_hex(given or own) or "#000000"
-            colors.append(ColorSlot(name, index_path(node), prop, palette))
-            allowed = tuple(n for n, _ in palette)
-            if name in params and params[name].allowed != allowed:
-                raise TemplateError(f"og:color {name!r} (line {node.sourceline}): every shape of one colour "
-                                    "parameter needs the same og:choices")
-            params.setdefault(name, _param(name, "color", default, allowed, max_length))
+            colors.append(_color_slot(node, name))
+            params.setdefault(name, Param(name, "", SHORT_VALUE, "color"))  # completed below
         if (name := node.get(_og("choice"))) is not None:
             claim(name, "choice", node)
             value = node.get(_og("value")) or ""
@@ -241,6 +375,8 @@ def declare(root: etree._Element, text_params: t.Collection[str], max_length: in
                 defaults.setdefault(name, node.get(_og("default")) or "")
             shown.append(Shown(name, index_path(node), None))
             flags.add(name)
+    colour_params, shared_colours = _colour_params(root, colors, defaults, max_length)
+    params.update(colour_params)
     for name, values in choices.items():
         default = defaults.get(name, values[0])
         if default not in values:
@@ -248,7 +384,7 @@ def declare(root: etree._Element, text_params: t.Collection[str], max_length: in
         params[name] = _param(name, "choice", default, tuple(values), max_length)
     for name in sorted(flags - set(params) - set(text_params)):
         params[name] = _param(name, "flag", "1" if truthy(defaults.get(name, "")) else "", (), max_length)
-    return Typed(params, tuple(images), tuple(colors), tuple(shown))
+    return Typed(params, tuple(images), shared_colours, tuple(shown))
 
 
 class FetchImage(t.Protocol):
@@ -289,7 +425,8 @@ def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
             node.set("preserveAspectRatio", "none" if image.fit == "cover" else "xMidYMid meet")
     for color in typed.colors:
         node = find_node(root, color.path)
-        node.set(DYNAMIC, "1")
+        for path in (color.path, *color.users):
+            find_node(root, path).set(DYNAMIC, "1")
         value = values.get(color.param, "")
         hex_colour = dict(color.palette).get(value) if color.palette else parse_hex(value)
         if hex_colour:

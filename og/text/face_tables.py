@@ -61,9 +61,12 @@ def _describe(face: hb.Face, index: int) -> FaceInfo:
     return FaceInfo(index, family, low, high, italic, axes, checksum)
 
 
-def describe_file(path: str) -> list[FaceInfo]:
-    """Every face of a font file (several in a ``.ttc``); none when it is not a font."""
-    blob = hb.Blob.from_file_path(path)
+def describe_file(path: str, data: bytes | None = None) -> list[FaceInfo]:
+    """Every face of a font file (several in a ``.ttc``); none when it is not a font.
+
+    :param data: the file's sfnt bytes when they are not the file's own (a decompressed WOFF).
+    """
+    blob = hb.Blob.from_file_path(path) if data is None else hb.Blob(data)
     count = hb.Face(blob).count
     faces = [hb.Face(blob, index) for index in range(count)]
     return [_describe(face, index) for index, face in enumerate(faces) if face.glyph_count > 0]

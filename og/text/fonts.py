@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import io
 import logging
 import os
 import shutil
@@ -19,6 +20,7 @@ import typing as t
 from pathlib import Path
 
 import uharfbuzz as hb
+from fontTools.ttLib import TTFont
 
 from ..caches import FontCaches
 from .face_tables import describe_file
@@ -31,7 +33,9 @@ from .segment import is_ignorable
 
 log = logging.getLogger(__name__)
 
-FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2")
+#: The first bytes of a WOFF and a WOFF2 file (whatever the file is called).
+WEB_FONT_SIGNATURES = (b"wOFF", b"wOF2")
 
 EMOJI_FAMILY = "Noto Color Emoji"
 
@@ -65,6 +69,9 @@ class FontFace:
     system: bool = False
     axes: tuple[tuple[str, float, float, float], ...] = ()  # (tag, min, default, max)
     checksum: int = 0  # head.checkSumAdjustment: changes with any byte of the font
+    #: The sfnt bytes of a WOFF/WOFF2 file, decompressed once when the folder was read (HarfBuzz
+    #: reads no WOFF); None for a TrueType/OpenType file, which is read from ``path``.
+    data: bytes | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -77,7 +84,8 @@ class FontFace:
     def hb_face(self) -> hb.Face:
         # Read into memory, not memory-mapped: a font file replaced in place under a running
         # worker would otherwise kill it (SIGBUS) or change glyphs under its caches.
-        return hb.Face(hb.Blob(Path(self.path).read_bytes()), self.index)
+        return hb.Face(hb.Blob(self.data if self.data is not None else Path(self.path).read_bytes()),
+                       self.index)
 
     @functools.cached_property
     def unicodes(self) -> frozenset[int]:
@@ -171,17 +179,31 @@ class ResolvedFont:
         return f"{self.face.family} {self.weight}{' Italic' if self.face.italic else ''}{extra}"
 
 
+def decompressed(path: str) -> bytes | None:
+    """The TrueType/OpenType bytes of a WOFF or WOFF2 file (fontTools; brotli for WOFF2), or
+    None for a file that is not one. Lossless: the same tables, glyphs and variations."""
+    with open(path, "rb") as file:
+        if file.read(4) not in WEB_FONT_SIGNATURES:
+            return None
+    font = TTFont(path, recalcBBoxes=False, recalcTimestamp=False)
+    font.flavor = None
+    out = io.BytesIO()
+    font.save(out, reorderTables=False)
+    return out.getvalue()
+
+
 def read_faces(path: str, system: bool = False) -> list[FontFace]:
     """Describe every face of a font file; a broken file is logged and skipped."""
     try:
-        infos = describe_file(path)
+        data = decompressed(path)
+        infos = describe_file(path, data)
     except Exception as error:  # a bad font must not take the service down
         log.warning("skipping unreadable font %s: %s", path, error)
         return []
     if not infos:
         log.warning("skipping unreadable font %s: no face in it", path)
     return [FontFace(path, info.index, info.family, info.weight_min, info.weight_max, info.italic,
-                     system, info.axes, info.checksum) for info in infos]
+                     system, info.axes, info.checksum, data) for info in infos]
 
 
 def scan_folder(folder: str | os.PathLike[str], unreadable: list[str] | None = None) -> list[FontFace]:

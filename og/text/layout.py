@@ -76,8 +76,10 @@ class Placer(Fitter):
                                               bottom=baseline + descent * size))
             baseline += advance
         missing = tuple(dict.fromkeys(cp for p in self.paragraphs for cp in p.missing))
-        return TextLayout(box, tuple(placed), round(size, 2), scale < 1.0,
-                          truncated, chosen.forced, missing, advance)
+        first = next((p for p in self.paragraphs if p.text), None)
+        return TextLayout(box, tuple(placed), round(size, 2), scale < 1.0, truncated, chosen.forced,
+                          missing, advance, first.lang if first else self.options.lang,
+                          first.typography.word_break if first else "normal")
 
     def _ellipsis_cut(self, paragraph: Paragraph, start: int, end: int, scale: float,
                       ellipsis_width: float) -> int:

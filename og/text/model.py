@@ -19,7 +19,10 @@ Hyphens = t.Literal["manual", "auto", "none"]  # CSS hyphens: soft hyphens only,
 #: shows no missing-glyph box, and the layout report lists it as ``missing``) or draw U+FFFD
 #: in its place ("mark": the reader sees something is missing).
 MissingGlyphs = t.Literal["drop", "mark"]
-WordBreak = t.Literal["normal", "auto-phrase"]  # CSS word-break; auto-phrase keeps CJK phrases whole
+#: CSS word-break. ``auto`` (og's default) is the language's own rule: Japanese and Chinese
+#: break between phrases (``auto-phrase``), Korean between words (``keep-all``), every other
+#: language where UAX #14 allows (``normal``, which a designer can also ask for in CJK).
+WordBreak = t.Literal["auto", "normal", "auto-phrase", "keep-all"]
 _L = t.TypeVar("_L", bound=str)
 
 
@@ -78,7 +81,7 @@ class TextOptions:
     direction: Direction = "auto"
     lang: str = ""
     hyphens: Hyphens = "manual"
-    word_break: WordBreak = "normal"
+    word_break: WordBreak = "auto"
     missing_glyphs: MissingGlyphs = "drop"
 
 
@@ -135,5 +138,7 @@ class TextLayout:
     forced_breaks: bool
     missing: tuple[str, ...]  # "U+XXXX" code points no font could draw
     line_advance: float
+    lang: str = ""  # of the first paragraph with text: the template's, else og's guess
+    word_break: str = "normal"  # the rule its lines broke by (auto resolved), see WordBreak
 
 

@@ -25,6 +25,7 @@ from .segment import resolve_scripts
 from .segment import runs
 from .shape import ShapedGlyph
 from .shape import shape
+from .tracking import joins_next
 from .typography import analyse
 
 SPACES = frozenset(" \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000")
@@ -117,7 +118,7 @@ class Paragraph:
         style = self.styles[index]
         extra = style.word_spacing if self.text[index] in WORD_SEPARATORS else 0.0
         cluster_end = index + 1 == len(self.text) or self.cluster_start[index + 1] == index + 1
-        if cluster_end:
+        if cluster_end and not joins_next(self.text, self.scripts, index):
             extra += style.letter_spacing
         return extra
 
@@ -193,16 +194,22 @@ class Paragraph:
             cluster: sum(self.spacing[low:high]) * scale
             for cluster, low, high in zip(starts, bounds, bounds[1:], strict=False)
         }
+        # It goes at the cluster's logical end: its right in left-to-right text, its left
+        # (before it, in the visual order glyphs come in) in right-to-left text.
+        rtl = self.levels[start] % 2 == 1
         placed = []
         pen = 0.0 if glyphs else sum(self.spacing[start:end]) * scale
         for number, glyph in enumerate(glyphs):
+            previous = glyphs[number - 1].cluster if number else None
+            if rtl and previous != glyph.cluster:
+                pen += cluster_spacing[glyph.cluster]
             placed.append(PlacedGlyph(glyph.gid, pen + glyph.x_offset_units * px,
                                       -glyph.y_offset_units * px - style.baseline_shift * scale))
             pen += glyph.advance_units * px
             following = glyphs[number + 1].cluster if number + 1 < len(glyphs) else None
-            if following != glyph.cluster:
+            if not rtl and following != glyph.cluster:
                 pen += cluster_spacing[glyph.cluster]
-        return PlacedRun(self.text[start:end], font, style, px, self.levels[start] % 2 == 1,
+        return PlacedRun(self.text[start:end], font, style, px, rtl,
                          self.scripts[start], 0.0, pen, tuple(placed))
 
 

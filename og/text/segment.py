@@ -75,24 +75,26 @@ def graphemes(text: str) -> list[str]:
 def line_break_opportunities(text: str, lang: str = "") -> list[int]:
     """Offsets before which a line may end (UAX #14 with ICU's locale tailoring).
 
-    The language matters: Japanese gets kinsoku rules, Thai gets dictionary words,
-    Korean keeps words whole (breaks at spaces).
+    The language matters: Japanese gets kinsoku rules, Thai gets dictionary words.
+    Korean words are kept whole by :func:`keep_all` (the paragraph's word-break rule).
 
     >>> line_break_opportunities("Hello big world")
     [6, 10, 15]
     """
     if not text:
         return []
-    opportunities = _boundaries(_iterators.line(lang or "root"), text)
-    if lang.lower().startswith("ko"):
-        # Korean breaks at spaces, not between syllables (CSS word-break: keep-all).
-        opportunities = [o for o in opportunities
-                         if o == len(text) or not (_is_letter(text[o - 1]) and _is_letter(text[o]))]
-    return opportunities
+    return _boundaries(_iterators.line(lang or "root"), text)
 
 
-def _is_letter(char: str) -> bool:
-    return char.isalnum()
+def keep_all(text: str, opportunities: t.Iterable[int]) -> list[int]:
+    """The opportunities that are not between two letters (CSS ``word-break: keep-all``):
+    Korean breaks at spaces and punctuation, not between the syllables of a word.
+
+    >>> keep_all("한국어 제목입니다", line_break_opportunities("한국어 제목입니다", "ko"))
+    [4, 9]
+    """
+    return [o for o in opportunities
+            if o == len(text) or not (text[o - 1].isalnum() and text[o].isalnum())]
 
 
 def script_of(char: str) -> str:

@@ -14,6 +14,7 @@ from ..errors import OgError
 from ..http import HttpCore
 from ..http.core import TEMPLATE_ERROR_MESSAGE as TEMPLATE_ERROR_MESSAGE
 from ..http.events import LIFETIME_SECONDS
+from ..http.events import MAX_STREAMS
 from ..http.events import POLL_SECONDS
 from ..raster.lazy import LazyBackend
 from ..render import Renderer
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     """Build the WSGI app. ``test_config`` may hold ``OG_SETTINGS`` (a :class:`Settings`)
     or ``OG_RENDERER`` (a ready :class:`Renderer`); ``OG_STUDIO_POLL_SECONDS`` and
-    ``OG_STUDIO_EVENTS_SECONDS`` pace the studio's event stream."""
+    ``OG_STUDIO_EVENTS_SECONDS`` pace the studio's event stream, ``OG_STUDIO_STREAMS`` bounds them."""
     app = Flask(__name__)
     if test_config:
         app.config.update(test_config)
@@ -42,7 +43,8 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     app.extensions["og.core"] = HttpCore(
         renderer, studio=studio_enabled(app, renderer.settings),
         studio_poll_s=float(app.config.get("OG_STUDIO_POLL_SECONDS", POLL_SECONDS)),
-        studio_lifetime_s=float(app.config.get("OG_STUDIO_EVENTS_SECONDS", LIFETIME_SECONDS)))
+        studio_lifetime_s=float(app.config.get("OG_STUDIO_EVENTS_SECONDS", LIFETIME_SECONDS)),
+        studio_streams=int(app.config.get("OG_STUDIO_STREAMS", MAX_STREAMS)))
     app.register_blueprint(bp)
     register_studio(app, renderer.settings)
     trust_proxies(app, renderer.settings.trusted_proxies)

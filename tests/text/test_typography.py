@@ -229,10 +229,10 @@ def test_the_cjk_font_has_halt_and_no_chws(fonts):
 def test_tightening_fits_one_more_character_on_a_line(fonts):
     width = 10 * SIZE
     # Two 。」 pairs save a whole em: eleven full-width characters in a ten-em line.
-    layout = lay(fonts, "あ。」あ。」いうえおかきくけこ", width, CJK, lang="ja")
+    layout = lay(fonts, "あ。」あ。」いうえおかきくけこ", width, CJK, lang="ja", word_break="normal")
     first = layout.lines[0]
     assert len(first.text) == 11 and first.width <= width
-    spaced = lay(fonts, "あ。あ」あ。あ」いうえおかきくけこ", width, CJK, lang="ja")
+    spaced = lay(fonts, "あ。あ」あ。あ」いうえおかきくけこ", width, CJK, lang="ja", word_break="normal")
     assert len(spaced.lines[0].text) == 10  # the same marks, not adjacent: ten
 
 
@@ -252,7 +252,7 @@ def _line_ends(layout):
 def test_auto_phrase_breaks_only_between_phrases(fonts):
     phrases = set(phrase_boundaries(TITLE, "ja") or [])
     width = 6 * SIZE + 5
-    plain = lay(fonts, TITLE, width, CJK, lang="ja")
+    plain = lay(fonts, TITLE, width, CJK, lang="ja", word_break="normal")
     assert not set(_line_ends(plain)) <= phrases  # ICU alone splits phrases here
     layout = lay(fonts, TITLE, width, CJK, lang="ja", word_break="auto-phrase")
     assert set(_line_ends(layout)) <= phrases

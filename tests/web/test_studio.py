@@ -241,3 +241,34 @@ def test_events_over_http(renderer: og.Renderer) -> None:
     events = _events(response.get_data(as_text=True).split("\n\n"))
     assert [kind for kind, _ in events] == ["stamps", "bye"]
     assert set(events[0][1]) == set(renderer.templates.names())
+
+
+def test_event_streams_are_bounded_per_worker(renderer: og.Renderer) -> None:
+    """Over the bound a stream is refused with 503 and Retry-After; a closed stream frees its slot."""
+    app = og.web.create_app({"OG_RENDERER": renderer, "OG_STUDIO": True, "OG_STUDIO_STREAMS": 2,
+                             "OG_STUDIO_POLL_SECONDS": 0.01, "OG_STUDIO_EVENTS_SECONDS": 60})
+    client = app.test_client()
+    first, second = (client.get("/studio/events", buffered=False) for _ in range(2))
+    assert (first.status_code, second.status_code) == (200, 200)
+    refused = client.get("/studio/events")
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"] == "5" and refused.headers["Cache-Control"] == "no-store"
+    assert refused.get_json()["error"] == "too_many_streams"
+    first.close()
+    third = client.get("/studio/events", buffered=False)
+    assert third.status_code == 200
+    assert next(iter(third.response)).startswith(b"retry: ")
+    second.close()
+    third.close()
+
+
+def test_events_sleep_as_time_sleep_is_when_they_run(tmp_templates: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """gevent patches ``time.sleep`` after gunicorn imports a preloaded app: the stream must use
+    the patched one, not the one there was at import."""
+    slept: list[float] = []
+    monkeypatch.setattr("time.sleep", slept.append)
+    stream = template_events(TemplateStore(tmp_templates), poll_seconds=0.25, lifetime_seconds=0.5,
+                             clock=iter([0.0, 0.0, 0.0, 1.0, 1.0]).__next__)
+    list(stream)
+    assert slept == [0.25]

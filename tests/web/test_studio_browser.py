@@ -311,3 +311,25 @@ def test_the_gallery_redraws_a_saved_template(page: t.Any, served: Served) -> No
     with _card_background(folder, "#0000ff"):
         page.wait_for_function("Number(document.body.dataset.renders || 0) >= 2", timeout=WAIT_MS)
         assert _image(page, '.tile[data-name="card"] img').convert("RGB").getpixel((5, 5)) == (0, 0, 255)
+
+
+def test_a_refused_stream_is_tried_again(page: t.Any, served: Served) -> None:
+    """og answers 503 when a worker holds as many streams as it may; the browser's EventSource
+    gives up on it, so the page connects again later by itself."""
+    base, _, _ = served
+    refused: list[str] = []
+
+    def busy_once(route: t.Any) -> None:
+        if refused:
+            route.continue_()
+            return
+        refused.append(route.request.url)
+        route.fulfill(status=503, headers={"Retry-After": "5", "Cache-Control": "no-store"},
+                      json={"error": "too_many_streams", "message": "try again later"})
+
+    page.route("**/studio/events", busy_once)
+    _open_card(page, base, "card")
+    assert len(refused) == 1
+    assert not page.evaluate("document.querySelector('#live').classList.contains('on')")
+    page.wait_for_function("document.querySelector('#live').classList.contains('on')", timeout=WAIT_MS)
+    page.unroute("**/studio/events")

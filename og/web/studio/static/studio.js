@@ -62,30 +62,39 @@ async function templates() {
   return (await getJSON("/templates")).templates;
 }
 
-// Live reload: the server sends every file stamp on connect, then each change.
+// Live reload: the server sends every file stamp on connect, then each change. The browser
+// reconnects by itself when a stream ends; when og refuses one (503: its worker holds as many
+// streams as it may) or cannot be reached, the browser gives up, so the page tries again later.
+const LIVE_RETRY_MS = 5000;
+
 function live(onChange) {
   const dot = $("#live");
   let known = null;
-  const events = new EventSource("/studio/events");
-  events.addEventListener("open", () => dot.classList.add("on"));
-  events.addEventListener("error", () => dot.classList.remove("on"));
-  events.addEventListener("stamps", (event) => {
-    const now = JSON.parse(event.data);
-    const changed = known === null ? [] : Object.keys({...known, ...now}).filter((n) => known[n] !== now[n]);
-    known = now;
-    if (changed.length) onChange(changed);
-  });
-  events.addEventListener("change", (event) => {
-    const data = JSON.parse(event.data);
-    if (known) known[data.name] = data.stamp;
-    onChange([data.name]);
-  });
-  events.addEventListener("removed", (event) => {
-    const data = JSON.parse(event.data);
-    if (known) delete known[data.name];
-    onChange([data.name]);
-  });
-  return events;
+  const connect = () => {
+    const events = new EventSource("/studio/events");
+    events.addEventListener("open", () => dot.classList.add("on"));
+    events.addEventListener("error", () => {
+      dot.classList.remove("on");
+      if (events.readyState === EventSource.CLOSED) setTimeout(connect, LIVE_RETRY_MS);
+    });
+    events.addEventListener("stamps", (event) => {
+      const now = JSON.parse(event.data);
+      const changed = known === null ? [] : Object.keys({...known, ...now}).filter((n) => known[n] !== now[n]);
+      known = now;
+      if (changed.length) onChange(changed);
+    });
+    events.addEventListener("change", (event) => {
+      const data = JSON.parse(event.data);
+      if (known) known[data.name] = data.stamp;
+      onChange([data.name]);
+    });
+    events.addEventListener("removed", (event) => {
+      const data = JSON.parse(event.data);
+      if (known) delete known[data.name];
+      onChange([data.name]);
+    });
+  };
+  connect();
 }
 
 // ---------------------------------------------------------------- the gallery
@@ -151,15 +160,11 @@ function field(param, value, onInput) {
     const numeric = ["0", "1"].includes(String(param.default));
     control = h("input", {type: "checkbox", name: param.name, checked: TRUTHY.includes(String(value).toLowerCase())});
     control.addEventListener("change", () => onInput(control.checked ? (numeric ? "1" : "true") : (numeric ? "0" : "false")));
+  } else if (type === "color" && param.palette) {
+    control = palettePicker(param, value, onInput);
   } else if (type === "color") {
-    const text = h("input", {type: "text", name: param.name, value, maxlength: limit || null});
-    const picker = h("input", {type: "color", value: /^#[0-9a-f]{6}$/i.test(value) ? value : "#000000"});
-    picker.addEventListener("input", () => { text.value = picker.value; onInput(picker.value); });
-    text.addEventListener("input", () => {
-      if (/^#[0-9a-f]{6}$/i.test(text.value)) picker.value = text.value;
-      onInput(text.value);
-    });
-    control = h("span", {class: "color"}, picker, text);
+    control = colourPicker(param, value, onInput);
+    notes.push("#rgb or #rrggbb");
   } else {
     const long = (limit || 0) > 100 || String(value).includes("\n");
     const attrs = {name: param.name, maxlength: limit || null, spellcheck: "false"};
@@ -170,9 +175,53 @@ function field(param, value, onInput) {
     count(value);
     if (!["text", "image"].includes(type)) notes.push(`type ${type}, edited as text`);
   }
-  return h("label", {class: "field", "data-param": param.name},
+  // a palette holds labels of its own, and labels do not nest
+  return h(type === "color" && param.palette ? "div" : "label", {class: "field", "data-param": param.name},
     h("span", {class: "field-name"}, h("code", {text: param.name}), counter),
     control, h("span", {class: "field-note", text: notes.join(" · ")}));
+}
+
+// "#abc" or "abc" → "#aabbcc", as og reads a colour; anything else → null (og would refuse it).
+function hexColour(text) {
+  const match = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(text.trim());
+  if (!match) return null;
+  const digits = match[1].length === 3 ? [...match[1]].map((c) => c + c).join("") : match[1];
+  return `#${digits.toLowerCase()}`;
+}
+
+// A colour of the designer's palette: one swatch per name; the name is what og is sent.
+function palettePicker(param, value, onInput) {
+  const group = h("span", {class: "palette", role: "radiogroup", "data-param": param.name});
+  for (const [name, colour] of Object.entries(param.palette)) {
+    const input = h("input", {type: "radio", name: param.name, value: name, checked: name === value});
+    input.addEventListener("change", () => { if (input.checked) onInput(name); });
+    const chip = h("span", {class: "chip"});
+    chip.style.background = colour;
+    group.append(h("label", {class: "swatch", title: colour}, input, chip, h("span", {text: name})));
+  }
+  return group;
+}
+
+// Any colour: the browser's picker (showing the current colour) and the same as text; only
+// a colour og accepts is sent, as #rrggbb; other text is marked and kept back.
+function colourPicker(param, value, onInput) {
+  const text = h("input", {type: "text", name: param.name, value, maxlength: param.max_length || null,
+    spellcheck: "false"});
+  const picker = h("input", {type: "color", value: hexColour(value) || "#000000",
+    "aria-label": `${param.name}: pick a colour`});
+  picker.addEventListener("input", () => {
+    text.value = picker.value;
+    text.classList.remove("invalid");
+    onInput(picker.value);
+  });
+  text.addEventListener("input", () => {
+    const colour = hexColour(text.value);
+    text.classList.toggle("invalid", colour === null);
+    if (colour === null) return;
+    picker.value = colour;
+    onInput(colour);
+  });
+  return h("span", {class: "color"}, picker, text);
 }
 
 // The layout report drawn over the card, in the card's own coordinates.
