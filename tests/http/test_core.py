@@ -100,3 +100,17 @@ def test_accept_quality_takes_the_best_match() -> None:
     assert accept_quality("image/png;q=0.5, image/*;q=0.9", "image/png") == 0.9
     assert accept_quality("text/html", "image/png") == 0.0
     assert accept_quality("image/png;q=nonsense", "image/png") == 0.0
+
+
+def test_an_event_stream_gives_its_slot_back_when_closed(core: HttpCore) -> None:
+    studio = HttpCore(core.renderer, keys=(), studio=True, studio_streams=1, studio_lifetime_s=60)
+    assert ask(studio, "HEAD", "/studio/events").status == 200  # takes no slot
+    first = ask(studio, "GET", "/studio/events")
+    assert first.status == 200 and next(first.stream).startswith(b"retry: ")
+    busy = ask(studio, "GET", "/studio/events")
+    assert (busy.status, busy.header("Retry-After"), busy.header("X-Og-Error")) == (503, "5", "too_many_streams")
+    first.stream.close()  # what a server does when the client leaves
+    again = ask(studio, "GET", "/studio/events")
+    assert again.status == 200
+    again.stream.close()
+    assert studio.studio is not None and studio.studio.slots.open == 0
