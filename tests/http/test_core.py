@@ -108,7 +108,8 @@ def test_an_event_stream_gives_its_slot_back_when_closed(core: HttpCore) -> None
     first = ask(studio, "GET", "/studio/events")
     assert first.status == 200 and next(first.stream).startswith(b"retry: ")
     busy = ask(studio, "GET", "/studio/events")
-    assert (busy.status, busy.header("Retry-After"), busy.header("X-Og-Error")) == (503, "5", "too_many_streams")
+    assert (busy.status, busy.header("Retry-After")) == (503, "5")
+    assert busy.header("X-Og-Error") == "too_many_streams"
     first.stream.close()  # what a server does when the client leaves
     again = ask(studio, "GET", "/studio/events")
     assert again.status == 200
