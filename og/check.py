@@ -17,9 +17,11 @@ from .effects.compositing import BLEND_MODES
 from .effects.filters import NEEDS_OG
 from .effects.filters import PRIMITIVES
 from .errors import TemplateError
+from .render import OWN_PARAMS
 from .svg.css import Cascade
 from .svg.css import font_families
 from .svg.css import parse_declarations
+from .svg.follow import explain as explain_follow
 from .svg.names import OG_NS
 from .svg.names import URL_ANY
 from .svg.names import by_id
@@ -28,10 +30,13 @@ from .svg.names import href
 from .svg.names import local_name
 from .svg.read_text import TEXT_TAGS
 from .svg.read_text import find_text_slots
+from .svg.text_path import text_path
 from .svg.text_style import og_attr
+from .svg.text_style import vertical_mode
 from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
+from .template.mirror import explain as explain_mirror
 from .template.typed import TYPED_ATTRIBUTES
 from .template.typed import unseen_colour
 from .text.fonts import GENERIC_FAMILIES
@@ -39,7 +44,7 @@ from .text.fonts import FontSet
 
 OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
                            "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break",
-                           "missing-glyphs"}) \
+                           "missing-glyphs", "required", "mirror", "follow", "padding"}) \
     | TYPED_ATTRIBUTES
 
 
@@ -100,9 +105,7 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
         if name not in ("text", "flowRoot", "tspan", "flowPara", "flowSpan") and \
                 style.get("paint-order", "normal").split()[:1] == ["stroke"] and "paint-order" in raw_style:
             yield _finding("warning", "paint-order is only honoured on text", node)
-        if name == "textPath":
-            yield _finding("warning", "text on a path is drawn as a straight line from the "
-                                      "path's first point", node)
+        yield from _text_feature_findings(root, node, name, style)
         if name in ("text",) and "shape-inside" in raw_style:
             match = URL_ANY.search(dict(parse_declarations(raw_style)).get("shape-inside", ""))
             frame = by_id(root, match.group(1).lstrip("#")) if match else None
@@ -111,6 +114,25 @@ def _unsupported(root: etree._Element, cascade: Cascade) -> t.Iterator[Finding]:
                                           "frame's bounding box", node)
         if name == "flowRegion" and len([c for c in node if local_name(c)]) > 1:
             yield _finding("warning", "only the first shape of a flowRegion is used", node)
+
+
+def _text_feature_findings(root: etree._Element, node: etree._Element, name: str,
+                           style: t.Mapping[str, str]) -> t.Iterator[Finding]:
+    """Text on a path, vertical text and text used as a clipping path: og lays each out itself."""
+    if name == "textPath":
+        parent = node.getparent()
+        if parent is not None and text_path(root, parent) is not None:
+            yield _finding("info", "text on a path: og sets each glyph along the path (SVG 2), "
+                                   "shaped and with fallback fonts like any text", node)
+        else:
+            yield _finding("warning", "text on a path whose path og cannot find or read: drawn as a "
+                                      "straight line from the text's position", node)
+    if name in ("text", "flowRoot") and vertical_mode(style):
+        yield _finding("info", "vertical text: og sets it in columns (upright CJK with its vertical "
+                               "forms, other scripts turned sideways)", node)
+    if name in ("text", "flowRoot") and any(local_name(a) == "clipPath" for a in node.iterancestors()):
+        yield _finding("info", "text used as a clipping path: og lays it out (kerning, fallback fonts) "
+                               "and clips with its glyph outlines", node)
 
 
 def _family_findings(families: tuple[str, ...], fonts: FontSet,
@@ -149,6 +171,11 @@ def _text_findings(root: etree._Element, fonts: FontSet, width: float) -> t.Iter
         options = slot.block.options
         box = slot.block.box
         size = "x".join(f"{v:g}" for v in (box.width, box.height) if v is not None) or "unbounded"
+        if slot.block.path is not None:
+            walk = slot.block.path.walk()
+            yield _finding("info", f"text on a path {walk.length:.0f} px long, from {walk.start:.0f} px "
+                                   f"along it, align {options.align}", slot.element)
+            continue
         yield _finding("info", f"text box ({slot.kind}) at {box.x:g},{box.y:g} size {size}, "
                                f"align {options.align}, max lines {options.max_lines or '-'}, "
                                f"min font size {options.min_font_size or '-'}", slot.element)
@@ -197,17 +224,30 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
     except OSError as error:
         return [Finding("error", f"cannot read {path}: {error.strerror}")]
     for param in template.params.values():
+        if param.name in OWN_PARAMS:
+            own = ", ".join(sorted(OWN_PARAMS))
+            findings.append(Finding("warning", f"placeholder {{{{ {param.name} }}}} can never be given: "
+                                               f"?{param.name}= is og's own (one of {own}): rename it"))
         if param.kind != "text":
             findings.append(Finding("info", _typed_summary(template, param.name)))
             continue
-        default = f"default {param.default!r}" if param.default else "no default"
-        findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}, "
+        default = f"default {param.default!r}" if param.default else "empty when left out"
+        if param.required:
+            default = "required (a card with values must give it)"
+        example = f", example {param.example!r}" if param.example is not None else ""
+        findings.append(Finding("info", f"placeholder {{{{ {param.name} }}}}: {default}{example}, "
                                         f"at most {param.max_length} characters"))
     findings.extend(_colour_findings(template))
+    if template.pages:
+        sizes = ", ".join(f"{p.name} {p.width:g}x{p.height:g}" for p in template.pages)
+        findings.append(Finding("info", f"pages: {sizes}; /NAME.png is the first, ?page=NAME or a number "
+                                        "another"))
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     findings.extend(_unsafe(root))
     findings.extend(_unsupported(root, Cascade(root)))
     findings.extend(_text_findings(root, fonts, template.width))
+    for explained in (explain_mirror(root), explain_follow(root)):
+        findings.extend(_finding("info", message, node) for node, message in explained)
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: order[f.level])
 

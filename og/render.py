@@ -52,6 +52,7 @@ from .storage import Entry
 from .storage import SingleFlight
 from .storage import storage_from_url
 from .svg import cairosvg_fixes
+from .svg.follow import follow_texts
 from .svg.names import OG_NS
 from .svg.read_text import TextSlot
 from .svg.read_text import find_text_slots
@@ -59,6 +60,8 @@ from .svg.sanitise import sanitise
 from .svg.write_text import replace_with
 from .template.fill import fill
 from .template.load import Template
+from .template.mirror import mirror_report
+from .template.pages import for_page
 from .template.params import checked_values
 from .template.store import TemplateStore
 from .template.typed import fetched_images
@@ -78,8 +81,9 @@ FORMATS: dict[str, Format] = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp
 RASTER_FORMATS = frozenset({"png", "jpeg", "webp", "avif"})
 #: A card's key (and ETag): 128 bits of SHA-256, plenty against collisions, short in headers.
 KEY_HEX_DIGITS = 32
-#: Query parameters og reads itself (the content version, the pixel ratio): never a template's.
-OWN_PARAMS = frozenset({"v", "dpr"})
+#: Query parameters og reads itself (the content version, the pixel ratio, the Inkscape page):
+#: never a template's.
+OWN_PARAMS = frozenset({"v", "dpr", "page"})
 #: How long a failed render (broken template, past the budget) is answered from memory.
 FAILURE_TTL_S = 30.0
 #: ``v=`` in versioned URLs: 48 bits tell versions of one template apart, and keep URLs short.
@@ -109,13 +113,21 @@ class LaidOut:
     values: dict[str, str]
     root: etree._Element
     texts: list[tuple[TextSlot, TextLayout]]
+    #: Shapes resized around their text (``og:follow``), as the layout report lists them.
+    shapes: list[dict[str, t.Any]] = dataclasses.field(default_factory=list)
 
     def svg_bytes(self) -> bytes:
         return t.cast(bytes, etree.tostring(self.root, xml_declaration=True, encoding="UTF-8"))
 
     def report(self) -> dict[str, t.Any]:
-        return layout_report(self.template.name, self.template.width, self.template.height,
-                             self.values, self.texts)
+        report = layout_report(self.template.name, self.template.width, self.template.height,
+                               self.values, self.texts)
+        mirrored = mirror_report(self.template.root, self.values)
+        if mirrored is not None:
+            report["mirror"] = mirrored
+        if self.shapes:
+            report["shapes"] = self.shapes
+        return report
 
 
 class Renderer:
@@ -167,9 +179,10 @@ class Renderer:
     # validate → key
 
     def plan(self, name: str, params: t.Mapping[str, str] | None = None, fmt: str = "png",
-             dpr: float | str = 1.0) -> Plan:
-        """Check a request and name its result, without drawing anything."""
-        return self.plan_template(self.templates.get(name), params or {}, fmt, dpr)
+             dpr: float | str = 1.0, page: str | None = None) -> Plan:
+        """Check a request and name its result, without drawing anything (``page``: an Inkscape
+        page's label or number, see :mod:`og.template.pages`)."""
+        return self.plan_template(for_page(self.templates.get(name), page), params or {}, fmt, dpr)
 
     def plan_template(self, template: Template, params: t.Mapping[str, str], fmt: str,
                       dpr: float | str = 1.0) -> Plan:
@@ -209,7 +222,8 @@ class Renderer:
         encoded, and og's version."""
         digest = hashlib.sha256()
         encoding = (self.settings.max_bytes, self.settings.image_formats, self._quality(template))
-        for part in (VERSION, template.name, template.digest, self.fonts.fingerprint, fmt, dpr, encoding):
+        for part in (VERSION, template.name, template.digest, self.fonts.fingerprint, fmt, dpr, encoding,
+                     *([template.page] if template.page else [])):
             digest.update(str(part).encode() + b"\0")
         digest.update(json.dumps(sorted(values.items()), ensure_ascii=False).encode())
         return digest.hexdigest()[:KEY_HEX_DIGITS]
@@ -339,10 +353,10 @@ class Renderer:
     def _render_degraded(self, plan: Plan) -> Entry:
         return dataclasses.replace(self._render(plan, {}), degraded=True)
 
-    def lay_out(self, name: str, params: t.Mapping[str, str]) -> LaidOut:
+    def lay_out(self, name: str, params: t.Mapping[str, str], page: str | None = None) -> LaidOut:
         """The filled, laid-out and drawn document of a card, for tests and tools: what ``.svg``
         answers before it is sanitised, drawn outside the budget and the caches of finished cards."""
-        template = self.templates.get(name)
+        template = for_page(self.templates.get(name), page)
         return self._lay_out(template, checked_values(template.name, template.params, params), draw=True)
 
     # the stages
@@ -352,7 +366,7 @@ class Renderer:
         pictures = fetched_images(template.typed, values, self.images.png, scale) if draw else None
         root = fill(template, values, pictures)
         texts = [(slot, self._layout(template, slot)) for slot in find_text_slots(root, template.width)]
-        laid_out = LaidOut(template, values, root, texts)
+        laid_out = LaidOut(template, values, root, texts, follow_texts(root, texts))
         if draw:
             self._draw_text(laid_out)
             cairosvg_fixes.apply(root)
@@ -393,7 +407,8 @@ class Renderer:
             first = static.split_point(root)
             if first is None:
                 return self.backend.rasterize(laid_out.svg_bytes(), scale=scale), None
-            key = (template.name, template.digest, scale)
+            page = f"{template.name}#{template.page}" if template.page else template.name  # one per page
+            key = (page, template.digest, scale)
             background = self.caches.backgrounds.get_or_make(
                 key, lambda _: self.backend.rasterize(static.background(root, first), scale=scale))
             return self.backend.rasterize(static.foreground(root, first), background, scale), key

@@ -52,12 +52,33 @@ def _area(slot: TextSlot, layout: TextLayout) -> dict[str, float | None]:
     half or all of its width to the left for middle and end anchors."""
     box = layout.box
     x = box.x
+    if slot.block.vertical is not None and not slot.block.wraps:
+        # Vertical point text: its room runs down (or up, or both ways from) its y.
+        room = box.width
+        y = box.y - {"middle": (room or 0.0) / 2, "end": room or 0.0}.get(slot.block.options.align, 0.0)
+        return {"x": _r(x), "y": _r(y), "width": None, "height": _r(room)}
     if not slot.block.wraps and box.width is not None:
         x -= {"middle": box.width / 2, "end": box.width}.get(slot.block.options.align, 0.0)
     return {"x": _r(x), "y": _r(box.y), "width": _r(box.width), "height": _r(box.height)}
 
 
 def text_report(slot: TextSlot, layout: TextLayout) -> dict[str, t.Any]:
+    report = _text_report(slot, layout)
+    if slot.block.path is not None:
+        # Text on a path: each run's x is its distance along the path, from the path's start.
+        walk = slot.block.path.walk()
+        report["path"] = {"length": _r(walk.length), "start": _r(walk.start), "side": slot.block.path.side}
+    if slot.block.vertical is not None:
+        # Vertical text: each line is a column; x is its centre line, top and bottom its ends.
+        report["writing_mode"] = slot.block.vertical.mode
+        report["text_orientation"] = slot.block.vertical.orientation
+        report["columns"] = [{"text": line.text, "x": _r(line.baseline), "top": _r(line.top),
+                              "bottom": _r(line.bottom), "length": _r(line.bottom - line.top)}
+                             for line in layout.lines]
+    return report
+
+
+def _text_report(slot: TextSlot, layout: TextLayout) -> dict[str, t.Any]:
     return {
         "id": slot.id,
         "kind": slot.kind,

@@ -69,3 +69,15 @@ def tmp_templates(tmp_path: Path) -> Path:
     folder = tmp_path / "templates"
     shutil.copytree(TEMPLATES, folder)
     return folder
+
+
+@pytest.fixture(scope="module")
+def bundled(fonts: FontSet) -> og.Renderer:
+    """A renderer over the bundled templates (``svg_templates``)."""
+    return og.Renderer(settings_for(BUNDLED_TEMPLATES), fonts=fonts)
+
+
+@pytest.fixture(scope="module")
+def bundled_http(bundled: og.Renderer) -> t.Any:
+    """A test client of the web app over the bundled templates."""
+    return og.web.create_app({"OG_RENDERER": bundled, "TESTING": True}).test_client()

@@ -7,14 +7,24 @@ import os
 import shutil
 import subprocess
 import typing as t
+from pathlib import Path
 
 import pytest
 
 import og
+import og.config
 
 SVG_NS = "http://www.w3.org/2000/svg"
 #: Report coordinates are rounded to 0.01 px; geometry checks allow this much.
 TOLERANCE = 0.5
+
+
+def inkscape_renderer() -> og.Renderer:
+    """A renderer over ``tests/data/inkscape`` with only the bundled fonts, as Inkscape made
+    the references there (``tools/export_inkscape_refs.py``)."""
+    root = Path(__file__).resolve().parent.parent
+    return og.Renderer(og.config.Settings(templates_dir=root / "tests" / "data" / "inkscape",
+                                          fonts_dir=root / "fonts", allow_system_fonts=False))
 
 
 def report(renderer: og.Renderer, name: str, **params: str) -> dict[str, t.Any]:

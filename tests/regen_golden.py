@@ -56,13 +56,21 @@ CASES: tuple[Case, ...] = (
     Case("narrow", FIXTURES, "narrow", (("text", "日本語の文章を「かぎ括弧」で囲み、句読点。読点、閉じ括弧）など"),)),
     Case("balance", FIXTURES, "balance"),
     # Bundled templates: the lead generates these once the designer is done (--bundled).
-    Case("bundled-article", BUNDLED, "article", (("title", "Golden title for the bundled article card"),),
-         bundled=True),
-    Case("bundled-announcement", BUNDLED, "announcement",
-         (("title", "Golden title for the announcement card"),), bundled=True),
-    Case("bundled-profile", BUNDLED, "profile", (("name", "Golden Name"),), bundled=True),
-    Case("bundled-quote", BUNDLED, "quote",
-         (("quote", "Golden words, wrapped over more than one line of the quote card"),), bundled=True),
+    # Every field given: a card with only its required value hides the others (issue 15).
+    Case("bundled-article", BUNDLED, "article", (
+        ("title", "Golden title for the bundled article card"), ("site", "golden.example"),
+        ("tag", "Engineering"), ("author", "Golden Author"), ("date", "December 2026"),
+        ("reading_time", "5 min read")), bundled=True),
+    Case("bundled-announcement", BUNDLED, "announcement", (
+        ("title", "Golden title for the announcement card"), ("tag", "v3.1 · Out now"),
+        ("subtitle", "A subtitle of one line"), ("site", "golden.dev")), bundled=True),
+    Case("bundled-profile", BUNDLED, "profile", (
+        ("name", "Golden Name"), ("role", "Designer of golden cards"), ("handle", "@golden"),
+        ("website", "golden.dev")), bundled=True),
+    Case("bundled-quote", BUNDLED, "quote", (
+        ("quote", "Golden words, wrapped over more than one line of the quote card"),
+        ("author", "A. Golden"), ("source", "Golden sayings (2026)"), ("site", "golden.example")),
+        bundled=True),
 )
 
 

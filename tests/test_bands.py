@@ -30,7 +30,7 @@ def _decoded(png: bytes) -> np.ndarray:
 @pytest.mark.parametrize("title", ["Banded", "A much longer title that wraps over several lines " * 2])
 def test_banded_png_has_the_same_pixels(name: str, title: str) -> None:
     template = BUNDLED.templates.get(name)
-    text = next(p for p in template.params.values() if p.kind == "text").name
+    text = next(p for p in template.params.values() if p.required).name  # the value each card needs
     png = BUNDLED.render(name, {text: title[: template.params[text].max_length]})
     laid_out = BUNDLED.lay_out(name, {text: title[: template.params[text].max_length]})
     surface, _ = BUNDLED._rasterize(laid_out)

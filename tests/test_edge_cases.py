@@ -52,8 +52,13 @@ def test_ellipsis_keeps_its_leading_space(edge: og.Renderer) -> None:
 
 
 def test_text_on_a_path_starts_at_the_path(edge: og.Renderer) -> None:
-    line = text(report(edge, "edge"), "curved")["lines"][0]
-    assert (line["x"], line["baseline"]) == (pytest.approx(320), pytest.approx(280))
+    """Set along the curve (tests/test_text_on_path.py has the rest): from the path's start,
+    the first glyph at the path's first point, the text within the curve's extent."""
+    item = text(report(edge, "edge"), "curved")
+    assert item["kind"] == "path" and item["path"]["start"] == 0
+    line = item["lines"][0]
+    assert line["runs"][0]["x"] == pytest.approx(0)
+    assert 300 < line["x"] < 320 and 200 < line["top"] < line["bottom"] < 300
 
 
 @pytest.mark.parametrize(("value", "lang"), [("플랫폼 엔지니어링 팀의 새로운 도구", "ko"),

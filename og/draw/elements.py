@@ -15,12 +15,15 @@ from lxml import etree
 
 from ..caches import FontCaches
 from ..svg.names import GLYPHS
+from ..svg.names import GLYPHS_ABSOLUTE
 from ..svg.names import SVG_NS
 from ..svg.names import XLINK_HREF
 from ..text.fonts import ResolvedFont
 from ..text.layout import PlacedRun
 from ..text.layout import TextLayout
 from .pens import glyph_outline
+from .turned import image_transform
+from .turned import turned_data
 
 
 def element(tag: str, attributes: t.Mapping[str, str | None] | None = None) -> etree._Element:
@@ -73,6 +76,8 @@ def path_data(run: PlacedRun, caches: FontCaches) -> str:
     reads much faster than CairoSVG's own parser)."""
     parts: list[str] = []
     for glyph in run.glyphs:
+        if glyph.angle:
+            continue  # drawn by turned_data
         outline = caches.glyph_paths.get_or_make(
             (run.font, glyph.gid, run.scale), lambda key: glyph_path(key[0], key[1], key[2], caches))
         if outline is not None:
@@ -102,6 +107,7 @@ def _bitmap_images(run: PlacedRun, caches: FontCaches) -> t.Iterator[etree._Elem
             "width": _num(extents.width * run.scale),
             "height": _num(-extents.height * run.scale),
             "preserveAspectRatio": "none",
+            "transform": image_transform(glyph),
             XLINK_HREF: uri,
         })
 
@@ -119,19 +125,22 @@ def _stroke_first(paint: dict[str, str]) -> bool:
 
 def _run_paths(run: PlacedRun, inherited: dict[str, str],
                caches: FontCaches) -> t.Iterator[etree._Element]:
-    data = path_data(run, caches)
-    if not data:
-        return
     own = dict(run.style.paint)
-    if _stroke_first({**inherited, **own}):
-        yield _glyph_path(data, {**own, "fill": "none"})
-        yield _glyph_path(data, {**own, "stroke": "none"})
-        return
-    yield _glyph_path(data, own)
+    stroke_first = _stroke_first({**inherited, **own})
+    # Upright glyphs as runs of shared outlines; turned ones (on a path, sideways) absolute.
+    for data, fast in ((path_data(run, caches), True), (turned_data(run, caches), False)):
+        if not data:
+            continue
+        if stroke_first:
+            yield _glyph_path(data, {**own, "fill": "none"}, fast)
+            yield _glyph_path(data, {**own, "stroke": "none"}, fast)
+        else:
+            yield _glyph_path(data, own, fast)
 
 
-def _glyph_path(data: str, paint: dict[str, str]) -> etree._Element:
-    return element("path", {"d": data, "style": _paint_style(paint.items()), GLYPHS: "1"})
+def _glyph_path(data: str, paint: dict[str, str], fast: bool = True) -> etree._Element:
+    return element("path", {"d": data, "style": _paint_style(paint.items()),
+                            GLYPHS: "1" if fast else GLYPHS_ABSOLUTE})
 
 
 def layout_elements(layout: TextLayout, caches: FontCaches,

@@ -160,8 +160,10 @@ class HttpCore:
                              retry_after=1)
         if self.keys:  # before any work: an unsigned URL costs nothing
             signing.verify(request.path, request.pairs, self.keys, time.time())
-        plan = self.renderer.plan(name, self.params(request), fmt, request.arg("dpr", "1"))
-        versioned = request.arg("v", "\0") == self.renderer.version(plan.template)
+        dpr = request.arg("dpr")
+        plan = self.renderer.plan(name, self.params(request), fmt, "1" if dpr is None else dpr,
+                                  request.arg("page"))
+        versioned = request.arg("v") == self.renderer.version(plan.template)
         if not_modified(plan, request.header("If-None-Match")):
             return Answer(304, self._cache(plan, versioned=versioned)), None
         csp = [("Content-Security-Policy", SVG_CSP)] if plan.fmt == "svg" else []

@@ -49,9 +49,9 @@ class Request:
         escaped = re.sub(rb"[^\x21-\x7e]", lambda m: b"%%%02X" % m.group()[0], self.query)
         return urllib.parse.parse_qsl(escaped.decode("ascii"), keep_blank_values=True, errors="replace")
 
-    def arg(self, name: str, default: str = "") -> str:
-        """The first value of ``name`` in the query."""
-        return next((value for key, value in self.pairs if key == name), default)
+    def arg(self, name: str) -> str | None:
+        """The first value of ``name`` in the query, ``None`` when it is not there."""
+        return next((value for key, value in self.pairs if key == name), None)
 
     def header(self, name: str, default: str = "") -> str:
         return self.headers.get(name.lower(), default)

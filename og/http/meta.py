@@ -12,6 +12,7 @@ reader sees; and the platforms' byte limits the studio shows.
 from __future__ import annotations
 
 import html
+import re
 import typing as t
 import urllib.parse
 
@@ -22,6 +23,7 @@ from ..signing import image_url
 from ..signing import sign_url
 from ..template.load import Template
 from ..template.params import json_number
+from ..template.params import require
 
 #: X shows a 1200x630 card large only with this card type.
 TWITTER_CARD = "summary_large_image"
@@ -66,18 +68,20 @@ def card_url(name: str, fmt: str, values: t.Mapping[str, str], keys: t.Sequence[
     return sign_url(url, keys) if keys else url
 
 
-def tags_for(url: str, width: float, height: float, content_type: str, alt: str) -> list[tuple[str, str]]:
-    """Open Graph's and X's (property, content) pairs for an image at ``url``."""
+def image_tags(url: str, width: float, height: float, content_type: str, alt: str) -> list[tuple[str, str]]:
+    """Open Graph's ``og:image`` at ``url`` and its structured properties."""
     return [
         ("og:image", url),
         ("og:image:width", str(json_number(width))),
         ("og:image:height", str(json_number(height))),
         ("og:image:type", content_type),
         ("og:image:alt", alt),
-        ("twitter:card", TWITTER_CARD),
-        ("twitter:image", url),
-        ("twitter:image:alt", alt),
     ]
+
+
+def twitter_tags(url: str, alt: str) -> list[tuple[str, str]]:
+    """X's large-image card for the image at ``url``."""
+    return [("twitter:card", TWITTER_CARD), ("twitter:image", url), ("twitter:image:alt", alt)]
 
 
 def card_tags(renderer: Renderer, name: str, fmt: str, params: t.Mapping[str, str], *,
@@ -87,13 +91,34 @@ def card_tags(renderer: Renderer, name: str, fmt: str, params: t.Mapping[str, st
     platforms that cache by URL refresh when it changes, and og serves it immutable), is signed
     below og's mount, and ``absolute`` puts the site's origin and og's mount in front.
 
-    :raises og.OgError: unknown template or parameter, a value too long (as the route would).
+    ``page`` among ``params`` names the template's Inkscape pages to publish, in order, separated
+    by commas or spaces (``page="wide,square"``): one ``og:image`` with its size, type and alt each,
+    the first one the platforms' main image (and X's).
+
+    :raises og.OgError: unknown template, page or parameter, a value too long (as the route would), a
+        required value missing (even with no values at all: a published card is never the specimen).
     """
-    plan = renderer.plan(name, params, fmt)  # refuse here what the route would refuse
+    values = {key: value for key, value in params.items() if key != "page"}
+    pages: list[str | None] = [page for page in re.split(r"[\s,]+", params.get("page", "")) if page]
+    pages = pages or [None]
+    images = [_image(renderer, name, fmt, values, page, keys, absolute, alt) for page in pages]
+    first = dict(images[0])
+    return [*(tag for image in images for tag in image),
+            *twitter_tags(first["og:image"], first["og:image:alt"])]
+
+
+def _image(renderer: Renderer, name: str, fmt: str, values: t.Mapping[str, str], page: str | None,
+           keys: t.Sequence[bytes], absolute: t.Callable[[str], str],
+           alt: str | None) -> list[tuple[str, str]]:
+    """One page's ``og:image`` and its properties."""
+    plan = renderer.plan(name, values, fmt, page=page)  # refuse here what the route would refuse
+    # Tags are for a published card: never the specimen's sample text, in the image or its alt.
+    require(plan.template.params, values)
     report = renderer.report(plan)
-    url = absolute(card_url(name, fmt, {**params, "v": renderer.version(plan.template)}, keys))
-    return tags_for(url, report["width"], report["height"], CONTENT_TYPES[plan.fmt],
-                    alt_text(report) if alt is None else alt)
+    query = {**values, "v": renderer.version(plan.template), **({"page": page} if page else {})}
+    url = absolute(card_url(name, fmt, query, keys))
+    return image_tags(url, report["width"], report["height"], CONTENT_TYPES[plan.fmt],
+                      alt_text(report) if alt is None else alt)
 
 
 def meta_html(tags: t.Iterable[tuple[str, str]]) -> str:
@@ -124,7 +149,8 @@ def card_urls(template: Template, values: t.Mapping[str, str], report: t.Mapping
         "image_url": absolute,
         "signed": bool(keys),
         "alt": alt,
-        "meta": meta_html(tags_for(absolute, template.width, template.height, CONTENT_TYPES["png"], alt)),
+        "meta": meta_html([*image_tags(absolute, template.width, template.height, CONTENT_TYPES["png"], alt),
+                           *twitter_tags(absolute, alt)]),
         "limits": [{"platform": platform, "bytes": limit, "label": label}
                    for platform, limit, label in PLATFORM_LIMITS],
     }

@@ -25,6 +25,7 @@ from ..caches import MB
 from ..caches import BoundedCache
 from ..deadline import check_deadline
 from ..svg.names import GLYPHS
+from ..svg.names import GLYPHS_ABSOLUTE
 from . import encode
 
 DPI = 96
@@ -222,7 +223,8 @@ def _glyph_drawer(cairosvg_path: t.Callable[[t.Any, t.Any], None]) -> t.Callable
             return
         node.vertices = collections.deque()  # glyphs have no markers
         paths = getattr(surface, "og_glyph_paths", None)
-        if paths is None:  # a surface og did not make (CairoSVG used directly)
+        # A surface og did not make (CairoSVG used directly), or glyphs turned one by one.
+        if paths is None or node.get(GLYPHS) == GLYPHS_ABSOLUTE:
             draw_plain_path(surface.context, node.get("d", ""))
         else:
             draw_glyph_run(surface.context, node.get("d", ""), paths)

@@ -20,6 +20,7 @@ INHERITED = frozenset({
     "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
     "stroke-linejoin", "stroke-linecap", "stroke-miterlimit", "stroke-dasharray",
     "stroke-dashoffset", "paint-order", "font-variant", "text-transform", "font-variation-settings",
+    "writing-mode", "text-orientation",
 })
 #: Painting properties a tspan may set; they are copied onto the glyph paths.
 PAINT = ("fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",

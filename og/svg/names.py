@@ -19,6 +19,9 @@ OG_NS = "https://og.example.com/ns"
 XLINK_HREF = f"{{{XLINK_NS}}}href"
 #: On a ``<path>``: og's glyph outline in plain path syntax (see :mod:`og.raster`).
 GLYPHS = f"{{{OG_NS}}}glyphs"
+#: Its value for glyphs turned on a path or sideways: absolute coordinates, not og's runs of
+#: shared relative outlines.
+GLYPHS_ABSOLUTE = "absolute"
 #: On an element whose text a request fills (see :mod:`og.layers`).
 DYNAMIC = f"{{{OG_NS}}}dynamic"
 

@@ -8,6 +8,11 @@ Inkscape writes text three ways, and og reads each as a designer meant it:
   one paragraph per ``<flowPara>``; the region is never painted.
 * Plain ``<text>`` (text tool, click): point text, one line per ``sodipodi:role="line"``
   tspan, anchored at its x/y by ``text-anchor``. ``inline-size`` makes it wrap.
+* ``<text>`` with a ``<textPath>`` (Text ▸ Put on Path): one line set along the path
+  (:mod:`.text_path` reads the path).
+
+Any of them may be vertical (``writing-mode``, :func:`.text_style.vertical_mode`), and text in
+a ``<clipPath>`` is read like any other.
 
 Options Inkscape has no UI for are attributes in og's namespace (see :data:`OG_NS`).
 What a text looks like is :mod:`.text_style`, what it says is :mod:`.text_content`.
@@ -26,6 +31,8 @@ from lxml import etree
 from ..text.layout import Box
 from ..text.layout import TextBlock
 from ..text.layout import TextOptions
+from ..text.model import Align
+from ..text.model import one_of
 from .css import PAINT
 from .css import Cascade
 from .css import as_float
@@ -36,14 +43,17 @@ from .names import XML_NS
 from .names import by_id
 from .names import href
 from .text_content import paragraphs
+from .text_path import TEXT_PATH
+from .text_path import text_path
 from .text_style import TextStyles
 from .text_style import og_attr
+from .text_style import vertical_mode
 
 TEXT_TAGS = (f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}flowRoot")
 #: Attributes of a text element that only make sense for CairoSVG's own text drawing.
 TEXT_ONLY_ATTRIBUTES = frozenset({"x", "y", "dx", "dy", "rotate", "textLength", "lengthAdjust",
                                    f"{{{XML_NS}}}space"})
-Kind = t.Literal["flowed", "flowroot", "inline-size", "point"]
+Kind = t.Literal["flowed", "flowroot", "inline-size", "point", "path"]
 
 
 @dataclasses.dataclass
@@ -127,8 +137,9 @@ class _Reader:
         self.canvas_width = canvas_width
 
     def slot(self, node: etree._Element) -> TextSlot | None:
-        """The first reading that applies: flowRoot, SVG2 flowed text, inline-size, point."""
-        for read in (self.flowroot, self.flowed, self.point):
+        """The first reading that applies: flowRoot, SVG2 flowed text, text on a path,
+        inline-size, point."""
+        for read in (self.flowroot, self.flowed, self.on_path, self.point):
             found = read(node)
             if found is not None:
                 return found
@@ -137,7 +148,27 @@ class _Reader:
     def _slot(self, node: etree._Element, kind: Kind, box: Box, options: TextOptions,
               **block: t.Any) -> TextSlot:
         spans = paragraphs(node, kind, self.styles.style_of)
+        vertical = vertical_mode(self.cascade.computed(node))
+        if vertical is not None and kind != "path":
+            block["vertical"] = vertical
+            box = self._vertical_box(node, kind, box, options, block)
         return TextSlot(node, TextBlock(spans, box, options, **block), kind)
+
+    def _vertical_box(self, node: etree._Element, kind: Kind, box: Box, options: TextOptions,
+                      block: dict[str, t.Any]) -> Box:
+        """The box of vertical text, for :mod:`og.text.vertical`: a frame stays as it is; point
+        text gets the room down its column as its width (og:max-width, or to the card's edge);
+        ``inline-size`` is the columns' length, with the first column's line at x."""
+        if kind == "point":
+            max_width = og_attr(node, "max-width")
+            return Box(box.x, box.y, length(max_width) if max_width else
+                       self._column_room(box.y, options.align), None)
+        if kind == "inline-size":
+            x, y = self.anchor(node)
+            column = box.width or 0.0
+            block["first_baseline"] = x
+            return Box(x, y - {"middle": column / 2, "end": column}.get(options.align, 0.0), None, column)
+        return box
 
     def flowroot(self, node: etree._Element) -> TextSlot | None:
         """SVG 1.2 ``<flowRoot>``: wrapped in the first shape of its ``<flowRegion>``."""
@@ -156,6 +187,16 @@ class _Reader:
         padding = length(computed.get("shape-padding"), as_float(computed, "font-size", 16)) or 0.0
         box = _rect_box(target, padding)
         return self._slot(node, "flowed", box, self.styles.options(node, True)) if box else None
+
+    def on_path(self, node: etree._Element) -> TextSlot | None:
+        """Text put on a path (``<textPath>``, Text ▸ Put on Path): one line set along it."""
+        path = text_path(self.root, node)
+        if path is None:
+            return None
+        options = self.styles.options(node, False)
+        anchor = self.cascade.computed(node.find(TEXT_PATH)).get("text-anchor", options.align).strip()
+        options = dataclasses.replace(options, align=one_of(anchor, Align, options.align))
+        return self._slot(node, "path", Box(0.0, 0.0), options, wraps=False, path=path)
 
     def point(self, node: etree._Element) -> TextSlot:
         """Point text at its anchor (Inkscape's click text); with ``inline-size`` it wraps."""
@@ -188,6 +229,16 @@ class _Reader:
                 break
         return x or 0.0, y or 0.0
 
+
+    def _column_room(self, y: float, align: str) -> float | None:
+        """Vertical point text may run to the card's top or bottom edge, as a line to its side."""
+        view = (self.root.get("viewBox") or "").replace(",", " ").split()
+        height = float(view[3]) if len(view) == 4 else length(self.root.get("height"))
+        if not height or height <= 0:
+            return None
+        if align == "middle":
+            return max(1.0, 2 * min(y, height - y))
+        return max(1.0, y if align == "end" else height - y)
 
     def _room(self, x: float, align: str, rtl: bool) -> float | None:
         """Point text may run to the card's edge: what the designer sees in Inkscape, which
@@ -228,5 +279,13 @@ def find_text_slots(root: etree._Element, canvas_width: float) -> list[TextSlot]
 
 
 def _in_defs(node: etree._Element) -> bool:
-    return any(etree.QName(a).localname in ("defs", "clipPath", "mask", "pattern", "marker", "symbol")
-               for a in node.iterancestors() if isinstance(a.tag, str))
+    """Text og leaves where it is: in a mask, pattern, marker or symbol (drawn by CairoSVG).
+    Text in a ``<clipPath>`` (Object ▸ Clip ▸ Set Clip: a photo clipped by a word) is laid
+    out by og like any text: CairoSVG clips with the outline paths og puts in its place."""
+    for ancestor in node.iterancestors():
+        name = etree.QName(ancestor).localname if isinstance(ancestor.tag, str) else ""
+        if name == "clipPath":
+            return False
+        if name in ("defs", "mask", "pattern", "marker", "symbol"):
+            return True
+    return False

@@ -16,6 +16,9 @@ from ..text.model import TextStyle
 from ..text.model import VAlign
 from ..text.model import WordBreak
 from ..text.model import one_of
+from ..text.writing_modes import MODES
+from ..text.writing_modes import Orientation
+from ..text.writing_modes import Vertical
 from .css import Cascade
 from .css import as_float
 from .css import font_families
@@ -88,6 +91,17 @@ class TextStyles:
             missing_glyphs=one_of(og_attr(top, "missing-glyphs"), MissingGlyphs, "drop"),
         )
 
+
+
+def vertical_mode(computed: t.Mapping[str, str]) -> Vertical | None:
+    """``writing-mode`` (Inkscape writes SVG 1.1's ``tb-rl``) and ``text-orientation`` of a
+    text element; None for horizontal text."""
+    mode = MODES.get(computed.get("writing-mode", "").strip())
+    if mode is None:
+        return None
+    orientation = computed.get("text-orientation", "mixed").strip()
+    return Vertical(mode, one_of("sideways" if orientation == "sideways-right" else orientation,
+                                 Orientation, "mixed"))  # sideways-right: CSS 3's old name
 
 
 def _css_direction(computed: t.Mapping[str, str]) -> str | None:

@@ -17,6 +17,10 @@ from lxml import etree
 from ..svg.names import DYNAMIC
 from ..svg.names import find_node
 from .load import Template
+from .mirror import card_is_rtl
+from .mirror import mirror
+from .mirror import page_span
+from .pages import settle_off_page
 from .sandbox import render_text
 from .typed import Path
 from .typed import apply_typed
@@ -49,7 +53,9 @@ def clean_value(value: str) -> str:
 def fill(template: Template, values: t.Mapping[str, str],
          pictures: t.Mapping[Path, bytes] | None = None) -> etree._Element:
     """A new copy of the template's document with ``values`` in place of its placeholders
-    and typed parameters (``pictures``: fetched images by slot, see :mod:`og.template.typed`)."""
+    and typed parameters (``pictures``: fetched images by slot, see :mod:`og.template.typed`),
+    mirrored where the template says when the card's main text is right-to-left
+    (:mod:`og.template.mirror`)."""
     root = copy.deepcopy(template.root)
     context = {name: close_bidi_controls(clean_value(value)) for name, value in values.items()}
     for text_fill in template.fills:
@@ -58,4 +64,7 @@ def fill(template: Template, values: t.Mapping[str, str],
     for path in template.dynamic:
         find_node(root, path).set(DYNAMIC, "1")  # what og.layers must not cache
     apply_typed(root, template.typed, values, pictures or {})
+    mirror(root, page_span(root, template.width), card_is_rtl(template.root, values))
+    if template.pages:
+        settle_off_page(root)
     return root

@@ -57,11 +57,16 @@ def check_file_size(size: int, limits: Limits) -> None:
         raise TemplateError(f"the file is {size / 1e6:.1f} MB; the most is {limits.file_bytes / 1e6:.0f} MB")
 
 
-def check_limits(root: etree._Element, width: float, height: float, limits: Limits) -> None:
-    """Raise :class:`TemplateError` naming the first limit ``root`` is over."""
+def check_canvas(width: float, height: float, limits: Limits) -> None:
+    """A card's size (the document's, or one of its Inkscape pages'), within ``canvas_pixels``."""
     if not (math.isfinite(width) and math.isfinite(height)) or width * height > limits.canvas_pixels:
         raise TemplateError(f"the canvas is {width:g}x{height:g} px; the most is "
                             f"{limits.canvas_pixels:,} pixels (e.g. 4096x4096)")
+
+
+def check_limits(root: etree._Element, width: float, height: float, limits: Limits) -> None:
+    """Raise :class:`TemplateError` naming the first limit ``root`` is over."""
+    check_canvas(width, height, limits)
     elements = [node for node in root.iter() if isinstance(node.tag, str)]
     if len(elements) > limits.elements:
         raise TemplateError(f"{len(elements):,} elements; the most is {limits.elements:,}")

@@ -2,8 +2,9 @@
 
 A template is an SVG file a designer saved from Inkscape. Its parameters are the Jinja
 placeholders in its text (``{{ title }}``); a default comes from Jinja's own filter
-(``{{ title | default("Untitled") }}``) and a maximum length from ``og:max-length`` on
-the text element that holds it.
+(``{{ title | default("Untitled") }}``), the specimen's sample text from og's
+(``{{ title | example("How we cut CI times") }}``), and a maximum length and
+``og:required`` from the text element that holds it.
 """
 
 from __future__ import annotations
@@ -23,14 +24,20 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..svg.css import length
+from ..svg.follow import followers
 from ..svg.names import OG_NS
 from ..svg.names import find_node
 from ..svg.names import index_path
 from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
 from .limits import Limits
+from .limits import check_canvas
 from .limits import check_file_size
 from .limits import check_limits
+from .mirror import marked
+from .pages import Page
+from .pages import read_pages
+from .pages import with_pages
 from .params import Param
 from .params import json_number
 from .sandbox import BoundedSandbox
@@ -70,15 +77,22 @@ class Template:
     height: float
     #: Image slots, colours, choices and flags (og:image, og:color, og:choice, og:show-if).
     typed: Typed = dataclasses.field(default_factory=Typed)
+    #: Inkscape pages (empty: one page); this template is a card of ``page`` ("": the first).
+    pages: tuple[Page, ...] = ()
+    page: str = ""
+    page_roots: tuple[etree._Element, ...] = dataclasses.field(default=(), repr=False)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        described: dict[str, object] = {
             "name": self.name,
             "width": json_number(self.width),
             "height": json_number(self.height),
             "params": [param.to_dict() for param in self.params.values()],
             "urls": {fmt: f"/{self.name}.{fmt}" for fmt in ("png", "svg", "json")},
         }
+        if self.pages:
+            described["pages"] = [page.to_dict(self.name) for page in self.pages]
+        return described
 
 
 def create_jinja_environment() -> jinja2.Environment:
@@ -175,14 +189,19 @@ def compile_fills(root: etree._Element,
     return tuple(fills), asts
 
 
-def _defaults(ast: jinja2.nodes.Template) -> dict[str, str]:
-    defaults: dict[str, str] = {}
+def _filter_args(ast: jinja2.nodes.Template, names: tuple[str, ...]) -> dict[str, str]:
+    """``{{ title | NAME("x") }}`` → ``{"title": "x"}`` for the filters ``names``."""
+    found: dict[str, str] = {}
     for node in ast.find_all(jinja2.nodes.Filter):
-        if node.name in ("default", "d") and isinstance(node.node, jinja2.nodes.Name) and node.args:
+        if node.name in names and isinstance(node.node, jinja2.nodes.Name) and node.args:
             arg = node.args[0]
             if isinstance(arg, jinja2.nodes.Const):
-                defaults.setdefault(node.node.name, str(arg.value))
-    return defaults
+                found.setdefault(node.node.name, str(arg.value))
+    return found
+
+
+def _defaults(ast: jinja2.nodes.Template) -> dict[str, str]:
+    return _filter_args(ast, ("default", "d"))
 
 
 def _size(root: etree._Element) -> tuple[float, float]:
@@ -194,6 +213,13 @@ def _size(root: etree._Element) -> tuple[float, float]:
     if not width or not height:
         raise TemplateError("the <svg> element needs width and height (or a viewBox)")
     return width, height
+
+
+def required_params(root: etree._Element) -> set[str]:
+    """The placeholders of text elements marked ``og:required="true"``."""
+    return {param for node in root.iter(*TEXT_TAGS)
+            if (node.get(f"{{{OG_NS}}}required") or "").strip().lower() in ("true", "1", "yes")
+            for param in _PLACEHOLDER.findall("".join(node.itertext()))}
 
 
 def check_structure(root: etree._Element) -> dict[str, int]:
@@ -252,19 +278,33 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         check_limits(root, width, height, limits)
         fills, asts = compile_fills(root, env)
         dynamic = dynamic_elements(root, fills)
+        marked(root)  # og:mirror written wrong: refused now, not on the first right-to-left card
+        followers(root)  # og:follow, og:padding
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     defaults: dict[str, str] = {}
+    examples: dict[str, str] = {}
     names: set[str] = set()
     for ast in asts:
         for key, value in _defaults(ast).items():
             defaults.setdefault(key, value)
+        for key, value in _filter_args(ast, ("example",)).items():
+            examples.setdefault(key, value)
         names |= jinja2.meta.find_undeclared_variables(ast)
-    params = {n: Param(n, defaults.get(n, ""), max_lengths.get(n, max_length)) for n in sorted(names)}
+    required = required_params(root)
+    params = {n: Param(n, defaults.get(n, ""), max_lengths.get(n, max_length), example=examples.get(n),
+                       required=n in required) for n in sorted(names)}
     try:
         typed = declare(root, names, max_length, (width, height))
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     params.update(typed.params)
-    return Template(name, path, (stat.st_mtime_ns, stat.st_size), hashlib.sha256(data).hexdigest()[:16],
-                    root, fills, dynamic, params, width, height, typed)
+    try:
+        pages = read_pages(root)
+        for page in pages:
+            check_canvas(page.width, page.height, limits)
+    except TemplateError as error:
+        raise TemplateError(f"template {name!r}: {error.message}") from None
+    return with_pages(Template(name, path, (stat.st_mtime_ns, stat.st_size),
+                               hashlib.sha256(data).hexdigest()[:16], root, fills, dynamic, params, width,
+                               height, typed, pages))

@@ -36,6 +36,14 @@ class BoundedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         super().__init__(autoescape=False, keep_trailing_newline=True)
         self.globals.pop("namespace", None)  # an accumulator that survives loop iterations
         self.globals["range"] = bounded_range
+        self.filters["example"] = example
+
+
+def example(value: t.Any, sample: str = "") -> t.Any:
+    """``{{ title | example("How we cut CI times") }}``: the value itself. The sample is read when
+    the template loads and shown only on the specimen (the card with no values), never on a real
+    card, so a designer's demo text cannot reach a published card or its ``alt``."""
+    return value
 
     def call_binop(self, context: jinja2.runtime.Context, op: str, left: t.Any, right: t.Any) -> t.Any:
         if op == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:

@@ -14,7 +14,9 @@ a URL og fetches itself) and writes what *it* serialises into the attribute, nev
                                              ``og:choices="rose:#e11d48,sky:#0284c7"``; several
                                              shapes may share one (the palette given once)
 ``<g og:show-if="badge">``                   shown when the value is truthy (not empty, ``0``,
-                                             ``false``, ``no`` or ``off``)
+                                             ``false``, ``no`` or ``off``); naming a text
+                                             placeholder: shown when that text is not blank;
+                                             ``"handle website"``: when any of them is
 ``<g og:choice="theme" og:value="dark">``    one of sibling layers: only the chosen one stays
 ===========================================  ====================================================
 
@@ -100,11 +102,22 @@ class ColorSlot:
 
 @dataclasses.dataclass(frozen=True)
 class Shown:
-    """An element kept only when ``param``'s value is truthy (``value`` None) or equals ``value``."""
+    """An element kept only when ``param``'s value is truthy (``value`` None) or equals ``value``.
+
+    ``og:show-if`` may name several parameters (``"handle website"``): kept when any of them is.
+    """
 
     param: str
     path: Path
     value: str | None
+    #: Those of the names that are text placeholders: kept when not blank (a tag "0" is a tag).
+    texts: frozenset[str] = frozenset()
+
+    def keeps(self, values: t.Mapping[str, str]) -> bool:
+        if self.value is not None:
+            return values.get(self.param, "") == self.value
+        return any(bool(values.get(name, "").strip()) if name in self.texts else truthy(values.get(name, ""))
+                   for name in self.param.split())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -368,13 +381,16 @@ def declare(root: etree._Element, text_params: t.Collection[str], max_length: in
                 choices[name].append(value)
             shown.append(Shown(name, index_path(node), value))
             params[name] = Param(name, "", SHORT_VALUE, "choice")  # completed below
-        if (name := node.get(_og("show-if"))) is not None:
-            if not _NAME.fullmatch(name):
-                raise TemplateError(f"og:show-if {name[:40]!r} (line {node.sourceline}) is not a name")
-            if node.get(_og("default")) is not None:
-                defaults.setdefault(name, node.get(_og("default")) or "")
-            shown.append(Shown(name, index_path(node), None))
-            flags.add(name)
+        if (names := node.get(_og("show-if"))) is not None:
+            if not names.split() or not all(_NAME.fullmatch(name) for name in names.split()):
+                raise TemplateError(f"og:show-if {names[:40]!r} (line {node.sourceline}) is not a name "
+                                    "(or names, separated by spaces)")
+            for name in names.split():
+                if node.get(_og("default")) is not None:
+                    defaults.setdefault(name, node.get(_og("default")) or "")
+                flags.add(name)
+            shown.append(Shown(" ".join(names.split()), index_path(node), None,
+                               frozenset(names.split()) & frozenset(text_params)))
     colour_params, shared_colours = _colour_params(root, colors, defaults, max_length)
     params.update(colour_params)
     for name, values in choices.items():
@@ -436,8 +452,7 @@ def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
     for rule in typed.shown:
         node = find_node(root, rule.path)
         node.set(DYNAMIC, "1")
-        value = values.get(rule.param, "")
-        if not (truthy(value) if rule.value is None else value == rule.value):
+        if not rule.keeps(values):
             hidden.append(node)
     for node in hidden:  # after every lookup by path: removing shifts the paths of later siblings
         parent = node.getparent()

@@ -36,7 +36,10 @@ from .model import TextBlock as TextBlock
 from .model import TextLayout as TextLayout
 from .model import TextOptions as TextOptions
 from .model import TextStyle as TextStyle
+from .on_path import bend
+from .on_path import straight_block
 from .paragraph import Paragraph
+from .vertical import VerticalPlacer
 
 #: An ellipsis goes after a whole word if that keeps at least this share of the line.
 WORD_CUT_MIN_SHARE = 0.7
@@ -174,5 +177,11 @@ def layout_text(block: TextBlock, fonts: FontSet) -> TextLayout:
 
     Pure, and its input and output are immutable, so the caller may cache it (the
     renderer does: a card's labels that keep their default value are laid out once).
+    Text on a path is laid out as one straight line, then bent along the path (:mod:`.on_path`);
+    vertical text is set in columns (:mod:`.vertical`).
     """
+    if block.path is not None:
+        return bend(Placer(straight_block(block), fonts).layout(), block.path)
+    if block.vertical is not None:
+        return VerticalPlacer(block, fonts).layout()
     return Placer(block, fonts).layout()

@@ -9,6 +9,8 @@ import dataclasses
 import typing as t
 
 from .fonts import ResolvedFont
+from .path_geometry import TextPath
+from .writing_modes import Vertical
 
 ELLIPSIS = "\u2026"
 Align = t.Literal["start", "middle", "end", "left", "right"]
@@ -92,6 +94,8 @@ class TextBlock:
     options: TextOptions = TextOptions()
     wraps: bool = True  # area text (a box) wraps; point text only truncates
     first_baseline: float | None = None  # SVG2 inline-size text: y is the first baseline
+    path: TextPath | None = None  # text on a path (<textPath>): one line set along it
+    vertical: Vertical | None = None  # vertical writing mode: columns, not lines
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +103,7 @@ class PlacedGlyph:
     gid: int
     x: float
     y: float
+    angle: float = 0.0  # degrees, clockwise about (x, y): text on a path, sideways text
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,6 +26,20 @@ class ShapedGlyph:
     y_offset_units: int
 
 
+def new_buffer(text: str, start: int, end: int, direction: str, script: str, lang: str) -> hb.Buffer:
+    """A HarfBuzz buffer with ``text[start:end]`` (the rest of ``text`` as context)."""
+    buf = hb.Buffer()
+    buf.add_str(text, start, end - start)
+    buf.direction = direction
+    if script and script not in ("Zyyy", "Zinh", "Zzzz"):
+        buf.script = script
+    if lang:
+        buf.language = lang
+    buf.guess_segment_properties()
+    buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+    return buf
+
+
 def shape(text: str, start: int, end: int, font: ResolvedFont, rtl: bool,
           script: str, lang: str, extra: tuple[tuple[str, int, int], ...] = ()) -> tuple[ShapedGlyph, ...]:
     """Shape ``text[start:end]`` with the rest of ``text`` as context (for joining).
@@ -34,15 +48,7 @@ def shape(text: str, start: int, end: int, font: ResolvedFont, rtl: bool,
     on trimmed CJK punctuation. Glyphs come back in visual order (left to right), as
     HarfBuzz returns them.
     """
-    buf = hb.Buffer()
-    buf.add_str(text, start, end - start)
-    buf.direction = "rtl" if rtl else "ltr"
-    if script and script not in ("Zyyy", "Zinh", "Zzzz"):
-        buf.script = script
-    if lang:
-        buf.language = lang
-    buf.guess_segment_properties()
-    buf.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+    buf = new_buffer(text, start, end, "rtl" if rtl else "ltr", script, lang)
     features: dict[str, t.Any] = dict(DEFAULT_FEATURES)
     for tag, low, high in extra:
         features.setdefault(tag, []).append((low, high, 1))

@@ -52,7 +52,7 @@ def test_templates_lists_each_parameter_with_its_type_default_and_allowed_values
     assert params["color"]["type"] == "color" and params["color"]["default"] == "#000000"
     assert params["color"]["allowed"] == ["#rgb", "#rrggbb"]
     assert params["accent"] == {"name": "accent", "type": "color", "default": "sky", "max_length": 64,
-                                "allowed": ["rose", "sky"]}
+                                "allowed": ["rose", "sky"], "palette": {"rose": "#e11d48", "sky": "#0284c7"}}
     assert params["theme"]["type"] == "choice" and params["theme"]["allowed"] == ["dark", "light"]
     assert params["theme"]["default"] == "dark"
     assert params["badge"]["type"] == "flag" and params["badge"]["default"] == ""

@@ -333,3 +333,30 @@ def test_a_refused_stream_is_tried_again(page: t.Any, served: Served) -> None:
     assert not page.evaluate("document.querySelector('#live').classList.contains('on')")
     page.wait_for_function("document.querySelector('#live').classList.contains('on')", timeout=WAIT_MS)
     page.unroute("**/studio/events")
+
+
+LEFT_OUT = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="https://og.example.com/ns" width="1200" height="630">
+  <rect width="1200" height="630" fill="#1e293b"/>
+  <text og:required="true" x="40" y="120" style="font-family:Inter;font-size:40px;fill:#ffffff"
+        id="title">{{ title | example('A sample headline') }}</text>
+  <text x="40" y="220" style="font-family:Inter;font-size:24px;fill:#93c5fd"
+        id="tag">{{ tag | example('SAMPLE TAG') }}</text>
+</svg>
+"""
+
+
+def test_fields_start_at_the_examples_and_editing_one_keeps_the_card_whole(page: t.Any, served: Served) -> None:
+    """A template whose demo text is an example (and whose title is required): the form starts
+    as the specimen, and editing only the tag sends the title too, so the preview is a card, not
+    a 400 for the required title."""
+    base, folder, _ = served
+    _save(folder / "left_out.svg", LEFT_OUT)
+    _open_card(page, base, "left_out")
+    assert page.input_value("[name=title]") == "A sample headline"
+    assert page.input_value("[name=tag]") == "SAMPLE TAG"
+    count = _renders(page)
+    page.fill("[name=tag]", "NEWS")
+    _wait_for_render_after(page, count)
+    pixels = _preview_pixels(page)
+    title_band = pixels[80:130, 40:400]
+    assert (title_band.max(axis=-1) > 200).any(), "the title is drawn"

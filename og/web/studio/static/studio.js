@@ -142,13 +142,16 @@ function choicesOf(param) {
   return listed.map((item) => (typeof item === "object" ? item : {value: String(item), label: String(item)}));
 }
 
+// What a parameter's field holds before it is edited: the specimen's value.
+const startValue = (param) => param.example ?? param.default;
+
 // A form field for one parameter, by its type (no type: text). Calls onInput(value).
 function field(param, value, onInput) {
   const type = param.type || "text";
   const limit = param.max_length;
   const counter = h("span", {class: "counter"});
   const count = (text) => { counter.textContent = limit ? `${text.length} / ${limit}` : ""; };
-  const notes = [param.default ? `default: ${param.default}` : "no default"];
+  const notes = [param.required ? "required" : param.default ? `default: ${param.default}` : "empty when left out"];
   let control;
   if (type === "choice" && choicesOf(param).length) {
     const choices = choicesOf(param);
@@ -375,7 +378,8 @@ async function cardPage(name) {
     values = {};
     form.replaceChildren();
     for (const param of info.params) {
-      values[param.name] = edited.has(param.name) && param.name in old ? old[param.name] : param.default;
+      // the form starts as the specimen shows the template: each example, else each default
+      values[param.name] = edited.has(param.name) && param.name in old ? old[param.name] : startValue(param);
       form.append(field(param, values[param.name], (value) => {
         values[param.name] = value;
         edited.add(param.name);
@@ -423,8 +427,10 @@ async function cardPage(name) {
     const started = performance.now();
     setStatus("rendering", "rendering…");
     try {
-      const query = new URLSearchParams(Object.entries(values).filter(
-        ([key, value]) => value !== info.params.find((p) => p.name === key).default));
+      // Untouched, the card is the specimen (no values). Once anything is edited it is a real
+      // card, which shows only the values it is given: the form's, examples included.
+      const query = new URLSearchParams(edited.size ? Object.entries(values).filter(
+        ([key, value]) => value !== info.params.find((p) => p.name === key).default) : []);
       const urls = await getJSON(`/studio/api/card/${enc(name)}?${query}`, signal);
       const [png, report] = await Promise.all([getPng(urls.png, signal), getJSON(urls.json, signal)]);
       if (signal.aborted) return;

@@ -1,0 +1,95 @@
+"""Where a shape is: an element's box in the root's user units, and the matrices between an
+element's own user space and the root's (what mirroring and shapes that follow their text need).
+
+Text is left out of a box: before layout og does not know where its lines go.
+"""
+
+from __future__ import annotations
+
+from fontTools.pens.boundsPen import BoundsPen
+from fontTools.svgLib.path import parse_path
+from lxml import etree
+
+from .css import length
+from .geometry import IDENTITY
+from .geometry import Matrix
+from .geometry import multiply
+from .geometry import parse_transform
+from .names import local_name
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+_NOT_DRAWN = frozenset({"defs", "clipPath", "mask", "pattern", "marker", "symbol", "linearGradient",
+                        "radialGradient", "filter", "metadata", "title", "desc", "style", "namedview",
+                        "text", "flowRoot"})
+
+
+def parent_matrix(node: etree._Element) -> Matrix:
+    """The ancestors' transforms: the parent's user space → the root's."""
+    matrix = IDENTITY
+    for ancestor in reversed(list(node.iterancestors())):
+        if ancestor.getparent() is not None:  # the root's own transform is its viewBox's business
+            matrix = multiply(matrix, parse_transform(ancestor.get("transform")))
+    return matrix
+
+
+def own_matrix(node: etree._Element) -> Matrix:
+    """The element's user space → the root's (its own transform included)."""
+    return multiply(parent_matrix(node), parse_transform(node.get("transform")))
+
+
+def apply(matrix: Matrix, box: Box) -> Box:
+    """The box around ``box``'s four corners after ``matrix``."""
+    a, b, c, d, e, f = matrix
+    xs, ys = [], []
+    for x, y in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+        xs.append(a * x + c * y + e)
+        ys.append(b * x + d * y + f)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def union(boxes: list[Box]) -> Box | None:
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
+
+
+def _number(node: etree._Element, name: str) -> float:
+    return length(node.get(name)) or 0.0
+
+
+def local_box(node: etree._Element) -> Box | None:
+    """The element's geometry in its own user space (its transform not applied); a group's is its
+    children's. Strokes are not counted: the box is where the geometry is."""
+    tag = local_name(node)
+    if tag in _NOT_DRAWN:
+        return None
+    if tag in ("rect", "image"):
+        x, y = _number(node, "x"), _number(node, "y")
+        return x, y, x + _number(node, "width"), y + _number(node, "height")
+    if tag in ("circle", "ellipse"):
+        rx = _number(node, "r") if tag == "circle" else _number(node, "rx")
+        ry = _number(node, "r") if tag == "circle" else _number(node, "ry")
+        cx, cy = _number(node, "cx"), _number(node, "cy")
+        return cx - rx, cy - ry, cx + rx, cy + ry
+    if tag == "line":
+        xs = (_number(node, "x1"), _number(node, "x2"))
+        ys = (_number(node, "y1"), _number(node, "y2"))
+        return min(xs), min(ys), max(xs), max(ys)
+    if tag in ("path", "polygon", "polyline"):
+        pen = BoundsPen(None)
+        try:
+            parse_path(node.get("d", "") if tag == "path" else "M" + (node.get("points") or ""), pen)
+        except (ValueError, IndexError, AssertionError):
+            return None
+        return pen.bounds  # type: ignore[no-any-return]
+    if tag in ("g", "a", "switch", "svg"):
+        return union([apply(parse_transform(child.get("transform")), box) for child in node
+                      if isinstance(child.tag, str) and (box := local_box(child)) is not None])
+    return None
+
+
+def root_box(node: etree._Element) -> Box | None:
+    """The element's box in the root's user units."""
+    box = local_box(node)
+    return None if box is None else apply(own_matrix(node), box)
