@@ -273,6 +273,8 @@ def cases(photos: str, version: str, etag: str) -> list[Case]:
         Case("GET", signed("/card.png?title=" + "x" * 401), status=400),
         Case("GET", signed("/card.png?title=A&title=B"), status=400),
         Case("GET", signed("/card.png?dpr=lots"), status=400),
+        Case("GET", signed("/card.png?title=Hello&page=1"), expect=(PNG,)),
+        Case("GET", signed("/card.png?page=nope"), status=400),
         Case("GET", signed("/nope.png"), status=404, expect=(("x-og-error", "template_not_found"),)),
         Case("GET", signed("/card.gif"), status=404, expect=(("x-og-error", "unknown_format"),)),
         Case("GET", signed("/card.png?title=Queued"), (("X-Request-Start", f"t={queued_since_ms}"),),
