@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import logging
+import time
 import typing as t
 
 from flask import Flask
+from flask import Response
+from flask import g
+from flask import request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Settings
 from ..errors import OgError
+from ..http import Answer
 from ..http import HttpCore
 from ..http.core import TEMPLATE_ERROR_MESSAGE as TEMPLATE_ERROR_MESSAGE
 from ..http.events import LIFETIME_SECONDS
 from ..http.events import MAX_STREAMS
 from ..http.events import POLL_SECONDS
+from ..http.observe import observe
 from ..raster.lazy import LazyBackend
 from ..render import Renderer
 from .routes import bp
@@ -49,10 +55,22 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     register_studio(app, renderer.settings)
     trust_proxies(app, renderer.settings.trusted_proxies)
 
+    @app.before_request
+    def start_clock() -> None:
+        g.og_started = time.perf_counter()
+
     @app.after_request
-    def no_sniffing(answer: t.Any) -> t.Any:
-        answer.headers["X-Content-Type-Options"] = "nosniff"
-        return answer
+    def flask_answers(made: Response) -> Response:
+        """What Flask answers itself (the studio's pages, its static files, a 404 before any route)
+        says nosniff and is counted and logged like the core's answers."""
+        made.headers["X-Content-Type-Options"] = "nosniff"
+        if request.endpoint != "og.serve":  # the core observes its own
+            length = made.calculate_content_length()
+            sized = [("Content-Length", str(length))] if length is not None else []
+            headers = [*made.headers.items(), *sized]
+            elapsed_ms = (time.perf_counter() - g.get("og_started", time.perf_counter())) * 1000
+            observe(core().metrics, og_request(), Answer(made.status_code, headers), elapsed_ms, None)
+        return made
 
     @app.errorhandler(OgError)
     def og_error(error: OgError) -> t.Any:  # the studio's pages: an unknown template
