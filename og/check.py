@@ -33,6 +33,8 @@ from .svg.read_text import find_text_slots
 from .svg.text_path import text_path
 from .svg.text_style import og_attr
 from .svg.text_style import vertical_mode
+from .template.costs import max_dpr
+from .template.load import DEFAULT_LIMITS
 from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
@@ -242,6 +244,11 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
         sizes = ", ".join(f"{p.name} {p.width:g}x{p.height:g}" for p in template.pages)
         findings.append(Finding("info", f"pages: {sizes}; /NAME.png is the first, ?page=NAME or a number "
                                         "another"))
+    allowed = max_dpr(template.width, template.height, DEFAULT_LIMITS)
+    if allowed < 2:
+        findings.append(Finding("warning", f"canvas {template.width:g}x{template.height:g}: ?dpr= goes up to "
+                                           f"{allowed:g} (pixels drawn, canvas × dpr², stay within "
+                                           f"{DEFAULT_LIMITS.drawn_pixels:,})"))
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     findings.extend(_unsafe(root))
     findings.extend(_unsupported(root, Cascade(root)))

@@ -20,11 +20,17 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..fetch.decode import sniff
+from ..svg.css import Stylesheet
 from ..svg.css import own_property
 from ..svg.geometry import parse_transform
 from ..svg.names import URL_ID
 from ..svg.names import href
 from ..svg.names import local_name
+from .costs import check_costs
+from .costs import check_patterns
+from .references import check_css
+from .references import check_links
+from .references import check_references
 
 #: How much of a data: URI is read to find its image's size (JPEG's frame header can come
 #: after thumbnails and colour profiles).
@@ -50,6 +56,17 @@ class Limits:
     #: Pixels of one embedded image, and of all of them together.
     image_pixels: int = 4096 * 4096
     total_image_pixels: int = 32 * 1024 * 1024
+    #: Pixels drawn, canvas × dpr²: a template's ``og:max-dpr`` is lowered to stay within it (a
+    #: 4096x4096 canvas at dpr 2 drew 67 M pixels, 1.9 GB).
+    drawn_pixels: int = 4096 * 4096
+    #: Pixels of one pattern tile (CairoSVG allocates the whole tile: 30,000 px square was 3.5 GB).
+    pattern_tile_pixels: int = 4096 * 4096
+    #: Dashes drawn in all (path length ÷ dash period); cairo draws about 10⁹ a second, in native code.
+    dash_segments: int = 10_000_000
+    #: Marker drawings in all (vertices × the marker's elements), each a CairoSVG call in Python.
+    marker_draws: int = 20_000
+    #: How deep masks, clips, filters, patterns, gradients, markers and uses may point at each other.
+    reference_depth: int = 16
 
 
 def check_file_size(size: int, limits: Limits) -> None:
@@ -74,45 +91,14 @@ def check_limits(root: etree._Element, width: float, height: float, limits: Limi
         if isinstance(node, etree._Entity):
             raise TemplateError(f"line {node.sourceline}: undefined entity {node.text}; write the character "
                                 "itself (Inkscape does)")
-    _check_uses(elements, limits)
+    check_links(elements)
+    check_css(elements)
+    sheet = Stylesheet(root)
+    check_costs(elements, sheet, limits)
+    check_references(elements, sheet, limits.reference_depth)
+    check_patterns(elements, limits)
     _check_filters(elements, limits)
     _check_images(elements, limits)
-
-
-def _check_uses(elements: list[etree._Element], limits: Limits) -> None:
-    by_id = {str(node.get("id")): node for node in elements if node.get("id")}
-    #: id → (elements it stands for, how many <use> levels deep it reaches)
-    seen: dict[str, tuple[int, int]] = {}
-    visiting: set[str] = set()
-
-    def expanded(node: etree._Element) -> tuple[int, int]:
-        """Elements ``node`` stands for once every use in it is followed, and its use depth."""
-        total, height = 0, 0
-        for child in node.iter():
-            if not isinstance(child.tag, str):
-                continue
-            total += 1
-            if local_name(child) == "use":
-                ident = href(child).lstrip("#")
-                target = by_id.get(ident)
-                if target is not None:
-                    if ident in visiting:
-                        raise TemplateError("<use> points at itself through other <use> elements")
-                    if ident not in seen:
-                        visiting.add(ident)
-                        seen[ident] = expanded(target)
-                        visiting.discard(ident)
-                    size, below = seen[ident]
-                    total += size
-                    height = max(height, below + 1)
-            if height > limits.use_depth:
-                raise TemplateError(f"<use> points through more than {limits.use_depth} levels")
-            if total > limits.expanded_elements:
-                raise TemplateError(f"<use> elements expand to more than {limits.expanded_elements:,} "
-                                    "elements")
-        return total, height
-
-    expanded(elements[0])
 
 
 def _scale_of(node: etree._Element) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import math
 import re
 import typing as t
 from pathlib import Path
@@ -30,6 +31,7 @@ from ..svg.names import find_node
 from ..svg.names import index_path
 from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
+from .costs import max_dpr
 from .limits import Limits
 from .limits import check_canvas
 from .limits import check_file_size
@@ -48,6 +50,10 @@ log = logging.getLogger(__name__)
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+
+
+class NotWellFormed(TemplateError):
+    """The file is not (yet) a whole XML document: empty, or cut short while it is rewritten."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -257,6 +263,19 @@ def dynamic_elements(root: etree._Element, fills: t.Sequence[TextFill]) -> tuple
 
 
 DEFAULT_LIMITS = Limits()
+_MAX_DPR = f"{{{OG_NS}}}max-dpr"
+
+
+def lower_max_dpr(root: etree._Element, width: float, height: float, limits: Limits) -> None:
+    """Write the template's ``og:max-dpr`` down to what the pixel budget allows (canvas × dpr² within
+    ``limits.drawn_pixels``), so ``?dpr=`` above it is a clear 400 that says the largest allowed."""
+    allowed = max_dpr(width, height, limits)
+    try:
+        declared = float(root.get(_MAX_DPR) or "inf")
+    except ValueError:
+        declared = math.inf
+    if not declared <= allowed:  # NaN too
+        root.set(_MAX_DPR, f"{allowed:g}")
 
 
 def load_template(name: str, path: Path, env: jinja2.Environment, max_length: int,
@@ -269,13 +288,14 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
     except OSError as error:
         raise TemplateError(f"template {name!r} cannot be read: {error.strerror}") from None
     except etree.XMLSyntaxError as error:
-        raise TemplateError(f"template {name!r} is not well-formed XML: {error}") from None
+        raise NotWellFormed(f"template {name!r} is not well-formed XML: {error}") from None
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     try:
         max_lengths = check_structure(root)
         width, height = _size(root)
         check_limits(root, width, height, limits)
+        lower_max_dpr(root, width, height, limits)
         fills, asts = compile_fills(root, env)
         dynamic = dynamic_elements(root, fills)
         marked(root)  # og:mirror written wrong: refused now, not on the first right-to-left card

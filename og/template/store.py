@@ -6,11 +6,13 @@ import logging
 import os
 import re
 import threading
+import time
 import typing as t
 from pathlib import Path
 
 from ..errors import TemplateError
 from ..errors import TemplateNotFound
+from .load import NotWellFormed
 from .load import Template
 from .load import create_jinja_environment
 from .load import load_template
@@ -18,6 +20,13 @@ from .load import load_template
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+#: How long a template's file may stay unparsable (while it is rewritten in place) before
+#: readiness names it; the last good version serves meanwhile, and after.
+REWRITE_GRACE_S = 10.0
+#: A template that has no good version yet in this process: how often, and how far apart, a file
+#: cut short is read again before it is that template's error.
+REREADS = 20
+REREAD_PAUSE_S = 0.01
 
 
 class TemplateStore:
@@ -27,6 +36,11 @@ class TemplateStore:
     symlinks into a hidden sub-folder): a broken, unreadable or dangling entry is that one
     template's error, never the service's, and a symlink that leads out of the folder is
     refused. A file that failed to load is not read again until it changes.
+
+    A file rewritten in place (truncated, then written) is empty or cut short for a moment:
+    while it does not parse, the last good version keeps serving (and keeps serving if it never
+    does: readiness names it after :data:`REWRITE_GRACE_S`). A new version that parses but is
+    broken otherwise is that template's error at once: it is what the designer saved.
     """
 
     def __init__(self, folder: str | os.PathLike[str], max_length: int = 500,
@@ -37,6 +51,8 @@ class TemplateStore:
         self.env = create_jinja_environment()
         self._cache: dict[str, Template] = {}
         self._failed: dict[str, tuple[tuple[int, int], TemplateError]] = {}
+        #: name → (stamp of the unparsable file, when it was first seen so, the error)
+        self._unparsed: dict[str, tuple[tuple[int, int], float, NotWellFormed]] = {}
         self._lock = threading.Lock()
 
     def path_for(self, name: str) -> Path:
@@ -63,19 +79,53 @@ class TemplateStore:
         failed = self._failed.get(name)
         if failed is not None and failed[0] == stamp:
             raise TemplateError(failed[1].message)
+        unparsed = self._unparsed.get(name)
+        if cached is not None and unparsed is not None and unparsed[0] == stamp:
+            return cached
         try:
-            template = load_template(name, path, self.env, self.max_length)
+            template = self._load(name, path, first=cached is None)
+        except NotWellFormed as error:
+            if cached is None:
+                with self._lock:
+                    self._failed[name] = (stamp, error)
+                raise
+            with self._lock:
+                since = unparsed[1] if unparsed is not None else time.monotonic()
+                self._unparsed[name] = (stamp, since, error)
+            log.warning("template %s does not parse (being rewritten?); the last good version serves: %s",
+                        name, error.message)
+            return cached
         except TemplateError as error:
             with self._lock:
                 self._failed[name] = (stamp, error)
+                self._unparsed.pop(name, None)
             raise
         with self._lock:
             self._cache[name] = template
             self._failed.pop(name, None)
+            self._unparsed.pop(name, None)
         log.info("loaded template %s (%d params)", name, len(template.params))
         if self.on_load is not None:
             self.on_load(template)
         return template
+
+    def _load(self, name: str, path: Path, first: bool) -> Template:
+        """Load the file; the first time in this process, a file cut short (being rewritten: it
+        takes milliseconds) is read again a few times, :data:`REREAD_PAUSE_S` apart."""
+        for _ in range(REREADS if first else 0):
+            try:
+                return load_template(name, path, self.env, self.max_length)
+            except NotWellFormed:
+                time.sleep(REREAD_PAUSE_S)  # looked up now: gevent's sleep in a gevent worker
+        return load_template(name, path, self.env, self.max_length)
+
+    def unparsed_for_long(self, name: str) -> TemplateError | None:
+        """The error of a template whose file has not parsed for :data:`REWRITE_GRACE_S` (its last
+        good version still serves), for readiness; None otherwise."""
+        unparsed = self._unparsed.get(name)
+        if unparsed is None or time.monotonic() - unparsed[1] < REWRITE_GRACE_S:
+            return None
+        return TemplateError(f"{unparsed[2].message} (the last good version serves)")
 
     def names(self) -> list[str]:
         if not self.folder.is_dir():
@@ -86,7 +136,8 @@ class TemplateStore:
         """Every template of the folder, or the error that keeps it from loading."""
         for name in self.names():
             try:
-                yield self.get(name)
+                template = self.get(name)
+                yield self.unparsed_for_long(name) or template
             except TemplateError as error:
                 yield error
             except TemplateNotFound:

@@ -33,7 +33,6 @@ import re
 import typing as t
 
 from lxml import etree
-from PIL import ImageColor
 
 from ..errors import BadParameter
 from ..errors import ImageUnavailable
@@ -153,6 +152,8 @@ def drawn_colour(value: str | None) -> str | None:
     """
     if not value:
         return None
+    from PIL import ImageColor  # here, not at import: Pillow is for pictures (cold start)
+
     try:
         rgb = ImageColor.getrgb(value.strip())
     except ValueError:
