@@ -8,7 +8,6 @@ whole site's titles are checked in seconds. A row is listed when a text box was 
 from __future__ import annotations
 
 import dataclasses
-import json
 import typing as t
 
 from .errors import OgError
@@ -64,7 +63,7 @@ def check_rows(renderer: Renderer, name: str, rows: t.Iterable[Row]) -> list[Row
     found = []
     for row in rows:
         try:
-            report = json.loads(renderer.render(name, row.values, "json"))
+            report = renderer.report(renderer.plan(name, row.values, "json"))
         except OgError as error:
             found.append(RowIssues(row, error=error.message))
             continue

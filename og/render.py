@@ -280,6 +280,12 @@ class Renderer:
     def render_plan(self, plan: Plan) -> bytes:
         return self.card(plan).body
 
+    def report(self, plan: Plan) -> dict[str, t.Any]:
+        """The layout report of ``plan``'s card as data (what its ``.json`` answers: lines, fonts,
+        what was shrunk, cut or missing), from the same storage, admission and budget."""
+        asked = plan if plan.fmt == "json" else self.plan_template(plan.template, plan.values, "json")
+        return t.cast(dict[str, t.Any], json.loads(self.card(asked).body))
+
     def card(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry:
         """The card: from the storage, or rendered (once, however many ask at the same time)
         with only the stages ``plan.fmt`` needs. ``degraded`` when text had no font.

@@ -19,12 +19,17 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("og.draw",),
     ("og.effects",),
     ("og.raster",),
-    ("og.report", "og.render", "og.pool", "og.check", "og.coverage"),
+    ("og.report", "og.render", "og.pool", "og.check", "og.coverage", "og.aio"),
     ("og.rows", "og.build", "og.content_check"),
-    ("og.web", "og.gunicorn_conf", "og.cli", "og.__main__", "og"),
+    ("og.http",),  # HTTP meaning, no web framework (see test_the_http_core_imports_no_web_framework)
+    ("og.web", "og.asgi", "og.gunicorn_conf", "og.cli", "og.__main__", "og"),
     ("og.contrib",),
 )
-STAGE_PACKAGES = ("template", "svg", "text", "draw", "effects", "raster", "web")
+#: What the HTTP core must never import: the front ends' frameworks and servers (each adapter
+#: imports its own), so every front end gets the same answers from the same code.
+WEB_FRAMEWORKS = frozenset({"flask", "werkzeug", "django", "starlette", "fastapi", "uvicorn", "gunicorn",
+                            "gevent", "jinja2", "markupsafe", "asgiref"})
+STAGE_PACKAGES = ("template", "svg", "text", "draw", "effects", "raster", "http", "web")
 
 
 def _module_name(path: Path) -> str:
@@ -87,3 +92,43 @@ def test_the_checker_sees_an_upward_import() -> None:
     found = _imports_in("def f():\n    from ..raster.backend import CairoBackend\n", "og.text.fonts", False)
     assert found == [(2, "og.raster.backend")]
     assert _layer("og.raster.backend") > _layer("og.text.fonts")
+
+
+def _top_level_imports(source: str) -> list[tuple[int, str]]:
+    """Every absolute import's top-level package, with its line."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.append((node.lineno, node.module.split(".")[0]))
+        elif isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name.split(".")[0]) for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((OG / "http").rglob("*.py")), ids=lambda p: p.name)
+def test_the_http_core_imports_no_web_framework(path: Path) -> None:
+    framework = [f"line {line}: {name}" for line, name in _top_level_imports(path.read_text())
+                 if name in WEB_FRAMEWORKS]
+    assert not framework, "\n".join(framework)
+
+
+def test_the_framework_check_sees_a_framework() -> None:
+    found = _top_level_imports("from flask import request\nimport django.http\nfrom . import core\n")
+    assert [name for _, name in found if name in WEB_FRAMEWORKS] == ["flask", "django"]
+
+
+#: Each adapter imports its own framework and og's core, never another front end's.
+ADAPTERS = {"asgi.py": {"flask", "werkzeug", "django"}, "contrib/django": {"flask", "werkzeug"}}
+
+
+@pytest.mark.parametrize("where", sorted(ADAPTERS))
+def test_an_adapter_imports_no_other_front_end(where: str) -> None:
+    paths = [OG / where] if where.endswith(".py") else sorted((OG / where).rglob("*.py"))
+    found = []
+    for path in paths:
+        module = _module_name(path)
+        found += [f"{module} line {line}: {name}" for line, name in _top_level_imports(path.read_text())
+                  if name in ADAPTERS[where]]
+        found += [f"{module} line {line}: {name}" for line, name in _imports(path, module)
+                  if name == "og.web" or name.startswith("og.web.")]
+    assert not found, "\n".join(found)

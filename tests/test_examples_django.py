@@ -69,6 +69,9 @@ def test_unsigned_and_bad_requests_are_json_errors(client: t.Any) -> None:
     forged = client.get("/og/article.png?title=Forged")
     assert forged.status_code == 403 and json.loads(forged.content)["error"] == "bad_signature"
     assert client.get("/og/templates").status_code == 200
+    assert client.get("/og/healthz").status_code == 200  # every og route, below the mount
+    missing = client.get("/og/no/such/route")
+    assert missing.status_code == 404 and json.loads(missing.content)["error"] == "not_found"
 
 
 def test_og_build_command(client: t.Any, tmp_path: Path) -> None:
@@ -85,16 +88,3 @@ def test_og_build_command(client: t.Any, tmp_path: Path) -> None:
     data.write_text("title,nope\nA,B\n", encoding="utf-8")
     with pytest.raises(CommandError, match="'nope' are not parameters"):
         call_command("og_build", "article", str(data), "--out", str(tmp_path / "out"), stderr=err)
-
-
-def test_query_values_as_the_flask_route_reads_them(client: t.Any) -> None:
-    from django.test import RequestFactory
-
-    from og.contrib.django.views import _values
-    from og.errors import BadParameter
-
-    request = RequestFactory().get("/og/article.png?title=A&s=sig&exp=9")
-    assert _values(request, signed=True) == {"title": "A"}
-    assert _values(request, signed=False) == {"title": "A", "s": "sig", "exp": "9"}
-    with pytest.raises(BadParameter, match="'title' is given more than once"):
-        _values(RequestFactory().get("/og/article.png?title=A&title=B"), signed=True)

@@ -41,7 +41,7 @@ def test_wheel_installs_a_working_og(tmp_path: Path) -> None:
     (wheel,) = (tmp_path / "dist").glob("og_cards-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "og/_data/svg_templates/article.svg" in names and "og/_data/fonts/inter/OFL.txt" in names
-    assert "og/web/error.svg" in names
+    assert "og/http/error.svg" in names
 
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)

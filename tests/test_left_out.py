@@ -17,8 +17,8 @@ from PIL import Image
 import og
 import og.web
 from og.check import check_file
-from og.contrib.meta import card_tags
 from og.errors import BadParameter
+from og.http.meta import card_tags
 from tests.conftest import BUNDLED_TEMPLATES
 from tests.helpers import text
 
@@ -129,7 +129,7 @@ def test_a_missing_required_value_on_a_real_card_is_a_400(bundled_http: t.Any) -
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_alt_is_made_of_real_values_only(bundled: og.Renderer, name: str) -> None:
     def tags(params: dict[str, str]) -> dict[str, str]:
-        return dict(card_tags(bundled, name, "png", params, path=f"/{name}.png", keys=(),
+        return dict(card_tags(bundled, name, "png", params, keys=(),
                               absolute=lambda url: "https://cards.example" + url))
     alt = tags({REQUIRED[name]: "Real words"})["og:image:alt"]
     assert alt == "Real words"

@@ -19,8 +19,8 @@ from PIL import Image
 
 import og
 import og.web
-from og.contrib.meta import card_tags
 from og.errors import TemplateError
+from og.http.meta import card_tags
 from og.template.load import create_jinja_environment
 from og.template.load import load_template
 from tests.conftest import BUNDLED_TEMPLATES
@@ -114,7 +114,7 @@ def test_the_page_is_signed_like_a_value(fonts: t.Any) -> None:
 
 def test_og_meta_writes_the_square_beside_the_wide(bundled: og.Renderer, bundled_http: t.Any) -> None:
     tags = card_tags(bundled, "article", "png", {"title": "One post", "page": "wide,square"},
-                     path="/article.png", keys=(), absolute=lambda url: url)
+                     keys=(), absolute=lambda url: url)
     images = [value for prop, value in tags if prop == "og:image"]
     sizes = [(w, h) for (p1, w), (p2, h) in zip(tags, tags[1:], strict=False)
              if p1 == "og:image:width" and p2 == "og:image:height"]

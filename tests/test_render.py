@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pytest
@@ -204,3 +205,11 @@ def test_unknown_parameter_lists_accepted(renderer):
 
 def test_render_is_deterministic(renderer):
     assert renderer.render("card", {"title": "Same"}, "png") == renderer.render("card", {"title": "Same"}, "png")
+
+
+def test_report_is_the_json_cards_data(renderer: og.Renderer) -> None:
+    png_plan = renderer.plan("card", {"title": "Reported"}, "png")
+    data = renderer.report(png_plan)
+    assert data == json.loads(renderer.render("card", {"title": "Reported"}, "json"))
+    title = next(item for item in data["texts"] if item["id"] == "title")
+    assert [line["text"] for line in title["lines"]] == ["Reported"]

@@ -23,15 +23,15 @@ from markupsafe import Markup
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from ..config import Settings
+from ..http import HttpCore
+from ..http.meta import card_tags
+from ..http.meta import meta_html
 from ..pool import pooled
 from ..render import Renderer
 from ..web import create_app
 from ..web.app import trust_proxies
 from .meta import DEFAULT_URL_PREFIX
 from .meta import URL_PREFIX_SETTING
-from .meta import card_path
-from .meta import card_tags
-from .meta import meta_html
 from .meta import settings_env
 
 
@@ -77,10 +77,9 @@ def og_meta(name: str, fmt: str = "png", /, *, alt: str | None = None, **params:
 def _tags(name: str, fmt: str, params: t.Mapping[str, t.Any], alt: str | None) -> list[tuple[str, str]]:
     """The card's tags. The mounted app sees paths without the prefix, so the signature covers
     ``/name.fmt`` and the prefix goes in front with the origin."""
-    og_app = current_app.extensions["og.app"]
+    core: HttpCore = current_app.extensions["og.app"].extensions["og.core"]
     configured = current_app.config.get("OG_BASE_URL")
     origin = str(configured) if configured else request.url_root
     base = origin.rstrip("/") + current_app.extensions["og.prefix"]
-    return card_tags(og_app.extensions["og"], name, fmt, {k: str(v) for k, v in params.items()},
-                     path=card_path("", name, fmt), keys=og_app.extensions["og.keys"],
+    return card_tags(core.renderer, name, fmt, {k: str(v) for k, v in params.items()}, keys=core.keys,
                      absolute=lambda url: base + url, alt=alt)

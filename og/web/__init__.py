@@ -1,7 +1,7 @@
-"""Web: an HTTP request → a response, through :class:`og.render.Renderer`: check it (signature,
-parameters), name its result, answer 304/HEAD from the name, render the rest. The only
-package that imports Flask; error cards (``error_card``) and HTTP caching (``http_cache``).
-``studio/`` is the designers' preview page, served only with ``OG_STUDIO=1`` or in debug mode."""
+"""Web: a Flask request → og's HTTP core (:mod:`og.http`) → a Flask response. ``og serve``'s app
+(``create_app``, the Procfile's ``app:app``), its gunicorn worker and serving limits, and the
+studio's pages (``studio/``, served only with ``OG_STUDIO=1`` or in debug mode). What a request
+means is decided in :mod:`og.http.core`; ``routes`` only adapts."""
 
 from __future__ import annotations
 

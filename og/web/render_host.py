@@ -238,9 +238,10 @@ def start_for_worker(worker: t.Any) -> RenderHost | None:
     if not worker.cfg.preload_app:
         log.warning("gunicorn without preload_app: cards render inside the web worker, unbounded")
         return None
-    renderer = getattr(worker.app.wsgi(), "extensions", {}).get("og")
-    if renderer is None:
+    core = getattr(worker.app.wsgi(), "extensions", {}).get("og.core")
+    if core is None:
         return None
+    renderer = core.renderer
     host = RenderHost.start(renderer, close=worker.sockets,
                             processes=processes_per_worker(renderer, worker.cfg.workers))
     host.on_gone = functools.partial(setattr, worker, "alive", False)

@@ -95,7 +95,7 @@ def _page_points_at_a_card(port: int, page: str) -> None:
 def test_examples_with_their_readme_commands(checkout: Path) -> None:
     """Each example, started as examples/README.md says, in the checkout's ./run venv."""
     commands = example_commands()
-    assert set(commands) >= {"flask_site", "django_site", "static_site"}, commands
+    assert set(commands) >= {"flask_site", "fastapi_site", "django_site", "static_site"}, commands
     # the venv that ./run test makes, with Django
     run(["./run", "test", "--collect-only", "-q", "tests/test_config.py"], cwd=checkout)
     for folder, command in sorted(commands.items()):
@@ -108,6 +108,10 @@ def test_examples_with_their_readme_commands(checkout: Path) -> None:
         log = checkout.parent / f"{folder}.log"
         if words[-1] == "run" and "flask" in words[0]:
             with serving([*words, "--port", str(port)], checkout, env, port, log,
+                         ready_path="/posts/ci-times"):
+                _page_points_at_a_card(port, "/posts/ci-times")
+        elif words[0].endswith("uvicorn"):
+            with serving([*words, "--host", "127.0.0.1", "--port", str(port)], checkout, env, port, log,
                          ready_path="/posts/ci-times"):
                 _page_points_at_a_card(port, "/posts/ci-times")
         elif words[-1] == "runserver":

@@ -18,10 +18,10 @@ from PIL import Image
 import og
 import og.web
 from og.config import Settings
+from og.http.events import template_events
+from og.http.events import template_stamps
+from og.http.meta import alt_text
 from og.template.store import TemplateStore
-from og.web.studio.events import template_events
-from og.web.studio.events import template_stamps
-from og.web.studio.meta import alt_text
 
 from ..conftest import FONTS_DIR
 from ..conftest import TEMPLATES
@@ -120,7 +120,7 @@ def test_card_api_gives_urls_and_meta_tags(studio: t.Any) -> None:
     assert published.path == "/card.png" and "v=" in published.query and "v=" not in body["png"]
     assert [tags[f"og:image:{key}"] for key in ("width", "height", "type")] == ["1200", "630", "image/png"]
     assert tags["twitter:card"] == "summary_large_image"
-    assert 'Tom &amp; &#34;Jerry&#34; &lt;3' in body["meta"]  # escaped in the text, exact once parsed
+    assert 'Tom &amp; &quot;Jerry&quot; &lt;3' in body["meta"]  # escaped in the text, exact once parsed
     assert "Tom & \"Jerry\" <3" in tags["og:image:alt"] and tags["og:image:alt"] == body["alt"]
     assert {limit["platform"]: limit["bytes"] for limit in body["limits"]} == {
         "Facebook": 8_000_000, "X": 5_000_000, "LinkedIn": 5_000_000, "Mastodon": 2_000_000,
@@ -139,7 +139,7 @@ def test_card_api_leaves_defaults_out_of_the_url(studio: t.Any) -> None:
 def test_alt_text_is_what_the_card_shows() -> None:
     report = {"template": "x", "texts": [{"lines": [{"text": "Two  lines"}, {"text": "of title…"}]},
                                          {"lines": []}, {"lines": [{"text": "Jane"}]}]}
-    assert alt_text(report) == "Two lines of title… · Jane"
+    assert alt_text(report) == "Two lines of title… — Jane"
     assert alt_text({"template": "x", "texts": []}) == "x"
     assert len(alt_text({"template": "x", "texts": [{"lines": [{"text": "a " * 400}]}]})) == 420
 

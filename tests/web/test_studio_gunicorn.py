@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from bench.server import GunicornServer
-from og.web.studio.events import BUSY_RETRY_SECONDS
-from og.web.studio.events import MAX_STREAMS
+from og.http.events import BUSY_RETRY_SECONDS
+from og.http.events import MAX_STREAMS
 
 from ..conftest import ROOT
 from .test_studio_browser import WAIT_MS

@@ -1,4 +1,5 @@
-"""The Django app: it owns og's :class:`og.Renderer`, made from ``settings.OG`` on first use."""
+"""The Django app: it owns og's HTTP core and its :class:`og.Renderer`, made from ``settings.OG`` on
+first use."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from django.apps import AppConfig
 from django.apps import apps
 
 from ...config import Settings
+from ...http import HttpCore
 from ...pool import pooled
 from ...render import Renderer
-from ...signing import keys_from_env
 from ..meta import settings_env
 
 
@@ -35,21 +36,23 @@ class OgConfig(AppConfig):  # type: ignore[misc]
     default_auto_field = "django.db.models.AutoField"
 
     def ready(self) -> None:
-        self._renderer: Renderer | None = None
-        self._keys: tuple[bytes, ...] = ()
+        self._core: HttpCore | None = None
         self._lock = threading.Lock()
 
-    def renderer(self) -> Renderer:
-        """The project's renderer (settings.OG read once, on the first card)."""
+    def core(self) -> HttpCore:
+        """og's HTTP core over the project's renderer (settings.OG read once, on first use)."""
         with self._lock:
-            if self._renderer is None:
-                self._renderer = pooled(Renderer(og_settings()))  # renders in render processes
-                self._keys = keys_from_env(self._renderer.settings.secret)
-            return self._renderer
+            if self._core is None:
+                settings = og_settings()
+                # renders in render processes of the project's own
+                self._core = HttpCore(pooled(Renderer(settings)), studio=settings.studio)
+            return self._core
+
+    def renderer(self) -> Renderer:
+        return self.core().renderer
 
     def keys(self) -> tuple[bytes, ...]:
-        self.renderer()
-        return self._keys
+        return self.core().keys
 
 
 def app_config() -> OgConfig:

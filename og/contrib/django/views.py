@@ -1,68 +1,42 @@
-"""og's routes as Django views: the same checks, keys, ETags and JSON errors as the Flask routes."""
+"""Django → og's HTTP core and back: a view that turns Django's request into an
+:class:`og.http.Request` and the :class:`og.http.Answer` into a response. What a request means
+is decided in :mod:`og.http.core`, the same for every front end."""
 
 from __future__ import annotations
 
-import time
-
 from django.http import HttpRequest
 from django.http import HttpResponse
-from django.http import JsonResponse
+from django.http import HttpResponseBase
+from django.http import StreamingHttpResponse
 
-from ... import signing
-from ...errors import BadParameter
-from ...errors import OgError
-from ...render import OWN_PARAMS
-from ...web.http_cache import CACHE_CONTROL
-from ...web.http_cache import DEGRADED_CACHE_CONTROL
-from ...web.http_cache import VERSIONED_CACHE_CONTROL
+from ...http import Answer
+from ...http import Request
 from .apps import app_config
 
 
-def _error(error: OgError) -> HttpResponse:
-    response = JsonResponse(error.to_dict(), status=error.status, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = "no-store"
-    return response
+def og_request(request: HttpRequest, path: str) -> Request:
+    """The request as the core reads it: ``path`` is what the URL pattern matched below og's
+    mount, so signatures cover the same path wherever the project mounts og."""
+    mount = request.path[: len(request.path) - len(path)] if request.path.endswith(path) else "/"
+    return Request.make(request.method or "GET", "/" + path, request.META.get("QUERY_STRING", ""),
+                        request.headers.items(), request.build_absolute_uri(mount))
 
 
-def _values(request: HttpRequest, signed: bool) -> dict[str, str]:
-    """One value per template parameter, as the Flask route reads a query: a name given twice
-    is refused, and with keys the signature's own ``s`` and ``exp`` are not parameters."""
-    given = {name: values for name, values in request.GET.lists()
-             if name not in OWN_PARAMS and not (signed and name in signing.SIGNING_PARAMS)}
-    twice = [name for name, values in given.items() if len(values) > 1]
-    if twice:
-        raise BadParameter(f"parameter {twice[0][:64]!r} is given more than once; give it once",
-                           parameter=twice[0][:64])
-    return {name: values[0] for name, values in given.items()}
+def response(answer: Answer) -> HttpResponseBase:
+    """The answer, headers exactly as given (Django's default type taken off)."""
+    made: HttpResponseBase = (
+        StreamingHttpResponse(answer.stream, status=answer.status) if answer.stream is not None
+        else HttpResponse(answer.body, status=answer.status))
+    del made["Content-Type"]
+    for name, value in answer.headers:
+        made[name] = value
+    return made
 
 
-def card(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    """``/{name}.{fmt}``: verify → plan → 304 from the key → render (once) → answer."""
-    config = app_config()
-    renderer, keys = config.renderer(), config.keys()
-    try:
-        if keys:
-            pairs = [(key, value) for key, values in request.GET.lists() for value in values]
-            signing.verify(request.path, pairs, keys, time.time())
-        plan = renderer.plan(name, _values(request, signed=bool(keys)), fmt, request.GET.get("dpr", "1"),
-                             request.GET.get("page"))
-        versioned = request.GET.get("v") == renderer.version(plan.template)
-        etag = f'"{plan.key}"'
-        if etag in request.headers.get("If-None-Match", ""):
-            response = HttpResponse(status=304)
-        else:
-            entry = renderer.card(plan)
-            response = HttpResponse(entry.body, content_type=entry.content_type)
-            response["Cache-Control"] = (DEGRADED_CACHE_CONTROL if entry.degraded
-                                         else VERSIONED_CACHE_CONTROL if versioned else CACHE_CONTROL)
-    except OgError as error:
-        return _error(error)
-    response["ETag"] = etag
-    response.setdefault("Cache-Control", CACHE_CONTROL)
-    return response
+def serve(request: HttpRequest, path: str = "") -> HttpResponseBase:
+    """Every og route below the mount: ``/{name}.{fmt}``, ``/templates``, ``/healthz``…"""
+    return response(app_config().core().handle(og_request(request, path)))
 
 
-def templates(request: HttpRequest) -> HttpResponse:
-    listed = [item.to_dict() for item in app_config().renderer().templates.all()
-              if not isinstance(item, Exception)]
-    return JsonResponse({"templates": listed}, json_dumps_params={"ensure_ascii": False})
+def card(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
+    return serve(request, f"{name}.{fmt}")

@@ -14,9 +14,6 @@ import logging
 from flask import Flask
 
 from ...config import Settings
-from .events import MAX_STREAMS
-from .events import StreamSlots
-from .routes import STREAM_SLOTS
 from .routes import bp as bp
 
 log = logging.getLogger(__name__)
@@ -32,7 +29,6 @@ def register_studio(app: Flask, settings: Settings) -> None:
     if not studio_enabled(app, settings):
         return
     app.register_blueprint(bp)
-    app.extensions[STREAM_SLOTS] = StreamSlots(int(app.config.get("OG_STUDIO_STREAMS", MAX_STREAMS)))
     log.warning("the preview studio is on (OG_STUDIO=1 or debug): it exposes template internals and "
                 "signs any card it is asked for; never enable it on a public deployment")
 

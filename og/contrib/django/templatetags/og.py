@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.safestring import mark_safe
 
-from ...meta import card_tags
-from ...meta import meta_html
+from ....http.meta import card_tags
+from ....http.meta import meta_html
 from ..apps import app_config
 
 register = template.Library()
@@ -21,9 +21,9 @@ def _tags(context: t.Mapping[str, t.Any], name: str, fmt: str, alt: str | None,
           params: t.Mapping[str, t.Any]) -> list[tuple[str, str]]:
     request = context["request"]
     config = app_config()
-    return card_tags(config.renderer(), name, fmt, {k: str(v) for k, v in params.items()},
-                     path=reverse("og:card", kwargs={"name": name, "fmt": fmt}), keys=config.keys(),
-                     absolute=request.build_absolute_uri, alt=alt)
+    mount = reverse("og:og", kwargs={"path": ""}).rstrip("/")
+    return card_tags(config.renderer(), name, fmt, {k: str(v) for k, v in params.items()}, keys=config.keys(),
+                     absolute=lambda url: request.build_absolute_uri(mount + url), alt=alt)
 
 
 @register.simple_tag(takes_context=True)  # type: ignore[untyped-decorator]

@@ -10,18 +10,17 @@ token set it does not exist, so nothing about the service is open to the world b
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import json
 import logging
 import os
-import time
 
 import prometheus_client
-from flask import Flask
-from flask import Response
-from flask import g
-from flask import request
 from prometheus_client import multiprocess
+
+from .messages import Answer
+from .messages import Request
 
 access_log = logging.getLogger("og.access")
 
@@ -52,11 +51,6 @@ class Metrics:
         return prometheus_client.generate_latest(self.registry)
 
 
-def record_card(template: str, fmt: str, timings: dict[str, float]) -> None:
-    """Note, for this request's log line and metrics, how its card was made."""
-    g.og_card = (template, fmt, dict(timings))
-
-
 def server_timing(timings: dict[str, float]) -> str:
     """``layout;dur=1.9, raster;dur=4.6, encode;dur=2.5`` — or ``cache`` when nothing was drawn.
 
@@ -68,37 +62,38 @@ def server_timing(timings: dict[str, float]) -> str:
     return ", ".join(f"{stage};dur={ms:.1f}" for stage, ms in timings.items())
 
 
-def install(app: Flask, metrics: Metrics, token: str) -> None:
-    """Time every request, log it as one JSON line, count it, and serve ``/metrics``."""
+@dataclasses.dataclass(frozen=True)
+class CardMade:
+    """How a request's card was made, for its log line and metrics: ``timings`` holds each
+    stage's milliseconds, empty when the card came from a cache."""
 
-    @app.before_request
-    def start_clock() -> None:
-        g.og_started = time.perf_counter()
+    template: str
+    fmt: str
+    timings: dict[str, float]
 
-    @app.after_request
-    def observe(response: Response) -> Response:
-        elapsed_ms = (time.perf_counter() - g.get("og_started", time.perf_counter())) * 1000
-        card = g.get("og_card")
-        rendered = bool(card and card[2])
-        if card is not None:
-            response.headers["Server-Timing"] = server_timing(card[2])
-            metrics.cards.labels("render" if rendered else "cache").inc()
-            if rendered:
-                metrics.render_seconds.labels(card[0], card[1]).observe(sum(card[2].values()) / 1000)
-        error = response.headers.get("X-Og-Error")
-        if error:
-            metrics.errors.labels(error).inc()
-            metrics.cut.inc(error == "render_timeout")
-        access_log.info(json.dumps({
-            "method": request.method, "path": request.path, "query_bytes": len(request.query_string),
-            "status": response.status_code, "ms": round(elapsed_ms, 2), "bytes": response.content_length,
-            "rendered": rendered, "error": error, "agent": request.headers.get("User-Agent", "")[:120],
-        }, ensure_ascii=False))
-        return response
 
-    @app.get("/metrics")
-    def metrics_route() -> Response:
-        given = request.headers.get("Authorization", "")
-        if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            return Response(status=404)
-        return Response(metrics.exposition(), content_type=prometheus_client.CONTENT_TYPE_LATEST)
+def observe(metrics: Metrics, request: Request, answer: Answer, elapsed_ms: float,
+            card: CardMade | None) -> None:
+    """Add ``Server-Timing`` to a card's answer, count the answer, and log it as one JSON line."""
+    rendered = bool(card and card.timings)
+    if card is not None:
+        answer.set("Server-Timing", server_timing(card.timings))
+        metrics.cards.labels("render" if rendered else "cache").inc()
+        if rendered:
+            metrics.render_seconds.labels(card.template, card.fmt).observe(sum(card.timings.values()) / 1000)
+    error = answer.header("X-Og-Error")
+    if error:
+        metrics.errors.labels(error).inc()
+        metrics.cut.inc(error == "render_timeout")
+    length = answer.header("Content-Length")
+    access_log.info(json.dumps({
+        "method": request.method, "path": request.path, "query_bytes": len(request.query),
+        "status": answer.status, "ms": round(elapsed_ms, 2), "bytes": int(length) if length else None,
+        "rendered": rendered, "error": error, "agent": request.header("User-Agent")[:120],
+    }, ensure_ascii=False))
+
+
+def authorized(request: Request, token: str) -> bool:
+    """``/metrics`` exists only with a token, and answers only the bearer of it."""
+    given = request.header("Authorization")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())

@@ -23,7 +23,7 @@ import threading
 import time
 import typing as t
 
-from ...template.store import TemplateStore
+from ..template.store import TemplateStore
 
 #: How often the folder is looked at: a saved file shows up within about this long.
 POLL_SECONDS = 0.5

@@ -1,0 +1,112 @@
+"""ASGI → og's HTTP core and back: ``uvicorn og.asgi:app`` serves og, and a FastAPI or Starlette
+site mounts it the way it mounts static files::
+
+    app.mount("/og", og.asgi.app)           # or og.asgi.create_app(settings=..., renderer=...)
+
+What a request means is decided in :mod:`og.http.core`, the same for every front end. The core
+is synchronous (a render is CPU work under og's admission and budget), so each request runs in
+the event loop's default thread executor and the loop never waits on a render; the studio's
+event stream is read the same way, one chunk at a time. Settings come from the environment
+(``OG_*``), read when the first request (or ASGI ``lifespan`` startup) arrives, not on import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import typing as t
+
+from .config import Settings
+from .http import Answer
+from .http import HttpCore
+from .http import Request
+from .raster.lazy import LazyBackend
+from .render import Renderer
+
+Scope = t.MutableMapping[str, t.Any]
+Message = t.MutableMapping[str, t.Any]
+Receive = t.Callable[[], t.Awaitable[Message]]
+Send = t.Callable[[Message], t.Awaitable[None]]
+
+
+def og_request(scope: Scope) -> Request:
+    """The request as the core reads it: the path below ``root_path`` (where a site mounted og;
+    Starlette keeps the full path in ``path``, older servers strip it), the raw query."""
+    root = str(scope.get("root_path", "")).rstrip("/")
+    path = str(scope["path"])
+    if root and (path == root or path.startswith(root + "/")):
+        path = path[len(root):]
+    headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in scope.get("headers", ())]
+    host = next((value for name, value in headers if name.lower() == "host"), None)
+    if host is None:
+        server = scope.get("server") or ("localhost", None)
+        host = f"{server[0]}:{server[1]}" if server[1] else str(server[0])
+    root_url = f"{scope.get('scheme', 'http')}://{host}{root}/"
+    return Request.make(scope["method"], path, scope.get("query_string", b""), headers, root_url)
+
+
+class OgAsgi:
+    """The ASGI app over one :class:`HttpCore` (made on first use, from ``renderer``, else from
+    ``settings``, else from the environment)."""
+
+    def __init__(self, settings: Settings | None = None, *, renderer: Renderer | None = None) -> None:
+        self._settings = settings
+        self._renderer = renderer
+        self._core: HttpCore | None = None
+        self._lock = threading.Lock()
+
+    def core(self) -> HttpCore:
+        with self._lock:
+            if self._core is None:
+                renderer = self._renderer or Renderer(self._settings or Settings.from_env())
+                if isinstance(renderer.backend, LazyBackend):
+                    renderer.backend.load()  # before the first card, not during it
+                self._core = HttpCore(renderer, studio=renderer.settings.studio)
+            return self._core
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        loop = asyncio.get_running_loop()
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send, loop)
+            return
+        if scope["type"] != "http":
+            raise ValueError(f"og answers HTTP, not {scope['type']!r}")
+        core = await loop.run_in_executor(None, self.core)
+        answer = await loop.run_in_executor(None, core.handle, og_request(scope))
+        await _send(answer, send, loop)
+
+    async def _lifespan(self, receive: Receive, send: Send, loop: asyncio.AbstractEventLoop) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await loop.run_in_executor(None, self.core)  # a bad setting fails the start, not a request
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+async def _send(answer: Answer, send: Send, loop: asyncio.AbstractEventLoop) -> None:
+    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers]
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    if answer.stream is None:
+        await send({"type": "http.response.body", "body": answer.body})
+        return
+    stream = answer.stream
+    try:
+        while (chunk := await loop.run_in_executor(None, next, stream, None)) is not None:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+
+
+def create_app(settings: Settings | None = None, *, renderer: Renderer | None = None) -> OgAsgi:
+    """An ASGI app for og (each test or site may make its own)."""
+    return OgAsgi(settings, renderer=renderer)
+
+
+#: ``uvicorn og.asgi:app``: settings from the environment, read on first use.
+app = create_app()
