@@ -21,6 +21,7 @@ from .http import Answer
 from .http import HttpCore
 from .http import Request
 from .raster.lazy import LazyBackend
+from .pool import pooled
 from .render import Renderer
 
 Scope = t.MutableMapping[str, t.Any]
@@ -58,8 +59,13 @@ class OgAsgi:
     def core(self) -> HttpCore:
         with self._lock:
             if self._core is None:
-                renderer = self._renderer or Renderer(self._settings or Settings.from_env())
-                if isinstance(renderer.backend, LazyBackend):
+                renderer = self._renderer
+                if renderer is None:  # og's own: renders in render processes, as og serve's do
+                    renderer = Renderer(self._settings or Settings.from_env())
+                    if isinstance(renderer.backend, LazyBackend):
+                        renderer.backend.load()  # before the render processes fork, not in each card
+                    renderer = pooled(renderer)
+                elif isinstance(renderer.backend, LazyBackend):
                     renderer.backend.load()  # before the first card, not during it
                 self._core = HttpCore(renderer, studio=renderer.settings.studio)
             return self._core

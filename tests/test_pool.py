@@ -129,7 +129,7 @@ def test_the_flask_helper_renders_in_render_processes(tmp_path: Path) -> None:
     site = Flask("site")
     site.config.update(OG_TEMPLATES_DIR=str(tmp_path), OG_RENDER_TIMEOUT=str(BUDGET_S))
     OG(site)
-    renderer = site.extensions["og.app"].extensions["og"]
+    renderer = site.extensions["og.app"].extensions["og.core"].renderer
     try:
         started = time.monotonic()
         response = site.test_client().get("/og/path.png?title=x")
