@@ -4,7 +4,6 @@ asks the running thing for a real card."""
 
 from __future__ import annotations
 
-import html.parser
 import io
 import json
 import re
@@ -23,6 +22,7 @@ from tests.entry_points.conftest import get
 from tests.entry_points.conftest import run
 from tests.entry_points.conftest import serving
 from tests.entry_points.conftest import user_env
+from tests.test_examples_flask import _metas as metas
 
 CARD = "/article.png?title=" + urllib.parse.quote("Hello from a fresh install")
 
@@ -60,17 +60,6 @@ def test_readme_serve_first_on_a_clean_copy(checkout: Path) -> None:
     assert (checkout / ".venv" / "bin" / "og").exists(), "./run installs og itself"
 
 
-class Metas(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "meta" and values.get("property") and values.get("content"):
-            self.found[str(values["property"])] = str(values["content"])
-
-
 def example_commands() -> dict[str, str]:
     """examples/README.md's table: folder → the command in its "run it" column."""
     found = {}
@@ -84,9 +73,7 @@ def example_commands() -> dict[str, str]:
 def _page_points_at_a_card(port: int, page: str) -> None:
     status, _, body = get(port, page)
     assert status == 200, body[:500]
-    parser = Metas()
-    parser.feed(body.decode())
-    image = urllib.parse.urlsplit(parser.found["og:image"])
+    image = urllib.parse.urlsplit(metas(body.decode())["og:image"])
     status, headers, card = get(port, f"{image.path}?{image.query}")
     assert status == 200 and headers["content-type"] == "image/png"
     assert_card(card)
