@@ -42,6 +42,10 @@ from .errors import TemplateError
 from .errors import TemplateNotFound
 from .errors import UnknownFormat
 from .fetch import ImageSource
+from .formats import CONTENT_TYPES
+from .formats import FORMATS
+from .formats import RASTER_FORMATS
+from .formats import Format
 from .raster import bands
 from .raster import encode
 from .raster import formats
@@ -74,11 +78,6 @@ if t.TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Format = t.Literal["png", "jpeg", "webp", "avif", "svg", "json"]
-#: URL extensions and ``fmt=`` names, each mapped to the format it means.
-FORMATS: dict[str, Format] = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp": "webp", "avif": "avif",
-                              "svg": "svg", "json": "json"}
-RASTER_FORMATS = frozenset({"png", "jpeg", "webp", "avif"})
 #: A card's key (and ETag): 128 bits of SHA-256, plenty against collisions, short in headers.
 KEY_HEX_DIGITS = 32
 #: Query parameters og reads itself (the content version, the pixel ratio, the Inkscape page):
@@ -90,7 +89,6 @@ FAILURE_TTL_S = 30.0
 VERSION_HEX_DIGITS = 12
 #: Striped locks that make each background once (see :meth:`Renderer._once`).
 ONCE_LOCKS = 16
-CONTENT_TYPES: dict[str, str] = {**formats.CONTENT_TYPES, "svg": "image/svg+xml", "json": "application/json"}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -24,6 +24,7 @@ import jinja2.sandbox
 from lxml import etree
 
 from ..errors import TemplateError
+from ..formats import LISTED_FORMATS
 from ..svg.css import length
 from ..svg.follow import followers
 from ..svg.names import OG_NS
@@ -94,7 +95,7 @@ class Template:
             "width": json_number(self.width),
             "height": json_number(self.height),
             "params": [param.to_dict() for param in self.params.values()],
-            "urls": {fmt: f"/{self.name}.{fmt}" for fmt in ("png", "svg", "json")},
+            "urls": {fmt: f"/{self.name}.{fmt}" for fmt in LISTED_FORMATS},
         }
         if self.pages:
             described["pages"] = [page.to_dict(self.name) for page in self.pages]
