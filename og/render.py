@@ -57,7 +57,6 @@ from .storage import SingleFlight
 from .storage import storage_from_url
 from .svg import cairosvg_fixes
 from .svg.follow import follow_texts
-from .svg.names import OG_NS
 from .svg.read_text import TextSlot
 from .svg.read_text import find_text_slots
 from .svg.sanitise import sanitise
@@ -225,7 +224,7 @@ class Renderer:
 
     def _dpr(self, template: Template, dpr: float | str) -> float:
         """``?dpr=``, checked: 1 up to the deploy's and the template's ``og:max-dpr`` (at most 2)."""
-        limit = min(self.settings.max_dpr, template_number(template, "max-dpr") or self.settings.max_dpr)
+        limit = min(self.settings.max_dpr, template.options.max_dpr)
         try:
             value = float(dpr)
         except ValueError:
@@ -254,8 +253,7 @@ class Renderer:
         return digest.hexdigest()[:VERSION_HEX_DIGITS]
 
     def _quality(self, template: Template) -> int | None:
-        own = template_number(template, "quality")
-        return int(own) if own else self.settings.quality
+        return template.options.quality or self.settings.quality
 
     def image_url(self, name: str, fmt: str = "png", /, *, base: str = "",
                   secret: str | bytes | t.Sequence[bytes] | None = None, expires: int | None = None,
@@ -471,14 +469,6 @@ def _lap(timings: dict[str, float], stage: str) -> t.Iterator[None]:
         yield
     finally:
         timings[stage] = timings.get(stage, 0.0) + (time.perf_counter() - started) * 1000
-
-
-def template_number(template: Template, name: str) -> float | None:
-    """A number the template's root sets in og's namespace (``og:quality``, ``og:max-dpr``)."""
-    try:
-        return float(template.root.get(f"{{{OG_NS}}}{name}") or "")
-    except ValueError:
-        return None
 
 
 _default: Renderer | None = None

@@ -71,6 +71,17 @@ class TextFill:
 
 
 @dataclasses.dataclass(frozen=True)
+class Options:
+    """What a template's root says about all of its cards, read once when it is loaded."""
+
+    #: ``og:quality``: JPEG, WebP and AVIF quality (None: the deploy's ``OG_QUALITY``).
+    quality: int | None = None
+    #: ``og:max-dpr``, lowered to what the pixel budget allows (canvas × dpr² within
+    #: ``Limits.drawn_pixels``), so ``?dpr=`` above it is a clear 400 that says the largest allowed.
+    max_dpr: float = 2.0
+
+
+@dataclasses.dataclass(frozen=True)
 class Template:
     name: str
     path: Path
@@ -84,6 +95,8 @@ class Template:
     height: float
     #: Image slots, colours, choices and flags (og:image, og:color, og:choice, og:show-if).
     typed: Typed = dataclasses.field(default_factory=Typed)
+    #: ``og:quality`` and ``og:max-dpr``, parsed.
+    options: Options = dataclasses.field(default_factory=Options)
     #: Inkscape pages (empty: one page); this template is a card of ``page`` ("": the first).
     pages: tuple[Page, ...] = ()
     page: str = ""
@@ -264,19 +277,24 @@ def dynamic_elements(root: etree._Element, fills: t.Sequence[TextFill]) -> tuple
 
 
 DEFAULT_LIMITS = Limits()
-_MAX_DPR = f"{{{OG_NS}}}max-dpr"
 
 
-def lower_max_dpr(root: etree._Element, width: float, height: float, limits: Limits) -> None:
-    """Write the template's ``og:max-dpr`` down to what the pixel budget allows (canvas × dpr² within
-    ``limits.drawn_pixels``), so ``?dpr=`` above it is a clear 400 that says the largest allowed."""
-    allowed = max_dpr(width, height, limits)
+def _root_number(root: etree._Element, name: str) -> float | None:
+    """A finite, positive number the root sets in og's namespace; None when absent or not one."""
     try:
-        declared = float(root.get(_MAX_DPR) or "inf")
+        value = float(root.get(f"{{{OG_NS}}}{name}") or "nan")
     except ValueError:
-        declared = math.inf
-    if not declared <= allowed:  # NaN too
-        root.set(_MAX_DPR, f"{allowed:g}")
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def read_options(root: etree._Element, width: float, height: float, limits: Limits) -> Options:
+    """``og:quality`` and ``og:max-dpr`` (at most what the pixel budget allows; the tree is left
+    as the designer wrote it)."""
+    quality = _root_number(root, "quality")
+    allowed = max_dpr(width, height, limits)
+    declared = _root_number(root, "max-dpr") or allowed
+    return Options(int(quality) if quality else None, min(declared, allowed))
 
 
 def load_template(name: str, path: Path, env: jinja2.Environment, max_length: int,
@@ -296,7 +314,7 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         max_lengths = check_structure(root)
         width, height = _size(root)
         check_limits(root, width, height, limits)
-        lower_max_dpr(root, width, height, limits)
+        options = read_options(root, width, height, limits)
         fills, asts = compile_fills(root, env)
         dynamic = dynamic_elements(root, fills)
         marked(root)  # og:mirror written wrong: refused now, not on the first right-to-left card
@@ -328,4 +346,4 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         raise TemplateError(f"template {name!r}: {error.message}") from None
     return with_pages(Template(name, path, (stat.st_mtime_ns, stat.st_size),
                                hashlib.sha256(data).hexdigest()[:16], root, fills, dynamic, params, width,
-                               height, typed, pages))
+                               height, typed, options, pages))
