@@ -60,6 +60,7 @@ from .svg.follow import follow_texts
 from .svg.read_text import TextSlot
 from .svg.read_text import find_text_slots
 from .svg.sanitise import sanitise
+from .svg.sanitise import without_marks
 from .svg.write_text import replace_with
 from .template.fill import fill
 from .template.load import Template
@@ -331,6 +332,7 @@ class Renderer:
             body = json.dumps(laid_out.report(), ensure_ascii=False, indent=1).encode("utf-8")
         elif plan.fmt == "svg":
             sanitise(laid_out.root)
+            without_marks(laid_out.root)
             body = laid_out.svg_bytes()
         else:
             with _lap(timings, "raster"):

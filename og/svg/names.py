@@ -15,6 +15,8 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 SODIPODI_NS = "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
 #: og's namespace: template options (og:max-lines…) and og's own marks in laid-out cards.
 OG_NS = "https://og.example.com/ns"
+#: Every namespace og reads its attributes in.
+OG_NAMESPACES = frozenset({OG_NS})
 
 XLINK_HREF = f"{{{XLINK_NS}}}href"
 #: On a ``<path>``: og's glyph outline in plain path syntax (see :mod:`og.raster`).
