@@ -28,6 +28,7 @@ from ..formats import LISTED_FORMATS
 from ..svg.css import length
 from ..svg.follow import followers
 from ..svg.names import OG_NS
+from ..svg.names import adopt_namespace
 from ..svg.names import find_node
 from ..svg.names import index_path
 from ..svg.names import local_name
@@ -304,6 +305,7 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         check_file_size(stat.st_size, limits)
         data = path.read_bytes()
         root = etree.fromstring(data, _PARSER)
+        adopt_namespace(root)  # templates in og's old namespace keep working
     except OSError as error:
         raise TemplateError(f"template {name!r} cannot be read: {error.strerror}") from None
     except etree.XMLSyntaxError as error:
