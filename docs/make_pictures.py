@@ -47,7 +47,7 @@ DEMO_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
    xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
    xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
    xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
-   xmlns:og="https://og.example.com/ns">
+   xmlns:og="urn:og-cards:template:1">
 """
 DEMO_TEXT_STYLE = ("font-size:40px;line-height:1.15;font-family:Inter;font-weight:800;"
                    "fill:#0f172a;letter-spacing:-0.5px;white-space:pre")
@@ -174,7 +174,7 @@ EFFECTS_TEMPLATE = DEMO_HEAD + """  <defs>
 FLAWED_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 <svg width="1200" height="630" viewBox="0 0 1200 630" version="1.1" id="svg1"
    xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
-   xmlns:og="https://og.example.com/ns">
+   xmlns:og="urn:og-cards:template:1">
   <defs>
     <filter id="grain"><feTurbulence baseFrequency="0.8" numOctaves="2" />
       <feComposite in2="SourceGraphic" operator="in" /></filter>

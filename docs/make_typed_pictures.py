@@ -29,7 +29,7 @@ WIDTH = 800
 GAP = 12
 CHOICE_DEMO = """<?xml version="1.0" encoding="UTF-8"?>
 <svg width="600" height="315" viewBox="0 0 600 315" version="1.1" xmlns="http://www.w3.org/2000/svg"
-   xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" xmlns:og="https://og.example.com/ns">
+   xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" xmlns:og="urn:og-cards:template:1">
   <g inkscape:groupmode="layer" inkscape:label="Dark" og:choice="theme" og:value="dark" id="dark">
     <rect style="fill:#0f172a" width="600" height="315" id="dark-bg" />
     <text style="font-size:44px;font-family:Inter;font-weight:800;fill:#f8fafc" x="48" y="150" id="dark-title">Release notes</text>

@@ -9,7 +9,7 @@ from .errors import BadSignature as BadSignature
 from .errors import OgError as OgError
 from .errors import TemplateError as TemplateError
 from .errors import TemplateNotFound as TemplateNotFound
-from .render import CONTENT_TYPES as CONTENT_TYPES
+from .formats import CONTENT_TYPES as CONTENT_TYPES
 from .render import Renderer as Renderer
 from .render import image_url as image_url
 from .render import render as render

@@ -26,12 +26,12 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import OgError
+from .formats import FORMATS
 from .pool import KILL_GRACE_S
 from .pool import STOPPED
 from .pool import isolated
 from .pool import process_renderer
 from .pool import stopped
-from .render import CONTENT_TYPES
 from .render import Renderer
 from .report import shown_text
 from .rows import DataError
@@ -301,7 +301,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", nargs="?", help="template name")
     parser.add_argument("data", nargs="?", help="DATA.csv, DATA.jsonl, DATA.json or a folder of .md files")
     parser.add_argument("--out", required=True, metavar="DIR", help="where cards and manifest.json go")
-    parser.add_argument("-f", "--format", default="png", choices=list(CONTENT_TYPES),
+    parser.add_argument("-f", "--format", default="png", choices=sorted(FORMATS),
                         help="png (default), or what else og renders")
     parser.add_argument("--name-column", default="", metavar="COLUMN",
                         help="file names from this column (default: the .md file's name, or a content hash)")

@@ -23,8 +23,10 @@ from .svg.css import Cascade
 from .svg.css import font_families
 from .svg.css import parse_declarations
 from .svg.follow import explain as explain_follow
+from .svg.names import OG_LEGACY_NS
 from .svg.names import OG_NS
 from .svg.names import URL_ANY
+from .svg.names import adopt_namespace
 from .svg.names import by_id
 from .svg.names import find_node
 from .svg.names import href
@@ -281,6 +283,12 @@ def _colour_findings(template: Template) -> t.Iterator[Finding]:
             yield _finding("warning", f"og:color {slot.param!r} on <{local_name(node)}>: {reason}", node)
 
 
+#: What a template in og's old placeholder namespace is told: it works, and how to update it.
+LEGACY_NAMESPACE_NOTE = (f"og attributes in the old namespace {OG_LEGACY_NS} (still read): to update, change "
+                         f'xmlns:og="{OG_LEGACY_NS}" to xmlns:og="{OG_NS}" on the <svg> element '
+                         "(a text editor's find and replace, or Inkscape's Edit › XML Editor)")
+
+
 def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
     """All findings for one template file (errors first)."""
     path = Path(path)
@@ -316,6 +324,8 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
                                            f"{allowed:g} (pixels drawn, canvas × dpr², stay within "
                                            f"{DEFAULT_LIMITS.drawn_pixels:,})"))
     root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    if adopt_namespace(root):
+        findings.append(Finding("warning", LEGACY_NAMESPACE_NOTE))
     findings.extend(_unsafe(root))
     cascade = Cascade(root)
     findings.extend(_unsupported(root, cascade))

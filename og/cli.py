@@ -26,8 +26,9 @@ from .config import LOG_LEVELS
 from .config import Settings
 from .config import SettingsError
 from .errors import OgError
+from .formats import FORMATS
+from .formats import RASTER_FORMATS
 from .pool import isolated
-from .render import FORMATS
 from .render import Renderer
 
 
@@ -36,7 +37,6 @@ class UsageError(Exception):
 
 
 #: Formats that are text, and so may be written to a terminal.
-TEXT_FORMATS = frozenset({"svg", "json"})
 
 
 def _key_values(pairs: t.Sequence[str]) -> dict[str, str]:
@@ -91,7 +91,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         _template_file(args.name, Settings())
     to_file = args.output not in (None, "-")
     fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if to_file else "") or "png"
-    if not to_file and fmt not in TEXT_FORMATS and sys.stdout.isatty():
+    if not to_file and FORMATS.get(fmt, fmt) in RASTER_FORMATS and sys.stdout.isatty():
         raise UsageError(f"refusing to write {fmt.upper()} bytes to a terminal: "
                          "give -o FILE, or send the output into a pipe or a file")
     renderer = Renderer(_settings(args, folder))

@@ -13,6 +13,7 @@ import typing as t
 from pathlib import Path
 
 from ._version import __version__
+from .formats import BUDGET_FALLBACKS
 
 #: og's release: part of every card's cache key, so an upgrade never serves old pixels.
 VERSION = __version__
@@ -57,7 +58,7 @@ class Settings:
     #: ``image_formats`` in order (WhatsApp shows previews up to about 300 KB). 0: no budget.
     max_bytes: int = 0
     #: ``OG_IMAGE_FORMATS``: the formats a byte budget may fall back to, preferred first.
-    image_formats: tuple[str, ...] = ("png", "webp", "jpeg")
+    image_formats: tuple[str, ...] = BUDGET_FALLBACKS
     #: ``OG_QUALITY``: JPEG/WebP/AVIF quality for every card (a template's ``og:quality`` wins).
     quality: int | None = None
     #: ``OG_RENDER_TIMEOUT``: seconds one render may take before it is stopped (503).
@@ -117,8 +118,8 @@ class Settings:
             cache_bytes=read.number("OG_CACHE_BYTES", defaults.cache_bytes, int, minimum=0),
             cache_url=env.get("OG_CACHE_URL", ""),
             max_bytes=read.number("OG_MAX_BYTES", 0, int, minimum=0),
-            image_formats=tuple(f.strip() for f in (env.get("OG_IMAGE_FORMATS") or "png,webp,jpeg").split(",")
-                                if f.strip()),
+            image_formats=tuple(f.strip() for f in (env.get("OG_IMAGE_FORMATS") or "").split(",")
+                                if f.strip()) or defaults.image_formats,
             quality=read.number("OG_QUALITY", None, int, minimum=1),
             max_dpr=min(2.0, read.number("OG_MAX_DPR", defaults.max_dpr, float, minimum=1)),
             metrics_token=env.get("OG_METRICS_TOKEN", ""),

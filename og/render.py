@@ -42,6 +42,10 @@ from .errors import TemplateError
 from .errors import TemplateNotFound
 from .errors import UnknownFormat
 from .fetch import ImageSource
+from .formats import CONTENT_TYPES
+from .formats import FORMATS
+from .formats import RASTER_FORMATS
+from .formats import Format
 from .raster import bands
 from .raster import encode
 from .raster import formats
@@ -53,10 +57,10 @@ from .storage import SingleFlight
 from .storage import storage_from_url
 from .svg import cairosvg_fixes
 from .svg.follow import follow_texts
-from .svg.names import OG_NS
 from .svg.read_text import TextSlot
 from .svg.read_text import find_text_slots
 from .svg.sanitise import sanitise
+from .svg.sanitise import without_marks
 from .svg.write_text import replace_with
 from .template.fill import fill
 from .template.load import Template
@@ -74,11 +78,6 @@ if t.TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Format = t.Literal["png", "jpeg", "webp", "avif", "svg", "json"]
-#: URL extensions and ``fmt=`` names, each mapped to the format it means.
-FORMATS: dict[str, Format] = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "webp": "webp", "avif": "avif",
-                              "svg": "svg", "json": "json"}
-RASTER_FORMATS = frozenset({"png", "jpeg", "webp", "avif"})
 #: A card's key (and ETag): 128 bits of SHA-256, plenty against collisions, short in headers.
 KEY_HEX_DIGITS = 32
 #: Query parameters og reads itself (the content version, the pixel ratio, the Inkscape page):
@@ -90,7 +89,6 @@ FAILURE_TTL_S = 30.0
 VERSION_HEX_DIGITS = 12
 #: Striped locks that make each background once (see :meth:`Renderer._once`).
 ONCE_LOCKS = 16
-CONTENT_TYPES: dict[str, str] = {**formats.CONTENT_TYPES, "svg": "image/svg+xml", "json": "application/json"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -227,7 +225,7 @@ class Renderer:
 
     def _dpr(self, template: Template, dpr: float | str) -> float:
         """``?dpr=``, checked: 1 up to the deploy's and the template's ``og:max-dpr`` (at most 2)."""
-        limit = min(self.settings.max_dpr, template_number(template, "max-dpr") or self.settings.max_dpr)
+        limit = min(self.settings.max_dpr, template.options.max_dpr)
         try:
             value = float(dpr)
         except ValueError:
@@ -256,8 +254,7 @@ class Renderer:
         return digest.hexdigest()[:VERSION_HEX_DIGITS]
 
     def _quality(self, template: Template) -> int | None:
-        own = template_number(template, "quality")
-        return int(own) if own else self.settings.quality
+        return template.options.quality or self.settings.quality
 
     def image_url(self, name: str, fmt: str = "png", /, *, base: str = "",
                   secret: str | bytes | t.Sequence[bytes] | None = None, expires: int | None = None,
@@ -335,6 +332,7 @@ class Renderer:
             body = json.dumps(laid_out.report(), ensure_ascii=False, indent=1).encode("utf-8")
         elif plan.fmt == "svg":
             sanitise(laid_out.root)
+            without_marks(laid_out.root)
             body = laid_out.svg_bytes()
         else:
             with _lap(timings, "raster"):
@@ -473,14 +471,6 @@ def _lap(timings: dict[str, float], stage: str) -> t.Iterator[None]:
         yield
     finally:
         timings[stage] = timings.get(stage, 0.0) + (time.perf_counter() - started) * 1000
-
-
-def template_number(template: Template, name: str) -> float | None:
-    """A number the template's root sets in og's namespace (``og:quality``, ``og:max-dpr``)."""
-    try:
-        return float(template.root.get(f"{{{OG_NS}}}{name}") or "")
-    except ValueError:
-        return None
 
 
 _default: Renderer | None = None

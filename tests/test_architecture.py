@@ -12,7 +12,8 @@ OG = Path(__file__).resolve().parent.parent / "og"
 
 #: Bottom to top. A module may import from its own layer and the layers below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("og._version", "og.errors", "og.config", "og.caches", "og.deadline", "og.signing", "og.storage", "og.fetch"),
+    ("og._version", "og.errors", "og.formats", "og.config", "og.caches", "og.deadline", "og.signing",
+     "og.storage", "og.fetch"),
     ("og.text",),
     ("og.svg",),
     ("og.template",),

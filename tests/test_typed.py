@@ -15,6 +15,7 @@ from PIL import ImageColor
 import og
 from og.errors import BadParameter
 from og.errors import TemplateError
+from og.svg.names import DYNAMIC
 from og.template.fill import fill
 from og.template.load import create_jinja_environment
 from og.template.load import load_template
@@ -132,8 +133,8 @@ def test_typed_elements_are_never_part_of_the_cached_background(tmp_path):
     template = load(tmp_path, f'<rect width="600" height="315" id="bg"/>'
                               f'<image og:image="p" width="9" height="9" xlink:href="{PIXEL}" id="i"/>')
     root = fill(template, {})
-    assert root.find(".//{*}image").get("{https://og.example.com/ns}dynamic") == "1"
-    assert root.find(".//{*}rect").get("{https://og.example.com/ns}dynamic") is None
+    assert root.find(".//{*}image").get(DYNAMIC) == "1"
+    assert root.find(".//{*}rect").get(DYNAMIC) is None
 
 
 def test_og_check_describes_typed_parameters_and_knows_their_attributes(fonts):

@@ -24,10 +24,10 @@ from ..errors import ImageUnavailable
 from ..errors import OgError
 from ..errors import Overloaded
 from ..errors import TemplateError
-from ..render import CONTENT_TYPES
-from ..render import FORMATS
+from ..formats import CONTENT_TYPES
+from ..formats import FORMATS
+from ..formats import RASTER_FORMATS
 from ..render import OWN_PARAMS
-from ..render import RASTER_FORMATS
 from ..render import Plan
 from ..render import Renderer
 from ..signing import keys_from_env
@@ -232,7 +232,7 @@ class HttpCore:
         if CRAWLERS.search(request.header("User-Agent")):
             return True
         accept = request.header("Accept")
-        return accept_quality(accept, "image/png") > accept_quality(accept, "application/json")
+        return accept_quality(accept, CONTENT_TYPES["png"]) > accept_quality(accept, CONTENT_TYPES["json"])
 
     def error_answer(self, request: Request, error: Exception) -> Answer:
         """An error as JSON for API clients, as a PNG card for crawlers and ``<img>``."""
@@ -259,7 +259,7 @@ class HttpCore:
             except Exception:  # noqa: BLE001 (the error card must never hide the original error)
                 image = None
             if image is not None:
-                return answer(status, image, "image/png", headers)
+                return answer(status, image, CONTENT_TYPES["png"], headers)
         return json_answer(dict(body), status, headers)
 
 
@@ -274,7 +274,7 @@ def _not_found() -> Answer:
 def content_type(fmt_or_type: str) -> str:
     """The ``Content-Type`` of a format (``png``) or a type (``image/png``); JSON says UTF-8."""
     kind = CONTENT_TYPES.get(fmt_or_type, fmt_or_type)
-    return kind + ("; charset=utf-8" if kind == "application/json" else "")
+    return kind + ("; charset=utf-8" if kind == CONTENT_TYPES["json"] else "")
 
 
 def readiness_problems(renderer: Renderer) -> list[str]:

@@ -12,6 +12,8 @@ import re
 import typing as t
 import urllib.parse
 
+from ..formats import CONTENT_TYPES
+
 Headers = list[tuple[str, str]]
 
 
@@ -88,7 +90,7 @@ def answer(status: int, body: bytes, content_type: str | None, headers: Headers 
 def json_answer(data: t.Any, status: int = 200, headers: Headers | None = None) -> Answer:
     """JSON as og has always written it: compact, keys in their order, UTF-8, a final newline."""
     body = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    return answer(status, body, "application/json", headers)
+    return answer(status, body, CONTENT_TYPES["json"], headers)
 
 
 def accept_quality(accept: str, mimetype: str) -> float:

@@ -16,7 +16,7 @@ import re
 import typing as t
 import urllib.parse
 
-from ..render import CONTENT_TYPES
+from ..formats import CONTENT_TYPES
 from ..render import Renderer
 from ..report import shown_text
 from ..signing import image_url

@@ -22,6 +22,9 @@ import typing as t
 import numpy as np
 
 from ..errors import UnknownFormat
+from ..formats import BUDGET_FALLBACKS
+from ..formats import CONTENT_TYPES
+from ..formats import RASTER_FORMATS
 from .encode import EFFORTS
 from .encode import encode_png
 
@@ -37,13 +40,6 @@ def _pillow_image() -> t.Any:
     from PIL import WebPImagePlugin  # noqa: F401
 
     return Image
-
-CONTENT_TYPES: dict[str, str] = {
-    "png": "image/png",
-    "jpeg": "image/jpeg",
-    "webp": "image/webp",
-    "avif": "image/avif",
-}
 
 #: Quality (0–100) when the caller gives none; PNG is lossless and takes no quality.
 DEFAULT_QUALITY: dict[str, int] = {"jpeg": 85, "webp": 85, "avif": 70}
@@ -121,7 +117,8 @@ def _avif(rgba: np.ndarray, quality: int | None, effort: str) -> bytes:
                  max_threads=1)
 
 
-_ENCODERS: dict[str, t.Callable[[np.ndarray, int | None, str], bytes]] = {
+#: The encoder of each format of :data:`og.formats.TABLE` that rasterises.
+ENCODERS: dict[str, t.Callable[[np.ndarray, int | None, str], bytes]] = {
     "png": _png,
     "jpeg": _jpeg,
     "webp": _webp,
@@ -130,8 +127,9 @@ _ENCODERS: dict[str, t.Callable[[np.ndarray, int | None, str], bytes]] = {
 
 
 def _known(fmt: str) -> str:
-    if fmt not in _ENCODERS:
-        raise UnknownFormat(f"unknown image format {fmt[:16]!r}; use one of: {', '.join(_ENCODERS)}")
+    if fmt not in RASTER_FORMATS:
+        known = ", ".join(sorted(RASTER_FORMATS))
+        raise UnknownFormat(f"unknown image format {fmt[:16]!r}; use one of: {known}")
     return fmt
 
 
@@ -142,7 +140,7 @@ def encode(rgba: np.ndarray, fmt: str = "png", quality: int | None = None, effor
     :param effort: ``fast``, ``balanced`` or ``small``: time against bytes, per format.
     :raises UnknownFormat: for any other ``fmt`` (a 404 on the web).
     """
-    encoder = _ENCODERS[_known(fmt)]
+    encoder = ENCODERS[_known(fmt)]
     if effort not in EFFORTS:
         raise ValueError(f"unknown effort {effort!r}; use one of: {', '.join(EFFORTS)}")
     return encoder(rgba, DEFAULT_QUALITY.get(fmt) if quality is None else quality, effort)
@@ -158,7 +156,7 @@ def _steps_from(steps: tuple[tuple[int | None, str], ...],
 
 
 def encode_within(
-    rgba: np.ndarray, max_bytes: int, formats: t.Sequence[str] = ("png", "webp", "jpeg"),
+    rgba: np.ndarray, max_bytes: int, formats: t.Sequence[str] = BUDGET_FALLBACKS,
     quality: int | None = None,
 ) -> Encoded:
     """The first encoding of ``BUDGET_STEPS`` that is at most ``max_bytes`` long.

@@ -32,7 +32,7 @@ PADDING = f"{{{OG_NS}}}padding"
 def padding(node: etree._Element) -> tuple[float, float, float, float]:
     """``og:padding`` as (top, right, bottom, left).
 
-    >>> padding(etree.fromstring('<rect xmlns:og="https://og.example.com/ns" og:padding="4 8"/>'))
+    >>> padding(etree.fromstring('<rect xmlns:og="urn:og-cards:template:1" og:padding="4 8"/>'))
     (4.0, 8.0, 4.0, 8.0)
     """
     raw = (node.get(PADDING) or "0").replace(",", " ").split()

@@ -13,8 +13,15 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 SODIPODI_NS = "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
-#: og's namespace: template options (og:max-lines…) and og's own marks in laid-out cards.
-OG_NS = "https://og.example.com/ns"
+#: og's namespace: template options (og:max-lines…) and og's own marks in laid-out cards. A URN,
+#: not a URL: it needs no domain (nobody can take it over, no browser or tool tries to fetch it),
+#: and its last part is the version of the template vocabulary.
+OG_NS = "urn:og-cards:template:1"
+#: The placeholder namespace of og's first templates: still read (renamed into :data:`OG_NS` when a
+#: template is parsed, see :func:`adopt_namespace`); ``og check`` says how to update.
+OG_LEGACY_NS = "https://og.example.com/ns"
+#: Every namespace og reads its attributes in.
+OG_NAMESPACES = frozenset({OG_NS, OG_LEGACY_NS})
 
 XLINK_HREF = f"{{{XLINK_NS}}}href"
 #: On a ``<path>``: og's glyph outline in plain path syntax (see :mod:`og.raster`).
@@ -29,6 +36,20 @@ DYNAMIC = f"{{{OG_NS}}}dynamic"
 URL_ID = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)['\"]?\s*\)")
 #: any ``url(...)``; group 1 is what it points to.
 URL_ANY = re.compile(r"url\(\s*['\"]?([^'\")]+)")
+
+
+def adopt_namespace(root: etree._Element) -> int:
+    """Rename, in place, og's attributes in :data:`OG_LEGACY_NS` into :data:`OG_NS` (one written in
+    both keeps the new one), so every reader asks one namespace; return how many there were."""
+    found = 0
+    for node in root.iter(etree.Element):
+        for name in [name for name in node.attrib if name.startswith(f"{{{OG_LEGACY_NS}}}")]:
+            value = node.attrib.pop(name)
+            current = f"{{{OG_NS}}}{etree.QName(name).localname}"
+            if node.get(current) is None:
+                node.set(current, value)
+            found += 1
+    return found
 
 
 def svg(name: str) -> str:

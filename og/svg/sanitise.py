@@ -22,6 +22,7 @@ from lxml import etree
 from .css_loads import loads
 from .css_loads import loads_in_tokens
 from .css_loads import might_load
+from .names import OG_NAMESPACES
 from .names import SVG_NS
 from .names import XLINK_HREF
 from .names import local_name
@@ -62,6 +63,19 @@ def sanitise(root: etree._Element) -> int:
         if local_name(node) == "style" and node.text and might_load(node.text) and loads(node.text):
             node.text = _stylesheet_without_loads(node.text)
             removed += 1
+    return removed
+
+
+def without_marks(root: etree._Element) -> int:
+    """Remove, in place, every attribute in og's namespace (the template's options, ``og:dynamic``,
+    ``og:glyphs`` and the other marks the stages leave) and its namespace declaration; return how
+    many: a served card is a plain SVG, og's vocabulary is for og's templates only."""
+    removed = 0
+    for node in root.iter(etree.Element):
+        for name in [name for name in node.attrib if etree.QName(name).namespace in OG_NAMESPACES]:
+            del node.attrib[name]
+            removed += 1
+    etree.cleanup_namespaces(root)
     return removed
 
 

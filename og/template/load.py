@@ -24,9 +24,11 @@ import jinja2.sandbox
 from lxml import etree
 
 from ..errors import TemplateError
+from ..formats import LISTED_FORMATS
 from ..svg.css import length
 from ..svg.follow import followers
 from ..svg.names import OG_NS
+from ..svg.names import adopt_namespace
 from ..svg.names import find_node
 from ..svg.names import index_path
 from ..svg.names import local_name
@@ -70,6 +72,17 @@ class TextFill:
 
 
 @dataclasses.dataclass(frozen=True)
+class Options:
+    """What a template's root says about all of its cards, read once when it is loaded."""
+
+    #: ``og:quality``: JPEG, WebP and AVIF quality (None: the deploy's ``OG_QUALITY``).
+    quality: int | None = None
+    #: ``og:max-dpr``, lowered to what the pixel budget allows (canvas × dpr² within
+    #: ``Limits.drawn_pixels``), so ``?dpr=`` above it is a clear 400 that says the largest allowed.
+    max_dpr: float = 2.0
+
+
+@dataclasses.dataclass(frozen=True)
 class Template:
     name: str
     path: Path
@@ -83,6 +96,8 @@ class Template:
     height: float
     #: Image slots, colours, choices and flags (og:image, og:color, og:choice, og:show-if).
     typed: Typed = dataclasses.field(default_factory=Typed)
+    #: ``og:quality`` and ``og:max-dpr``, parsed.
+    options: Options = dataclasses.field(default_factory=Options)
     #: Inkscape pages (empty: one page); this template is a card of ``page`` ("": the first).
     pages: tuple[Page, ...] = ()
     page: str = ""
@@ -94,7 +109,7 @@ class Template:
             "width": json_number(self.width),
             "height": json_number(self.height),
             "params": [param.to_dict() for param in self.params.values()],
-            "urls": {fmt: f"/{self.name}.{fmt}" for fmt in ("png", "svg", "json")},
+            "urls": {fmt: f"/{self.name}.{fmt}" for fmt in LISTED_FORMATS},
         }
         if self.pages:
             described["pages"] = [page.to_dict(self.name) for page in self.pages]
@@ -263,19 +278,24 @@ def dynamic_elements(root: etree._Element, fills: t.Sequence[TextFill]) -> tuple
 
 
 DEFAULT_LIMITS = Limits()
-_MAX_DPR = f"{{{OG_NS}}}max-dpr"
 
 
-def lower_max_dpr(root: etree._Element, width: float, height: float, limits: Limits) -> None:
-    """Write the template's ``og:max-dpr`` down to what the pixel budget allows (canvas × dpr² within
-    ``limits.drawn_pixels``), so ``?dpr=`` above it is a clear 400 that says the largest allowed."""
-    allowed = max_dpr(width, height, limits)
+def _root_number(root: etree._Element, name: str) -> float | None:
+    """A finite, positive number the root sets in og's namespace; None when absent or not one."""
     try:
-        declared = float(root.get(_MAX_DPR) or "inf")
+        value = float(root.get(f"{{{OG_NS}}}{name}") or "nan")
     except ValueError:
-        declared = math.inf
-    if not declared <= allowed:  # NaN too
-        root.set(_MAX_DPR, f"{allowed:g}")
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def read_options(root: etree._Element, width: float, height: float, limits: Limits) -> Options:
+    """``og:quality`` and ``og:max-dpr`` (at most what the pixel budget allows; the tree is left
+    as the designer wrote it)."""
+    quality = _root_number(root, "quality")
+    allowed = max_dpr(width, height, limits)
+    declared = _root_number(root, "max-dpr") or allowed
+    return Options(int(quality) if quality else None, min(declared, allowed))
 
 
 def load_template(name: str, path: Path, env: jinja2.Environment, max_length: int,
@@ -285,6 +305,7 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         check_file_size(stat.st_size, limits)
         data = path.read_bytes()
         root = etree.fromstring(data, _PARSER)
+        adopt_namespace(root)  # templates in og's old namespace keep working
     except OSError as error:
         raise TemplateError(f"template {name!r} cannot be read: {error.strerror}") from None
     except etree.XMLSyntaxError as error:
@@ -295,7 +316,7 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         max_lengths = check_structure(root)
         width, height = _size(root)
         check_limits(root, width, height, limits)
-        lower_max_dpr(root, width, height, limits)
+        options = read_options(root, width, height, limits)
         fills, asts = compile_fills(root, env)
         dynamic = dynamic_elements(root, fills)
         marked(root)  # og:mirror written wrong: refused now, not on the first right-to-left card
@@ -327,4 +348,4 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         raise TemplateError(f"template {name!r}: {error.message}") from None
     return with_pages(Template(name, path, (stat.st_mtime_ns, stat.st_size),
                                hashlib.sha256(data).hexdigest()[:16], root, fills, dynamic, params, width,
-                               height, typed, pages))
+                               height, typed, options, pages))

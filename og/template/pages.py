@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..errors import BadParameter
 from ..errors import TemplateError
+from ..formats import PAGE_LISTED_FORMATS
 from ..svg.bounds import Box
 from ..svg.bounds import apply
 from ..svg.bounds import local_box
@@ -54,7 +55,7 @@ class Page:
 
     def to_dict(self, template: str) -> dict[str, object]:
         return {"name": self.name, "width": json_number(self.width), "height": json_number(self.height),
-                "urls": {fmt: f"/{template}.{fmt}?page={self.name}" for fmt in ("png", "json")}}
+                "urls": {fmt: f"/{template}.{fmt}?page={self.name}" for fmt in PAGE_LISTED_FORMATS}}
 
 
 def read_pages(root: etree._Element) -> tuple[Page, ...]:
