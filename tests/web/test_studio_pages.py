@@ -106,7 +106,9 @@ def test_every_page_is_shown_side_by_side_with_the_same_values(page: t.Any, serv
         assert shown.shape == wanted.shape and np.abs(shown - wanted).max() <= 2, name  # this page's card
     alts = page.eval_on_selector_all("#stages figure img", "nodes => nodes.map(n => n.alt)")
     assert all(VALUES["title"] in alt for alt in alts)
-    _shot(page, "studio-pages.png")
+    _shot(page.locator(".preview-panel"), "studio-pages.png")
+    page.check("#overlay-toggle")
+    assert page.locator("#stages .overlay.on").count() == 3  # each page's own layout report
 
 
 def test_the_meta_panel_shows_all_pages_or_one(page: t.Any, served: str) -> None:
@@ -170,7 +172,8 @@ def test_the_card_api_answers_every_page_and_the_tags_og_meta_writes(bundled: og
 
 
 def _shot(target: t.Any, name: str) -> None:
-    """A screenshot to look at, into ``$OG_SHOTS`` when it is set (nothing is asserted on it)."""
+    """A screenshot to look at, into ``$OG_SHOTS`` when it is set (nothing is asserted on it);
+    ``OG_SHOTS=docs`` makes the README's picture."""
     folder = os.environ.get("OG_SHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
