@@ -6,6 +6,7 @@ in Debian's Chromium driven by Playwright, from the decoded pixels of what the p
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import os
 import re
@@ -24,6 +25,8 @@ import og.web
 from og.http.meta import card_tags
 from og.http.meta import meta_html
 
+from ..conftest import BUNDLED_TEMPLATES
+from ..conftest import settings_for
 from . import test_studio_browser as studio_browser
 from .test_studio_browser import IMAGE_BYTES_JS
 from .test_studio_browser import WAIT_MS
@@ -41,16 +44,25 @@ FIGURE_BYTES_JS = IMAGE_BYTES_JS.replace("document.querySelector(selector)",
                                          "document.querySelector(`#stages [data-page=\"${selector}\"] img`)")
 
 
-@pytest.fixture(scope="module")
-def served(bundled: og.Renderer) -> t.Iterator[str]:
-    """og with the studio on over the bundled templates, on a free loopback port."""
-    app = og.web.create_app({"OG_RENDERER": bundled, "OG_STUDIO": True, "OG_STUDIO_POLL_SECONDS": 0.1})
+@contextlib.contextmanager
+def _studio(renderer: og.Renderer) -> t.Iterator[str]:
+    """og with the studio on, on a free loopback port: its address."""
+    app = og.web.create_app({"OG_RENDERER": renderer, "OG_STUDIO": True, "OG_STUDIO_POLL_SECONDS": 0.1})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(bundled: og.Renderer) -> t.Iterator[str]:
+    """The studio over the bundled templates."""
+    with _studio(bundled) as base:
+        yield base
 
 
 def _figure_image(page: t.Any, name: str) -> np.ndarray:
@@ -169,6 +181,31 @@ def test_the_card_api_answers_every_page_and_the_tags_og_meta_writes(bundled: og
     assert body["pages_meta"] == meta_html(tags)  # one meta writer: the studio publishes as og_meta
     single = client.get("/studio/api/card/quote").get_json()
     assert single["pages"] == [] and "pages_meta" not in single and single["page"] == ""
+
+
+def test_saving_the_template_with_a_page_less_redraws_the_row(page: t.Any, fonts: t.Any,
+                                                               tmp_path: Path) -> None:
+    """Live reload: a page deleted in Inkscape's Pages panel leaves the studio's row and its tags."""
+    path = tmp_path / "article.svg"
+    original = (BUNDLED_TEMPLATES / "article.svg").read_text()
+    path.write_text(original)
+    with _studio(og.Renderer(settings_for(tmp_path), fonts=fonts)) as base:
+        _open_article(page, base)
+        assert page.locator("#stages figure").count() == 3
+        page.wait_for_function("document.querySelector('#live').classList.contains('on')", timeout=WAIT_MS)
+        count = _renders(page)
+        x_page = '<inkscape:page x="1500" y="0" width="1200" height="600" id="page2" inkscape:label="x" />'
+        assert x_page in original
+        part = path.with_suffix(".part")
+        part.write_text(original.replace(x_page, ""))
+        part.replace(path)
+        _wait_for_render_after(page, count)
+        page.wait_for_function("document.querySelectorAll('#stages figure').length === 2", timeout=WAIT_MS)
+        names = page.eval_on_selector_all("#stages figure", "nodes => nodes.map(n => n.dataset.page)")
+        assert names == ["wide", "square"]
+        assert _figure_image(page, "square").shape[1::-1] == (1080, 1080)
+        assert page.text_content("#size") == "wide 1200×630 · square 1080×1080"
+        assert [name for name, _, _ in _meta_images(page)] == ["wide", "square"]
 
 
 def _shot(target: t.Any, name: str) -> None:

@@ -430,8 +430,6 @@ async function cardPage(name) {
       }));
     }
     if (!info.params.length) form.append(h("p", {class: "hint", text: "This template has no placeholders."}));
-    $("#size").textContent = info.pages
-      ? info.pages.map((p) => `${p.name} ${p.width}×${p.height}`).join(" · ") : `${info.width}×${info.height}`;
   }
 
   async function loadInfo() {
@@ -440,6 +438,8 @@ async function cardPage(name) {
     const same = info && JSON.stringify(info.params) === JSON.stringify(found.params);
     info = found;
     if (!same) buildForm();
+    $("#size").textContent = info.pages // pages may change while the values stay
+      ? info.pages.map((p) => `${p.name} ${p.width}×${p.height}`).join(" · ") : `${info.width}×${info.height}`;
   }
 
   function page() {
