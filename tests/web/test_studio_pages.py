@@ -208,6 +208,20 @@ def test_saving_the_template_with_a_page_less_redraws_the_row(page: t.Any, fonts
         assert [name for name, _, _ in _meta_images(page)] == ["wide", "square"]
 
 
+@pytest.mark.slow
+def test_under_og_serve_every_page_is_its_own_card(page: t.Any, tmp_path: Path) -> None:
+    """gunicorn with og's settings, cards drawn in render processes: each page at its size."""
+    from .test_studio_gunicorn import OgServe
+
+    running = OgServe(log_path=tmp_path / "serve.log", env={"OG_STUDIO": "1", "WEB_CONCURRENCY": "1"})
+    try:
+        running.start()
+        _open_article(page, f"http://127.0.0.1:{running.port}")
+        assert {name: _figure_image(page, name).shape[1::-1] for name in PAGES} == PAGES
+    finally:
+        running.stop()
+
+
 def _shot(target: t.Any, name: str) -> None:
     """A screenshot to look at, into ``$OG_SHOTS`` when it is set (nothing is asserted on it);
     ``OG_SHOTS=docs`` makes the README's picture."""
