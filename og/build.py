@@ -37,6 +37,7 @@ from .report import shown_text
 from .rows import DataError
 from .rows import Row
 from .rows import select_columns
+from .template.pages import for_page
 from .template.params import json_number
 
 MANIFEST = "manifest.json"
@@ -59,6 +60,7 @@ class Options:
     ignore_extra: bool = False
     shard: tuple[int, int] = (1, 1)
     workers: int = 0
+    page: str = ""  # an Inkscape page's label or number ("": the first page)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Job:
     file: str
     key: str
     photos: bool = False  # an image parameter is given: its fetch has its own budget
+    page: str = ""
 
 
 @dataclasses.dataclass
@@ -126,7 +129,7 @@ def plan_jobs(renderer: Renderer, rows: list[Row], options: Options,
               result: Result) -> list[Job]:
     """Check and name every row of this shard; what the last build left is reused, the rest
     is returned to render. Bad rows go to ``result.failures``."""
-    template = renderer.templates.get(options.name)
+    template = for_page(renderer.templates.get(options.name), options.page or None)
     selected = select_columns(rows, options.name, template.params, options.ignore_extra,
                               options.name_column)
     index, count = options.shard
@@ -149,7 +152,7 @@ def plan_jobs(renderer: Renderer, rows: list[Row], options: Options,
             result.cards.append({**done, "row": row.number, "source": row.source})
             result.skipped += 1
         else:
-            jobs.append(Job(row.number, row.source, values.values, file, plan.key, plan.photos))
+            jobs.append(Job(row.number, row.source, values.values, file, plan.key, plan.photos, options.page))
     return jobs
 
 
@@ -157,8 +160,9 @@ def render_job(job: Job, name: str, fmt: str, out_dir: Path,
                renderer: Renderer | None = None) -> dict[str, t.Any]:
     """Render one card to ``out_dir`` (written whole, then renamed into place) and describe it."""
     renderer = renderer or process_renderer()
-    body = renderer.render(name, job.values, fmt)
-    report = json.loads(renderer.render(name, job.values, "json"))
+    plan = renderer.plan(name, job.values, fmt, page=job.page or None)
+    body = renderer.render_plan(plan)
+    report = renderer.report(plan)
     path = out_dir / job.file
     partial = path.with_name(f".{job.file}.{os.getpid()}.part")
     partial.write_bytes(body)
@@ -231,12 +235,13 @@ def _render_all(jobs: list[Job], renderer: Renderer, options: Options, result: R
 
 
 def write_manifest(out_dir: Path, options: Options | None, result: Result,
-                   shard: tuple[int, int] | None = None, template: str = "", fmt: str = "") -> Path:
+                   shard: tuple[int, int] | None = None, template: str = "", fmt: str = "",
+                   page: str = "") -> Path:
     result.cards.sort(key=lambda card: t.cast(int, card["row"]))
     result.failures.sort(key=lambda failure: t.cast(int, failure["row"]))
     if options is not None:
-        template, fmt, shard = options.name, options.fmt, options.shard
-    manifest = {"template": template, "format": fmt,
+        template, fmt, shard, page = options.name, options.fmt, options.shard, options.page
+    manifest = {"template": template, **({"page": page} if page else {}), "format": fmt,
                 "shard": f"{shard[0]}/{shard[1]}" if shard else None,
                 "cards": result.cards, "failures": result.failures}
     path = out_dir / MANIFEST
@@ -275,7 +280,7 @@ def merge_manifests(dirs: t.Sequence[Path], out_dir: Path) -> Result:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise DataError(f"{folder}: no readable {MANIFEST} ({error})") from None
-        kinds.add((manifest.get("template"), manifest.get("format")))
+        kinds.add((manifest.get("template"), manifest.get("format"), manifest.get("page")))
         for card in manifest["cards"]:
             if folder.resolve() != out_dir.resolve():
                 shutil.copyfile(folder / card["file"], out_dir / card["file"])
@@ -283,8 +288,8 @@ def merge_manifests(dirs: t.Sequence[Path], out_dir: Path) -> Result:
         result.failures.extend(manifest["failures"])
     if len(kinds) > 1:
         raise DataError(f"the manifests are of different builds: {sorted(map(str, kinds))}")
-    (template, fmt), = kinds or {("", "")}
-    write_manifest(out_dir, None, result, template=str(template), fmt=str(fmt))
+    (template, fmt, page), = kinds or {("", "", None)}
+    write_manifest(out_dir, None, result, template=str(template), fmt=str(fmt), page=page or "")
     return result
 
 
@@ -309,6 +314,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="leave out columns that are not parameters")
     parser.add_argument("--shard", default="1/1", metavar="K/N", help="build rows K, K+N, K+2N... only")
     parser.add_argument("--workers", type=int, default=0, help="processes (default: one per core)")
+    parser.add_argument("--page", default="", metavar="NAME",
+                        help="the template's Inkscape page, by label or number (default: the first)")
     parser.add_argument("--merge-manifests", nargs="+", metavar="DIR",
                         help="merge the outputs of shards into --out")
 
@@ -322,7 +329,7 @@ def run(args: argparse.Namespace, settings: Settings | None = None, stream: t.Te
         result = merge_manifests([Path(folder) for folder in args.merge_manifests], out_dir)
     elif args.name and args.data:
         options = Options(args.name, out_dir, args.format, args.name_column, args.ignore_extra,
-                          parse_shard(args.shard), args.workers)
+                          parse_shard(args.shard), args.workers, args.page)
         result = build(read_rows(args.data), options, settings)
     else:
         raise DataError("og build needs NAME and DATA (or --merge-manifests DIR...)")

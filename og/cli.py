@@ -96,7 +96,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                          "give -o FILE, or send the output into a pipe or a file")
     renderer = Renderer(_settings(args, folder))
     with isolated(renderer, processes=1):  # bounded as og serve's renders are
-        body = renderer.render(name, _key_values(args.param), fmt)
+        body = renderer.render_plan(renderer.plan(name, _key_values(args.param), fmt, page=args.page))
     if to_file:
         Path(args.output).write_bytes(body)
     else:
@@ -306,6 +306,8 @@ def _parser() -> argparse.ArgumentParser:
                         "for images)")
     render.add_argument("-f", "--format", choices=sorted(FORMATS),
                         help="default: the output's extension, else png")
+    render.add_argument("--page", metavar="NAME", help="an Inkscape page of the template, by label or "
+                        "number (default: the first; `og templates` lists them)")
     render.set_defaults(func=cmd_render)
 
     serve = command("serve", "serve cards over HTTP with gunicorn (the Procfile's settings)")

@@ -39,6 +39,7 @@ from .errors import Overloaded
 from .errors import RenderTimeout
 from .errors import TemplateError
 from .storage import Entry
+from .template.pages import for_page
 
 if t.TYPE_CHECKING:
     from .render import Plan
@@ -66,11 +67,12 @@ class Job:
     key: str
     dpr: float
     photos: bool
+    page: str = ""  # the template's Inkscape page ("": the first)
 
     @classmethod
     def of(cls, plan: Plan) -> Job:
         return cls(plan.template.name, plan.template.digest, plan.values, plan.fmt, plan.key, plan.dpr,
-                   plan.photos)
+                   plan.photos, plan.template.page)
 
     def budget_s(self, renderer: Renderer) -> float:
         """Seconds the render may take before its process is killed: the render budget (and the
@@ -148,7 +150,7 @@ def render_job(job: Job) -> Outcome:
     renderer = process_renderer()
     timings: dict[str, float] = {}
     try:
-        template = renderer.templates.get(job.name)
+        template = for_page(renderer.templates.get(job.name), job.page or None)
         if template.digest != job.digest:
             raise Overloaded("the template changed while this card was asked for; try again", retry_after=1)
         plan = Plan(template, job.values, t.cast(t.Any, job.fmt), job.key, job.dpr, job.photos)

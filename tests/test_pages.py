@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
 import subprocess
+import sys
 import typing as t
 import urllib.parse
 from pathlib import Path
@@ -202,3 +204,72 @@ def test_each_page_keeps_its_static_background(bundled: og.Renderer, page: str |
     first = static.split_point(bundled.lay_out("article", {"title": "T"}, page=page).root)
     assert first is not None
     assert layer in [node.get("id") for node in (first, *first.iterancestors())]
+
+
+def _og(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """``python -m og`` as a user runs it, over the bundled templates."""
+    from tests.conftest import FONTS_DIR
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "OG_TEMPLATES_DIR": str(BUNDLED_TEMPLATES), "OG_FONTS_DIR": str(FONTS_DIR),
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.run([sys.executable, "-m", "og", *args], cwd=cwd, env=env, capture_output=True,
+                          timeout=180, check=False)
+
+
+def test_og_render_writes_the_page_asked_for(tmp_path: Path, bundled: og.Renderer) -> None:
+    """In a render process, as og serve renders: the page travels with the card's plan."""
+    for page in ("square", "x", "3", None):
+        out = tmp_path / f"{page}.png"
+        result = _og("render", "article", *(["--page", page] if page else []), "-p", "title=From the CLI",
+                     "-o", str(out), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr.decode()
+        with Image.open(out) as card:
+            assert card.size == SIZES[page]
+    wanted = bundled.render_plan(bundled.plan("article", {"title": "From the CLI"}, page="square"))
+    assert np.abs(_rgb_bytes((tmp_path / "square.png").read_bytes()) - _rgb_bytes(wanted)).max() <= 2
+    report = json.loads(_og("render", "article", "--page", "x", "-p", "title=T", "-f", "json",
+                            cwd=tmp_path).stdout)
+    assert (report["width"], report["height"]) == (1200, 600) and text(report, "title-x")["lines"]
+    wrong = _og("render", "article", "--page", "portrait", "-p", "title=T", "-o", "w.png", cwd=tmp_path)
+    assert wrong.returncode == 2 and not (tmp_path / "w.png").exists()
+    assert wrong.stderr.decode().strip() == ("og: template 'article' has no page 'portrait'; "
+                                             "its pages: wide, x, square")
+
+
+def test_og_build_renders_every_row_on_the_page_asked_for(tmp_path: Path) -> None:
+    (tmp_path / "posts.csv").write_text("title,author\nFirst post,Jane Doe\nSecond post,Tom\n")
+    built = _og("build", "article", "posts.csv", "--page", "square", "--out", "square", "--workers", "1",
+                cwd=tmp_path)
+    assert built.returncode == 0, built.stderr.decode()
+    manifest = json.loads((tmp_path / "square" / "manifest.json").read_text())
+    assert manifest["page"] == "square" and len(manifest["cards"]) == 2
+    for card in manifest["cards"]:
+        with Image.open(tmp_path / "square" / card["file"]) as image:
+            assert image.size == (card["width"], card["height"]) == (1080, 1080)
+    again = _og("build", "article", "posts.csv", "--page", "square", "--out", "square", cwd=tmp_path)
+    assert "2 unchanged" in again.stderr.decode()  # the page is in the key: the same cards
+    wide = _og("build", "article", "posts.csv", "--out", "wide", "--workers", "1", cwd=tmp_path)
+    cards = json.loads((tmp_path / "wide" / "manifest.json").read_text())["cards"]
+    assert wide.returncode == 0 and {(c["width"], c["height"]) for c in cards} == {(1200, 630)}
+    assert {c["key"] for c in cards}.isdisjoint(c["key"] for c in manifest["cards"])
+    wrong = _og("build", "article", "posts.csv", "--page", "9", "--out", "nine", cwd=tmp_path)
+    assert wrong.returncode == 2 and "its pages: wide, x, square" in wrong.stderr.decode()
+
+
+def test_og_serve_answers_each_page(tmp_path: Path) -> None:
+    """gunicorn, its workers and their render processes: each page's card at its own size."""
+    from tests.web.test_render_processes import Server
+
+    server = Server(BUNDLED_TEMPLATES, tmp_path / "gunicorn.log")
+    try:
+        for page, size in (("square", (1080, 1080)), ("x", (1200, 600)), ("wide", (1200, 630))):
+            status, _, body = server.get(f"/article.png?title=Served&page={page}")
+            assert status == 200, body[:300]
+            assert Image.open(io.BytesIO(body)).size == size, page
+    finally:
+        server.stop()
+
+
+def _rgb_bytes(body: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(body)).convert("RGB")).astype(int)

@@ -134,23 +134,33 @@ def card_urls(template: Template, values: t.Mapping[str, str], report: t.Mapping
               keys: t.Sequence[bytes], root_url: str, version: str = "") -> dict[str, t.Any]:
     """The studio's view of a card: signed (when there are keys) URLs of the card and its layout
     ``report``, the absolute image URL and the meta tags for it. Only values that differ from
-    the defaults go into the URLs; the one to publish carries ``v=version``."""
+    the defaults go into the URLs; the one to publish carries ``v=version``; a card of one of the
+    template's Inkscape pages carries ``page=`` too (the first page's included, as ``og_meta`` writes it)."""
     given = {name: value for name, value in values.items() if value != template.params[name].default}
+    if template.pages:
+        given["page"] = template.page or template.pages[0].name
     png = card_url(template.name, "png", given, keys)  # the preview: never cached for long
     published = card_url(template.name, "png", {**given, "v": version}, keys) if version else png
     absolute = root_url.rstrip("/") + published
-    alt = alt_text(report)
-    return {
+    card: dict[str, t.Any] = {
         "name": template.name,
+        "page": given.get("page", ""),
         "width": json_number(template.width),
         "height": json_number(template.height),
         "png": png,
         "json": card_url(template.name, "json", given, keys),
         "image_url": absolute,
         "signed": bool(keys),
-        "alt": alt,
-        "meta": meta_html([*image_tags(absolute, template.width, template.height, CONTENT_TYPES["png"], alt),
-                           *twitter_tags(absolute, alt)]),
+        "alt": alt_text(report),
         "limits": [{"platform": platform, "bytes": limit, "label": label}
                    for platform, limit, label in PLATFORM_LIMITS],
     }
+    return {**card, "meta": pages_meta([card])}
+
+
+def pages_meta(cards: t.Sequence[t.Mapping[str, t.Any]]) -> str:
+    """The tags of several of :func:`card_urls`'s cards published together, as ``og_meta(page=...)``
+    writes them: an ``og:image`` with its size, type and alt for each, X's card of the first."""
+    return meta_html([*(tag for card in cards for tag in image_tags(
+        card["image_url"], card["width"], card["height"], CONTENT_TYPES["png"], card["alt"])),
+        *twitter_tags(cards[0]["image_url"], cards[0]["alt"])])

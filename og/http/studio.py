@@ -17,6 +17,7 @@ from .messages import Answer
 from .messages import Request
 from .messages import json_answer
 from .meta import card_urls
+from .meta import pages_meta
 
 #: The studio is for people editing templates: nothing it answers may be cached on the way.
 NO_STORE = [("Cache-Control", "no-store")]
@@ -32,12 +33,21 @@ class Studio:
 
     def card(self, name: str, values: t.Mapping[str, str], root_url: str) -> Answer:
         """The card's URLs (signed when og has keys) and meta tags; the values are checked like
-        a card request's (unknown or too long: ``400``)."""
-        plan = self.renderer.plan(name, values, "json")
-        report = self.renderer.report(plan)  # what the page fetches next: then from the cache
-        body = card_urls(plan.template, plan.values, report, self.keys, root_url,
-                         self.renderer.version(plan.template))
+        a card request's (unknown or too long: ``400``). A template of several Inkscape pages:
+        the first page's card, with ``pages`` (each page's card, the same values) and
+        ``pages_meta`` (the tags publishing them all, as ``og_meta(page="a,b,c")`` writes them)."""
+        pages: list[str | None] = [page.name for page in self.renderer.templates.get(name).pages]
+        cards = [self._page_card(name, values, root_url, page) for page in pages or [None]]
+        body = {**cards[0], "pages": cards if pages else [],
+                **({"pages_meta": pages_meta(cards)} if pages else {})}
         return json_answer(body, headers=NO_STORE)
+
+    def _page_card(self, name: str, values: t.Mapping[str, str], root_url: str,
+                   page: str | None) -> dict[str, t.Any]:
+        plan = self.renderer.plan(name, values, "json", page=page)
+        report = self.renderer.report(plan)  # what the page fetches next: then from the cache
+        return card_urls(plan.template, plan.values, report, self.keys, root_url,
+                         self.renderer.version(plan.template))
 
     def check(self, name: str) -> Answer:
         """``og check`` on the template's file: what og understood and what it cannot render."""

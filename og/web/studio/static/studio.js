@@ -97,23 +97,31 @@ function live(onChange) {
   connect();
 }
 
+// The studio API's answer as one card per Inkscape page (a template of one page: that card).
+const cardsOf = (urls) => (urls.pages.length ? urls.pages : [urls]);
+
 // ---------------------------------------------------------------- the gallery
 
 async function galleryPage() {
   const root = $("#gallery");
   let controller = null;
 
+  // A template of several Inkscape pages shows each page's card, side by side at one height.
   async function tile(info, signal) {
-    const img = h("img", {alt: `${info.name} with its defaults`, width: info.width, height: info.height});
+    const pages = info.pages || [{name: "", width: info.width, height: info.height}];
+    const imgs = pages.map((p) => h("img", {alt: `${info.name}${p.name ? ` (${p.name})` : ""} with its defaults`,
+      width: p.width, height: p.height, title: `${p.name} ${p.width}×${p.height}`, "data-page": p.name,
+      style: `flex: ${p.width / p.height} 1 0`}));
+    const size = info.pages ? `${pages.length} pages` : `${info.width}×${info.height}`;
     const bytes = h("span", {class: "bytes"});
     root.append(h("a", {class: "tile", href: `/studio/t/${enc(info.name)}`, "data-name": info.name},
-      h("div", {class: "thumb"}, img),
+      h("div", {class: info.pages ? "thumb pages" : "thumb"}, ...imgs),
       h("div", {class: "tile-info"}, h("strong", {text: info.name}),
-        h("span", {text: `${info.width}×${info.height} · ${info.params.length} parameters`}), bytes)));
+        h("span", {text: `${size} · ${info.params.length} parameters`}), bytes)));
     const urls = await getJSON(`/studio/api/card/${enc(info.name)}`, signal);
-    const png = await getPng(urls.png, signal);
-    setImage(img, png.blob);
-    bytes.textContent = formatBytes(png.bytes);
+    const pngs = await Promise.all(cardsOf(urls).map((card) => getPng(card.png, signal)));
+    pngs.forEach((png, i) => setImage(imgs[i], png.blob));
+    bytes.textContent = formatBytes(pngs[0].bytes);
   }
 
   async function draw() {
@@ -340,6 +348,42 @@ function buildMockups(root) {
     p.build(parts))));
 }
 
+// One figure per card in the preview: the first (#preview, #overlay) is in the page's HTML,
+// the other pages' are made here. Each grows as its card's width over its height, so every
+// page shows at one height, side by side.
+function pageStages(root, cards) {
+  const figures = [...root.children];
+  while (figures.length > Math.max(1, cards.length)) figures.pop().remove();
+  while (figures.length < cards.length) {
+    const figure = h("figure", {class: "page-card"}, h("div", {class: "stage"}, h("img", {alt: ""}),
+      svg("svg", {class: "overlay", "aria-hidden": "true"})), h("figcaption", {class: "page-caption"}));
+    root.append(figure);
+    figures.push(figure);
+  }
+  return cards.map((card, i) => {
+    const figure = figures[i];
+    figure.dataset.page = card.page;
+    figure.style.flex = `${card.width / card.height} 1 0`;
+    return {img: figure.querySelector("img"), overlay: figure.querySelector("svg"),
+      caption: figure.querySelector("figcaption")};
+  });
+}
+
+// The meta tags panel: a template of several pages can publish them all (as og_meta(page="a,b")
+// writes them) or one; the choice stays while values change.
+function showMeta(select, urls) {
+  const pages = urls.pages.map((card) => card.page);
+  const kept = select.value;
+  select.hidden = !pages.length;
+  if (JSON.stringify([...select.options].map((o) => o.value)) !== JSON.stringify(["", ...pages])) {
+    select.replaceChildren(h("option", {value: "", text: "all pages"}),
+      ...pages.map((page) => h("option", {value: page, text: `page ${page}`})));
+    select.value = pages.includes(kept) ? kept : "";
+  }
+  const chosen = urls.pages.find((card) => card.page === select.value);
+  $("#meta").textContent = !pages.length ? urls.meta : chosen ? chosen.meta : urls.pages_meta;
+}
+
 function updateMockups(root, url, bytes, limits, page) {
   for (const img of root.querySelectorAll(".mock-img")) img.src = url;
   for (const node of root.querySelectorAll(".m-title")) node.textContent = page.title;
@@ -359,7 +403,6 @@ function updateMockups(root, url, bytes, limits, page) {
 async function cardPage(name) {
   const form = $("#values");
   const preview = $("#preview");
-  const overlay = $("#overlay");
   const status = $("#status");
   const mockups = $("#mockups");
   const pageFields = {title: $("#page-title"), description: $("#page-description"), domain: $("#page-domain")};
@@ -387,7 +430,6 @@ async function cardPage(name) {
       }));
     }
     if (!info.params.length) form.append(h("p", {class: "hint", text: "This template has no placeholders."}));
-    $("#size").textContent = `${info.width}×${info.height}`;
   }
 
   async function loadInfo() {
@@ -396,6 +438,8 @@ async function cardPage(name) {
     const same = info && JSON.stringify(info.params) === JSON.stringify(found.params);
     info = found;
     if (!same) buildForm();
+    $("#size").textContent = info.pages // pages may change while the values stay
+      ? info.pages.map((p) => `${p.name} ${p.width}×${p.height}`).join(" · ") : `${info.width}×${info.height}`;
   }
 
   function page() {
@@ -410,7 +454,9 @@ async function cardPage(name) {
   }
 
   function showOverlay() {
-    if (last) drawOverlay(overlay, last.report, $("#overlay-toggle").checked, $("#crops-toggle").checked);
+    for (const drawn of last ? last.pages : []) {
+      drawOverlay(drawn.overlay, drawn.report, $("#overlay-toggle").checked, $("#crops-toggle").checked);
+    }
     $("#legend").classList.toggle("on", $("#overlay-toggle").checked);
     $("#texts").classList.toggle("on", $("#overlay-toggle").checked);
   }
@@ -432,15 +478,25 @@ async function cardPage(name) {
       const query = new URLSearchParams(edited.size ? Object.entries(values).filter(
         ([key, value]) => value !== info.params.find((p) => p.name === key).default) : []);
       const urls = await getJSON(`/studio/api/card/${enc(name)}?${query}`, signal);
-      const [png, report] = await Promise.all([getPng(urls.png, signal), getJSON(urls.json, signal)]);
+      const cards = cardsOf(urls); // every page with the same values
+      const drawn = await Promise.all(cards.map(async (card) => {
+        const [png, report] = await Promise.all([getPng(card.png, signal), getJSON(card.json, signal)]);
+        return {card, png, report};
+      }));
       if (signal.aborted) return;
-      setImage(preview, png.blob);
-      preview.alt = urls.alt;
+      const stages = pageStages($("#stages"), cards);
+      drawn.forEach(({card, png}, i) => {
+        setImage(stages[i].img, png.blob);
+        stages[i].img.alt = card.alt;
+        stages[i].caption.textContent = urls.pages.length
+          ? `${card.page} · ${card.width}×${card.height} · ${formatBytes(png.bytes)}` : "";
+      });
+      const {png, report} = drawn[0];
       $("#open-png").href = urls.png;
-      last = {report, urls, bytes: png.bytes};
+      last = {report, urls, bytes: png.bytes, pages: drawn.map((d, i) => ({...d, overlay: stages[i].overlay}))};
       showOverlay();
-      textsTable($("#texts"), report);
-      $("#meta").textContent = urls.meta;
+      textsTable($("#texts"), {texts: drawn.flatMap((d) => d.report.texts)});
+      showMeta($("#meta-page"), urls);
       $("#signed").textContent = urls.signed
         ? "Signed with the first key of OG_SECRET: the URL works only with exactly these values."
         : "Not signed: OG_SECRET is not set here. Where it is, og refuses unsigned URLs.";
@@ -448,7 +504,9 @@ async function cardPage(name) {
       updateMockups(mockups, preview.src, png.bytes, urls.limits, page());
       document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
       const took = Math.round(performance.now() - started);
-      setStatus(png.ok ? "ready" : "error", `${png.ok ? "" : `HTTP ${png.status} · `}${formatBytes(png.bytes)} · ${took} ms`);
+      const failed = drawn.find((d) => !d.png.ok);
+      const sizes = drawn.map((d) => formatBytes(d.png.bytes)).join(" + ");
+      setStatus(failed ? "error" : "ready", `${failed ? `HTTP ${failed.png.status} · ` : ""}${sizes} · ${took} ms`);
     } catch (error) {
       if (error.name !== "AbortError") setStatus("error", error.message);
     }
@@ -488,6 +546,7 @@ async function cardPage(name) {
       if (last) updateMockups(mockups, preview.src, last.bytes, last.urls.limits, page());
     });
   }
+  $("#meta-page").addEventListener("change", () => { if (last) showMeta($("#meta-page"), last.urls); });
   $("#overlay-toggle").addEventListener("change", showOverlay);
   $("#crops-toggle").addEventListener("change", showOverlay);
   $("#copy-meta").addEventListener("click", async () => {
