@@ -77,7 +77,9 @@ class OgAsgi:
             return
         if scope["type"] != "http":
             raise ValueError(f"og answers HTTP, not {scope['type']!r}")
-        core = await loop.run_in_executor(None, self.core)
+        core = self._core
+        if core is None:  # made once, in a thread (it loads fonts and templates)
+            core = await loop.run_in_executor(None, self.core)
         answer = await loop.run_in_executor(None, core.handle, og_request(scope))
         await _send(answer, send, loop)
 

@@ -33,6 +33,7 @@ from .svg.names import href
 from .svg.names import local_name
 from .svg.read_text import TEXT_TAGS
 from .svg.read_text import find_text_slots
+from .svg.sanitise import DROPPED
 from .svg.text_path import text_path
 from .svg.text_style import og_attr
 from .svg.text_style import vertical_mode
@@ -79,7 +80,7 @@ def _unsafe(root: etree._Element) -> t.Iterator[Finding]:
         if is_inkscape_mesh_polyfill(node):
             yield _finding("info", "Inkscape's mesh gradient polyfill <script>: dropped (og draws mesh "
                                    "gradients itself; nothing is run)", node)
-        elif name in ("script", "foreignObject", "iframe"):
+        elif name in DROPPED:
             # what the server does too: the template serves, the element never reaches a card
             yield _finding("warning", f"<{name}> is dropped: og runs no scripts and draws no foreign "
                                       "content, on cards or in served SVG", node)

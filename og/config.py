@@ -123,7 +123,7 @@ class Settings:
             quality=read.number("OG_QUALITY", None, int, minimum=1),
             max_dpr=min(2.0, read.number("OG_MAX_DPR", defaults.max_dpr, float, minimum=1)),
             metrics_token=env.get("OG_METRICS_TOKEN", ""),
-            render_timeout=read.number("OG_RENDER_TIMEOUT", defaults.render_timeout, float, minimum=0.1),
+            render_timeout=read.number("OG_RENDER_TIMEOUT", defaults.render_timeout, float, minimum=0),
             render_memory=read.number("OG_RENDER_MEMORY", defaults.render_memory, int, minimum=0),
             max_in_flight=read.number("OG_MAX_IN_FLIGHT", defaults.max_in_flight, int, minimum=1),
             max_queue=read.number("OG_MAX_QUEUE", defaults.max_queue, int, minimum=0),

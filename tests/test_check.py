@@ -103,3 +103,21 @@ def test_any_other_script_is_dropped_by_check_and_server_alike(fonts: FontSet, t
     renderer = og.Renderer(og.config.Settings(templates_dir=tmp_path), fonts=fonts)
     assert renderer.render("mesh", {}, "png").startswith(b"\x89PNG")
     assert b"<script" not in renderer.render("mesh", {}, "svg")
+
+
+def test_foreign_content_is_neither_drawn_nor_served(fonts: FontSet, tmp_path: Path) -> None:
+    """What og check says is dropped is dropped from the PNG as from the served SVG: CairoSVG
+    alone would draw the SVG inside a foreignObject."""
+    (tmp_path / "foreign.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><rect width="100" height="100" '
+        'fill="#ffffff"/><foreignObject width="100" height="100"><svg xmlns="http://www.w3.org/2000/svg">'
+        '<rect width="100" height="100" fill="#ff0000"/></svg></foreignObject></svg>', encoding="utf-8")
+    assert any(f.level == "warning" and "<foreignObject> is dropped" in str(f)
+               for f in check_file(tmp_path / "foreign.svg", fonts))
+    renderer = og.Renderer(og.config.Settings(templates_dir=tmp_path), fonts=fonts)
+    from PIL import Image
+    import io
+
+    with Image.open(io.BytesIO(renderer.render("foreign", {}, "png"))) as card:
+        assert card.convert("RGB").getpixel((50, 50)) == (255, 255, 255)
+    assert b"foreignObject" not in renderer.render("foreign", {}, "svg")

@@ -15,6 +15,7 @@ import numpy as np
 from lxml import etree
 
 from ..deadline import check_deadline
+from ..svg.css import css_colour
 from ..svg.css import fraction
 from ..svg.css import length
 from ..svg.css import own_property
@@ -138,15 +139,9 @@ def _flood(shape: tuple[int, ...], color: str, opacity: float) -> np.ndarray:
 
 
 def parse_color(color: str) -> tuple[float, float, float]:
-    color = color.strip().lower()
-    if color.startswith("#") and len(color) in (4, 7):
-        digits = color[1:] if len(color) == 7 else "".join(ch * 2 for ch in color[1:])
-        return tuple(int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
-    match = re.match(r"rgb\(\s*([\d.]+)%?\s*,\s*([\d.]+)%?\s*,\s*([\d.]+)%?\s*\)", color)
-    if match:
-        scale = 100 if "%" in color else 255
-        return tuple(float(v) / scale for v in match.groups())  # type: ignore[return-value]
-    return {"white": (1.0, 1.0, 1.0)}.get(color, (0.0, 0.0, 0.0))
+    """A CSS colour (:func:`og.svg.css.css_colour`) as 0–1 floats; black where it is not one."""
+    rgb = css_colour(color) or (0, 0, 0)
+    return rgb[0] / 255, rgb[1] / 255, rgb[2] / 255
 
 
 @dataclasses.dataclass(frozen=True)

@@ -77,9 +77,6 @@ class Answer:
         self.headers = [(key, old) for key, old in self.headers if key.lower() != name.lower()]
         self.headers.append((name, value))
 
-    def remove(self, name: str) -> None:
-        self.headers = [(key, value) for key, value in self.headers if key.lower() != name.lower()]
-
 
 def answer(status: int, body: bytes, content_type: str | None, headers: Headers | None = None) -> Answer:
     """An answer with its body's type and length."""

@@ -49,15 +49,6 @@ def alt_text(report: t.Mapping[str, t.Any]) -> str:
     return text if len(text) <= ALT_MAX_CHARACTERS else text[: ALT_MAX_CHARACTERS - 1] + "…"
 
 
-def card_path(prefix: str, name: str, fmt: str) -> str:
-    """Where og's card route answers ``name.fmt`` under the mount ``prefix``.
-
-    >>> card_path("/og/", "article", "png")
-    '/og/article.png'
-    """
-    return f"{prefix.rstrip('/')}/{urllib.parse.quote(name)}.{urllib.parse.quote(fmt)}"
-
-
 def card_url(name: str, fmt: str, values: t.Mapping[str, str], keys: t.Sequence[bytes]) -> str:
     """The card's path and query below og's mount, signed when there are keys. Any parameter
     names work (a template may have parameters that ``image_url`` takes itself: ``base``,

@@ -21,6 +21,7 @@ from .names import href
 from .names import ids
 from .names import local_name
 from .names import svg
+from .sanitise import DROPPED
 
 log = logging.getLogger(__name__)
 
@@ -170,12 +171,17 @@ def is_inkscape_mesh_polyfill(node: etree._Element) -> bool:
             and "meshgradient" in "".join(node.itertext()))
 
 
-def drop_inkscape_polyfills(root: etree._Element) -> int:
+def drop_foreign(root: etree._Element) -> int:
+    """Remove what a served ``.svg`` never carries (:data:`og.svg.sanitise.DROPPED`: scripts,
+    ``foreignObject``, animation…) from the card too: CairoSVG would draw a ``foreignObject``'s
+    SVG content, and the PNG and the ``.svg`` of one card must show the same thing (and what
+    ``og check`` says). Inkscape's mesh polyfill is one of them, said in the debug log."""
     dropped = 0
-    for node in list(root.iter(svg("script"))):
+    for node in list(root.iter(etree.Element)):
         parent = node.getparent()
-        if parent is not None and is_inkscape_mesh_polyfill(node):
-            log.debug("dropped Inkscape's mesh polyfill <script id=%r>", node.get("id"))
+        if parent is not None and local_name(node) in DROPPED:
+            if is_inkscape_mesh_polyfill(node):
+                log.debug("dropped Inkscape's mesh polyfill <script id=%r>", node.get("id"))
             parent.remove(node)
             dropped += 1
     return dropped
@@ -183,7 +189,7 @@ def drop_inkscape_polyfills(root: etree._Element) -> int:
 
 def apply(root: etree._Element) -> None:
     drop_external_references(root)
-    drop_inkscape_polyfills(root)
+    drop_foreign(root)
     expand_markers(root)
     group_opacity(root)
     flatten_gradient_links(root)

@@ -292,3 +292,28 @@ def own_property(node: etree._Element, name: str) -> str | None:
     """A property set on the element itself: its ``style`` wins over the presentation
     attribute, as in the cascade (no inheritance, no stylesheet)."""
     return dict(parse_declarations(node.get("style", ""))).get(name) or node.get(name)
+
+
+def css_colour(text: str) -> tuple[int, int, int] | None:
+    """A CSS colour as a template writes it (``#rgb``, ``#rrggbb``, ``rgb()``, ``hsl()``, a
+    name) → its 8-bit RGB; anything else (``none``, ``url(…)``, ``currentColor``) → None. The one
+    colour reader of og's drawing and template code (Pillow's, imported only when a colour is
+    not plain hex: Pillow is for pictures, and cold start matters).
+
+    >>> css_colour("#0af"), css_colour("white"), css_colour("rgb(255, 0, 0)"), css_colour("url(#g)")
+    ((0, 170, 255), (255, 255, 255), (255, 0, 0), None)
+    """
+    text = text.strip()
+    if text.startswith("#") and len(text) in (4, 7):
+        digits = text[1:] if len(text) == 7 else "".join(ch * 2 for ch in text[1:])
+        try:
+            return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+        except ValueError:
+            return None
+    from PIL import ImageColor
+
+    try:
+        rgb = ImageColor.getrgb(text)
+    except ValueError:
+        return None
+    return rgb[0], rgb[1], rgb[2]

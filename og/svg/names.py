@@ -73,8 +73,14 @@ def by_id(root: etree._Element, ident: str) -> etree._Element | None:
 
 
 def ids(root: etree._Element) -> dict[str, etree._Element]:
-    """Every element of the document by its id."""
-    return {str(node.get("id")): node for node in root.iter(etree.Element) if node.get("id")}
+    """Every element of the document by its id; of two with one id, the first (as :func:`by_id`
+    and SVG renderers resolve references, so what a load check counts is what is drawn)."""
+    found: dict[str, etree._Element] = {}
+    for node in root.iter(etree.Element):
+        ident = node.get("id")
+        if ident:
+            found.setdefault(str(ident), node)
+    return found
 
 
 def index_path(node: etree._Element) -> tuple[int, ...]:

@@ -27,8 +27,9 @@ from .names import SVG_NS
 from .names import XLINK_HREF
 from .names import local_name
 
-#: Elements that run code, embed documents or animate attributes into links.
-_DROPPED = frozenset({"script", "foreignObject", "iframe", "embed", "object", "handler", "listener",
+#: Elements that run code, embed documents or animate attributes into links: never in a served
+#: ``.svg``, and never drawn on a card either (:func:`og.svg.cairosvg_fixes.drop_foreign`).
+DROPPED = frozenset({"script", "foreignObject", "iframe", "embed", "object", "handler", "listener",
                       "animate", "set", "animateMotion", "animateTransform", "discard"})
 #: Links that stay: fragment references and embedded raster images.
 _SAFE_LINK = re.compile(r"^\s*(#|data:image/(png|jpeg|gif|webp)[;,])", re.IGNORECASE)
@@ -39,7 +40,7 @@ def sanitise(root: etree._Element) -> int:
     removed = 0
     for node in list(root.iter()):
         if node is not root and (not isinstance(node.tag, str) or etree.QName(node).namespace != SVG_NS
-                                 or local_name(node) in _DROPPED):
+                                 or local_name(node) in DROPPED):
             parent = node.getparent()
             if parent is not None:  # not already gone with a removed ancestor
                 _keep_tail(node)

@@ -38,6 +38,7 @@ from ..errors import BadParameter
 from ..errors import ImageUnavailable
 from ..errors import TemplateError
 from ..svg.css import Cascade
+from ..svg.css import css_colour
 from ..svg.css import length
 from ..svg.css import own_property
 from ..svg.css import parse_declarations
@@ -150,15 +151,8 @@ def drawn_colour(value: str | None) -> str | None:
     >>> drawn_colour("white"), drawn_colour("rgb(255, 0, 0)"), drawn_colour("url(#g)")
     ('#ffffff', '#ff0000', None)
     """
-    if not value:
-        return None
-    from PIL import ImageColor  # here, not at import: Pillow is for pictures (cold start)
-
-    try:
-        rgb = ImageColor.getrgb(value.strip())
-    except ValueError:
-        return None
-    return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
+    rgb = css_colour(value) if value else None
+    return None if rgb is None else "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 def truthy(value: str) -> bool:

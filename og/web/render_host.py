@@ -101,7 +101,12 @@ class RenderHost:
         self.renderer = renderer
         self._fd = fd
         self._sock: socket.socket | None = None
-        self._lock = threading.Lock()
+        # The lock of the socket and the table of waiters is made on first use (:meth:`_guard`),
+        # after gevent has patched ``threading``: a greenlet waiting for it then yields to the
+        # others. An OS lock made here, before the patch, held by a greenlet whose ``sendall``
+        # yields, would block the whole worker for the next greenlet that wants it.
+        self._lock: threading.Lock | None = None
+        self._making_lock = threading.Lock()  # held only to make ``_lock``: never across I/O
         self._numbers = itertools.count()
         self._waiting: dict[int, _Waiter] = {}
         self._broken = False
@@ -144,7 +149,7 @@ class RenderHost:
     def _call(self, function: t.Callable[..., Outcome], args: tuple[t.Any, ...], budget_s: float) -> Outcome:
         """``function(*args)`` in one of the host's render processes, killed past ``budget_s``."""
         waiter = _Waiter()
-        with self._lock:
+        with self._guard():
             if self._broken:
                 raise Overloaded("og's render processes are gone; try again in a moment", retry_after=1)
             sock = self._connected()
@@ -153,11 +158,19 @@ class RenderHost:
             sock.sendall(_frame((number, function, args, budget_s)))
         unbounded = self.renderer.settings.render_timeout <= 0
         if not waiter.done.wait(None if unbounded else 2 * budget_s + 1):
-            with self._lock:
+            with self._guard():
                 self._waiting.pop(number, None)
             raise past_budget()
         assert waiter.outcome is not None
         return waiter.outcome
+
+    def _guard(self) -> threading.Lock:
+        """The lock of the socket and the table of waiters (see ``__init__``)."""
+        if self._lock is None:
+            with self._making_lock:
+                if self._lock is None:
+                    self._lock = threading.Lock()
+        return self._lock
 
     def _connected(self) -> socket.socket:
         """The socket, made on first use: by then gevent has patched ``socket`` (in a gevent
@@ -172,7 +185,7 @@ class RenderHost:
         try:
             while (message := _read_frame(self._sock)) is not None:
                 number, outcome = message
-                with self._lock:
+                with self._guard():
                     waiter = self._waiting.pop(number, None)
                 if waiter is not None:
                     waiter.outcome = outcome
@@ -181,7 +194,7 @@ class RenderHost:
             pass
         gone = Outcome(None, {}, (Overloaded, "og's render processes are gone; try again in a moment",
                                   {"retry_after": 1}))
-        with self._lock:
+        with self._guard():
             closed, self._broken = self._broken, True
             waiting, self._waiting = self._waiting, {}
         for waiter in waiting.values():
@@ -194,7 +207,7 @@ class RenderHost:
 
     def close(self) -> None:
         """Close the socket: the host stops its render processes and exits."""
-        with self._lock:
+        with self._guard():
             sock, self._sock = self._sock, None
             if sock is not None:
                 sock.close()

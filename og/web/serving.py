@@ -45,12 +45,6 @@ def request_head_limit(max_length: int | None = None) -> int:
     return 2 * request_line_limit(max_length) + OTHER_HEADERS_BYTES
 
 
-def render_timeout_s(env: t.Mapping[str, str] | None = None) -> float:
-    """The render budget, ``OG_RENDER_TIMEOUT`` seconds (the renderer enforces it itself), read
-    as :class:`~og.config.Settings` reads it, so gunicorn's timeouts follow the same number."""
-    return Settings.from_env(env).render_timeout
-
-
 def worker_timeout_s(render_timeout: float) -> int:
     """gunicorn's ``timeout``: the backstop for a worker that stopped answering.
 
