@@ -20,8 +20,8 @@ from .config import Settings
 from .http import Answer
 from .http import HttpCore
 from .http import Request
-from .raster.lazy import LazyBackend
 from .pool import pooled
+from .raster.lazy import LazyBackend
 from .render import Renderer
 
 Scope = t.MutableMapping[str, t.Any]

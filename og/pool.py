@@ -115,7 +115,8 @@ class _Process:
 
 def start_render_process(renderer: Renderer, memory_bytes: int) -> None:
     """pebble's initializer, in the new process: the memory limit, a plain SIGTERM (pebble's
-    handler is Python and would wait for a native call to return), and the renderer.
+    handler is Python and would wait for a native call to return), and the renderer (without
+    the template linter's log: its parent logs that).
 
     The limit is ``memory_bytes`` more address space than the process starts with: what it
     shares with its parent (libraries, fonts, templates) differs from one deploy to the next,
@@ -125,6 +126,10 @@ def start_render_process(renderer: Renderer, memory_bytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     renderer.pool = None  # the parent's: this process renders itself
+    # og check's findings on a template are the parent's to log: it loads every template a render
+    # process loads (right after vetting it here), so here they would only be logged twice, and
+    # the linter's time added to the first card of every render process.
+    renderer.templates.on_load = None
     _Process.renderer = renderer
 
 
