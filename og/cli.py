@@ -95,7 +95,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError(f"refusing to write {fmt.upper()} bytes to a terminal: "
                          "give -o FILE, or send the output into a pipe or a file")
     renderer = Renderer(_settings(args, folder))
-    with isolated(renderer, processes=1):  # bounded as og serve's renders are
+    with isolated(renderer, processes=1, draws=fmt not in TEXT_FORMATS):  # bounded as og serve's are
         body = renderer.render(name, _key_values(args.param), fmt)
     if to_file:
         Path(args.output).write_bytes(body)

@@ -24,6 +24,7 @@ from og.errors import TemplateError
 from og.pool import KILL_GRACE_S
 from og.pool import RenderPool
 from og.pool import isolated
+from og.pool import process_renderer
 from og.pool import stopped
 from og.rows import rows_from_text
 
@@ -170,3 +171,19 @@ def test_og_checks_findings_are_logged_once_not_again_in_each_render_process(tmp
     assert png.startswith(b"\x89PNG")
     lines = [line for line in log_file.read_text().splitlines() if "og:colour" in line]
     assert len(lines) == 1, lines
+
+
+def backend_loaded() -> bool:
+    return process_renderer().backend.loaded
+
+
+@pytest.mark.parametrize("draws", [True, False])
+def test_a_caller_that_draws_has_cairo_loaded_while_it_loads_the_template(draws: bool) -> None:
+    """``og render`` (PNG): once the template is vetted, the render process loads the raster
+    backend while the caller loads the template itself; a JSON caller leaves it unloaded."""
+    renderer = og.Renderer(settings_for(Path(__file__).resolve().parent.parent / "svg_templates"))
+    assert not renderer.backend.loaded
+    with isolated(renderer, processes=1, draws=draws) as pool:
+        pool.vet("article")
+        assert pool.schedule(backend_loaded, (), 30).result(timeout=60) is draws
+    assert not renderer.backend.loaded, "the caller itself never loads cairo"
