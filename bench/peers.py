@@ -26,7 +26,9 @@ are computed here, once):
 * **images/s** — the ``-n`` renders one after another in one process;
 * **PNG KB** of one card, **peak RSS** (``VmHWM``), **CPU ms per card** (all threads: Takumi uses more
   than one core);
-* **og ÷ peer** — og's number over the peer's (below 1: og is faster).
+* **og ÷ peer** — og's number over the peer's (below 1: og is faster), og measured as og serve renders:
+  ``og.pool.isolated`` (one render process; the row "og, render process"), hand-off, the render
+  process's CPU and both processes' peak RSS included. The row "og" is the same renderer in-process.
 
 Peers are installed with npm into ``--scratch`` (default ``~/.cache/og-peers``; reused when
 already there); a peer that fails to install or run is listed as skipped, with the reason. Without
@@ -68,6 +70,9 @@ SUBTITLE = "Render {n} · DejaVu Sans 32 px subtitle, light grey, one line"
 FIRST_COUNTER = 10000
 #: A worker that takes longer than this is stuck, not slow (100 renders of the slowest peer: ~5 s).
 WORKER_TIMEOUT_S = 600
+#: og's row when it renders as og serve does: in a render process (og/pool.py), hand-off included.
+#: The ratios are taken against this row (peak RSS: its process plus the render process).
+OG_POOLED = "og, render process"
 NPM_TIMEOUT_S = 600
 
 
@@ -148,6 +153,35 @@ def og_worker(config: dict[str, t.Any]) -> dict[str, t.Any]:
     import og.config
 
     renderer = og.Renderer(og.config.Settings(templates_dir=BENCH, fonts_dir=Path(config["fonts_dir"])))
+    if config.get("pool"):
+        import og.pool
+
+        with og.pool.isolated(renderer, processes=1) as pool:
+            return _og_renders(renderer, config, pool.pids)
+    return _og_renders(renderer, config, list)
+
+
+def _children_cpu_ms(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (a render process's share of a card)."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _children_peak_rss_kb(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+    return total
+
+
+def _og_renders(renderer: t.Any, config: dict[str, t.Any],
+                render_pids: t.Callable[[], list[int]]) -> dict[str, t.Any]:
+    """The renders of :func:`og_worker`; ``render_pids`` lists the render processes, if renders go there."""
     counters = iter(range(FIRST_COUNTER, sys.maxsize))
 
     def render() -> bytes:
@@ -163,6 +197,8 @@ def og_worker(config: dict[str, t.Any]) -> dict[str, t.Any]:
     for _ in range(config["warmup"]):
         render()
     times = []
+    pids = render_pids()
+    children_cpu_start_ms = _children_cpu_ms(pids)
     cpu_start = time.process_time()
     wall_start = time.perf_counter()
     for _ in range(config["n"]):
@@ -170,7 +206,9 @@ def og_worker(config: dict[str, t.Any]) -> dict[str, t.Any]:
         render()
         times.append((time.perf_counter() - start) * 1000)
     result.update(times_ms=times, wall_ms=(time.perf_counter() - wall_start) * 1000,
-                  cpu_ms=(time.process_time() - cpu_start) * 1000, peak_rss_kb=peak_rss_kb())
+                  cpu_ms=(time.process_time() - cpu_start) * 1000
+                  + _children_cpu_ms(pids) - children_cpu_start_ms,
+                  peak_rss_kb=peak_rss_kb() + _children_peak_rss_kb(pids))
     return result
 
 
@@ -288,9 +326,12 @@ def base_config(options: Options, fonts: Path, slug: str) -> dict[str, t.Any]:
             "out": str(options.out / f"{slug}.png")}
 
 
-def measure_og(options: Options, fonts: Path) -> Result:
-    return measure("og", {"og": _og_commit()}, [sys.executable, str(Path(__file__).resolve()), "--worker"],
-                   base_config(options, fonts, "og"), options.cold_runs)
+def measure_og(options: Options, fonts: Path, pool: bool = False) -> Result:
+    """og in-process, or (``pool``) as og serve renders: in a render process, hand-off included."""
+    return measure(OG_POOLED if pool else "og", {"og": _og_commit()},
+                   [sys.executable, str(Path(__file__).resolve()), "--worker"],
+                   {**base_config(options, fonts, "og-pool" if pool else "og"), "pool": pool},
+                   options.cold_runs)
 
 
 def measure_peer(peer: Peer, options: Options, fonts: Path) -> Result:
@@ -338,7 +379,9 @@ def _cell(value: float, spec: str) -> str:
 
 def format_table(results: list[Result], info: dict[str, t.Any]) -> str:
     """A markdown table: one row per renderer, og's ratios to each peer in the last columns."""
-    og_row = next((result for result in results if result.name == "og"), None)
+    # og as og serve renders (in a render process) when measured, else og in-process.
+    og_rows = {result.name: result for result in results if not result.skipped}
+    og_row = og_rows.get(OG_POOLED) or og_rows.get("og")
     ratio_columns = [column for column in COLUMNS if column[3]]
     header = (["renderer", "version"] + [column[0] for column in COLUMNS]
               + [t.cast(str, column[3]) for column in ratio_columns])
@@ -404,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown peers: {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
     fonts = card_fonts(dejavu, options.scratch)
-    results = [measure_og(options, fonts)]
+    results = [measure_og(options, fonts), measure_og(options, fonts, pool=True)]
     if not args.no_peers:
         if shutil.which("node") and shutil.which("npm"):
             results += [measure_peer(peer, options, fonts) for peer in PEERS if peer.script in chosen]

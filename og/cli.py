@@ -95,7 +95,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError(f"refusing to write {fmt.upper()} bytes to a terminal: "
                          "give -o FILE, or send the output into a pipe or a file")
     renderer = Renderer(_settings(args, folder))
-    with isolated(renderer, processes=1):  # bounded as og serve's renders are
+    draws = FORMATS.get(fmt, fmt) in RASTER_FORMATS  # cairo loads in the render process meanwhile
+    with isolated(renderer, processes=1, draws=draws):  # bounded as og serve's renders are
         body = renderer.render_plan(renderer.plan(name, _key_values(args.param), fmt, page=args.page))
     if to_file:
         Path(args.output).write_bytes(body)

@@ -38,6 +38,7 @@ from .errors import OgError
 from .errors import Overloaded
 from .errors import RenderTimeout
 from .errors import TemplateError
+from .raster.lazy import LazyBackend
 from .storage import Entry
 from .template.pages import for_page
 
@@ -117,7 +118,8 @@ class _Process:
 
 def start_render_process(renderer: Renderer, memory_bytes: int) -> None:
     """pebble's initializer, in the new process: the memory limit, a plain SIGTERM (pebble's
-    handler is Python and would wait for a native call to return), and the renderer.
+    handler is Python and would wait for a native call to return), and the renderer (without
+    the template linter's log: its parent logs that).
 
     The limit is ``memory_bytes`` more address space than the process starts with: what it
     shares with its parent (libraries, fonts, templates) differs from one deploy to the next,
@@ -127,6 +129,10 @@ def start_render_process(renderer: Renderer, memory_bytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     renderer.pool = None  # the parent's: this process renders itself
+    # og check's findings on a template are the parent's to log: it loads every template a render
+    # process loads (right after vetting it here), so here they would only be logged twice, and
+    # the linter's time added to the first card of every render process.
+    renderer.templates.on_load = None
     _Process.renderer = renderer
 
 
@@ -179,6 +185,14 @@ def vet_template(name: str) -> Outcome:
     return Outcome(None, {})
 
 
+def load_backend() -> None:
+    """Load this render process's raster backend (pebble's task), before its first card needs it."""
+    backend = process_renderer().backend
+    if isinstance(backend, LazyBackend):
+        with contextlib.suppress(Exception):
+            backend.load()
+
+
 def vetted(name: str, outcome: Outcome) -> None:
     """Raise the error of a template's load in a render process; a load stopped from outside
     (past the budget or memory) is the template's error too."""
@@ -211,9 +225,12 @@ class RenderPool:
     it (fonts and templates loaded). ``og build``, ``og render``, the Flask and Django helpers
     use it directly; ``og serve``'s web workers reach one through :mod:`og.web.render_host`."""
 
-    def __init__(self, renderer: Renderer, processes: int = 0) -> None:
+    def __init__(self, renderer: Renderer, processes: int = 0, draws: bool = False) -> None:
         self.renderer = renderer
         self.processes = processes or default_processes(renderer)
+        #: The caller asks for pixels: after a template is vetted, a render process loads the
+        #: raster backend (cairo) while the caller loads the template itself.
+        self.draws = draws
         self._pool = pebble.ProcessPool(self.processes, initializer=start_render_process,
                                         initargs=(renderer, renderer.settings.render_memory),
                                         context=multiprocessing.get_context("fork"))
@@ -230,6 +247,10 @@ class RenderPool:
 
     def vet(self, name: str) -> None:
         vetted(name, self.outcome(self.schedule(vet_template, (name,), vet_budget_s(self.renderer))))
+        backend = self.renderer.backend
+        if self.draws and isinstance(backend, LazyBackend) and not backend.loaded:
+            # Not waited for: a failure to load shows in the render that needs the backend.
+            self.schedule(load_backend, (), vet_budget_s(self.renderer))
 
     def render(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry:
         """The card of ``plan``, rendered in a render process."""
@@ -262,9 +283,10 @@ def pooled(renderer: Renderer) -> Renderer:
 
 
 @contextlib.contextmanager
-def isolated(renderer: Renderer, processes: int = 0) -> t.Iterator[RenderPool]:
-    """``renderer`` renders in a :class:`RenderPool` of its own while the block runs."""
-    pool = RenderPool(renderer, processes)
+def isolated(renderer: Renderer, processes: int = 0, draws: bool = False) -> t.Iterator[RenderPool]:
+    """``renderer`` renders in a :class:`RenderPool` of its own while the block runs (``draws``:
+    see :attr:`RenderPool.draws`)."""
+    pool = RenderPool(renderer, processes, draws)
     renderer.pool = pool
     try:
         yield pool

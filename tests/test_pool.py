@@ -7,6 +7,7 @@ import concurrent.futures
 import ctypes
 import dataclasses
 import io
+import logging
 import os
 import time
 import typing as t
@@ -22,6 +23,8 @@ from og.errors import RenderTimeout
 from og.errors import TemplateError
 from og.pool import KILL_GRACE_S
 from og.pool import RenderPool
+from og.pool import isolated
+from og.pool import process_renderer
 from og.pool import stopped
 from og.rows import rows_from_text
 
@@ -144,3 +147,43 @@ def test_og_render_memory_is_read_from_the_environment() -> None:
     assert og.config.Settings.from_env({}).render_memory == 1 << 30
     assert og.config.Settings.from_env({"OG_RENDER_MEMORY": "0"}).render_memory == 0
     assert og.config.Settings.from_env({"OG_RENDER_MEMORY": str(512 << 20)}).render_memory == 512 << 20
+
+
+def test_og_checks_findings_are_logged_once_not_again_in_each_render_process(tmp_path: Path) -> None:
+    """The render process loads a template right after its parent vets it there; the parent
+    logs og check's findings on it, and the render process must not log them again."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "odd.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" '
+                                    'xmlns:og="https://og.example.com/ns" width="100" height="50">'
+                                    '<text id="t" x="5" y="30" og:colour="red">{{ title }}</text></svg>')
+    log_file = tmp_path / "og.log"
+    handler = logging.FileHandler(log_file)  # a render process inherits it, and appends to the file
+    logger = logging.getLogger("og")
+    logger.addHandler(handler)
+    try:
+        renderer = og.Renderer(settings_for(folder))
+        with isolated(renderer, processes=1):
+            png = renderer.render("odd", {"title": "x"})
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    assert png.startswith(b"\x89PNG")
+    lines = [line for line in log_file.read_text().splitlines() if "og:colour" in line]
+    assert len(lines) == 1, lines
+
+
+def backend_loaded() -> bool:
+    return process_renderer().backend.loaded
+
+
+@pytest.mark.parametrize("draws", [True, False])
+def test_a_caller_that_draws_has_cairo_loaded_while_it_loads_the_template(draws: bool) -> None:
+    """``og render`` (PNG): once the template is vetted, the render process loads the raster
+    backend while the caller loads the template itself; a JSON caller leaves it unloaded."""
+    renderer = og.Renderer(settings_for(Path(__file__).resolve().parent.parent / "svg_templates"))
+    assert not renderer.backend.loaded
+    with isolated(renderer, processes=1, draws=draws) as pool:
+        pool.vet("article")
+        assert pool.schedule(backend_loaded, (), 30).result(timeout=60) is draws
+    assert not renderer.backend.loaded, "the caller itself never loads cairo"
