@@ -20,6 +20,7 @@ from .config import Settings
 from .http import Answer
 from .http import HttpCore
 from .http import Request
+from .pool import RenderPool
 from .pool import pooled
 from .raster.lazy import LazyBackend
 from .render import Renderer
@@ -90,8 +91,17 @@ class OgAsgi:
                 await loop.run_in_executor(None, self.core)  # a bad setting fails the start, not a request
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                await loop.run_in_executor(None, self.close)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    def close(self) -> None:
+        """Stop the render processes this app made for itself (a renderer given to it is its
+        owner's to close)."""
+        core = self._core
+        if self._renderer is None and core is not None and isinstance(core.renderer.pool, RenderPool):
+            core.renderer.pool.close()
+            core.renderer.pool = None
 
 
 async def _send(answer: Answer, send: Send, loop: asyncio.AbstractEventLoop) -> None:
