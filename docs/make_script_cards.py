@@ -1,6 +1,6 @@
 """Render one card per group of scripts into ``docs/scripts/*.png`` (see fonts/README.md).
 
-The titles are those of ``tests/test_more_scripts.py``, set in the bundled ``article``
+The titles are those of ``tests/text/test_fallbacks.py``, set in the bundled ``article``
 template (sans) and ``quote`` template (serif), so the pictures show what the tests check.
 Run from anywhere: ``python3 docs/make_script_cards.py``.
 """
@@ -18,9 +18,9 @@ sys.path.insert(0, str(ROOT))
 
 from og import Renderer  # noqa: E402
 from og.config import Settings  # noqa: E402
-from tests.test_more_scripts import NEW_EMOJI  # noqa: E402
-from tests.test_more_scripts import NO_SPACES  # noqa: E402
-from tests.test_more_scripts import TITLES  # noqa: E402
+from tests.text.test_fallbacks import NEW_EMOJI  # noqa: E402
+from tests.text.test_fallbacks import NO_SPACES  # noqa: E402
+from tests.text.test_fallbacks import TITLES  # noqa: E402
 
 OUT = ROOT / "docs" / "scripts"
 WIDTH = 800  # as docs/pictures: the 1200 px cards, scaled, keep the repository small

@@ -1,5 +1,5 @@
 """Dev-only: export Inkscape's own PNG of each Inkscape test template, as the reference
-og is compared with (``tests/test_inkscape_fidelity.py``). Not used by og at run time.
+og is compared with (``tests/project/test_inkscape_fidelity.py``). Not used by og at run time.
 
     python3 tools/export_inkscape_refs.py            # every tests/data/inkscape/*.svg
     python3 tools/export_inkscape_refs.py blur mask  # just these

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 import og  # noqa: E402
 import og.config  # noqa: E402
 from og.template.store import TemplateStore  # noqa: E402
-from tests.test_inkscape_fidelity import differing_share  # noqa: E402
-from tests.test_inkscape_fidelity import on_white  # noqa: E402
+from tests.project.test_inkscape_fidelity import differing_share  # noqa: E402
+from tests.project.test_inkscape_fidelity import on_white  # noqa: E402
 from tools.export_inkscape_refs import filled_copy  # noqa: E402
 from tools.export_inkscape_refs import font_env  # noqa: E402
 from tools.export_inkscape_refs import inkscape  # noqa: E402

@@ -22,7 +22,7 @@ from tests.entry_points.conftest import get
 from tests.entry_points.conftest import run
 from tests.entry_points.conftest import serving
 from tests.entry_points.conftest import user_env
-from tests.test_examples_flask import _metas as metas
+from tests.project.test_examples_flask import _metas as metas
 
 CARD = "/article.png?title=" + urllib.parse.quote("Hello from a fresh install")
 

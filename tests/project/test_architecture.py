@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-OG = Path(__file__).resolve().parent.parent / "og"
+OG = Path(__file__).resolve().parent.parent.parent / "og"
 
 #: Bottom to top. A module may import from its own layer and the layers below it.
 LAYERS: tuple[tuple[str, ...], ...] = (

@@ -22,7 +22,7 @@ from og.template.load import load_template
 from og.template.params import checked_values
 from og.template.typed import parse_hex
 
-from .conftest import settings_for
+from ..conftest import settings_for
 
 HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'xmlns:og="https://og.example.com/ns" width="600" height="315" viewBox="0 0 600 315">')
@@ -140,7 +140,7 @@ def test_typed_elements_are_never_part_of_the_cached_background(tmp_path):
 def test_og_check_describes_typed_parameters_and_knows_their_attributes(fonts):
     from og.check import check_file
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent.parent
     lines = [str(finding) for name in ("profile", "quote")
              for finding in check_file(root / "svg_templates" / f"{name}.svg", fonts)]
     assert not [line for line in lines if "unknown og attribute" in line]

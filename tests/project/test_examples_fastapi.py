@@ -20,8 +20,8 @@ from PIL import Image
 from bench.server import free_port
 from tests.conftest import BUNDLED_TEMPLATES
 from tests.conftest import ROOT
-from tests.test_examples_flask import SECRET
-from tests.test_examples_flask import _metas
+from tests.project.test_examples_flask import SECRET
+from tests.project.test_examples_flask import _metas
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")

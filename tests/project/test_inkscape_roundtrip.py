@@ -24,7 +24,7 @@ from og.config import Settings
 from og.svg.names import OG_NS
 from tests.helpers import debian_tool
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = sorted((ROOT / "svg_templates").glob("*.svg"))
 
 

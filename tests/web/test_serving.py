@@ -32,7 +32,7 @@ from og import cli
 from og.web import serving
 from og.web.gunicorn_worker import HeadLimitedSocket
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 CONF = ROOT / "gunicorn.conf.py"
 METRICS_TOKEN = "metrics-token-for-tests"

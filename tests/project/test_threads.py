@@ -12,8 +12,8 @@ from og.text.fonts import FontSet
 from og.text.segment import grapheme_boundaries
 from og.text.segment import line_break_opportunities
 
-from .conftest import TEMPLATES
-from .conftest import settings_for
+from ..conftest import TEMPLATES
+from ..conftest import settings_for
 
 TEXTS = ["Hello big world " * 8, "日本語の文章です。「こんにちは」" * 6, "ภาษาไทยเป็นภาษาที่สวยงาม" * 5,
          "a👩\u200d💻b👍🏽c🇯🇵" * 10, "مرحبا بالعالم " * 10]

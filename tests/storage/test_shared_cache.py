@@ -10,9 +10,9 @@ import og
 import og.web
 from tests.conftest import TEMPLATES
 from tests.conftest import settings_for
-from tests.test_storage import RedisServer
-from tests.test_storage import redis_binary as redis_binary  # noqa: F401 (fixture)
-from tests.test_storage import redis_server as redis_server  # noqa: F401 (fixture)
+from tests.storage.test_storage import RedisServer
+from tests.storage.test_storage import redis_binary as redis_binary  # noqa: F401 (fixture)
+from tests.storage.test_storage import redis_server as redis_server  # noqa: F401 (fixture)
 
 
 def _worker(url: str, fonts: t.Any) -> tuple[og.Renderer, t.Any]:

@@ -20,10 +20,10 @@ from og.text.model import TextBlock
 from og.text.model import TextStyle
 from og.text.writing_modes import Vertical
 
-from .helpers import TOLERANCE
-from .helpers import inkscape_renderer
-from .helpers import report
-from .helpers import text
+from ..helpers import TOLERANCE
+from ..helpers import inkscape_renderer
+from ..helpers import report
+from ..helpers import text
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from og.raster import encode
 from og.raster import static
 from og.svg.names import OG_NS
 
-from .conftest import FONTS_DIR
+from ..conftest import FONTS_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 BUNDLED = og.Renderer(Settings(templates_dir=ROOT / "svg_templates", fonts_dir=FONTS_DIR))
 
 

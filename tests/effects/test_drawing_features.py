@@ -3,7 +3,7 @@ on every kind of element, the 16 blend modes, markers, noise filters and mesh gr
 
 Each check draws a small document through og's own fixes (``og.svg.cairosvg_fixes``,
 ``og.effects``) and the real raster backend, and reads the decoded pixels. Whole-card
-fidelity against Inkscape is in ``test_inkscape_fidelity.py`` (the ``EXACT_FEATURES`` set).
+fidelity against Inkscape is in ``tests/project/test_inkscape_fidelity.py`` (the ``EXACT_FEATURES`` set).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from og.raster.backend import CairoBackend
 from og.svg import cairosvg_fixes
 from og.svg.path_data import path_vertices
 
-from .conftest import settings_for
+from ..conftest import settings_for
 
 
 def _black_png() -> str:

@@ -38,7 +38,7 @@ import og
 import og.config
 from tests.helpers import debian_font
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "tests" / "data" / "inkscape"
 REFS = TEMPLATES / "ref"
 NAMES = sorted(path.stem for path in TEMPLATES.glob("*.svg"))

@@ -28,7 +28,7 @@ from og.errors import Overloaded
 from og.pool import isolated
 from og.svg.sanitise import sanitise
 
-from .conftest import settings_for
+from ..conftest import settings_for
 
 HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'xmlns:og="https://og.example.com/ns" width="{w}" height="{h}">')
@@ -291,6 +291,6 @@ def test_runaway_loops_stop_at_the_budget_under_gevent(hostile: t.Any) -> None:
     which is killed past the budget."""
     folder = hostile[2]
     result = subprocess.run([sys.executable, "-c", GEVENT_RUNAWAY, str(folder)], capture_output=True, text=True,
-                            timeout=60, cwd=Path(__file__).resolve().parent.parent, check=False)
+                            timeout=60, cwd=Path(__file__).resolve().parent.parent.parent, check=False)
     assert result.stdout.startswith("stopped "), result.stdout + result.stderr[-2000:]
     assert float(result.stdout.split()[1]) < BUDGET_S + 1

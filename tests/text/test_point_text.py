@@ -1,6 +1,6 @@
 """Point text (Inkscape's click text) in every anchor × direction, and how far a long value
 may run: as Inkscape draws it (``tests/data/inkscape/rtl_point.svg``, ``long_label.svg``; their
-pixels are checked in ``test_inkscape_fidelity``), here by the layout report's geometry.
+pixels are checked in ``tests/project/test_inkscape_fidelity``), here by the layout report's geometry.
 
 SVG 2 §11.8.1: ``start`` is where the text starts in its direction, so with ``direction:rtl``
 start-anchored text ends at x (runs leftwards) and end-anchored text starts at x.
@@ -16,11 +16,11 @@ import pytest
 import og
 import og.config
 
-from .helpers import TOLERANCE
-from .helpers import report
-from .helpers import text
+from ..helpers import TOLERANCE
+from ..helpers import report
+from ..helpers import text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "tests" / "data" / "inkscape"
 CARD_WIDTH = 600
 

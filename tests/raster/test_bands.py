@@ -21,8 +21,8 @@ from og.errors import RenderTimeout
 from og.raster import bands
 from og.raster import encode
 
-from .conftest import BUNDLED_TEMPLATES
-from .conftest import FONTS_DIR
+from ..conftest import BUNDLED_TEMPLATES
+from ..conftest import FONTS_DIR
 
 BUNDLED = og.Renderer(Settings(templates_dir=BUNDLED_TEMPLATES, fonts_dir=FONTS_DIR))
 

@@ -15,7 +15,7 @@ from PIL import Image
 import og
 from og.text.fonts import FontSet
 
-from .conftest import settings_for
+from ..conftest import settings_for
 
 BLUR = '<feGaussianBlur stdDeviation="{sigma}"/>'
 SHADOW = ('<feFlood flood-color="#000" flood-opacity="0.7" result="f"/>'

@@ -22,9 +22,9 @@ from og.effects import filters
 from og.svg import geometry
 from og.text.fonts import FontSet
 
-from .conftest import settings_for
+from ..conftest import settings_for
 
-DATA = Path(__file__).resolve().parent / "data" / "effects"
+DATA = Path(__file__).resolve().parent.parent / "data" / "effects"
 SVG = "{http://www.w3.org/2000/svg}"
 
 

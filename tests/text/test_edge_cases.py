@@ -14,10 +14,10 @@ import og
 from og.text.fonts import FontSet
 from og.text.segment import line_break_opportunities
 
-from .conftest import DATA
-from .conftest import settings_for
-from .helpers import report
-from .helpers import text
+from ..conftest import DATA
+from ..conftest import settings_for
+from ..helpers import report
+from ..helpers import text
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_ellipsis_keeps_its_leading_space(edge: og.Renderer) -> None:
 
 
 def test_text_on_a_path_starts_at_the_path(edge: og.Renderer) -> None:
-    """Set along the curve (tests/test_text_on_path.py has the rest): from the path's start,
+    """Set along the curve (tests/text/test_on_path.py has the rest): from the path's start,
     the first glyph at the path's first point, the text within the curve's extent."""
     item = text(report(edge, "edge"), "curved")
     assert item["kind"] == "path" and item["path"]["start"] == 0

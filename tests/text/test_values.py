@@ -13,10 +13,10 @@ import og
 from og.template.fill import close_bidi_controls
 from og.text.fonts import FontSet
 
-from .conftest import DATA
-from .conftest import settings_for
-from .helpers import report
-from .helpers import text
+from ..conftest import DATA
+from ..conftest import settings_for
+from ..helpers import report
+from ..helpers import text
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 
 import og
 
-from .helpers import inkscape_renderer
+from ..helpers import inkscape_renderer
 from .test_inkscape_fidelity import REFS
 from .test_inkscape_fidelity import differing_share
 from .test_inkscape_fidelity import on_white

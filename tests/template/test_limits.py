@@ -32,8 +32,8 @@ from og.errors import TemplateError
 from og.template.fill import fill
 from og.template.store import TemplateStore
 
-from .conftest import ROOT
-from .conftest import settings_for
+from ..conftest import ROOT
+from ..conftest import settings_for
 
 HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'xmlns:og="https://og.example.com/ns" width="{w}" height="{h}">')

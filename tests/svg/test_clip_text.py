@@ -18,13 +18,13 @@ import og
 import og.config
 from og.check import check_file
 
-from .helpers import inkscape_renderer
-from .helpers import report
-from .helpers import text
-from .test_inkscape_fidelity import differing_share
-from .test_inkscape_fidelity import on_white
+from ..helpers import inkscape_renderer
+from ..helpers import report
+from ..helpers import text
+from ..project.test_inkscape_fidelity import differing_share
+from ..project.test_inkscape_fidelity import on_white
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "tests" / "data" / "inkscape"
 SVG = "{http://www.w3.org/2000/svg}"
 

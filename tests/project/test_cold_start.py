@@ -19,7 +19,7 @@ from og.raster.encode import pixels
 from og.raster.lazy import LazyBackend
 from og.web.app import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 #: Imported by none of og's start-up paths; each only by the code that uses it.
 HEAVY = ("cairocffi", "cairosvg", "redis", "asyncio", "PIL", "http.client", "ssl", "flask",
          "prometheus_client")

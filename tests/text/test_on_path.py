@@ -27,9 +27,9 @@ from og.text.model import TextOptions
 from og.text.model import TextStyle
 from og.text.path_geometry import TextPath
 
-from .helpers import inkscape_renderer
-from .helpers import report
-from .helpers import text
+from ..helpers import inkscape_renderer
+from ..helpers import report
+from ..helpers import text
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,8 @@ from og.raster import formats as encode_formats
 from og.raster.formats import encode
 from og.raster.formats import encode_within
 
-from .conftest import BUNDLED_TEMPLATES
-from .conftest import settings_for
+from ..conftest import BUNDLED_TEMPLATES
+from ..conftest import settings_for
 
 LOSSY = ["jpeg", "webp"] + (["avif"] if features.check_module("avif") else [])
 WHATSAPP_BYTES = 300_000
