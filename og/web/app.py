@@ -77,8 +77,8 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
 
     @app.after_request
     def flask_answers(made: Response) -> Response:
-        """What Flask answers itself (the studio's pages, its static files, a 404 before any route)
-        says nosniff and is counted and logged like the core's answers."""
+        """What Flask answers itself (an error before any route) says nosniff and is counted and
+        logged like the core's answers."""
         made.headers["X-Content-Type-Options"] = "nosniff"
         if request.endpoint != "og.serve":  # the core observes its own
             length = made.calculate_content_length()
@@ -89,11 +89,11 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         return made
 
     @app.errorhandler(OgError)
-    def og_error(error: OgError) -> t.Any:  # the studio's pages: an unknown template
+    def og_error(error: OgError) -> t.Any:
         return response(core().error_answer(og_request(), error))
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> t.Any:  # "/" without the studio; the studio's static files
+    def http_error(error: HTTPException) -> t.Any:
         code = (error.name or "error").lower().replace(" ", "_")
         body = {"error": code, "message": error.description or ""}
         return response(core().error_body(og_request(), error.code or 500, body))
