@@ -97,7 +97,8 @@ class HttpCore:
         self._log_problems()
 
     def _log_problems(self) -> None:
-        """Say at start what an operator must fix: no keys, unreadable fonts, broken templates."""
+        """Say at start what an operator must fix: no keys, unreadable fonts, broken templates, the
+        studio on."""
         if not self.keys:
             log.warning("OG_SECRET is not set: og serves UNSIGNED URLs, so anyone can make it render "
                         "any card. Set OG_SECRET (comma-separated keys) before going public.")
@@ -107,6 +108,9 @@ class HttpCore:
         for item in self.renderer.templates.all():
             if isinstance(item, OgError):
                 log.error("%s", item.message)
+        if self.studio is not None:
+            log.warning("the preview studio is on (OG_STUDIO=1 or debug): it exposes template internals and "
+                        "signs any card it is asked for; never enable it on a public deployment")
 
     def handle(self, request: Request) -> Answer:
         """The answer to ``request`` (its URLs as the client asked at the first trusted proxy),

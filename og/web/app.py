@@ -29,8 +29,6 @@ from .routes import bp
 from .routes import core
 from .routes import og_request
 from .routes import response
-from .studio import register_studio
-from .studio import studio_enabled
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +66,6 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     else:
         app.extensions["og.core"] = make_core()
     app.register_blueprint(bp)
-    register_studio(app, renderer.settings)
     trust_proxies(app, renderer.settings.trusted_proxies)
 
     @app.before_request
@@ -103,6 +100,12 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         return response(core().error_answer(og_request(), error))
 
     return app
+
+
+def studio_enabled(app: Flask, settings: Settings) -> bool:
+    """``OG_STUDIO=1`` (the setting, or ``OG_STUDIO`` in the app's config), or Flask debug mode:
+    then og's HTTP core serves the studio (:mod:`og.http.studio`)."""
+    return bool(settings.studio or app.config.get("OG_STUDIO") or app.debug)
 
 
 def trust_proxies(app: Flask, hops: int) -> None:
