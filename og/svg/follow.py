@@ -15,18 +15,17 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..text.layout import TextLayout
+from . import vocabulary
 from .bounds import apply
 from .bounds import own_matrix
 from .geometry import invert
 from .names import DYNAMIC
-from .names import OG_NS
 from .names import by_id
 from .names import local_name
 from .read_text import TEXT_TAGS
 from .read_text import TextSlot
 
-FOLLOW = f"{{{OG_NS}}}follow"
-PADDING = f"{{{OG_NS}}}padding"
+FOLLOW = vocabulary.FOLLOW.qname
 
 
 def padding(node: etree._Element) -> tuple[float, float, float, float]:
@@ -35,17 +34,7 @@ def padding(node: etree._Element) -> tuple[float, float, float, float]:
     >>> padding(etree.fromstring('<rect xmlns:og="urn:og-cards:template:1" og:padding="4 8"/>'))
     (4.0, 8.0, 4.0, 8.0)
     """
-    raw = (node.get(PADDING) or "0").replace(",", " ").split()
-    try:
-        values = [float(v) for v in raw]
-    except ValueError:
-        values = []
-    if len(values) not in (1, 2, 4) or any(v < 0 or v != v or v == float("inf") for v in values):
-        raise TemplateError(f"og:padding={node.get(PADDING)!r} (line {node.sourceline}): write one, two or "
-                            "four lengths in px, as in CSS")
-    top, right, bottom, left = (values * 4)[:4] if len(values) == 1 else \
-        (values[0], values[1], values[0], values[1]) if len(values) == 2 else values
-    return top, right, bottom, left
+    return vocabulary.PADDING.require(node)
 
 
 def followers(root: etree._Element) -> list[etree._Element]:

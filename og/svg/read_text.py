@@ -46,8 +46,8 @@ from .text_content import paragraphs
 from .text_path import TEXT_PATH
 from .text_path import text_path
 from .text_style import TextStyles
-from .text_style import og_attr
 from .text_style import vertical_mode
+from .vocabulary import MAX_WIDTH
 
 TEXT_TAGS = (f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}flowRoot")
 #: Attributes of a text element that only make sense for CairoSVG's own text drawing.
@@ -160,9 +160,8 @@ class _Reader:
         text gets the room down its column as its width (og:max-width, or to the card's edge);
         ``inline-size`` is the columns' length, with the first column's line at x."""
         if kind == "point":
-            max_width = og_attr(node, "max-width")
-            return Box(box.x, box.y, length(max_width) if max_width else
-                       self._column_room(box.y, options.align), None)
+            room = MAX_WIDTH.read(node)
+            return Box(box.x, box.y, self._column_room(box.y, options.align) if room is None else room, None)
         if kind == "inline-size":
             x, y = self.anchor(node)
             column = box.width or 0.0
@@ -208,8 +207,8 @@ class _Reader:
             offset = {"middle": inline_size / 2, "end": inline_size}.get(options.align, 0.0)
             return self._slot(node, "inline-size", Box(x - offset, y, inline_size, None), options,
                               first_baseline=y)
-        max_width = og_attr(node, "max-width")
-        width = length(max_width) if max_width else self._room(x, options.align, options.direction == "rtl")
+        max_width = MAX_WIDTH.read(node)
+        width = self._room(x, options.align, options.direction == "rtl") if max_width is None else max_width
         return self._slot(node, "point", Box(x, y, width, None), options, wraps=False)
 
     def anchor(self, node: etree._Element) -> tuple[float, float]:

@@ -22,11 +22,11 @@ from ..svg.css import Stylesheet
 from ..svg.css import length
 from ..svg.css import parse_declarations
 from ..svg.geometry import parse_transform
-from ..svg.names import OG_NS
 from ..svg.names import SVG_NS
 from ..svg.names import URL_ID
 from ..svg.names import href
 from ..svg.names import local_name
+from ..svg.vocabulary import MAX_LENGTH
 
 if t.TYPE_CHECKING:
     from .limits import Limits
@@ -212,8 +212,7 @@ def text_length(node: etree._Element, sheet: Stylesheet) -> float:
     :data:`GLYPH_OUTLINE_EM` ems of outline at the largest font size inside."""
     text = "".join(node.itertext())
     placeholders = len(_PLACEHOLDER.findall(text))
-    limit = str(node.get(f"{{{OG_NS}}}max-length") or "")
-    each = int(limit) if limit.isdigit() else PLACEHOLDER_CHARS
+    each = MAX_LENGTH.read(node) or PLACEHOLDER_CHARS
     chars = len(_PLACEHOLDER.sub("", text)) + placeholders * each
     sizes = [length(property_of(element, "font-size", sheet, inherited=True))
              for element in node.iter(etree.Element)]

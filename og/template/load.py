@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import math
 import re
 import typing as t
 from pathlib import Path
@@ -27,12 +26,15 @@ from ..errors import TemplateError
 from ..formats import LISTED_FORMATS
 from ..svg.css import length
 from ..svg.follow import followers
-from ..svg.names import OG_NS
 from ..svg.names import adopt_namespace
 from ..svg.names import find_node
 from ..svg.names import index_path
 from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
+from ..svg.vocabulary import MAX_DPR
+from ..svg.vocabulary import MAX_LENGTH
+from ..svg.vocabulary import QUALITY
+from ..svg.vocabulary import REQUIRED
 from .costs import max_dpr
 from .limits import Limits
 from .limits import check_canvas
@@ -239,7 +241,7 @@ def _size(root: etree._Element) -> tuple[float, float]:
 def required_params(root: etree._Element) -> set[str]:
     """The placeholders of text elements marked ``og:required="true"``."""
     return {param for node in root.iter(*TEXT_TAGS)
-            if (node.get(f"{{{OG_NS}}}required") or "").strip().lower() in ("true", "1", "yes")
+            if REQUIRED.read(node)
             for param in _PLACEHOLDER.findall("".join(node.itertext()))}
 
 
@@ -258,10 +260,10 @@ def check_structure(root: etree._Element) -> dict[str, int]:
                     f"<{local_name(node)} id={node.get('id')!r}> (line {node.sourceline}): "
                     "placeholders may only stand in text")
         if node.tag in TEXT_TAGS:
-            limit = node.get(f"{{{OG_NS}}}max-length")
-            if limit and limit.strip().isdigit():
+            limit = MAX_LENGTH.read(node)
+            if limit is not None:
                 for param in _PLACEHOLDER.findall("".join(node.itertext())):
-                    limits[param] = min(limits.get(param, 1 << 30), int(limit))
+                    limits[param] = min(limits.get(param, 1 << 30), limit)
     return limits
 
 
@@ -280,21 +282,12 @@ def dynamic_elements(root: etree._Element, fills: t.Sequence[TextFill]) -> tuple
 DEFAULT_LIMITS = Limits()
 
 
-def _root_number(root: etree._Element, name: str) -> float | None:
-    """A finite, positive number the root sets in og's namespace; None when absent or not one."""
-    try:
-        value = float(root.get(f"{{{OG_NS}}}{name}") or "nan")
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and value > 0 else None
-
-
 def read_options(root: etree._Element, width: float, height: float, limits: Limits) -> Options:
     """``og:quality`` and ``og:max-dpr`` (at most what the pixel budget allows; the tree is left
     as the designer wrote it)."""
-    quality = _root_number(root, "quality")
+    quality = QUALITY.read(root)
     allowed = max_dpr(width, height, limits)
-    declared = _root_number(root, "max-dpr") or allowed
+    declared = MAX_DPR.read(root) or allowed
     return Options(int(quality) if quality else None, min(declared, allowed))
 
 

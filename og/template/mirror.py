@@ -25,6 +25,7 @@ import typing as t
 from lxml import etree
 
 from ..errors import TemplateError
+from ..svg import vocabulary
 from ..svg.bounds import apply
 from ..svg.bounds import local_box
 from ..svg.bounds import own_matrix
@@ -38,15 +39,15 @@ from ..svg.geometry import invert
 from ..svg.geometry import multiply
 from ..svg.geometry import parse_transform
 from ..svg.names import DYNAMIC
-from ..svg.names import OG_NS
 from ..svg.names import SVG_NS
 from ..svg.names import URL_ID
 from ..svg.names import by_id
 from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
+from ..svg.vocabulary import REQUIRED
 from ..text.bidi import embedding_levels
 
-MIRROR = f"{{{OG_NS}}}mirror"
+MIRROR = vocabulary.MIRROR.qname
 SHAPE_MODES = ("move", "flip")
 TEXT_MODES = ("true", "move")
 #: A mirrored text's alignment: the side it sat on, swapped (the design was drawn left to right).
@@ -82,7 +83,7 @@ def main_param(root: etree._Element, values: t.Mapping[str, str]) -> str | None:
     """The placeholder whose value decides the card's direction (see the module's docstring)."""
     names: list[tuple[str, bool]] = []
     for node in root.iter(*TEXT_TAGS):
-        required = (node.get(f"{{{OG_NS}}}required") or "").strip().lower() in ("true", "1", "yes")
+        required = REQUIRED.read(node)
         names.extend((name, required) for name in _PLACEHOLDER.findall("".join(node.itertext())))
     return next((n for n, required in names if required),
                 next((n for n, _ in names if values.get(n, "").strip()), None))
