@@ -171,7 +171,13 @@ def test_a_template_rewritten_into_a_bomb_is_loaded_bounded(server: Server) -> N
     started = time.monotonic()
     status, headers, _ = server.get("/changing.png?title=Bad")
     assert bounded(status, headers) and time.monotonic() - started < BUDGET_S + LATE_S
-    assert server.get("/article.png?title=Still%20fine")[0] == 200
+    # The other templates go on being served. The render process the bomb took is being replaced:
+    # on a loaded machine a card may meanwhile be a 503 with Retry-After, never an error or a hang.
+    give_up = time.monotonic() + 10
+    while (answer := server.get("/article.png?title=Still%20fine"))[0] != 200 and time.monotonic() < give_up:
+        assert answer[0] == 503 and answer[1].get("retry-after"), answer[:2]
+        time.sleep(0.2)
+    assert answer[0] == 200
     assert "WORKER TIMEOUT" not in server.log.read_text()
 
 
