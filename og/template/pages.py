@@ -26,7 +26,7 @@ from ..svg.bounds import own_matrix
 from ..svg.bounds import union
 from ..svg.css import length
 from ..svg.css import parse_declarations
-from ..svg.names import DYNAMIC
+from ..svg.dynamic import Dynamic
 from ..svg.names import OG_NS
 from ..svg.names import SODIPODI_NS
 from ..svg.names import URL_ID
@@ -157,10 +157,10 @@ def _hide_off_page(root: etree._Element, parent: etree._Element, page: Box) -> N
             _hide_off_page(root, node, page)
 
 
-def settle_off_page(root: etree._Element) -> None:
+def settle_off_page(root: etree._Element, dynamic: Dynamic) -> None:
     """In a filled page's document, what lies off the page holds no value: nothing in it may keep
     the page's static background from being drawn once (see og.raster.static)."""
     for node in root.iter(etree.Element):
         if node.get(OFF_PAGE):
             for inside in node.iter(etree.Element):
-                inside.attrib.pop(DYNAMIC, None)
+                dynamic.discard(inside)
