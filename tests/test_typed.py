@@ -110,7 +110,8 @@ def test_the_chosen_layer_alone_stays_and_later_paths_still_resolve(tmp_path):
                               '<rect og:color="c" style="fill:#000;stroke:#111" width="9" height="9" id="r"/>'
                               '<text id="t">{{ title }}</text>')
     assert template.params["theme"].default == "light"
-    root = fill(template, checked_values("t", template.params, {"theme": "dark", "c": "#0f0", "title": "Hi"})).root
+    values = checked_values("t", template.params, {"theme": "dark", "c": "#0f0", "title": "Hi"})
+    root = fill(template, values).root
     assert [n.get("id") for n in root] == ["dark", "r", "t"]
     assert root[1].get("style") == "stroke:#111;fill:#00ff00"
     assert root[2].text == "Hi"

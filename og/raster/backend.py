@@ -4,8 +4,8 @@ CairoSVG parses path data with a regular expression per number, which makes a ca
 glyph outlines (thousands of points) its slowest part. og's glyph paths are written in a
 plain syntax (one command letter, then numbers, all separated by spaces), and the draw stage
 hands their path data to this module (:class:`~og.draw.elements.Glyphs`), which registers a
-drawer for ``<path>`` that reads those with ``str.split`` and leaves every other path to CairoSVG. Fill, stroke, gradients and
-opacity are still CairoSVG's.
+drawer for ``<path>`` that reads those with ``str.split`` and leaves every other path to
+CairoSVG. Fill, stroke, gradients and opacity are still CairoSVG's.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import numpy as np
 from ..caches import MB
 from ..caches import BoundedCache
 from ..deadline import check_deadline
-from ..effects.mesh import MeshData
 from ..draw.elements import Glyphs
+from ..effects.mesh import MeshData
 from . import encode
 
 DPI = 96

@@ -1,8 +1,9 @@
 """Split a laid-out card into what every request paints the same and what it does not.
 
 Everything painted before the first element that holds a value (the card's
-:class:`~og.svg.dynamic.Dynamic` elements, from :func:`og.template.fill.fill` on) is the same for every request of a template: the renderer
-draws that background once per template and paints only the rest per request. The split
+:class:`~og.svg.dynamic.Dynamic` elements, from :func:`og.template.fill.fill` on) is the same
+for every request of a template: the renderer draws that background once per template and
+paints only the rest per request. The split
 is made only where it cannot change the result: no group around the first value may
 composite its children as a whole (opacity, filter, mask, clip-path, blend mode), and
 nothing painted later may be referenced from before it.

@@ -81,18 +81,19 @@ def fill(template: Template, values: t.Mapping[str, str],
     # Found by path before og:show-if removes anything (removing shifts later siblings' paths).
     marks = [(find_node(root, mark.path), mark) for mark in template.mirroring.marks]
     followers = [(find_node(root, follower.path), follower) for follower in template.followers]
+    off_page = [find_node(root, path) for path in template.off_page]
     apply_typed(root, template.typed, values, pictures or {}, dynamic)
     if template.typed.shown:
         marks, followers = _kept(root, marks), _kept(root, followers)
     mirror(root, marks, page_span(root, template.width), template.mirroring.is_rtl(values), dynamic)
-    if template.pages:
-        settle_off_page(root, dynamic)
+    settle_off_page(off_page, dynamic)
     return Filled(root, dynamic, followers)
 
 
 _Found = t.TypeVar("_Found")
 
 
-def _kept(root: etree._Element, found: list[tuple[etree._Element, _Found]]) -> list[tuple[etree._Element, _Found]]:
+def _kept(root: etree._Element,
+          found: list[tuple[etree._Element, _Found]]) -> list[tuple[etree._Element, _Found]]:
     """The elements of ``found`` still in ``root``."""
     return [(node, what) for node, what in found if any(a is root for a in node.iterancestors())]

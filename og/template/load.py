@@ -104,6 +104,9 @@ class Template:
     pages: tuple[Page, ...] = ()
     page: str = ""
     page_roots: tuple[etree._Element, ...] = dataclasses.field(default=(), repr=False)
+    #: What lies wholly off this page (hidden on its card), by path; and for each of the pages.
+    off_page: tuple[tuple[int, ...], ...] = ()
+    pages_off_page: tuple[tuple[tuple[int, ...], ...], ...] = dataclasses.field(default=(), repr=False)
     #: ``og:mirror`` and ``og:follow``, read once here rather than from each request's copy.
     mirroring: Mirroring = dataclasses.field(default_factory=Mirroring)
     followers: tuple[Follower, ...] = ()

@@ -33,12 +33,12 @@ from ..svg.bounds import parent_matrix
 from ..svg.bounds import root_box
 from ..svg.css import length
 from ..svg.css import parse_declarations
+from ..svg.dynamic import Dynamic
 from ..svg.geometry import Matrix
 from ..svg.geometry import format_matrix
 from ..svg.geometry import invert
 from ..svg.geometry import multiply
 from ..svg.geometry import parse_transform
-from ..svg.dynamic import Dynamic
 from ..svg.names import OG_NS
 from ..svg.names import SVG_NS
 from ..svg.names import URL_ID

@@ -37,13 +37,13 @@ from lxml import etree
 from ..errors import BadParameter
 from ..errors import ImageUnavailable
 from ..errors import TemplateError
-from ..svg.dynamic import Dynamic
 from ..svg.css import Cascade
 from ..svg.css import css_colour
 from ..svg.css import length
 from ..svg.css import own_property
 from ..svg.css import parse_declarations
 from ..svg.css import specified
+from ..svg.dynamic import Dynamic
 from ..svg.geometry import multiply
 from ..svg.geometry import parse_transform
 from ..svg.geometry import view_matrix
