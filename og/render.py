@@ -21,8 +21,6 @@ from .cards import CardService
 from .cards import Isolation as Isolation
 from .config import BUNDLED_FONTS
 from .config import Settings
-from .deadline import Admission
-from .deadline import RenderBudget
 from .errors import ImageUnavailable
 from .fetch import ImageSource
 from .formats import FORMATS
@@ -35,7 +33,6 @@ from .stages import LaidOut as LaidOut
 from .stages import Tools
 from .stages import lay_out_card
 from .storage import Entry
-from .storage import SingleFlight
 from .storage import Storage
 from .template.load import Template
 from .template.pages import for_page
@@ -81,19 +78,8 @@ class Renderer:
 
     @property
     def storage(self) -> Storage:
+        """Finished cards (the single flight, admission and budget are :attr:`cards`' own)."""
         return self.cards.storage
-
-    @property
-    def flight(self) -> SingleFlight:
-        return self.cards.flight
-
-    @property
-    def budget(self) -> RenderBudget:
-        return self.cards.budget
-
-    @property
-    def admission(self) -> Admission:
-        return self.cards.admission
 
     @property
     def renders(self) -> int:

@@ -26,7 +26,7 @@ def test_the_pieces_are_the_renderers_own(renderer: og.Renderer) -> None:
     assert renderer.cards.planner is renderer.planner and renderer.cards.tools is renderer.tools
     assert renderer.tools.caches is renderer.caches and renderer.tools.fonts is renderer.fonts
     assert renderer.backend is renderer.tools.backend
-    assert renderer.storage is renderer.cards.storage and renderer.flight is renderer.cards.flight
+    assert renderer.storage is renderer.cards.storage
 
 
 def test_planning_agrees(renderer: og.Renderer) -> None:
