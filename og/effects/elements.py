@@ -25,13 +25,13 @@ from ..caches import BoundedCache
 from ..deadline import check_deadline
 from ..svg.css import own_property
 from ..svg.css import parse_declarations
+from ..svg.dynamic import Dynamic
 from ..svg.geometry import Matrix
 from ..svg.geometry import format_matrix
 from ..svg.geometry import invert
 from ..svg.geometry import multiply
 from ..svg.geometry import parse_transform
 from ..svg.geometry import view_matrix
-from ..svg.names import DYNAMIC
 from ..svg.names import URL_ID
 from ..svg.names import href
 from ..svg.names import ids
@@ -442,14 +442,17 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
 
 
 def apply_effects(root: etree._Element, width: int, height: int, backend: Backend,
-                  cache: BoundedCache[EffectJob, EffectImage]) -> int:
+                  cache: BoundedCache[EffectJob, EffectImage], dynamic: Dynamic | None = None) -> int:
     """Replace every element with a filter, mask or blend mode CairoSVG cannot draw by an
     image of the result.
 
     :param cache: results by job (the markup that made them): a static blurred shape is
         computed once per template, not once per request.
+    :param dynamic: the document's elements that hold a value: an image that replaces one of
+        them, or an element holding one, takes its place there.
     :return: how many elements were replaced.
     """
+    dynamic = Dynamic() if dynamic is None else dynamic
     replaced = _draw_meshes(root, width, height, backend, cache)
     view = view_matrix(root, width, height)
     by_id = ids(root)
@@ -476,9 +479,9 @@ def apply_effects(root: etree._Element, width: int, height: int, backend: Backen
             "transform": format_matrix(invert(outer)),
             "{http://www.w3.org/1999/xlink}href": uri,
         })
-        for name in ("id", DYNAMIC):
-            if node.get(name):
-                image.set(name, node.get(name, ""))
+        if node.get("id"):
+            image.set("id", node.get("id", ""))
+        dynamic.replaced(node, image)
         image.tail = node.tail
         parent.replace(node, image)
         replaced += 1

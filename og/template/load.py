@@ -25,7 +25,8 @@ from lxml import etree
 from ..errors import TemplateError
 from ..formats import LISTED_FORMATS
 from ..svg.css import length
-from ..svg.follow import followers
+from ..svg.follow import Follower
+from ..svg.follow import read_followers
 from ..svg.names import adopt_namespace
 from ..svg.names import find_node
 from ..svg.names import index_path
@@ -40,7 +41,8 @@ from .limits import Limits
 from .limits import check_canvas
 from .limits import check_file_size
 from .limits import check_limits
-from .mirror import marked
+from .mirror import Mirroring
+from .mirror import read_mirroring
 from .pages import Page
 from .pages import read_pages
 from .pages import with_pages
@@ -104,6 +106,12 @@ class Template:
     pages: tuple[Page, ...] = ()
     page: str = ""
     page_roots: tuple[etree._Element, ...] = dataclasses.field(default=(), repr=False)
+    #: What lies wholly off this page (hidden on its card), by path; and for each of the pages.
+    off_page: tuple[tuple[int, ...], ...] = ()
+    pages_off_page: tuple[tuple[tuple[int, ...], ...], ...] = dataclasses.field(default=(), repr=False)
+    #: ``og:mirror`` and ``og:follow``, read once here rather than from each request's copy.
+    mirroring: Mirroring = dataclasses.field(default_factory=Mirroring)
+    followers: tuple[Follower, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         described: dict[str, object] = {
@@ -312,8 +320,8 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         options = read_options(root, width, height, limits)
         fills, asts = compile_fills(root, env)
         dynamic = dynamic_elements(root, fills)
-        marked(root)  # og:mirror written wrong: refused now, not on the first right-to-left card
-        followers(root)  # og:follow, og:padding
+        mirroring = read_mirroring(root)  # written wrong: refused now, not on the first right-to-left card
+        follows = read_followers(root)  # og:follow, og:padding
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     defaults: dict[str, str] = {}
@@ -341,4 +349,4 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         raise TemplateError(f"template {name!r}: {error.message}") from None
     return with_pages(Template(name, path, (stat.st_mtime_ns, stat.st_size),
                                hashlib.sha256(data).hexdigest()[:16], root, fills, dynamic, params, width,
-                               height, typed, options, pages))
+                               height, typed, options, pages, mirroring=mirroring, followers=follows))

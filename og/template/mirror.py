@@ -19,6 +19,7 @@ is about the vertical line through the middle of the page.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import typing as t
 
@@ -33,15 +34,17 @@ from ..svg.bounds import parent_matrix
 from ..svg.bounds import root_box
 from ..svg.css import length
 from ..svg.css import parse_declarations
+from ..svg.dynamic import Dynamic
 from ..svg.geometry import Matrix
 from ..svg.geometry import format_matrix
 from ..svg.geometry import invert
 from ..svg.geometry import multiply
 from ..svg.geometry import parse_transform
-from ..svg.names import DYNAMIC
 from ..svg.names import SVG_NS
 from ..svg.names import URL_ID
 from ..svg.names import by_id
+from ..svg.names import find_node
+from ..svg.names import index_path
 from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
 from ..svg.vocabulary import REQUIRED
@@ -79,23 +82,45 @@ def marked(root: etree._Element) -> list[etree._Element]:
     return found
 
 
-def main_param(root: etree._Element, values: t.Mapping[str, str]) -> str | None:
-    """The placeholder whose value decides the card's direction (see the module's docstring)."""
-    names: list[tuple[str, bool]] = []
+@dataclasses.dataclass(frozen=True)
+class Mark:
+    """An element marked ``og:mirror``, found again in each filled copy by its path."""
+
+    path: tuple[int, ...]
+    mode: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Mirroring:
+    """A template's mirroring, read once when it is loaded: the marked elements, and every
+    placeholder in its text in document order (with whether that text is ``og:required``), which
+    is all a request's values need to decide the card's direction."""
+
+    marks: tuple[Mark, ...] = ()
+    placeholders: tuple[tuple[str, bool], ...] = ()
+
+    def main_param(self, values: t.Mapping[str, str]) -> str | None:
+        """The placeholder whose value decides the card's direction (see the module's docstring)."""
+        return next((n for n, required in self.placeholders if required),
+                    next((n for n, _ in self.placeholders if values.get(n, "").strip()), None))
+
+    def is_rtl(self, values: t.Mapping[str, str]) -> bool:
+        name = self.main_param(values)
+        return name is not None and is_rtl(values.get(name, ""))
+
+
+def read_mirroring(root: etree._Element) -> Mirroring:
+    """A template document's :class:`Mirroring` (:class:`TemplateError` as :func:`marked`)."""
+    marks = tuple(Mark(index_path(node), node.get(MIRROR, "")) for node in marked(root))
+    placeholders: list[tuple[str, bool]] = []
     for node in root.iter(*TEXT_TAGS):
         required = REQUIRED.read(node)
-        names.extend((name, required) for name in _PLACEHOLDER.findall("".join(node.itertext())))
-    return next((n for n, required in names if required),
-                next((n for n, _ in names if values.get(n, "").strip()), None))
+        placeholders.extend((name, required) for name in _PLACEHOLDER.findall("".join(node.itertext())))
+    return Mirroring(marks, tuple(placeholders))
 
 
 def is_rtl(text: str) -> bool:
     return bool(text.strip()) and embedding_levels(text)[0] == 1
-
-
-def card_is_rtl(template_root: etree._Element, values: t.Mapping[str, str]) -> bool:
-    name = main_param(template_root, values)
-    return name is not None and is_rtl(values.get(name, ""))
 
 
 def page_span(root: etree._Element, width: float) -> tuple[float, float]:
@@ -104,20 +129,21 @@ def page_span(root: etree._Element, width: float) -> tuple[float, float]:
     return (box[0], box[0] + box[2]) if len(box) == 4 and box[2] else (0.0, width)
 
 
-def mirror(root: etree._Element, span: tuple[float, float], rtl: bool) -> list[str]:
-    """Mirror the marked elements of a filled document about the middle of ``span`` when ``rtl``;
-    every marked element is flagged dynamic either way (its place depends on the values). Returns
-    the ids of the elements mirrored."""
+def mirror(root: etree._Element, marks: t.Sequence[tuple[etree._Element, Mark]], span: tuple[float, float],
+           rtl: bool, dynamic: Dynamic) -> list[str]:
+    """Mirror the marked elements of a filled document (``marks``: each found in ``root``) about the
+    middle of ``span`` when ``rtl``; every marked element is dynamic either way (its place depends
+    on the values). Returns the ids of the elements mirrored."""
     done = []
     frames: set[etree._Element] = set()  # a frame two texts share moves once
-    for node in marked(root):
-        node.set(DYNAMIC, "1")
+    for node, mark in marks:
+        dynamic.add(node)
         if not rtl or _hidden(node):  # hidden: another Inkscape page's, say
             continue
         if node.tag in TEXT_TAGS:
             _mirror_text(root, node, span, frames)
         else:
-            _mirror_shape(node, span, node.get(MIRROR) == "flip")
+            _mirror_shape(node, span, mark.mode == "flip")
         done.append(node.get("id") or local_name(node))
     return done
 
@@ -200,7 +226,7 @@ def _mirror_text(root: etree._Element, node: etree._Element, span: tuple[float, 
 
 def explain(root: etree._Element) -> list[tuple[etree._Element, str]]:
     """What each ``og:mirror`` does, for ``og check`` (after :func:`marked` accepted them)."""
-    name = main_param(root, {})
+    name = read_mirroring(root).main_param({})
     main = f"{{{{ {name} }}}}" if name else "the first placeholder given a value"
     said = []
     for node in marked(root):
@@ -212,14 +238,15 @@ def explain(root: etree._Element) -> list[tuple[etree._Element, str]]:
     return said
 
 
-def mirror_report(template_root: etree._Element, values: t.Mapping[str, str]) -> dict[str, t.Any] | None:
+def mirror_report(template_root: etree._Element, mirroring: Mirroring,
+                  values: t.Mapping[str, str]) -> dict[str, t.Any] | None:
     """For the layout report: which value decided the direction, and what was mirrored."""
-    nodes = marked(template_root)
-    if not nodes:
+    if not mirroring.marks:
         return None
-    rtl = card_is_rtl(template_root, values)
-    return {"main": main_param(template_root, values), "direction": "rtl" if rtl else "ltr",
-            "mirrored": [n.get("id") or local_name(n) for n in nodes if not _hidden(n)] if rtl else []}
+    rtl = mirroring.is_rtl(values)
+    nodes = [find_node(template_root, mark.path) for mark in mirroring.marks] if rtl else []
+    return {"main": mirroring.main_param(values), "direction": "rtl" if rtl else "ltr",
+            "mirrored": [n.get("id") or local_name(n) for n in nodes if not _hidden(n)]}
 
 
 def _hidden(node: etree._Element) -> bool:

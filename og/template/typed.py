@@ -42,10 +42,10 @@ from ..svg.css import length
 from ..svg.css import own_property
 from ..svg.css import parse_declarations
 from ..svg.css import specified
+from ..svg.dynamic import Dynamic
 from ..svg.geometry import multiply
 from ..svg.geometry import parse_transform
 from ..svg.geometry import view_matrix
-from ..svg.names import DYNAMIC
 from ..svg.names import URL_ID
 from ..svg.names import XLINK_HREF
 from ..svg.names import find_node
@@ -401,11 +401,12 @@ def fetched_images(typed: Typed, values: t.Mapping[str, str], fetch: FetchImage,
 
 
 def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
-                pictures: t.Mapping[Path, bytes]) -> None:
-    """Write the typed values into a filled copy of the document, as og serialises them."""
+                pictures: t.Mapping[Path, bytes], dynamic: Dynamic) -> None:
+    """Write the typed values into a filled copy of the document, as og serialises them; every
+    element they change (or may remove) is added to ``dynamic``."""
     for image in typed.images:
         node = find_node(root, image.path)
-        node.set(DYNAMIC, "1")
+        dynamic.add(node)
         if image.path in pictures:
             node.attrib.pop("href", None)
             node.set(XLINK_HREF, "data:image/png;base64," + base64.b64encode(pictures[image.path]).decode())
@@ -413,7 +414,7 @@ def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
     for color in typed.colors:
         node = find_node(root, color.path)
         for path in (color.path, *color.users):
-            find_node(root, path).set(DYNAMIC, "1")
+            dynamic.add(find_node(root, path))
         value = values.get(color.param, "")
         hex_colour = dict(color.palette).get(value) if color.palette else parse_hex(value)
         if hex_colour:
@@ -422,7 +423,7 @@ def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
     hidden = []
     for rule in typed.shown:
         node = find_node(root, rule.path)
-        node.set(DYNAMIC, "1")
+        dynamic.add(node)
         if not rule.keeps(values):
             hidden.append(node)
     for node in hidden:  # after every lookup by path: removing shifts the paths of later siblings
