@@ -25,7 +25,6 @@ import typing as t
 
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.recordingPen import RecordingPen
-from fontTools.svgLib.path import parse_path
 from lxml import etree
 
 from ..text.layout import Box
@@ -42,6 +41,7 @@ from .names import URL_ID
 from .names import XML_NS
 from .names import by_id
 from .names import href
+from .path_data import draw
 from .text_content import paragraphs
 from .text_path import TEXT_PATH
 from .text_path import text_path
@@ -105,7 +105,7 @@ def _outline_bounds(node: etree._Element) -> tuple[float, float, float, float] |
     data = node.get("d", "") if tag == "path" else "M" + (node.get("points") or "")
     pen = BoundsPen(None)
     try:
-        parse_path(data, pen)
+        draw(data, pen)
     except (ValueError, IndexError, AssertionError):
         return None
     if pen.bounds is None:
@@ -118,7 +118,7 @@ def path_start(node: etree._Element) -> tuple[float, float] | None:
     """The first point of a path: where og starts text that Inkscape put on that path."""
     recording = RecordingPen()
     try:
-        parse_path(node.get("d", ""), recording)
+        draw(node.get("d", ""), recording)
     except (ValueError, IndexError, AssertionError):
         return None
     for operator, points in recording.value:

@@ -12,7 +12,6 @@ import math
 import typing as t
 
 from fontTools.pens.basePen import decomposeSuperBezierSegment
-from fontTools.svgLib.path import parse_path
 from lxml import etree
 
 from ..text.path_geometry import Point
@@ -25,6 +24,7 @@ from .names import by_id
 from .names import href
 from .names import local_name
 from .names import svg
+from .path_data import draw
 
 #: Curves are cut into straight pieces about this long (px): the turn between two pieces
 #: stays well under a degree on any curve a card sets text along.
@@ -38,7 +38,7 @@ TEXT_PATH = svg("textPath")
 
 
 class _Flattener:
-    """Receives the pen protocol's calls (fontTools' ``parse_path`` makes them) and records a
+    """Receives the pen protocol's calls (:func:`og.svg.path_data.draw` makes them) and records a
     polyline: curves cut into short pieces, each subpath's first point remembered."""
 
     def __init__(self) -> None:
@@ -128,7 +128,7 @@ def flatten(data: str, matrix: Matrix = IDENTITY) -> tuple[tuple[Point, ...], tu
     """Path data → its polyline (with ``matrix`` applied) and where each subpath starts."""
     pen = _Flattener()
     try:
-        parse_path(data, pen)
+        draw(data, pen)
     except (ValueError, IndexError, AssertionError, ZeroDivisionError, TypeError):
         return None
     if len(pen.points) < 2:
