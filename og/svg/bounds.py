@@ -23,9 +23,10 @@ _NOT_DRAWN = frozenset({"defs", "clipPath", "mask", "pattern", "marker", "symbol
                         "text", "flowRoot"})
 
 
-def parent_matrix(node: etree._Element) -> Matrix:
-    """The ancestors' transforms: the parent's user space → the root's."""
-    matrix = IDENTITY
+def parent_matrix(node: etree._Element, outside: Matrix = IDENTITY) -> Matrix:
+    """The ancestors' transforms: the parent's user space → the root's, then ``outside`` (the
+    root's user space → the canvas's pixels, for what draws on the canvas)."""
+    matrix = outside
     for ancestor in reversed(list(node.iterancestors())):
         if ancestor.getparent() is not None:  # the root's own transform is its viewBox's business
             matrix = multiply(matrix, parse_transform(ancestor.get("transform")))

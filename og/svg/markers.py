@@ -20,6 +20,7 @@ from lxml import etree
 from .css import length
 from .css import own_property
 from .css import parse_declarations
+from .geometry import view_box
 from .names import URL_ID
 from .names import ids
 from .names import local_name
@@ -72,8 +73,8 @@ def _viewbox_transform(marker: etree._Element) -> tuple[float, float, float, flo
     """sx, sy, tx, ty mapping the marker's viewBox onto its viewport (markerWidth x markerHeight)."""
     width = length(marker.get("markerWidth", "3")) or 0.0
     height = length(marker.get("markerHeight", "3")) or 0.0
-    box = [_number(v, 0.0) for v in re.split(r"[\s,]+", (marker.get("viewBox") or "").strip()) if v]
-    if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
+    box = view_box(marker)
+    if box is None:
         return 1.0, 1.0, 0.0, 0.0
     sx, sy = width / box[2], height / box[3]
     align, _, meet_or_slice = (marker.get("preserveAspectRatio") or "xMidYMid meet").strip().partition(" ")

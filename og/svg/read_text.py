@@ -36,6 +36,7 @@ from .css import PAINT
 from .css import Cascade
 from .css import as_float
 from .css import length
+from .geometry import view_box
 from .names import SVG_NS
 from .names import URL_ID
 from .names import XML_NS
@@ -232,8 +233,8 @@ class _Reader:
 
     def _column_room(self, y: float, align: str) -> float | None:
         """Vertical point text may run to the card's top or bottom edge, as a line to its side."""
-        view = (self.root.get("viewBox") or "").replace(",", " ").split()
-        height = float(view[3]) if len(view) == 4 else length(self.root.get("height"))
+        view = view_box(self.root)
+        height = view[3] if view is not None else length(self.root.get("height"))
         if not height or height <= 0:
             return None
         if align == "middle":
