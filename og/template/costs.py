@@ -18,9 +18,8 @@ import typing as t
 from lxml import etree
 
 from ..errors import TemplateError
-from ..svg.css import Stylesheet
+from ..svg.css import Cascade
 from ..svg.css import length
-from ..svg.css import parse_declarations
 from ..svg.geometry import parse_transform
 from ..svg.names import OG_NS
 from ..svg.names import SVG_NS
@@ -56,24 +55,6 @@ def max_dpr(width: float, height: float, limits: Limits) -> float:
     """
     scale = math.sqrt(limits.drawn_pixels / max(1.0, width * height))
     return max(1.0, math.floor(scale / DPR_STEP) * DPR_STEP)
-
-
-def property_of(node: etree._Element, name: str, sheet: Stylesheet, inherited: bool) -> str | None:
-    """A property as the cascade gives it: ``style`` > stylesheet > attribute, then (when the
-    property is inherited) the same on each ancestor."""
-    current: etree._Element | None = node
-    while current is not None:
-        own = dict(parse_declarations(current.get("style", ""))).get(name)
-        if own is None:
-            own = dict(sheet.declarations(current)).get(name)
-        if own is None:
-            own = current.get(name)
-        if own is not None and own.strip() != "inherit":
-            return own.strip()
-        if not inherited:
-            return None
-        current = current.getparent()
-    return None
 
 
 def path_length(d: str) -> float:
@@ -140,7 +121,7 @@ def vertices(node: etree._Element) -> int:
     return 0
 
 
-def text_length(node: etree._Element, sheet: Stylesheet) -> float:
+def text_length(node: etree._Element, cascade: Cascade) -> float:
     """An upper bound of the outline length of a ``<text>``'s glyphs once filled: each placeholder
     as long as its ``og:max-length`` (or :data:`PLACEHOLDER_CHARS`), each glyph
     :data:`GLYPH_OUTLINE_EM` ems of outline at the largest font size inside."""
@@ -149,20 +130,20 @@ def text_length(node: etree._Element, sheet: Stylesheet) -> float:
     limit = str(node.get(f"{{{OG_NS}}}max-length") or "")
     each = int(limit) if limit.isdigit() else PLACEHOLDER_CHARS
     chars = len(_PLACEHOLDER.sub("", text)) + placeholders * each
-    sizes = [length(property_of(element, "font-size", sheet, inherited=True))
+    sizes = [length(cascade.inherited(element, "font-size"))
              for element in node.iter(etree.Element)]
     size = max([abs(s) for s in sizes if s is not None and math.isfinite(s)] or [16.0])
     return chars * size * GLYPH_OUTLINE_EM
 
 
-def dash_segments(node: etree._Element, sheet: Stylesheet) -> float:
+def dash_segments(node: etree._Element, cascade: Cascade) -> float:
     """Dashes cairo draws for ``node``'s stroke: its length ÷ the dash period × dashes per period."""
     name = local_name(node)
     if name not in SHAPES and name != "text":
         return 0.0
-    if (property_of(node, "stroke", sheet, inherited=True) or "none") == "none" and name != "text":
+    if (cascade.inherited(node, "stroke") or "none") == "none" and name != "text":
         return 0.0  # a text's tspans may set their own stroke
-    dashes = property_of(node, "stroke-dasharray", sheet, inherited=True)
+    dashes = cascade.inherited(node, "stroke-dasharray")
     if not dashes or dashes == "none":
         return 0.0
     values = [length(part) for part in re.split(r"[\s,]+", dashes) if part]
@@ -174,7 +155,7 @@ def dash_segments(node: etree._Element, sheet: Stylesheet) -> float:
     period = sum(numbers)
     if period <= 0:
         return 0.0
-    outline = text_length(node, sheet) if name == "text" else shape_length(node)
+    outline = text_length(node, cascade) if name == "text" else shape_length(node)
     return outline / period * len(numbers)
 
 
@@ -194,7 +175,7 @@ class Cost:
         self.markers += other.markers
 
 
-def check_costs(elements: list[etree._Element], sheet: Stylesheet, limits: Limits) -> None:
+def check_costs(elements: list[etree._Element], cascade: Cascade, limits: Limits) -> None:
     """``<use>`` expansion (elements, depth), dash segments and marker drawings of the whole
     document, each ``<use>`` counted as a copy of what it points at."""
     by_id: dict[str, etree._Element] = {}
@@ -216,7 +197,7 @@ def check_costs(elements: list[etree._Element], sheet: Stylesheet, limits: Limit
         drawn = 0
         count = vertices(node)
         for prop, times in zip(MARKER_PROPERTIES, (1, max(0, count - 2), 1), strict=True):
-            value = property_of(node, prop, sheet, inherited=True) or property_of(node, "marker", sheet, True)
+            value = cascade.inherited(node, prop) or cascade.inherited(node, "marker")
             match = URL_ID.search(value or "")
             marker = by_id.get(match.group(1)) if match else None
             if marker is not None:
@@ -230,7 +211,7 @@ def check_costs(elements: list[etree._Element], sheet: Stylesheet, limits: Limit
                 continue
             total.elements += 1
             if dashed:
-                total.dashes += dash_segments(child, sheet)
+                total.dashes += dash_segments(child, cascade)
             total.markers += own_markers(child)
             if child.tag in USE_TAGS:
                 ident = href(child).lstrip("#")
