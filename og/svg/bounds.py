@@ -16,6 +16,7 @@ from .geometry import multiply
 from .geometry import parse_transform
 from .names import local_name
 from .path_data import draw
+from .path_data import shape_data
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 _NOT_DRAWN = frozenset({"defs", "clipPath", "mask", "pattern", "marker", "symbol", "linearGradient",
@@ -80,7 +81,7 @@ def local_box(node: etree._Element) -> Box | None:
     if tag in ("path", "polygon", "polyline"):
         pen = BoundsPen(None)
         try:
-            draw(node.get("d", "") if tag == "path" else "M" + (node.get("points") or ""), pen)
+            draw(shape_data(node) or "", pen)
         except (ValueError, IndexError, AssertionError):
             return None
         return pen.bounds  # type: ignore[no-any-return]

@@ -27,7 +27,7 @@ from .names import local_name
 from .names import svg
 from .path_data import Vertex
 from .path_data import path_vertices
-from .path_data import points_path
+from .path_data import shape_data
 
 MARKABLE = tuple(svg(name) for name in ("path", "line", "polyline", "polygon"))
 _POSITIONS = ("marker-start", "marker-mid", "marker-end")
@@ -42,16 +42,6 @@ _INITIAL = ("fill:#000000;fill-opacity:1;fill-rule:nonzero;stroke:none;stroke-wi
 _VIEWPORT_PROPERTIES = ("overflow", "clip")
 #: A shape's markers are drawn at most at this many vertices (templates are bounded).
 MAX_MARKED_VERTICES = 10_000
-
-
-def _shape_path(node: etree._Element) -> str:
-    name = local_name(node)
-    if name == "path":
-        return str(node.get("d", ""))
-    if name == "line":
-        return " ".join(["M", node.get("x1", "0"), node.get("y1", "0"), "L", node.get("x2", "0"),
-                         node.get("y2", "0")])
-    return points_path(node.get("points", ""), closed=name == "polygon")
 
 
 def _number(value: str | None, default: float) -> float:
@@ -201,7 +191,7 @@ def expand_markers(root: etree._Element) -> int:
         group.tail, node.tail = node.tail, None
         node.addprevious(group)
         group.append(node)
-        vertices = path_vertices(_shape_path(node))[:MAX_MARKED_VERTICES]
+        vertices = path_vertices(shape_data(node) or "")[:MAX_MARKED_VERTICES]
         for index, vertex in enumerate(vertices):
             position = ("marker-start" if index == 0 else "marker-end" if index == len(vertices) - 1
                         else "marker-mid")

@@ -24,6 +24,10 @@ import typing as t
 
 from fontTools.pens.basePen import AbstractPen
 from fontTools.svgLib.path.arc import EllipticalArc
+from lxml import etree
+
+from .css import length
+from .names import local_name
 
 #: A number as SVG writes it (``-.5e3``, ``10.``); also the reader of ``points=""`` lists.
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
@@ -335,10 +339,29 @@ def _start_of(segments: list[_Segment], index: int) -> float | None:
     return direction if direction is not None else _first_direction(segments[index + 1:])
 
 
-def points_path(points: str, closed: bool) -> str:
-    """A ``<polyline>``'s or ``<polygon>``'s points as path data."""
-    numbers = NUMBER.findall(points)
-    pairs = [f"{numbers[i]} {numbers[i + 1]}" for i in range(0, len(numbers) - 1, 2)]
-    if not pairs:
-        return ""
-    return "M " + " L ".join(pairs) + (" Z" if closed else "")
+def _number(node: etree._Element, name: str) -> float:
+    return length(node.get(name, "0")) or 0.0
+
+
+def shape_data(node: etree._Element) -> str | None:
+    """Path data of a path or basic shape, as SVG 2 defines each shape's path."""
+    kind = local_name(node)
+    if kind == "path":
+        return str(node.get("d", ""))
+    if kind in ("circle", "ellipse"):
+        cx, cy = _number(node, "cx"), _number(node, "cy")
+        rx = length(node.get("rx") or node.get("r")) or 0.0
+        ry = length(node.get("ry") or node.get("r")) or 0.0
+        if rx <= 0 or ry <= 0:
+            return None
+        arc = f"A {rx} {ry} 0 0 1"
+        return (f"M {cx + rx} {cy} {arc} {cx} {cy + ry} {arc} {cx - rx} {cy} "
+                f"{arc} {cx} {cy - ry} {arc} {cx + rx} {cy} Z")
+    if kind == "rect":
+        x, y, w, h = (_number(node, name) for name in ("x", "y", "width", "height"))
+        return f"M {x} {y} H {x + w} V {y + h} H {x} Z" if w > 0 and h > 0 else None
+    if kind == "line":
+        return f"M {_number(node, 'x1')} {_number(node, 'y1')} L {_number(node, 'x2')} {_number(node, 'y2')}"
+    if kind in ("polyline", "polygon"):
+        return "M " + str(node.get("points", "")) + (" Z" if kind == "polygon" else "")
+    return None

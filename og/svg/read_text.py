@@ -43,6 +43,7 @@ from .names import XML_NS
 from .names import by_id
 from .names import href
 from .path_data import draw
+from .path_data import shape_data
 from .text_content import paragraphs
 from .text_path import TEXT_PATH
 from .text_path import text_path
@@ -102,11 +103,9 @@ def _rect_box(node: etree._Element, padding: float) -> Box | None:
 
 def _outline_bounds(node: etree._Element) -> tuple[float, float, float, float] | None:
     """Bounding box of a path or polygon frame: og flows text in the box around it."""
-    tag = etree.QName(node).localname
-    data = node.get("d", "") if tag == "path" else "M" + (node.get("points") or "")
     pen = BoundsPen(None)
     try:
-        draw(data, pen)
+        draw(shape_data(node) or "", pen)
     except (ValueError, IndexError, AssertionError):
         return None
     if pen.bounds is None:

@@ -8,9 +8,12 @@ import math
 import pytest
 from fontTools.pens.recordingPen import RecordingPen
 from fontTools.svgLib.path import parse_path
+from lxml import etree
 
 from og.svg.path_data import draw
+from og.svg.path_data import path_vertices
 from og.svg.path_data import segments
+from og.svg.path_data import shape_data
 from og.template.costs import path_length
 from og.template.costs import vertices
 
@@ -91,7 +94,18 @@ def test_cost_estimates_read_the_same_segments() -> None:
 
 
 def test_marker_vertices_are_bounded_by_the_segments() -> None:
-    from lxml import etree
-
     path = etree.fromstring('<path xmlns="http://www.w3.org/2000/svg" d="M0 0 10 0 10 10 z"/>')
     assert vertices(path) == 5
+
+
+@pytest.mark.parametrize("markup, ends", [
+    ('<line x1="1" y1="2" x2="5px" y2="2"/>', [(1, 2), (5, 2)]),
+    ('<polyline points="0,0 10,0 10,10 7"/>', [(0, 0), (10, 0), (10, 10)]),  # an odd number: left out
+    ('<polygon points="0 0 10 0 10 10"/>', [(0, 0), (10, 0), (10, 10), (0, 0)]),
+    ('<rect x="1" y="1" width="4" height="2"/>', [(1, 1), (5, 1), (5, 3), (1, 3), (1, 1)]),
+    ('<circle cx="5" cy="5" r="5"/>', [(10, 5), (5, 10), (0, 5), (5, 0), (10, 5)]),
+])
+def test_every_shape_reads_as_the_path_svg_gives_it(markup: str, ends: list[tuple[float, float]]) -> None:
+    data = shape_data(etree.fromstring(markup))
+    assert data is not None
+    assert [(round(v.x, 9), round(v.y, 9)) for v in path_vertices(data)] == ends
