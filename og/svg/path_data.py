@@ -36,6 +36,8 @@ _TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|" + NUMBER.pattern)
 _COMMANDS = {letter: (letter.upper(), letter.islower()) for letter in "MmLlHhVvCcSsQqTtAaZz"}
 _LETTERS = frozenset(_COMMANDS)
 _ARGUMENTS = {"M": 2, "L": 2, "H": 1, "V": 1, "C": 6, "S": 4, "Q": 4, "T": 2, "A": 7}
+#: The kind of segment each command makes.
+_RESOLVED = {"M": "M", "L": "L", "H": "L", "V": "L", "C": "C", "S": "C", "Q": "Q", "T": "Q", "A": "A"}
 #: A path with more segments than this is cut there for markers (templates are bounded, and so is this).
 MAX_SEGMENTS = 100_000
 
@@ -91,16 +93,18 @@ def segments(data: str, lenient: bool = False) -> t.Iterator[Segment]:
     [('M', ((1.0, 2.0),)), ('L', ((4.0, 6.0),)), ('L', ((9.0, 6.0),)), ('Z', ((1.0, 2.0),))]
     """
     tokens = _TOKEN.findall(data)
+    made = tuple.__new__  # a Segment without a call of NamedTuple's Python-level __new__ (per segment)
     index, kind, relative, previous = 0, "", False, ""
     current = start = (0.0, 0.0)
     control = current  # the last C/S or Q/T control point
-    while index < len(tokens):
-        token = tokens[index]
-        if token in _COMMANDS:
-            kind, relative = _COMMANDS[token]
+    end_of_tokens = len(tokens)
+    while index < end_of_tokens:
+        command = _COMMANDS.get(tokens[index])
+        if command is not None:
+            kind, relative = command
             index += 1
             if kind == "Z":
-                yield Segment("Z", current, (start,))
+                yield made(Segment, ("Z", current, (start,), None))
                 current, previous = start, "Z"
             continue
         if kind in ("", "Z"):
@@ -121,26 +125,25 @@ def segments(data: str, lenient: bool = False) -> t.Iterator[Segment]:
             continue
         index = after
         ox, oy = current if relative else (0.0, 0.0)
+        resolved, arc = _RESOLVED[kind], None
         if kind == "L":
-            segment = Segment("L", current, ((ox + args[0], oy + args[1]),))
+            points: tuple[Point, ...] = ((ox + args[0], oy + args[1]),)
         elif kind == "C":
-            segment = Segment("C", current, ((ox + args[0], oy + args[1]), (ox + args[2], oy + args[3]),
-                                             (ox + args[4], oy + args[5])))
-            control = segment.points[1]
+            points = ((ox + args[0], oy + args[1]), (ox + args[2], oy + args[3]),
+                      (ox + args[4], oy + args[5]))
+            control = points[1]
         elif kind == "M":
             start = (ox + args[0], oy + args[1])
-            segment = Segment("M", current, (start,))
+            points = (start,)
             kind = "L"  # further pairs are lines
         elif kind == "H":
-            segment = Segment("L", current, ((ox + args[0], current[1]),))
+            points = ((ox + args[0], current[1]),)
         elif kind == "V":
-            segment = Segment("L", current, ((current[0], oy + args[0]),))
+            points = ((current[0], oy + args[0]),)
         elif kind == "S":
-            first = (2 * current[0] - control[0], 2 * current[1] - control[1]) \
-                if previous == "C" else current
-            segment = Segment("C", current, (first, (ox + args[0], oy + args[1]),
-                                             (ox + args[2], oy + args[3])))
-            control = segment.points[1]
+            first = (2 * current[0] - control[0], 2 * current[1] - control[1]) if previous == "C" else current
+            points = (first, (ox + args[0], oy + args[1]), (ox + args[2], oy + args[3]))
+            control = points[1]
         elif kind in ("Q", "T"):
             if kind == "Q":
                 first, end = (ox + args[0], oy + args[1]), (ox + args[2], oy + args[3])
@@ -148,13 +151,12 @@ def segments(data: str, lenient: bool = False) -> t.Iterator[Segment]:
                 first = (2 * current[0] - control[0], 2 * current[1] - control[1]) \
                     if previous == "Q" else current
                 end = (ox + args[0], oy + args[1])
-            segment = Segment("Q", current, (first, end))
-            control = first
+            points, control = (first, end), first
         else:
-            segment = Segment("A", current, ((ox + args[5], oy + args[6]),),
-                              (args[0], args[1], args[2], args[3] != 0, args[4] != 0))
-        yield segment
-        current, previous = segment.points[-1], segment.kind
+            points = ((ox + args[5], oy + args[6]),)
+            arc = (args[0], args[1], args[2], args[3] != 0, args[4] != 0)
+        yield made(Segment, (resolved, current, points, arc))
+        current, previous = points[-1], resolved
 
 
 def draw(data: str, pen: AbstractPen) -> None:
