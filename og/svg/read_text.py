@@ -25,7 +25,6 @@ import typing as t
 
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.recordingPen import RecordingPen
-from fontTools.svgLib.path import parse_path
 from lxml import etree
 
 from ..text.layout import Box
@@ -37,11 +36,14 @@ from .css import PAINT
 from .css import Cascade
 from .css import as_float
 from .css import length
+from .geometry import view_box
 from .names import SVG_NS
 from .names import URL_ID
 from .names import XML_NS
 from .names import by_id
 from .names import href
+from .path_data import draw
+from .path_data import shape_data
 from .text_content import paragraphs
 from .text_path import TEXT_PATH
 from .text_path import text_path
@@ -101,11 +103,9 @@ def _rect_box(node: etree._Element, padding: float) -> Box | None:
 
 def _outline_bounds(node: etree._Element) -> tuple[float, float, float, float] | None:
     """Bounding box of a path or polygon frame: og flows text in the box around it."""
-    tag = etree.QName(node).localname
-    data = node.get("d", "") if tag == "path" else "M" + (node.get("points") or "")
     pen = BoundsPen(None)
     try:
-        parse_path(data, pen)
+        draw(shape_data(node) or "", pen)
     except (ValueError, IndexError, AssertionError):
         return None
     if pen.bounds is None:
@@ -118,7 +118,7 @@ def path_start(node: etree._Element) -> tuple[float, float] | None:
     """The first point of a path: where og starts text that Inkscape put on that path."""
     recording = RecordingPen()
     try:
-        parse_path(node.get("d", ""), recording)
+        draw(node.get("d", ""), recording)
     except (ValueError, IndexError, AssertionError):
         return None
     for operator, points in recording.value:
@@ -231,8 +231,8 @@ class _Reader:
 
     def _column_room(self, y: float, align: str) -> float | None:
         """Vertical point text may run to the card's top or bottom edge, as a line to its side."""
-        view = (self.root.get("viewBox") or "").replace(",", " ").split()
-        height = float(view[3]) if len(view) == 4 else length(self.root.get("height"))
+        view = view_box(self.root)
+        height = view[3] if view is not None else length(self.root.get("height"))
         if not height or height <= 0:
             return None
         if align == "middle":

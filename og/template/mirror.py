@@ -32,6 +32,7 @@ from ..svg.bounds import local_box
 from ..svg.bounds import own_matrix
 from ..svg.bounds import parent_matrix
 from ..svg.bounds import root_box
+from ..svg.css import Cascade
 from ..svg.css import length
 from ..svg.css import parse_declarations
 from ..svg.dynamic import Dynamic
@@ -136,12 +137,13 @@ def mirror(root: etree._Element, marks: t.Sequence[tuple[etree._Element, Mark]],
     on the values). Returns the ids of the elements mirrored."""
     done = []
     frames: set[etree._Element] = set()  # a frame two texts share moves once
+    cascade = Cascade(root) if rtl else None
     for node, mark in marks:
         dynamic.add(node)
-        if not rtl or _hidden(node):  # hidden: another Inkscape page's, say
+        if cascade is None or cascade.display_none(node):  # hidden: another Inkscape page's, say
             continue
         if node.tag in TEXT_TAGS:
-            _mirror_text(root, node, span, frames)
+            _mirror_text(root, node, span, frames, cascade)
         else:
             _mirror_shape(node, span, mark.mode == "flip")
         done.append(node.get("id") or local_name(node))
@@ -173,12 +175,11 @@ def _set_style(node: etree._Element, name: str, value: str | None) -> None:
         node.set("style", ";".join(f"{k}:{v}" for k, v in kept))
 
 
-def _swap_alignment(node: etree._Element, names: tuple[str, ...]) -> None:
+def _swap_alignment(node: etree._Element, names: tuple[str, ...], cascade: Cascade) -> None:
     """The text's alignment on the other side, as a physical side. The current one is the first
     of ``names`` the element (or else its first styled descendant) says, else start."""
-    said = [dict(parse_declarations(n.get("style", ""))).get(name) or n.get(name)
-            for name in names for n in node.iter(etree.Element)]
-    current = next((s.strip() for s in said if s), "start")
+    said = [cascade.declared(n, name) for name in names for n in node.iter(etree.Element)]
+    current = next((s for s in said if s), "start")
     if current in ("middle", "center"):
         return
     for child in node.iter(etree.Element):
@@ -202,16 +203,15 @@ def _mirror_frame(frame: etree._Element, text: etree._Element, span: tuple[float
 
 
 def _mirror_text(root: etree._Element, node: etree._Element, span: tuple[float, float],
-                 frames: set[etree._Element]) -> None:
-    style = dict(parse_declarations(node.get("style", "")))
-    frame = URL_ID.search(style.get("shape-inside", ""))
+                 frames: set[etree._Element], cascade: Cascade) -> None:
+    frame = URL_ID.search(cascade.declared(node, "shape-inside") or "")
     region = node.find(f"{{{SVG_NS}}}flowRegion")
     if frame is not None or region is not None:
         target = by_id(root, frame.group(1)) if frame is not None else next(iter(t.cast(t.Any, region)), None)
         if target is not None and target not in frames:
             _mirror_frame(target, node, span)
             frames.add(target)
-        _swap_alignment(node, ("text-align", "text-anchor"))
+        _swap_alignment(node, ("text-align", "text-anchor"), cascade)
         return
     matrix = own_matrix(node)
     for element in node.iter(f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}tspan"):
@@ -221,7 +221,7 @@ def _mirror_text(root: etree._Element, node: etree._Element, span: tuple[float, 
         root_x = apply(matrix, (x, 0.0, x, 0.0))[0]
         mirrored = span[0] + span[1] - root_x
         element.set("x", f"{(mirrored - matrix[4]) / (matrix[0] or 1.0):.6g}")
-    _swap_alignment(node, ("text-anchor",))
+    _swap_alignment(node, ("text-anchor",), cascade)
 
 
 def explain(root: etree._Element) -> list[tuple[etree._Element, str]]:
@@ -245,11 +245,6 @@ def mirror_report(template_root: etree._Element, mirroring: Mirroring,
         return None
     rtl = mirroring.is_rtl(values)
     nodes = [find_node(template_root, mark.path) for mark in mirroring.marks] if rtl else []
+    cascade = Cascade(template_root)
     return {"main": mirroring.main_param(values), "direction": "rtl" if rtl else "ltr",
-            "mirrored": [n.get("id") or local_name(n) for n in nodes if not _hidden(n)]}
-
-
-def _hidden(node: etree._Element) -> bool:
-    """Hidden by its own or an ancestor's ``display:none`` (as og.template.pages hides)."""
-    return any("none" in (dict(parse_declarations(n.get("style", ""))).get("display"), n.get("display"))
-               for n in (node, *node.iterancestors()))
+            "mirrored": [n.get("id") or local_name(n) for n in nodes if not cascade.display_none(n)]}
