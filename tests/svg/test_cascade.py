@@ -12,7 +12,10 @@ from og.svg.css import parse_declarations
 from og.svg.markers import expand_markers
 from og.svg.names import OG_NS
 from og.template.costs import dash_segments
+from og.svg.dynamic import Dynamic
+from og.svg.names import find_node
 from og.template.mirror import mirror
+from og.template.mirror import read_mirroring
 
 SVG = "http://www.w3.org/2000/svg"
 
@@ -100,7 +103,8 @@ def test_mirroring_swaps_the_alignment_a_rule_gives_the_text() -> None:
     root = document('<style>text { text-anchor: end }</style>'
                     f'<text id="t" xmlns:og="{OG_NS}" og:mirror="true" x="150" y="50">'
                     'שלום</text>')
-    assert mirror(root, (0.0, 200.0), rtl=True) == ["t"]
+    marks = [(find_node(root, mark.path), mark) for mark in read_mirroring(root).marks]
+    assert mirror(root, marks, (0.0, 200.0), rtl=True, dynamic=Dynamic()) == ["t"]
     text = by_id(root, "t")
     assert dict(parse_declarations(text.get("style", ""))).get("text-anchor") == "left"
     assert text.get("x") == "50"
