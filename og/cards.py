@@ -42,8 +42,9 @@ class Isolation(t.Protocol):
 
     def render(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry: ...
 
-    def vet(self, name: str) -> None:
-        """Load template ``name`` there; :class:`TemplateError` if that fails or overruns."""
+    def vet(self, name: str) -> str:
+        """Load template ``name`` there: the digest of the bytes loaded (:attr:`Template.digest`);
+        :class:`TemplateError` if that fails or overruns."""
 
 
 class CardService:

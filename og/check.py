@@ -43,6 +43,7 @@ from .template.load import DEFAULT_LIMITS
 from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
+from .template.load import read_template
 from .template.mirror import explain as explain_mirror
 from .template.typed import unseen_colour
 from .text.fonts import GENERIC_FAMILIES
@@ -289,12 +290,13 @@ LEGACY_NAMESPACE_NOTE = (f"og attributes in the old namespace {OG_LEGACY_NS} (st
                          "(a text editor's find and replace, or Inkscape's Edit › XML Editor)")
 
 
-def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
-    """All findings for one template file (errors first)."""
+def check_file(path: str | Path, fonts: FontSet, data: bytes | None = None) -> list[Finding]:
+    """All findings for one template file (errors first); ``data``: its bytes, read already."""
     path = Path(path)
     findings: list[Finding] = []
     try:
-        template = load_template(path.stem, path, create_jinja_environment(), 500)
+        data = read_template(path) if data is None else data
+        template = load_template(path.stem, path, create_jinja_environment(), 500, data=data)
     except TemplateError as error:
         return [Finding("error", error.message)]
     except OSError as error:
@@ -323,7 +325,7 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
         findings.append(Finding("warning", f"canvas {template.width:g}x{template.height:g}: ?dpr= goes up to "
                                            f"{allowed:g} (pixels drawn, canvas × dpr², stay within "
                                            f"{DEFAULT_LIMITS.drawn_pixels:,})"))
-    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     if adopt_namespace(root):
         findings.append(Finding("warning", LEGACY_NAMESPACE_NOTE))
     findings.extend(_unsafe(root))

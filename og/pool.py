@@ -94,6 +94,8 @@ class Outcome:
     error: tuple[type[OgError], str, dict[str, object]] | None = None
     #: Milliseconds the render process spent on the job, from receiving it to returning this.
     render_ms: float = 0.0
+    #: A vetted template's digest: which bytes of its file the render process loaded.
+    digest: str = ""
 
     def result(self, timings: dict[str, float] | None, started: float | None = None) -> Entry:
         """The card (or og's error, raised). ``started``: ``time.perf_counter()`` when the job was
@@ -181,14 +183,15 @@ def render_job(job: Job) -> Outcome:
 
 
 def vet_template(name: str) -> Outcome:
-    """Load template ``name`` in this render process (pebble's task): its error, if any."""
+    """Load template ``name`` in this render process (pebble's task): its error, if any, or the
+    digest of the bytes it loaded."""
     try:
-        process_renderer().templates.get(name)
+        template = process_renderer().templates.get(name)
     except OgError as error:
         return Outcome(None, {}, (type(error), error.message, dict(error.details)))
     except MemoryError:
         os._exit(OUT_OF_MEMORY_EXIT)
-    return Outcome(None, {})
+    return Outcome(None, {}, digest=template.digest)
 
 
 def load_backend() -> None:
@@ -199,11 +202,11 @@ def load_backend() -> None:
             backend.load()
 
 
-def vetted(name: str, outcome: Outcome) -> None:
-    """Raise the error of a template's load in a render process; a load stopped from outside
-    (past the budget or memory) is the template's error too."""
+def vetted(name: str, outcome: Outcome) -> str:
+    """The digest of the bytes a render process loaded as template ``name``; or raise the error
+    of that load (a load stopped from outside, past the budget or memory, is the template's too)."""
     if outcome.error is None:
-        return
+        return outcome.digest
     kind, message, details = outcome.error
     if kind is RenderTimeout:
         raise TemplateError(f"template {name!r}: loading it took longer than a render's budget "
@@ -251,12 +254,13 @@ class RenderPool:
     def submit(self, job: Job) -> concurrent.futures.Future[Outcome]:
         return self.schedule(render_job, (job,), job.budget_s(self.renderer))
 
-    def vet(self, name: str) -> None:
-        vetted(name, self.outcome(self.schedule(vet_template, (name,), vet_budget_s(self.renderer))))
+    def vet(self, name: str) -> str:
+        digest = vetted(name, self.outcome(self.schedule(vet_template, (name,), vet_budget_s(self.renderer))))
         backend = self.renderer.backend
         if self.draws and isinstance(backend, LazyBackend) and not backend.loaded:
             # Not waited for: a failure to load shows in the render that needs the backend.
             self.schedule(load_backend, (), vet_budget_s(self.renderer))
+        return digest
 
     def render(self, plan: Plan, timings: dict[str, float] | None = None) -> Entry:
         """The card of ``plan``, rendered in a render process."""

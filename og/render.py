@@ -35,6 +35,8 @@ from .stages import lay_out_card
 from .storage import Entry
 from .storage import Storage
 from .template.load import Template
+from .template.load import digest_of
+from .template.load import read_template
 from .template.pages import for_page
 from .template.params import checked_values
 from .template.store import TemplateStore
@@ -96,18 +98,21 @@ class Renderer:
     def pool(self, pool: Isolation | None) -> None:
         self.cards.pool = pool
 
-    def _vet(self, name: str) -> None:
+    def _vet(self, name: str) -> str | None:
         """With render processes, a template is loaded in one first (bounded in time and memory):
-        a template that is a bomb at load is a template error, never a stuck web worker."""
-        if self.pool is not None:
-            self.pool.vet(name)
+        a template that is a bomb at load is a template error, never a stuck web worker. The
+        digest of the bytes it loaded; None without render processes."""
+        return self.pool.vet(name) if self.pool is not None else None
 
     def _log_findings(self, template: Template) -> None:
         """Tell the operator, once per (re)load, what ``og check`` would tell the designer."""
         from .check import check_file
 
         try:
-            findings = check_file(template.path, self.fonts)
+            data = read_template(template.path)
+            if digest_of(data) != template.digest:
+                return  # rewritten since it loaded: its next load is linted
+            findings = check_file(template.path, self.fonts, data)
         except Exception:  # the linter is advice: it must never stop a render
             log.exception("template %s: og check failed", template.name)
             return

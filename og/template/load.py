@@ -299,12 +299,32 @@ def read_options(root: etree._Element, width: float, height: float, limits: Limi
     return Options(int(quality) if quality else None, min(declared, allowed))
 
 
+def digest_of(data: bytes) -> str:
+    """A template file's digest (:attr:`Template.digest`)."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def read_template(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """A template file's bytes, never more than ``limits.file_bytes`` read (it may grow while read).
+
+    :raises OSError: it cannot be read.
+    :raises TemplateError: it is too big.
+    """
+    with path.open("rb") as file:
+        data = file.read(limits.file_bytes + 1)
+    check_file_size(len(data), limits)
+    return data
+
+
 def load_template(name: str, path: Path, env: jinja2.Environment, max_length: int,
-                  limits: Limits = DEFAULT_LIMITS) -> Template:
+                  limits: Limits = DEFAULT_LIMITS, data: bytes | None = None) -> Template:
+    """Template ``name`` from the file at ``path``, or from ``data``, that file's bytes as read
+    already (those a render process loaded first: see :class:`og.template.store.TemplateStore`)."""
     try:
         stat = path.stat()
-        check_file_size(stat.st_size, limits)
-        data = path.read_bytes()
+        if data is None:
+            check_file_size(stat.st_size, limits)
+            data = read_template(path, limits)
         root = etree.fromstring(data, _PARSER)
         adopt_namespace(root)  # templates in og's old namespace keep working
     except OSError as error:
@@ -348,5 +368,5 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     return with_pages(Template(name, path, (stat.st_mtime_ns, stat.st_size),
-                               hashlib.sha256(data).hexdigest()[:16], root, fills, dynamic, params, width,
+                               digest_of(data), root, fills, dynamic, params, width,
                                height, typed, options, pages, mirroring=mirroring, followers=follows))

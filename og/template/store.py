@@ -15,7 +15,9 @@ from ..errors import TemplateNotFound
 from .load import NotWellFormed
 from .load import Template
 from .load import create_jinja_environment
+from .load import digest_of
 from .load import load_template
+from .load import read_template
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,9 @@ REWRITE_GRACE_S = 10.0
 #: cut short is read again before it is that template's error.
 REREADS = 20
 REREAD_PAUSE_S = 0.01
+#: How many times a file rewritten between its bounded load and this process's read is vetted
+#: again before it counts as being rewritten (the last good version serves meanwhile).
+VET_ATTEMPTS = 3
 
 
 class TemplateStore:
@@ -45,12 +50,13 @@ class TemplateStore:
 
     def __init__(self, folder: str | os.PathLike[str], max_length: int = 500,
                  on_load: t.Callable[[Template], None] | None = None,
-                 vet: t.Callable[[str], None] | None = None) -> None:
+                 vet: t.Callable[[str], str | None] | None = None) -> None:
         self.folder = Path(folder).resolve()
         self.max_length = max_length
         self.on_load = on_load
         #: Loads the file somewhere bounded first (a render process: :meth:`og.Renderer.vet`),
-        #: raising :class:`TemplateError` if that failed, ran past its budget or its memory.
+        #: raising :class:`TemplateError` if that failed, ran past its budget or its memory, else
+        #: giving the digest of the bytes it loaded: only those bytes are then parsed here.
         self.vet = vet
         self.env = create_jinja_environment()
         self._cache: dict[str, Template] = {}
@@ -87,8 +93,6 @@ class TemplateStore:
         if cached is not None and unparsed is not None and unparsed[0] == stamp:
             return cached
         try:
-            if self.vet is not None:
-                self.vet(name)
             template = self._load(name, path, first=cached is None)
         except NotWellFormed as error:
             if cached is None:
@@ -116,14 +120,39 @@ class TemplateStore:
         return template
 
     def _load(self, name: str, path: Path, first: bool) -> Template:
-        """Load the file; the first time in this process, a file cut short (being rewritten: it
-        takes milliseconds) is read again a few times, :data:`REREAD_PAUSE_S` apart."""
+        """Load the file: the bytes the bounded load vetted (:meth:`_vetted_bytes`), or without
+        one, the file as it is; the first time in this process, a file cut short (being rewritten:
+        it takes milliseconds) is read again a few times, :data:`REREAD_PAUSE_S` apart."""
+        data = self._vetted_bytes(name, path, first)
+        if data is not None:
+            return load_template(name, path, self.env, self.max_length, data=data)
         for _ in range(REREADS if first else 0):
             try:
                 return load_template(name, path, self.env, self.max_length)
             except NotWellFormed:
                 time.sleep(REREAD_PAUSE_S)  # looked up now: gevent's sleep in a gevent worker
         return load_template(name, path, self.env, self.max_length)
+
+    def _vetted_bytes(self, name: str, path: Path, first: bool) -> bytes | None:
+        """The file's bytes, as the bounded load (:attr:`vet`) loaded them: a file rewritten between
+        that load and this read is vetted again (as :meth:`_load` reads a file cut short again), so
+        this process never parses bytes that were not. None: nothing bounded loads here (as in a
+        render process itself)."""
+        if self.vet is None:
+            return None
+        for attempt in range(REREADS if first else VET_ATTEMPTS):
+            if attempt:
+                time.sleep(REREAD_PAUSE_S)
+            digest = self.vet(name)  # the bounded load re-reads a file cut short itself
+            if digest is None:
+                return None
+            try:
+                data = read_template(path)
+            except OSError as error:
+                raise TemplateError(f"template {name!r} cannot be read: {error.strerror}") from None
+            if digest_of(data) == digest:
+                return data
+        raise NotWellFormed(f"template {name!r} kept changing while it was loaded")
 
     def unparsed_for_long(self, name: str) -> TemplateError | None:
         """The error of a template whose file has not parsed for :data:`REWRITE_GRACE_S` (its last

@@ -143,8 +143,8 @@ class RenderHost:
         # render's time), then take its own budget; the host kills it past that.
         return self._call(render_job, (job,), job.budget_s(self.renderer)).result(timings, started)
 
-    def vet(self, name: str) -> None:
-        vetted(name, self._call(vet_template, (name,), vet_budget_s(self.renderer)))
+    def vet(self, name: str) -> str:
+        return vetted(name, self._call(vet_template, (name,), vet_budget_s(self.renderer)))
 
     def _call(self, function: t.Callable[..., Outcome], args: tuple[t.Any, ...], budget_s: float) -> Outcome:
         """``function(*args)`` in one of the host's render processes, killed past ``budget_s``."""

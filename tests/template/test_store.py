@@ -224,3 +224,43 @@ def test_jinja_block_split_over_inkscape_fallback_lines(tmp_path, fonts):
     assert set(renderer.templates.get("split").params) == {"a", "b"}
     assert text(report(renderer, "split", b="B"), "line")["lines"][0]["text"] == "A · B"
     assert text(report(renderer, "split"), "line")["lines"][0]["text"] == "A"
+
+
+def vetting_store(tmp_path, rewrite_to: bytes | None) -> tuple[TemplateStore, list[bytes]]:
+    """A store whose bounded load (here: reading the file) records what it vetted, refuses a file
+    that says BOMB, and, the first time, rewrites the file to ``rewrite_to`` right after vetting
+    it: the race between the render process's read and the web process's."""
+    from og.template.load import digest_of
+
+    seen: list[bytes] = []
+
+    def vet(name: str) -> str:
+        data = (tmp_path / f"{name}.svg").read_bytes()
+        seen.append(data)
+        if b"BOMB" in data:
+            raise TemplateError("refused in the render process")
+        if rewrite_to is not None and len(seen) == 1:
+            (tmp_path / f"{name}.svg").write_bytes(rewrite_to)
+        return digest_of(data)
+
+    return TemplateStore(tmp_path, vet=vet), seen
+
+
+def test_only_bytes_the_bounded_load_vetted_are_parsed(tmp_path):
+    """A file rewritten between the render process's load and this process's read is vetted again:
+    the bomb is refused there, never parsed here."""
+    good = (TEMPLATES / "card.svg").read_bytes()
+    (tmp_path / "card.svg").write_bytes(good)
+    store, seen = vetting_store(tmp_path, rewrite_to=b"<svg BOMB")
+    with pytest.raises(TemplateError, match="refused in the render process"):
+        store.get("card")
+    assert seen == [good, b"<svg BOMB"]
+
+
+def test_a_vetted_file_loads_from_the_vetted_bytes(tmp_path):
+    good = (TEMPLATES / "card.svg").read_bytes()
+    (tmp_path / "card.svg").write_bytes(good)
+    store, seen = vetting_store(tmp_path, rewrite_to=None)
+    from og.template.load import digest_of
+
+    assert store.get("card").digest == digest_of(good) and seen == [good]
