@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import typing as t
 from pathlib import Path
 
@@ -182,3 +183,66 @@ def test_svg_cards(tmp_path: Path) -> None:
     (card,) = _manifest(tmp_path / "out")["cards"]
     body = (tmp_path / "out" / card["file"]).read_bytes()
     assert card["file"].endswith(".svg") and body.startswith(b"<?xml") and b"<svg" in body
+
+
+def test_rows_are_handed_out_in_chunks() -> None:
+    jobs = [build.Job(number, "", {}, "", "") for number in range(1000)]
+    chunks = build.chunks(jobs, 2)
+    assert max(map(len, chunks)) == build.CHUNK_ROWS and len(chunks) < len(jobs) // 10
+    assert [job.row for chunk in chunks for job in chunk] == list(range(1000))  # each row once, in order
+    assert len(build.chunks(jobs[:3], 2)) == 3  # few rows: one each, so that every worker has some
+
+
+def _fails_for(title: str, failure: t.Callable[[], object]) -> t.Callable[..., dict[str, t.Any]]:
+    """``render_job``, failing for the row with ``title`` (render processes are forked from this
+    process, so they call it too)."""
+    render_job = build.render_job
+
+    def render(job: build.Job, *args: t.Any, **kwargs: t.Any) -> dict[str, t.Any]:
+        if job.values.get("title") == title:
+            failure()
+        return render_job(job, *args, **kwargs)
+
+    return render
+
+
+def _greedy() -> None:
+    raise MemoryError
+
+
+def test_a_chunk_stopped_from_outside_fails_only_its_row(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past OG_RENDER_MEMORY a render process ends, with the other rows of its chunk: they are
+    handed out again one by one, and only the greedy row fails."""
+    monkeypatch.setattr(build, "render_job", _fails_for("Greedy", _greedy))
+    titles = ["One", "Two", "Greedy", "Four", "Five", "Six", "Seven", "Eight"]
+    rows = rows_from_text("title\n" + "\n".join(titles) + "\n", "rows.csv")
+    options = build.Options("article", tmp_path / "out", workers=1)
+    assert max(map(len, build.chunks([build.Job(row.number, "", {}, "", "") for row in rows], 1))) > 1
+    result = build.build(rows, options, settings_for(BUNDLED_TEMPLATES))
+    assert [card["row"] for card in result.cards] == [1, 2, 4, 5, 6, 7, 8]
+    assert all((tmp_path / "out" / card["file"]).stat().st_size == card["bytes"] for card in result.cards)
+    assert result.failures == [{"row": 3, "source": "rows.csv:4", "error":
+                                "the card needed more memory than a render may use (OG_RENDER_MEMORY); "
+                                "try again later"}]
+
+
+def test_a_failing_row_in_a_chunk_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise ValueError("no")
+
+    monkeypatch.setattr(build, "render_job", _fails_for("Broken", broken))
+    rows = rows_from_text("title\nOne\nBroken\n" + "".join(f"Card {n}\n" for n in range(10)), "rows.csv")
+    assert max(map(len, build.chunks([build.Job(row.number, "", {}, "", "") for row in rows], 1))) > 1
+    result = build.build(rows, build.Options("article", tmp_path / "out", workers=1),
+                         settings_for(BUNDLED_TEMPLATES))
+    assert result.rendered == 11 and len(result.cards) == 11
+    assert result.failures == [{"row": 2, "source": "rows.csv:3", "error": "ValueError: no"}]
+
+
+def test_the_summary_says_how_fast(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _build(tmp_path, CSV, "--name-column", "slug", "--workers", "1") == 0
+    match = re.search(r"4 cards \(4 rendered, 0 unchanged\), 0 failed in ([0-9.]+) s, ([0-9.]+) cards/s",
+                      capsys.readouterr().err)
+    assert match and float(match[2]) > 0
+    assert float(match[2]) == pytest.approx(4 / float(match[1]), rel=0.1)
