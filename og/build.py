@@ -34,7 +34,6 @@ from .formats import FORMATS
 from .pool import KILL_GRACE_S
 from .pool import OUT_OF_MEMORY_EXIT
 from .pool import STOPPED
-from .pool import RenderPool
 from .pool import isolated
 from .pool import process_renderer
 from .pool import stopped
@@ -272,8 +271,8 @@ def _render_all(jobs: list[Job], renderer: Renderer, options: Options, result: R
 
     def timeout_s(chunk: list[Job]) -> float:
         """A row is drawn twice (the card, then its layout report for the manifest's alt text)."""
-        return KILL_GRACE_S + sum(2 * settings.render_timeout + (settings.image_timeout_s if job.photos else 0)
-                                  for job in chunk)
+        photos = sum(settings.image_timeout_s for job in chunk if job.photos)
+        return KILL_GRACE_S + 2 * settings.render_timeout * len(chunk) + photos
 
     with isolated(renderer, workers) as pool:
 
@@ -283,7 +282,7 @@ def _render_all(jobs: list[Job], renderer: Renderer, options: Options, result: R
 
         pending = dict(map(schedule, chunks(jobs, workers)))
         while pending:
-            again = {}
+            again: dict[concurrent.futures.Future[list[Rendered]], list[Job]] = {}
             for future in concurrent.futures.as_completed(pending):
                 chunk = pending[future]
                 rendered = _settled(future, chunk)
