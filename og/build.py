@@ -37,6 +37,7 @@ from .pool import STOPPED
 from .pool import isolated
 from .pool import process_renderer
 from .pool import stopped
+from .raster.lazy import LazyBackend
 from .render import Renderer
 from .report import shown_text
 from .rows import DataError
@@ -268,11 +269,19 @@ def _render_all(jobs: list[Job], renderer: Renderer, options: Options, result: R
     bounded as ``og serve``'s are: a row past its budget or memory is that row's failure."""
     workers = min(options.workers or os.cpu_count() or 1, len(jobs))
     settings = renderer.settings
+    if isinstance(renderer.backend, LazyBackend):
+        # cairo here, before the render processes fork (as og serve's master does): each of them,
+        # and each that replaces one killed past its budget, starts with it loaded and shared.
+        renderer.backend.load()
 
     def timeout_s(chunk: list[Job]) -> float:
-        """A row is drawn twice (the card, then its layout report for the manifest's alt text)."""
+        """A row is drawn twice (the card, then its layout report for the manifest's alt text). A
+        chunk gets at most two rows' budgets and each photo's fetch: a row past its budget is
+        stopped inside, by the cooperative checks, so only a native call that runs on waits for
+        the kill, and the rows of a chunk killed early are handed out again, each with its own
+        budget (a chunk slower than this costs time, never a card)."""
         photos = sum(settings.image_timeout_s for job in chunk if job.photos)
-        return KILL_GRACE_S + 2 * settings.render_timeout * len(chunk) + photos
+        return KILL_GRACE_S + 2 * settings.render_timeout * min(len(chunk), 2) + photos
 
     with isolated(renderer, workers) as pool:
 

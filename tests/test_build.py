@@ -3,10 +3,13 @@ shards merge, and failures are listed with their rows and a non-zero exit."""
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
 import io
 import json
 import os
 import re
+import time
 import typing as t
 from pathlib import Path
 
@@ -225,6 +228,26 @@ def test_a_chunk_stopped_from_outside_fails_only_its_row(tmp_path: Path,
     assert result.failures == [{"row": 3, "source": "rows.csv:4", "error":
                                 "the card needed more memory than a render may use (OG_RENDER_MEMORY); "
                                 "try again later"}]
+
+
+def _stuck() -> None:
+    ctypes.CDLL(None).sleep(60)  # in C: no cooperative check stops it, only the kill
+
+
+def test_a_row_stuck_in_a_native_call_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its chunk is killed at two rows' budgets; the chunk's rows are handed out again one by one,
+    and only the stuck row fails, killed at its own budget."""
+    monkeypatch.setattr(build, "render_job", _fails_for("Stuck", _stuck))
+    rows = rows_from_text("title\nOne\nStuck\n" + "".join(f"Card {n}\n" for n in range(6)), "rows.csv")
+    assert max(map(len, build.chunks([build.Job(row.number, "", {}, "", "") for row in rows], 1))) > 1
+    budget_s = 2.0
+    settings = dataclasses.replace(settings_for(BUNDLED_TEMPLATES), render_timeout=budget_s)
+    started = time.monotonic()
+    result = build.build(rows, build.Options("article", tmp_path / "out", workers=1), settings)
+    assert time.monotonic() - started < 6 * budget_s + 30  # the chunk's kill, then the row's: not 60 s
+    assert [card["row"] for card in result.cards] == [1, *range(3, 9)]
+    assert result.failures == [{"row": 2, "source": "rows.csv:3",
+                                "error": "the card took longer than its render budget; try again later"}]
 
 
 def test_a_failing_row_in_a_chunk_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
