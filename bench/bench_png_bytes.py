@@ -1,6 +1,9 @@
 """PNG bytes of the peer card: og's card as served (bands over the cached background) and og's
 whole-card encoder on og's pixels and on each peer's own pixels, against the peer's own file.
 
+The served card is measured with a changed band compressed after the rows above it (og) and on
+its own (og before), in turn within each round so that the machine's noise hits both alike.
+
 ``bench/peers.py`` saves every renderer's card in ``bench/out/`` (run it first, or pass PNGs);
 this reads them, decodes each to pixels and encodes those with every effort of
 :func:`og.raster.encode.encode_png`, checking that the decoded pixels are the same (lossless).
@@ -24,6 +27,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import og  # noqa: E402
+from og.raster import bands  # noqa: E402
 from og.raster.encode import EFFORTS  # noqa: E402
 from og.raster.encode import encode_png  # noqa: E402
 
@@ -47,25 +51,41 @@ def cpu_ms(function: t.Callable[[], t.Any], runs: int) -> tuple[t.Any, float]:
     return result, statistics.median(times)
 
 
-def served_card(runs: int) -> tuple[bytes, float]:
-    """og's peer card as ``og serve`` answers it (its background's bands warm), and the CPU ms of
-    a fresh card's PNG stage (bands compressed for new text each time)."""
-    settings = og.config.Settings.from_env({"OG_TEMPLATES_DIR": str(BENCH)})
-    renderer = og.Renderer(settings)
+#: How a changed band is compressed: after the rows above it (og), or on its own (og before).
+WAYS = {"after the rows above it (og)": bands.LINKED_ROWS, "on its own (og before)": 0}
+
+
+def served_cards(runs: int) -> dict[str, tuple[float, float, float]]:
+    """Per way of compressing a changed band (a renderer each): og's peer card as ``og serve``
+    answers it (its background's bands warm; no finished card kept, new text each time): median
+    bytes, wall ms of the PNG stage and CPU ms of the whole render, the ways in turn each round."""
+    settings = og.config.Settings.from_env({"OG_TEMPLATES_DIR": str(BENCH), "OG_CACHE_BYTES": "0"})
+    renderers = {way: og.Renderer(settings) for way in WAYS}
     counter = iter(range(20000, sys.maxsize))
+    default = bands.LINKED_ROWS
 
-    def render() -> dict[str, float]:
+    def render(way: str) -> tuple[float, float, float]:
+        number = str(next(counter))
+        renderer = renderers[way]
+        plan = renderer.plan("peer_card", {"title": TITLE.replace("10000", number),
+                                           "subtitle": SUBTITLE.replace("10000", number)})
         timings: dict[str, float] = {}
-        n = str(next(counter))
-        plan = renderer.plan("peer_card", {"title": TITLE.replace("10000", n),
-                                           "subtitle": SUBTITLE.replace("10000", n)})
-        renderer.card(plan, timings)
-        return timings
+        bands.LINKED_ROWS = WAYS[way]
+        started = time.process_time()
+        try:
+            body = renderer.card(plan, timings).body
+            return len(body), timings["encode"], (time.process_time() - started) * 1000
+        finally:
+            bands.LINKED_ROWS = default
 
-    render()
-    encode_ms = statistics.median(render()["encode"] for _ in range(runs))
-    png = renderer.render("peer_card", {"title": TITLE, "subtitle": SUBTITLE})
-    return png, encode_ms
+    figures: dict[str, list[tuple[float, float, float]]] = {way: [] for way in WAYS}
+    for way in WAYS:
+        render(way)  # the background and its bands
+    for _ in range(runs):
+        for way in WAYS:
+            figures[way].append(render(way))
+    return {way: t.cast(tuple[float, float, float], tuple(map(statistics.median, zip(*runs_of, strict=True))))
+            for way, runs_of in figures.items()}
 
 
 def rows(name: str, png: bytes, runs: int) -> list[str]:
@@ -87,9 +107,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     pngs = args.pngs or sorted(path for path in (BENCH / "out").glob("*.png")
                                if not path.stem.startswith("og"))
-    png, encode_ms = served_card(args.runs)
-    print(f"og's peer card as served (bands): {len(png):,} bytes, "
-          f"PNG stage of a fresh card {encode_ms:.1f} ms wall\n")
+    print("| og's peer card as served, a changed band compressed | bytes | PNG stage, wall ms "
+          "| whole render, CPU ms |")
+    print("| --- | ---: | ---: | ---: |")
+    for way, (size, wall_ms, cpu_ms) in served_cards(args.runs).items():
+        print(f"| {way} | {size:,.0f} | {wall_ms:.2f} | {cpu_ms:.2f} |")
+    settings = og.config.Settings.from_env({"OG_TEMPLATES_DIR": str(BENCH)})
+    png = og.Renderer(settings).render("peer_card", {"title": TITLE, "subtitle": SUBTITLE})
+    print()
     print("| pixels | encoder | bytes | ÷ the file | CPU ms |")
     print("| --- | --- | ---: | ---: | ---: |")
     for line in rows("og", png, args.runs):

@@ -104,7 +104,7 @@ def _samples(rgba: np.ndarray, channels: int) -> np.ndarray:
 
 def _tail(scanlines: bytes, rows: int) -> bytes:
     """The last :data:`LINKED_ROWS` of a band's ``rows`` scanlines."""
-    return scanlines[-(len(scanlines) // rows) * min(rows, LINKED_ROWS):]
+    return scanlines[len(scanlines) - len(scanlines) // rows * min(rows, LINKED_ROWS):]
 
 
 def _static_piece(job: tuple[bytes, bytes]) -> bytes:
