@@ -25,6 +25,9 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_encode import timed  # noqa: E402
 
 import og  # noqa: E402
 from og.raster import bands  # noqa: E402
@@ -38,17 +41,6 @@ SUBTITLE = "Render 10000 · DejaVu Sans 32 px subtitle, light grey, one line"
 
 def decoded(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
-
-
-def cpu_ms(function: t.Callable[[], t.Any], runs: int) -> tuple[t.Any, float]:
-    """``function()``'s result and its median CPU milliseconds over ``runs`` runs (after one)."""
-    result = function()
-    times = []
-    for _ in range(runs):
-        started = time.process_time()
-        function()
-        times.append((time.process_time() - started) * 1000)
-    return result, statistics.median(times)
 
 
 #: How a changed band is compressed: after the rows above it (og), or on its own (og before).
@@ -92,7 +84,8 @@ def rows(name: str, png: bytes, runs: int) -> list[str]:
     pixels = decoded(png)
     lines = [f"| {name} | own file | {len(png):,} | 1.000 | |"]
     for effort in EFFORTS:
-        encoded, ms = cpu_ms(lambda effort=effort: encode_png(pixels, effort), runs)  # type: ignore[misc]
+        encoded, ms = timed(lambda effort=effort: encode_png(pixels, effort), runs,  # type: ignore[misc]
+                            time.process_time)
         same = "" if np.array_equal(decoded(encoded), pixels) else " **pixels differ**"
         lines.append(f"| {name} | og whole-card, {effort} | {len(encoded):,} | {len(encoded) / len(png):.3f} "
                      f"| {ms:.1f}{same} |")
