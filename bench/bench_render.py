@@ -17,9 +17,10 @@ What is measured, and why:
 * **start-up** — in a fresh interpreter (several times, median): ``import og``, building a
   ``Renderer`` (scanning the fonts folder), and the first card rendered cold (font files
   read, HarfBuzz faces made, fontconfig asked for system families).
-* **stages** — for one template, each stage of a cache-miss render: fill + layout
-  (``Renderer.lay_out``), SVG serialisation, CairoSVG drawing (``Renderer.backend.rasterize``),
-  pixels + PNG encoding (``og.encode``).
+* **stages** — for one template, each stage of a cache-miss render, called one by one as
+  :func:`og.stages.run` calls them: fill (values and pictures in a copy of the document), lay out
+  (read the text, lay it out), draw (glyph paths, CairoSVG fixes, effects), raster (over the
+  cached background) and encode (PNG).
 
 Times come from ``time.perf_counter`` after warm-up runs; the script prints medians and
 ratios and never asserts anything about them. Run ``python3 bench/bench_render.py --help``.
@@ -52,9 +53,7 @@ import cairosvg  # noqa: E402
 from lxml import etree  # noqa: E402
 
 import og  # noqa: E402
-from og.raster import bands  # noqa: E402
-from og.raster import encode  # noqa: E402
-from og.raster import static  # noqa: E402
+from og import stages as og_stages  # noqa: E402
 from og.render import Renderer  # noqa: E402
 from og.render import default_renderer  # noqa: E402
 from og.template.fill import fill  # noqa: E402
@@ -84,7 +83,7 @@ INPUTS: dict[str, str | None] = {
 #: Parameter names preferred as "the" text to vary, in order.
 MAIN_PARAMS = ("title", "headline", "name", "quote", "text")
 
-STAGES = ("lay_out", "serialise", "draw", "encode")
+STAGES = ("fill", "lay_out", "draw", "raster", "encode")
 
 Timings = dict[str, float]
 
@@ -159,7 +158,7 @@ def repeat(run: t.Callable[[int], Timings], n: int, warmup: int) -> dict[str, fl
 
 def plain_svg(template: Template, values: t.Mapping[str, str]) -> bytes:
     """The template filled by Jinja, text left as ``<text>`` for CairoSVG to draw."""
-    return etree.tostring(fill(template, values), xml_declaration=True, encoding="UTF-8")
+    return etree.tostring(fill(template, values).root, xml_declaration=True, encoding="UTF-8")
 
 
 def make_cases(renderer: Renderer, names: t.Sequence[str]) -> list[Case]:
@@ -213,20 +212,17 @@ def stages(case: Case, n: int, warmup: int) -> dict[str, float]:
 
     def run(serial: int) -> Timings:
         timings: Timings = {}
+        tools, template, values = renderer.tools, case.template, case.fresh(serial)
+        with lap(timings, "fill"):
+            filled = og_stages.fill(tools, template, values)
         with lap(timings, "lay_out"):
-            laid_out = renderer.lay_out(case.template.name, case.fresh(serial))
-        with lap(timings, "serialise"):
-            root = laid_out.root
-            first = static.split_point(root)
-            svg = static.foreground(root, first) if first is not None else laid_out.svg_bytes()
-            key = (case.template.name, case.template.digest, 1.0)
-            background = renderer.caches.backgrounds.get(key) if first is not None else None
+            laid_out = og_stages.lay_out(tools, template, values, filled)
         with lap(timings, "draw"):
-            surface = renderer.backend.rasterize(svg, background)
-        with lap(timings, "encode"):  # as the renderer does: only the bands the values changed
-            rows = renderer._bands(key) if background is not None else None
-            if rows is None or bands.encode_over(surface, rows, renderer.caches.png_pieces, key) is None:
-                encode.encode_png(encode.pixels(surface))
+            drawn = og_stages.draw(tools, laid_out)
+        with lap(timings, "raster"):
+            raster = og_stages.rasterize(tools, drawn)
+        with lap(timings, "encode"):
+            og_stages.encode(tools, raster, "png", None)
         return timings
 
     medians = repeat(run, n, warmup)

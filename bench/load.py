@@ -51,6 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.server import GunicornServer  # noqa: E402
+from bench.server import private_mib  # noqa: E402
 from bench.server import rss_mib  # noqa: E402
 
 #: The parameter of each bundled template that gets a distinct value per card.
@@ -187,9 +188,11 @@ def percentiles(latencies: t.Sequence[float]) -> str:
 
 def workers_rss(server: GunicornServer) -> str:
     def listed(pids: list[int]) -> str:
-        return ", ".join(f"{pid}: {rss_mib(pid):.0f} MiB" for pid in pids) or "none"
+        return ", ".join(f"{pid}: {rss_mib(pid):.0f} ({pss:.0f}, {private:.0f}) MiB"
+                         for pid in pids for pss, private in [private_mib(pid)]) or "none"
 
-    return f"web workers {listed(server.worker_pids())}; render processes {listed(server.render_pids())}"
+    return (f"web workers {listed(server.worker_pids())}; render processes {listed(server.render_pids())} "
+            "(RSS (PSS, private))")
 
 
 def handoff_ms(server_timing: str) -> float | None:

@@ -133,6 +133,22 @@ def children(parent: int) -> list[int]:
     return sorted(pids)
 
 
+def private_mib(pid: int) -> tuple[float, float]:
+    """(PSS, private) memory of ``pid`` in MiB, from ``/proc/PID/smaps_rollup``: RSS counts every
+    page a forked process shares with its parent and siblings in full, PSS a share of each, and
+    private only the pages it alone has (what one more render process costs); zeros once gone."""
+    fields: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            name, _, rest = line.partition(":")
+            if rest.strip().endswith("kB"):
+                fields[name] = int(rest.split()[0])
+    except OSError:
+        pass
+    private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    return fields.get("Pss", 0) / 1024, private / 1024
+
+
 def rss_mib(pid: int) -> float:
     """Resident memory of ``pid`` in MiB (``VmRSS`` in /proc), 0 once it is gone."""
     try:

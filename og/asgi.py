@@ -82,7 +82,7 @@ class OgAsgi:
         if core is None:  # made once, in a thread (it loads fonts and templates)
             core = await loop.run_in_executor(None, self.core)
         answer = await loop.run_in_executor(None, core.handle, og_request(scope))
-        await _send(answer, send, loop)
+        await _send(answer, send, receive, loop)
 
     async def _lifespan(self, receive: Receive, send: Send, loop: asyncio.AbstractEventLoop) -> None:
         while True:
@@ -104,21 +104,39 @@ class OgAsgi:
             core.renderer.pool = None
 
 
-async def _send(answer: Answer, send: Send, loop: asyncio.AbstractEventLoop) -> None:
+async def _send(answer: Answer, send: Send, receive: Receive, loop: asyncio.AbstractEventLoop) -> None:
     headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in answer.headers]
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
     if answer.stream is None:
         await send({"type": "http.response.body", "body": answer.body})
         return
     stream = answer.stream
+    # A server may drop what is sent after the client left (uvicorn does, silently): the stream
+    # ends when the server says the client is gone, not when its lifetime is over.
+    left = asyncio.ensure_future(_disconnect(receive))
     try:
-        while (chunk := await loop.run_in_executor(None, next, stream, None)) is not None:
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b""})
+        while True:
+            chunk = loop.run_in_executor(None, next, stream, None)
+            either: set[asyncio.Future[t.Any]] = {chunk, left}
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+            if chunk.done() and chunk.result() is not None and not left.done():
+                await send({"type": "http.response.body", "body": chunk.result(), "more_body": True})
+                continue
+            await chunk  # a stream is closed only between chunks, never while one is made
+            if not left.done():
+                await send({"type": "http.response.body", "body": b""})
+            return
     finally:
+        left.cancel()
         close = getattr(stream, "close", None)
         if close is not None:
             close()
+
+
+async def _disconnect(receive: Receive) -> None:
+    """Returns once the server says the client has gone (the request's body is read and dropped)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def create_app(settings: Settings | None = None, *, renderer: Renderer | None = None) -> OgAsgi:

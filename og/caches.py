@@ -142,8 +142,8 @@ class FontCaches(CacheGroup):
 
     def __init__(self) -> None:
         self.shapes: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "shaped_runs", 8 * MB, "labels keep their default value; re-breaking a line re-shapes "
-            "its runs", weigh_items(80))
+            "shaped_runs", 4 * MB, "labels keep their default value; re-breaking a line re-shapes "
+            "its runs (words that recur stay: every new value brings runs used once)", weigh_items(110))
         self.outlines: BoundedCache[t.Any, t.Any] = BoundedCache(
             "glyph_outlines", 16 * MB, "HarfBuzz draws each glyph once, in font units", weigh_items(120))
         self.glyph_paths: BoundedCache[t.Any, t.Any] = BoundedCache(
@@ -162,9 +162,10 @@ class Caches(CacheGroup):
     def __init__(self, fonts: FontCaches) -> None:
         self.fonts = fonts
         self.layouts: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "layouts", 4 * MB, "labels that keep their default value are laid out once",
-            lambda layout: 400 * len(layout.lines)
-            + 64 * sum(len(run.glyphs) for line in layout.lines for run in line.runs))
+            "layouts", 2 * MB, "labels that keep their default value are laid out once (a handful "
+            "per template, kept by use; a new value's layout is seldom asked for again)",
+            lambda layout: 1200 * len(layout.lines)
+            + 200 * sum(len(run.glyphs) for line in layout.lines for run in line.runs))
         self.effects: BoundedCache[t.Any, t.Any] = BoundedCache(
             "effects", 32 * MB, "a static blurred shape is computed once per template, not per request",
             lambda image: len(image[4]))

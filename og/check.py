@@ -35,23 +35,18 @@ from .svg.read_text import TEXT_TAGS
 from .svg.read_text import find_text_slots
 from .svg.sanitise import DROPPED
 from .svg.text_path import text_path
-from .svg.text_style import og_attr
 from .svg.text_style import vertical_mode
+from .svg.vocabulary import MAX_WIDTH
+from .svg.vocabulary import problems as vocabulary_problems
 from .template.costs import max_dpr
 from .template.load import DEFAULT_LIMITS
 from .template.load import Template
 from .template.load import create_jinja_environment
 from .template.load import load_template
 from .template.mirror import explain as explain_mirror
-from .template.typed import TYPED_ATTRIBUTES
 from .template.typed import unseen_colour
 from .text.fonts import GENERIC_FAMILIES
 from .text.fonts import FontSet
-
-OG_ATTRIBUTES = frozenset({"max-lines", "min-font-size", "max-length", "valign", "balance",
-                           "ellipsis", "direction", "lang", "max-width", "hyphens", "word-break",
-                           "missing-glyphs", "required", "mirror", "follow", "padding"}) \
-    | TYPED_ATTRIBUTES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -224,6 +219,14 @@ def _family_findings(families: tuple[str, ...], fonts: FontSet,
                    element)
 
 
+def _vocabulary_findings(root: etree._Element) -> t.Iterator[Finding]:
+    """og attributes og does not know (with the nearest one it does), on an element that does not
+    read them, or with a value og cannot read (the table: :mod:`og.svg.vocabulary`)."""
+    for node in root.iter(etree.Element):
+        for problem in vocabulary_problems(node):
+            yield _finding("warning", problem, node)
+
+
 def _text_findings(root: etree._Element, fonts: FontSet, width: float) -> t.Iterator[Finding]:
     cascade = Cascade(root)
     used: dict[tuple[str, ...], etree._Element] = {}
@@ -232,10 +235,6 @@ def _text_findings(root: etree._Element, fonts: FontSet, width: float) -> t.Iter
             families = font_families(cascade.computed(element).get("font-family"))
             if families:
                 used.setdefault(families, element)
-        for name, _ in node.attrib.items():
-            qname = etree.QName(name)
-            if qname.namespace == OG_NS and qname.localname not in OG_ATTRIBUTES:
-                yield _finding("warning", f"unknown og attribute og:{qname.localname}", node)
     for families, element in used.items():
         yield from _family_findings(families, fonts, element)
     for slot in find_text_slots(root, width):
@@ -251,7 +250,7 @@ def _text_findings(root: etree._Element, fonts: FontSet, width: float) -> t.Iter
                                f"align {options.align}, max lines {options.max_lines or '-'}, "
                                f"min font size {options.min_font_size or '-'}", slot.element)
         if slot.kind == "point" and "{{" in "".join(slot.element.itertext()) \
-                and og_attr(slot.element, "max-width") is None:
+                and MAX_WIDTH.raw(slot.element) is None:
             yield _finding("warning", "point text with a placeholder and no og:max-width: long values "
                                       "run to the card's edge: draw a text box or set og:max-width",
                            slot.element)
@@ -331,6 +330,7 @@ def check_file(path: str | Path, fonts: FontSet) -> list[Finding]:
     cascade = Cascade(root)
     findings.extend(_unsupported(root, cascade))
     findings.extend(_drawing_findings(root, cascade))
+    findings.extend(_vocabulary_findings(root))
     findings.extend(_text_findings(root, fonts, template.width))
     for explained in (explain_mirror(root), explain_follow(root)):
         findings.extend(_finding("info", message, node) for node, message in explained)

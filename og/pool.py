@@ -22,6 +22,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import dataclasses
+import gc
 import logging
 import multiprocessing
 import os
@@ -118,8 +119,9 @@ class _Process:
 
 def start_render_process(renderer: Renderer, memory_bytes: int) -> None:
     """pebble's initializer, in the new process: the memory limit, a plain SIGTERM (pebble's
-    handler is Python and would wait for a native call to return), and the renderer (without
-    the template linter's log: its parent logs that).
+    handler is Python and would wait for a native call to return), the parent's objects left out
+    of garbage collection, and the renderer (without the template linter's log: its parent logs
+    that).
 
     The limit is ``memory_bytes`` more address space than the process starts with: what it
     shares with its parent (libraries, fonts, templates) differs from one deploy to the next,
@@ -128,6 +130,10 @@ def start_render_process(renderer: Renderer, memory_bytes: int) -> None:
         limit = address_space_bytes() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # What the parent loaded (fonts, templates, modules) is never scanned by this process's
+    # collector: a collection writes to every object it visits, which would copy those shared
+    # pages into this process one by one as it renders.
+    gc.freeze()
     renderer.pool = None  # the parent's: this process renders itself
     # og check's findings on a template are the parent's to log: it loads every template a render
     # process loads (right after vetting it here), so here they would only be logged twice, and

@@ -9,13 +9,12 @@ escapes attribute values, so nothing here concatenates markup.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import typing as t
 
 from lxml import etree
 
 from ..caches import FontCaches
-from ..svg.names import GLYPHS
-from ..svg.names import GLYPHS_ABSOLUTE
 from ..svg.names import SVG_NS
 from ..svg.names import XLINK_HREF
 from ..text.fonts import ResolvedFont
@@ -24,6 +23,17 @@ from ..text.layout import TextLayout
 from .pens import glyph_outline
 from .turned import image_transform
 from .turned import turned_data
+
+
+@dataclasses.dataclass
+class Glyphs:
+    """The glyph paths a card's text was drawn as, by their path data (og's plain syntax): the
+    raster backend draws these itself, every other path is CairoSVG's (:mod:`og.raster.backend`)."""
+
+    #: Runs of shared outlines: ``M x y <outline relative to its first point> M x y …``.
+    runs: set[str] = dataclasses.field(default_factory=set)
+    #: Glyphs turned on a path or sideways, in absolute coordinates.
+    turned: set[str] = dataclasses.field(default_factory=set)
 
 
 def element(tag: str, attributes: t.Mapping[str, str | None] | None = None) -> etree._Element:
@@ -123,36 +133,38 @@ def _stroke_first(paint: dict[str, str]) -> bool:
     return bool(order) and order[0] == "stroke" and paint.get("stroke", "none") != "none"
 
 
-def _run_paths(run: PlacedRun, inherited: dict[str, str],
-               caches: FontCaches) -> t.Iterator[etree._Element]:
+def _run_paths(run: PlacedRun, inherited: dict[str, str], caches: FontCaches,
+               glyphs: Glyphs) -> t.Iterator[etree._Element]:
     own = dict(run.style.paint)
     stroke_first = _stroke_first({**inherited, **own})
     # Upright glyphs as runs of shared outlines; turned ones (on a path, sideways) absolute.
-    for data, fast in ((path_data(run, caches), True), (turned_data(run, caches), False)):
+    for data, made in ((path_data(run, caches), glyphs.runs), (turned_data(run, caches), glyphs.turned)):
         if not data:
             continue
+        made.add(data)
         if stroke_first:
-            yield _glyph_path(data, {**own, "fill": "none"}, fast)
-            yield _glyph_path(data, {**own, "stroke": "none"}, fast)
+            yield _glyph_path(data, {**own, "fill": "none"})
+            yield _glyph_path(data, {**own, "stroke": "none"})
         else:
-            yield _glyph_path(data, own, fast)
+            yield _glyph_path(data, own)
 
 
-def _glyph_path(data: str, paint: dict[str, str], fast: bool = True) -> etree._Element:
-    return element("path", {"d": data, "style": _paint_style(paint.items()),
-                            GLYPHS: "1" if fast else GLYPHS_ABSOLUTE})
+def _glyph_path(data: str, paint: dict[str, str]) -> etree._Element:
+    return element("path", {"d": data, "style": _paint_style(paint.items())})
 
 
-def layout_elements(layout: TextLayout, caches: FontCaches,
-                    inherited: t.Mapping[str, str] | None = None) -> t.Iterator[etree._Element]:
+def layout_elements(layout: TextLayout, caches: FontCaches, inherited: t.Mapping[str, str] | None = None,
+                    glyphs: Glyphs | None = None) -> t.Iterator[etree._Element]:
     """The drawable children for a laid-out text block, in paint order.
 
     :param caches: the glyph caches of the fonts the layout used.
     :param inherited: the text element's own computed paint, for ``paint-order``.
+    :param glyphs: where the glyph paths made are recorded, for the raster backend.
     """
+    made = Glyphs() if glyphs is None else glyphs
     for line in layout.lines:
         for run in line.runs:
             if run.font.face.is_color_bitmap:
                 yield from _bitmap_images(run, caches)
             else:
-                yield from _run_paths(run, dict(inherited or {}), caches)
+                yield from _run_paths(run, dict(inherited or {}), caches, made)

@@ -3,8 +3,8 @@
 An upright glyph's outline is a cached string of relative commands that og's raster backend
 appends at each place the glyph stands (:mod:`.elements`); a turned glyph's outline is
 transformed point by point instead (scale, flip to y-down, rotate about the glyph's origin,
-move) and written as absolute path data in og's plain syntax (``og:glyphs="absolute"``: the
-raster backend builds it without a cache). Only text that turns glyphs pays for it.
+move) and written as absolute path data in og's plain syntax (:attr:`~og.draw.elements.Glyphs.turned`:
+the raster backend builds it without a cache). Only text that turns glyphs pays for it.
 """
 
 from __future__ import annotations

@@ -23,15 +23,16 @@ from lxml import etree
 
 from ..caches import BoundedCache
 from ..deadline import check_deadline
+from ..svg.bounds import parent_matrix
 from ..svg.css import own_property
 from ..svg.css import parse_declarations
+from ..svg.dynamic import Dynamic
 from ..svg.geometry import Matrix
 from ..svg.geometry import format_matrix
 from ..svg.geometry import invert
 from ..svg.geometry import multiply
 from ..svg.geometry import parse_transform
 from ..svg.geometry import view_matrix
-from ..svg.names import DYNAMIC
 from ..svg.names import URL_ID
 from ..svg.names import href
 from ..svg.names import ids
@@ -302,6 +303,13 @@ def _url(node: etree._Element, name: str, by_id: t.Mapping[str, etree._Element],
     return target if target is not None and local_name(target) == kind else None
 
 
+def _matrices(root: etree._Element, node: etree._Element, view: Matrix) -> tuple[Matrix, Matrix]:
+    """The element's parent's user space and its own → card pixels: the root's viewBox
+    (``view``), the root's own transform (CairoSVG draws it), then the ancestors' and its own."""
+    outer = parent_matrix(node, multiply(view, parse_transform(root.get("transform"))))
+    return outer, multiply(outer, parse_transform(node.get("transform")))
+
+
 def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
              by_id: t.Mapping[str, etree._Element],
              canvas: tuple[int, int]) -> tuple[EffectJob, Matrix] | None:
@@ -319,10 +327,7 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
         blend = "normal"
     if filter_node is None and mask is None and blend == "normal":
         return None
-    outer = view
-    for ancestor in reversed(list(node.iterancestors())):
-        outer = multiply(outer, parse_transform(ancestor.get("transform")))
-    own = multiply(outer, parse_transform(node.get("transform")))
+    outer, own = _matrices(root, node, view)
     a, b, c, d = own[:4]
     try:
         opacity = float(own_property(node, "opacity") or 1)
@@ -415,10 +420,7 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
         if all(mesh is None for mesh in meshes.values()):
             continue
         check_deadline()
-        outer = view
-        for ancestor in reversed(list(node.iterancestors())):
-            outer = multiply(outer, parse_transform(ancestor.get("transform")))
-        own = multiply(outer, parse_transform(node.get("transform")))
+        _, own = _matrices(root, node, view)
         images = {paint: _mesh_image(root, node, paint, mesh, own, (width, height), backend, cache)
                   for paint, mesh in meshes.items() if mesh is not None}
         group = etree.Element(svg("g"))
@@ -442,14 +444,17 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
 
 
 def apply_effects(root: etree._Element, width: int, height: int, backend: Backend,
-                  cache: BoundedCache[EffectJob, EffectImage]) -> int:
+                  cache: BoundedCache[EffectJob, EffectImage], dynamic: Dynamic | None = None) -> int:
     """Replace every element with a filter, mask or blend mode CairoSVG cannot draw by an
     image of the result.
 
     :param cache: results by job (the markup that made them): a static blurred shape is
         computed once per template, not once per request.
+    :param dynamic: the document's elements that hold a value: an image that replaces one of
+        them, or an element holding one, takes its place there.
     :return: how many elements were replaced.
     """
+    dynamic = Dynamic() if dynamic is None else dynamic
     replaced = _draw_meshes(root, width, height, backend, cache)
     view = view_matrix(root, width, height)
     by_id = ids(root)
@@ -476,9 +481,9 @@ def apply_effects(root: etree._Element, width: int, height: int, backend: Backen
             "transform": format_matrix(invert(outer)),
             "{http://www.w3.org/1999/xlink}href": uri,
         })
-        for name in ("id", DYNAMIC):
-            if node.get(name):
-                image.set(name, node.get(name, ""))
+        if node.get("id"):
+            image.set("id", node.get("id", ""))
+        dynamic.replaced(node, image)
         image.tail = node.tail
         parent.replace(node, image)
         replaced += 1

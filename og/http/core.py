@@ -47,6 +47,7 @@ from .observe import CardMade
 from .observe import Metrics
 from .observe import authorized
 from .observe import observe
+from .proxies import behind_proxies
 from .studio import Studio
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,8 @@ NOT_ALLOWED = ("method_not_allowed", "The method is not allowed for the requeste
 METHODS = "GET, HEAD, OPTIONS"
 #: A card's path: a name and an extension, one path segment.
 CARD_PATH = re.compile(r"/([^/]+)\.([^/]+)")
-STUDIO_API = re.compile(r"/studio/api/(card|check)/([^/]+)")
+#: The studio's pages (``t``), script and style (``static``) and API, each of one name.
+STUDIO_ROUTE = re.compile(r"/studio/(t|static|api/card|api/check)/([^/]+)")
 
 Served = tuple[Answer, CardMade | None]
 
@@ -79,8 +81,8 @@ class HttpCore:
     """og's HTTP meaning over one card service.
 
     :param keys: signing keys; ``None`` reads them from the renderer's ``OG_SECRET``.
-    :param studio: answer the studio's API and event stream (development only: see
-        :mod:`og.web.studio`).
+    :param studio: serve the studio: its pages, API and event stream (development only: see
+        :mod:`og.http.studio`).
     """
 
     def __init__(self, renderer: Renderer, *, keys: tuple[bytes, ...] | None = None, studio: bool = False,
@@ -95,7 +97,8 @@ class HttpCore:
         self._log_problems()
 
     def _log_problems(self) -> None:
-        """Say at start what an operator must fix: no keys, unreadable fonts, broken templates."""
+        """Say at start what an operator must fix: no keys, unreadable fonts, broken templates, the
+        studio on."""
         if not self.keys:
             log.warning("OG_SECRET is not set: og serves UNSIGNED URLs, so anyone can make it render "
                         "any card. Set OG_SECRET (comma-separated keys) before going public.")
@@ -105,11 +108,15 @@ class HttpCore:
         for item in self.renderer.templates.all():
             if isinstance(item, OgError):
                 log.error("%s", item.message)
+        if self.studio is not None:
+            log.warning("the preview studio is on (OG_STUDIO=1 or debug): it exposes template internals and "
+                        "signs any card it is asked for; never enable it on a public deployment")
 
     def handle(self, request: Request) -> Answer:
-        """The answer to ``request``, whatever happens: errors become error answers, and every
-        answer is counted and logged once."""
+        """The answer to ``request`` (its URLs as the client asked at the first trusted proxy),
+        whatever happens: errors become error answers, and every answer is counted and logged once."""
         started = time.perf_counter()
+        request = behind_proxies(request, self.renderer.settings.trusted_proxies)
         try:
             served, made = self._route(request)
         except Exception as error:  # noqa: BLE001 (each error is an answer; unexpected ones are logged)
@@ -123,30 +130,43 @@ class HttpCore:
         return served
 
     def _route(self, request: Request) -> Served:
-        path = request.path
-        routes: dict[str, t.Callable[[Request], Answer]] = {
-            "/healthz": self.healthz, "/readyz": self.readyz, "/templates": self.templates,
-            "/metrics": self.metrics_}
-        if self.studio is not None:
-            routes["/studio/events"] = self.studio.events
-        studio_api = STUDIO_API.fullmatch(path) if self.studio is not None else None
-        card = CARD_PATH.fullmatch(path)
-        if path not in routes and studio_api is None and card is None:
+        route = self._find(request.path)
+        if route is None:
             return _not_found(), None
         if request.method == "OPTIONS":
             return answer(200, b"", None, [("Allow", METHODS)]), None
         if request.method not in ("GET", "HEAD"):
             return json_answer(dict(zip(("error", "message"), NOT_ALLOWED, strict=True)), 405,
                                [("Allow", METHODS), *_no_store("method_not_allowed")]), None
+        return route(request)
+
+    def _find(self, path: str) -> t.Callable[[Request], Served] | None:
+        """What answers ``path``; None: nothing (``404``)."""
+        routes: dict[str, t.Callable[[Request], Answer]] = {
+            "/healthz": self.healthz, "/readyz": self.readyz, "/templates": self.templates,
+            "/metrics": self.metrics_}
+        studio = self.studio
+        if studio is not None:
+            routes.update({"/": studio.page, "/studio/events": studio.events})
         if path in routes:
-            return routes[path](request), None
-        if studio_api is not None and self.studio is not None:
-            kind, name = studio_api.groups()
-            if kind == "check":
-                return self.studio.check(name), None
-            return self.studio.card(name, self.params(request), request.root_url), None
-        assert card is not None
-        return self.card(request, *card.groups())
+            return lambda request: (routes[path](request), None)
+        studio_route = STUDIO_ROUTE.fullmatch(path) if studio is not None else None
+        if studio is not None and studio_route is not None:
+            return lambda request: (self._studio(studio, request, *studio_route.groups()), None)
+        card = CARD_PATH.fullmatch(path)
+        if card is not None:
+            return lambda request: self.card(request, *card.groups())
+        return None
+
+    def _studio(self, studio: Studio, request: Request, kind: str, name: str) -> Answer:
+        """The studio's pages, files and API below ``/studio/`` (see :mod:`og.http.studio`)."""
+        if kind == "t":
+            return studio.page(request, name)
+        if kind == "static":
+            return studio.static(request, name) or _not_found()
+        if kind == "api/check":
+            return studio.check(name)
+        return studio.card(name, self.params(request), request.root_url)
 
     # the card
 

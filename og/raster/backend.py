@@ -1,11 +1,11 @@
 """SVG → pixels: CairoSVG behind one object. The only module that imports CairoSVG.
 
 CairoSVG parses path data with a regular expression per number, which makes a card's
-glyph outlines (thousands of points) its slowest part. og's glyph paths carry the
-``og:glyphs`` attribute and a plain syntax (one command letter, then numbers, all
-separated by spaces), so this module registers a drawer for ``<path>`` that reads those
-with ``str.split`` and leaves every other path to CairoSVG. Fill, stroke, gradients and
-opacity are still CairoSVG's.
+glyph outlines (thousands of points) its slowest part. og's glyph paths are written in a
+plain syntax (one command letter, then numbers, all separated by spaces), and the draw stage
+hands their path data to this module (:class:`~og.draw.elements.Glyphs`), which registers a
+drawer for ``<path>`` that reads those with ``str.split`` and leaves every other path to
+CairoSVG. Fill, stroke, gradients and opacity are still CairoSVG's.
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ import numpy as np
 from ..caches import MB
 from ..caches import BoundedCache
 from ..deadline import check_deadline
+from ..draw.elements import Glyphs
 from ..effects.mesh import MeshData
-from ..svg.names import GLYPHS
-from ..svg.names import GLYPHS_ABSOLUTE
 from . import encode
 
 DPI = 96
@@ -176,8 +175,9 @@ def check_cairosvg() -> list[str]:
 class CairoBackend:
     """CairoSVG with og's two additions, installed when the backend is made, not at import:
 
-    * a drawer for og's glyph paths (``og:glyphs``) that reads them with ``str.split``; every
-      other path still goes to CairoSVG's own drawer, so nothing else changes;
+    * a drawer for og's glyph paths (the :class:`~og.draw.elements.Glyphs` a render passes) that
+      reads them with ``str.split``; every other path still goes to CairoSVG's own drawer, so
+      nothing else changes;
     * a surface that starts as a copy of an already drawn background.
     """
 
@@ -195,21 +195,23 @@ class CairoBackend:
         if not getattr(original, "og_glyph_drawer", False):
             tags["path"] = _glyph_drawer(original)
 
-    def rasterize(self, svg: bytes, background: t.Any | None = None, scale: float = 1.0) -> t.Any:
+    def rasterize(self, svg: bytes, background: t.Any | None = None, scale: float = 1.0,
+                  glyphs: Glyphs | None = None) -> t.Any:
         """Draw ``svg`` into a cairo ARGB32 image surface and return the surface.
 
         :param background: a surface drawn earlier (see :mod:`og.raster.static`), at the same
             scale: the new surface starts as a copy of it, so only ``svg`` is drawn.
         :param scale: device pixels per SVG pixel (``?dpr=2`` draws the same vectors at 2x).
+        :param glyphs: og's glyph paths in ``svg``, drawn by og (without: all by CairoSVG).
         """
         tree = cairosvg.parser.Tree(bytestring=svg, url_fetcher=_data_only, unsafe=False)
         if background is None:
-            return _Surface(tree, self.glyph_paths, scale=scale).cairo
-        return _OnBackground(tree, self.glyph_paths, background, scale).cairo
+            return _Surface(tree, self.glyph_paths, glyphs, scale=scale).cairo
+        return _OnBackground(tree, self.glyph_paths, glyphs, background, scale).cairo
 
-    def pixels(self, svg: bytes) -> np.ndarray:
+    def pixels(self, svg: bytes, glyphs: Glyphs | None = None) -> np.ndarray:
         """Straight-alpha RGBA pixels of ``svg`` (what effects compute with)."""
-        return encode.pixels(self.rasterize(svg))
+        return encode.pixels(self.rasterize(svg, glyphs=glyphs))
 
     @staticmethod
     def mesh(patches: MeshData, width: int, height: int) -> np.ndarray:
@@ -245,16 +247,16 @@ class CairoBackend:
 
 def _glyph_drawer(cairosvg_path: t.Callable[[t.Any, t.Any], None]) -> t.Callable[[t.Any, t.Any], None]:
     def draw_path(surface: t.Any, node: t.Any) -> None:
-        if node.get(GLYPHS) is None:
+        glyphs: Glyphs | None = getattr(surface, "og_glyphs", None)  # None: a surface og did not make
+        data = node.get("d", "")
+        if glyphs is None or (data not in glyphs.runs and data not in glyphs.turned):
             cairosvg_path(surface, node)
             return
         node.vertices = collections.deque()  # glyphs have no markers
-        paths = getattr(surface, "og_glyph_paths", None)
-        # A surface og did not make (CairoSVG used directly), or glyphs turned one by one.
-        if paths is None or node.get(GLYPHS) == GLYPHS_ABSOLUTE:
-            draw_plain_path(surface.context, node.get("d", ""))
-        else:
-            draw_glyph_run(surface.context, node.get("d", ""), paths)
+        if data in glyphs.runs:
+            draw_glyph_run(surface.context, data, surface.og_glyph_paths)
+        else:  # glyphs turned one by one
+            draw_plain_path(surface.context, data)
 
     draw_path.og_glyph_drawer = True  # type: ignore[attr-defined]
     return draw_path
@@ -262,10 +264,12 @@ def _glyph_drawer(cairosvg_path: t.Callable[[t.Any, t.Any], None]) -> t.Callable
 
 class _Surface(cairosvg.surface.PNGSurface):  # type: ignore[misc]
     """CairoSVG's image surface, checking the render's deadline before each element, and
-    carrying the backend's glyph paths for og's glyph drawer."""
+    carrying the card's glyph paths and the backend's cache of their outlines for og's glyph drawer."""
 
-    def __init__(self, tree: t.Any, glyph_paths: BoundedCache[str, GlyphPath], scale: float) -> None:
+    def __init__(self, tree: t.Any, glyph_paths: BoundedCache[str, GlyphPath], glyphs: Glyphs | None,
+                 scale: float) -> None:
         self.og_glyph_paths = glyph_paths
+        self.og_glyphs = glyphs
         super().__init__(tree, None, DPI, scale=scale)
 
     def draw(self, node: t.Any) -> None:
@@ -276,10 +280,10 @@ class _Surface(cairosvg.surface.PNGSurface):  # type: ignore[misc]
 class _OnBackground(_Surface):
     """A CairoSVG surface that starts as a copy of an already drawn background."""
 
-    def __init__(self, tree: t.Any, glyph_paths: BoundedCache[str, GlyphPath], painted: t.Any,
-                 scale: float) -> None:
+    def __init__(self, tree: t.Any, glyph_paths: BoundedCache[str, GlyphPath], glyphs: Glyphs | None,
+                 painted: t.Any, scale: float) -> None:
         self.painted = painted  # read by _create_surface, which CairoSVG's __init__ calls
-        super().__init__(tree, glyph_paths, scale)
+        super().__init__(tree, glyph_paths, glyphs, scale)
 
     def _create_surface(self, width: float, height: float) -> tuple[t.Any, int, int]:
         surface, w, h = super()._create_surface(width, height)

@@ -16,6 +16,7 @@ import typing as t
 if t.TYPE_CHECKING:
     import numpy as np
 
+    from ..draw.elements import Glyphs
     from ..effects.mesh import MeshData
     from .backend import CairoBackend
 
@@ -41,11 +42,12 @@ class LazyBackend:
     def loaded(self) -> bool:
         return self._backend is not None
 
-    def rasterize(self, svg: bytes, background: t.Any | None = None, scale: float = 1.0) -> t.Any:
-        return self.load().rasterize(svg, background, scale)
+    def rasterize(self, svg: bytes, background: t.Any | None = None, scale: float = 1.0,
+                  glyphs: Glyphs | None = None) -> t.Any:
+        return self.load().rasterize(svg, background, scale, glyphs)
 
-    def pixels(self, svg: bytes) -> np.ndarray:
-        return self.load().pixels(svg)
+    def pixels(self, svg: bytes, glyphs: Glyphs | None = None) -> np.ndarray:
+        return self.load().pixels(svg, glyphs)
 
     def png(self, rgba: np.ndarray) -> bytes:
         return self.load().png(rgba)

@@ -1,8 +1,9 @@
 """Split a laid-out card into what every request paints the same and what it does not.
 
-Everything painted before the first element that holds a value (``og:dynamic``, set by
-:func:`og.template.fill.fill`) is the same for every request of a template: the renderer
-draws that background once per template and paints only the rest per request. The split
+Everything painted before the first element that holds a value (the card's
+:class:`~og.svg.dynamic.Dynamic` elements, from :func:`og.template.fill.fill` on) is the same
+for every request of a template: the renderer draws that background once per template and
+paints only the rest per request. The split
 is made only where it cannot change the result: no group around the first value may
 composite its children as a whole (opacity, filter, mask, clip-path, blend mode), and
 nothing painted later may be referenced from before it.
@@ -15,7 +16,7 @@ import typing as t
 from lxml import etree
 
 from ..svg.css import own_property
-from ..svg.names import DYNAMIC
+from ..svg.dynamic import Dynamic
 from ..svg.names import local_name
 from ..svg.paint_order import NOT_PAINTED
 from ..svg.paint_order import keep_painted_from
@@ -32,9 +33,9 @@ def _composites(node: etree._Element) -> bool:
     return False
 
 
-def split_point(root: etree._Element) -> etree._Element | None:
+def split_point(root: etree._Element, dynamic: Dynamic) -> etree._Element | None:
     """The first element holding a value, where the card can be split; else None."""
-    first = next((n for n in root.iter(etree.Element) if n.get(DYNAMIC)), None)
+    first = dynamic.first(root)
     if first is None or any(_composites(a) for a in first.iterancestors()):
         return None
     later = [n for n in first.itersiblings()] + [s for a in first.iterancestors() for s in a.itersiblings()]

@@ -7,7 +7,6 @@ Text is left out of a box: before layout og does not know where its lines go.
 from __future__ import annotations
 
 from fontTools.pens.boundsPen import BoundsPen
-from fontTools.svgLib.path import parse_path
 from lxml import etree
 
 from .css import length
@@ -16,6 +15,8 @@ from .geometry import Matrix
 from .geometry import multiply
 from .geometry import parse_transform
 from .names import local_name
+from .path_data import draw
+from .path_data import shape_data
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 _NOT_DRAWN = frozenset({"defs", "clipPath", "mask", "pattern", "marker", "symbol", "linearGradient",
@@ -23,9 +24,10 @@ _NOT_DRAWN = frozenset({"defs", "clipPath", "mask", "pattern", "marker", "symbol
                         "text", "flowRoot"})
 
 
-def parent_matrix(node: etree._Element) -> Matrix:
-    """The ancestors' transforms: the parent's user space → the root's."""
-    matrix = IDENTITY
+def parent_matrix(node: etree._Element, outside: Matrix = IDENTITY) -> Matrix:
+    """The ancestors' transforms: the parent's user space → the root's, then ``outside`` (the
+    root's user space → the canvas's pixels, for what draws on the canvas)."""
+    matrix = outside
     for ancestor in reversed(list(node.iterancestors())):
         if ancestor.getparent() is not None:  # the root's own transform is its viewBox's business
             matrix = multiply(matrix, parse_transform(ancestor.get("transform")))
@@ -79,7 +81,7 @@ def local_box(node: etree._Element) -> Box | None:
     if tag in ("path", "polygon", "polyline"):
         pen = BoundsPen(None)
         try:
-            parse_path(node.get("d", "") if tag == "path" else "M" + (node.get("points") or ""), pen)
+            draw(shape_data(node) or "", pen)
         except (ValueError, IndexError, AssertionError):
             return None
         return pen.bounds  # type: ignore[no-any-return]

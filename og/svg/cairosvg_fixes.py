@@ -12,7 +12,7 @@ import re
 
 from lxml import etree
 
-from .css import own_property
+from .css import Cascade
 from .geometry import parse_transform
 from .markers import MARKABLE
 from .markers import expand_markers
@@ -117,19 +117,9 @@ def drop_external_references(root: etree._Element) -> int:
 SHAPES = (*MARKABLE, svg("rect"), svg("circle"), svg("ellipse"))
 
 
-def _inherited(node: etree._Element, name: str) -> str | None:
-    """An inherited property as set on the element or its nearest ancestor (style attribute
-    or presentation attribute; templates from Inkscape carry no stylesheet for these)."""
-    for element in (node, *node.iterancestors()):
-        value = own_property(element, name)
-        if value is not None:
-            return value.strip()
-    return None
-
-
-def _opacity(node: etree._Element) -> float:
+def _opacity(node: etree._Element, cascade: Cascade) -> float:
     try:
-        return float(own_property(node, "opacity") or 1)
+        return float(cascade.declared(node, "opacity") or 1)
     except ValueError:
         return 1.0
 
@@ -145,14 +135,17 @@ def group_opacity(root: etree._Element) -> int:
     comes out opaque) and shows the fill through a stroke that should hide it. (A shape with
     markers already stands in a group that carries its opacity: :mod:`.markers`.)
     """
+    nodes = [node for node in root.iter(*SHAPES, svg("use"))
+             if node.get("opacity") is not None or _OPACITY.search(node.get("style", ""))]
+    if not nodes:
+        return 0
+    cascade = Cascade(root)
     moved = 0
-    for node in list(root.iter(*SHAPES, svg("use"))):
-        if node.get("opacity") is None and not _OPACITY.search(node.get("style", "")):
-            continue
-        opacity = _opacity(node)
+    for node in nodes:
+        opacity = _opacity(node, cascade)
         if opacity >= 1 or node.getparent() is None:
             continue
-        if node.tag != svg("use") and _inherited(node, "stroke") in (None, "none"):
+        if node.tag != svg("use") and cascade.inherited(node, "stroke") in (None, "none"):
             continue  # a fill alone: CairoSVG's multiplied opacity is already exact
         node.attrib.pop("opacity", None)
         node.set("style", re.sub(r"(^|;)\s*opacity\s*:[^;]*", r"\1", node.get("style", "")))

@@ -9,24 +9,25 @@ takes its shape away.
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
 
 from lxml import etree
 
 from ..errors import TemplateError
 from ..text.layout import TextLayout
+from . import vocabulary
 from .bounds import apply
 from .bounds import own_matrix
+from .dynamic import Dynamic
 from .geometry import invert
-from .names import DYNAMIC
-from .names import OG_NS
 from .names import by_id
+from .names import index_path
 from .names import local_name
 from .read_text import TEXT_TAGS
 from .read_text import TextSlot
 
-FOLLOW = f"{{{OG_NS}}}follow"
-PADDING = f"{{{OG_NS}}}padding"
+FOLLOW = vocabulary.FOLLOW.qname
 
 
 def padding(node: etree._Element) -> tuple[float, float, float, float]:
@@ -35,17 +36,7 @@ def padding(node: etree._Element) -> tuple[float, float, float, float]:
     >>> padding(etree.fromstring('<rect xmlns:og="urn:og-cards:template:1" og:padding="4 8"/>'))
     (4.0, 8.0, 4.0, 8.0)
     """
-    raw = (node.get(PADDING) or "0").replace(",", " ").split()
-    try:
-        values = [float(v) for v in raw]
-    except ValueError:
-        values = []
-    if len(values) not in (1, 2, 4) or any(v < 0 or v != v or v == float("inf") for v in values):
-        raise TemplateError(f"og:padding={node.get(PADDING)!r} (line {node.sourceline}): write one, two or "
-                            "four lengths in px, as in CSS")
-    top, right, bottom, left = (values * 4)[:4] if len(values) == 1 else \
-        (values[0], values[1], values[0], values[1]) if len(values) == 2 else values
-    return top, right, bottom, left
+    return vocabulary.PADDING.require(node)
 
 
 def followers(root: etree._Element) -> list[etree._Element]:
@@ -70,18 +61,33 @@ def followers(root: etree._Element) -> list[etree._Element]:
     return found
 
 
-def follow_texts(root: etree._Element,
-                 texts: t.Sequence[tuple[TextSlot, TextLayout]]) -> list[dict[str, t.Any]]:
-    """Resize every follower of a laid-out document (before its text is drawn: the text elements
-    are still in place). Returns, for the layout report, where each one went."""
+@dataclasses.dataclass(frozen=True)
+class Follower:
+    """A shape marked ``og:follow``, read once when its template is loaded and found again in
+    each filled copy by its path."""
+
+    path: tuple[int, ...]
+    follows: str  # the id of the text whose lines it takes
+    padding: tuple[float, float, float, float]  # top, right, bottom, left
+
+
+def read_followers(root: etree._Element) -> tuple[Follower, ...]:
+    """A template document's followers (:class:`TemplateError` as :func:`followers`)."""
+    return tuple(Follower(index_path(node), node.get(FOLLOW, ""), padding(node)) for node in followers(root))
+
+
+def follow_texts(shapes: t.Sequence[tuple[etree._Element, Follower]],
+                 texts: t.Sequence[tuple[TextSlot, TextLayout]], dynamic: Dynamic) -> list[dict[str, t.Any]]:
+    """Resize the followers of a laid-out document (``shapes``: each found in the filled copy;
+    before its text is drawn: the text elements are still in place); each is dynamic. Returns, for
+    the layout report, where each one went."""
     laid_out = {slot.id: (slot, layout) for slot, layout in texts}
     report: list[dict[str, t.Any]] = []
-    for node in followers(root):
-        node.set(DYNAMIC, "1")  # its size depends on the values: never in a cached background
-        name = node.get(FOLLOW, "")
-        slot, layout = laid_out.get(name, (None, None))
+    for node, follower in shapes:
+        dynamic.add(node)  # its size depends on the values: never in a cached background
+        slot, layout = laid_out.get(follower.follows, (None, None))
         lines = [line for line in layout.lines if line.text.strip()] if layout else []
-        entry: dict[str, t.Any] = {"id": node.get("id", ""), "follows": name}
+        entry: dict[str, t.Any] = {"id": node.get("id", ""), "follows": follower.follows}
         if slot is None or not lines:
             parent = node.getparent()
             if parent is not None:
@@ -92,7 +98,7 @@ def follow_texts(root: etree._Element,
                   max(line.x + line.width for line in lines), max(line.bottom for line in lines))
         # the text's user space → the root's → the rectangle's own (its x, y, width, height)
         x0, y0, x1, y1 = apply(invert(own_matrix(node)), apply(own_matrix(slot.element), extent))
-        top, right, bottom, left = padding(node)
+        top, right, bottom, left = follower.padding
         box = (x0 - left, y0 - top, x1 - x0 + left + right, y1 - y0 + top + bottom)
         for attribute, value in zip(("x", "y", "width", "height"), box, strict=True):
             node.set(attribute, f"{value:.2f}")

@@ -7,6 +7,7 @@ import re
 
 from lxml import etree
 
+_SEPARATORS = re.compile(r"[\s,]+")
 _TRANSFORM = re.compile(r"(matrix|translate|scale|rotate|skewX|skewY)\s*\(([^)]*)\)")
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as in SVG
@@ -63,10 +64,27 @@ def format_matrix(m: Matrix) -> str:
     return "matrix(" + " ".join(f"{v:.6g}" for v in m) + ")"
 
 
+def view_box(node: etree._Element) -> tuple[float, float, float, float] | None:
+    """An element's ``viewBox`` as x, y, width, height; None when it has none, or when it is not
+    four numbers with a positive width and height (SVG draws such an element as if it had none).
+
+    >>> view_box(etree.fromstring('<svg viewBox="0,0 1200 630"/>')), view_box(etree.fromstring('<svg/>'))
+    ((0.0, 0.0, 1200.0, 630.0), None)
+    """
+    parts = _SEPARATORS.split((node.get("viewBox") or "").strip())
+    try:
+        x, y, width, height = (float(part) for part in parts)
+    except ValueError:  # not four numbers
+        return None
+    if not (width > 0 and height > 0 and math.isfinite(x + y + width + height)):
+        return None
+    return x, y, width, height
+
+
 def view_matrix(root: etree._Element, width: int, height: int) -> Matrix:
     """User units of the root → output pixels (viewBox with the default xMidYMid meet)."""
-    box = [float(v) for v in (root.get("viewBox") or "").replace(",", " ").split()][:4]
-    if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
+    box = view_box(root)
+    if box is None:
         return IDENTITY
     scale = min(width / box[2], height / box[3])
     dx = (width - box[2] * scale) / 2 - box[0] * scale

@@ -17,16 +17,17 @@ import re
 
 from lxml import etree
 
+from .css import Cascade
 from .css import length
-from .css import own_property
 from .css import parse_declarations
+from .geometry import view_box
 from .names import URL_ID
 from .names import ids
 from .names import local_name
 from .names import svg
 from .path_data import Vertex
 from .path_data import path_vertices
-from .path_data import points_path
+from .path_data import shape_data
 
 MARKABLE = tuple(svg(name) for name in ("path", "line", "polyline", "polygon"))
 _POSITIONS = ("marker-start", "marker-mid", "marker-end")
@@ -43,24 +44,6 @@ _VIEWPORT_PROPERTIES = ("overflow", "clip")
 MAX_MARKED_VERTICES = 10_000
 
 
-def _inherited(node: etree._Element, name: str, default: str) -> str:
-    for element in (node, *node.iterancestors()):
-        value = own_property(element, name)
-        if value is not None and value.strip() != "inherit":
-            return value.strip()
-    return default
-
-
-def _shape_path(node: etree._Element) -> str:
-    name = local_name(node)
-    if name == "path":
-        return str(node.get("d", ""))
-    if name == "line":
-        return " ".join(["M", node.get("x1", "0"), node.get("y1", "0"), "L", node.get("x2", "0"),
-                         node.get("y2", "0")])
-    return points_path(node.get("points", ""), closed=name == "polygon")
-
-
 def _number(value: str | None, default: float) -> float:
     try:
         return float(value) if value is not None else default
@@ -72,8 +55,8 @@ def _viewbox_transform(marker: etree._Element) -> tuple[float, float, float, flo
     """sx, sy, tx, ty mapping the marker's viewBox onto its viewport (markerWidth x markerHeight)."""
     width = length(marker.get("markerWidth", "3")) or 0.0
     height = length(marker.get("markerHeight", "3")) or 0.0
-    box = [_number(v, 0.0) for v in re.split(r"[\s,]+", (marker.get("viewBox") or "").strip()) if v]
-    if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
+    box = view_box(marker)
+    if box is None:
         return 1.0, 1.0, 0.0, 0.0
     sx, sy = width / box[2], height / box[3]
     align, _, meet_or_slice = (marker.get("preserveAspectRatio") or "xMidYMid meet").strip().partition(" ")
@@ -114,8 +97,8 @@ def _context_paint(content: etree._Element, fill: str, stroke: str) -> None:
                 f"{key}:{paints.get(value, value)}" for key, value in parse_declarations(style)))
 
 
-def _marker_group(marker: etree._Element, vertex: Vertex, position: str, stroke_width: float,
-                  fill: str, stroke: str, clip_id: str, defs: etree._Element) -> etree._Element:
+def _marker_group(marker: etree._Element, vertex: Vertex, position: str, stroke_width: float, fill: str,
+                  stroke: str, clip_id: str, defs: etree._Element, overflow: str) -> etree._Element:
     """One drawn marker: its content at the vertex, oriented and scaled."""
     sx, sy, tx, ty = _viewbox_transform(marker)
     ref_x = tx + _number(marker.get("refX"), 0.0) * sx
@@ -128,7 +111,6 @@ def _marker_group(marker: etree._Element, vertex: Vertex, position: str, stroke_
         "style": ";".join([_INITIAL, *(f"{k}:{v}" for k, v in parse_declarations(marker.get("style", ""))
                                        if k not in _VIEWPORT_PROPERTIES)]),
     })
-    overflow = (own_property(marker, "overflow") or "hidden").strip()
     if overflow not in ("visible", "auto"):
         if not any(clip.get("id") == clip_id for clip in defs):
             clip = etree.SubElement(defs, svg("clipPath"), {"id": clip_id, "clipPathUnits": "userSpaceOnUse"})
@@ -145,11 +127,12 @@ def _marker_group(marker: etree._Element, vertex: Vertex, position: str, stroke_
     return outer
 
 
-def _markers_of(node: etree._Element, by_id: dict[str, etree._Element]) -> dict[str, etree._Element]:
+def _markers_of(node: etree._Element, by_id: dict[str, etree._Element],
+                cascade: Cascade) -> dict[str, etree._Element]:
     found = {}
-    common = _inherited(node, "marker", "none")
+    common = cascade.inherited(node, "marker") or "none"
     for position in _POSITIONS:
-        value = _inherited(node, position, common)
+        value = cascade.inherited(node, position) or common
         match = URL_ID.search(value)
         target = by_id.get(match.group(1)) if match else None
         if target is not None and local_name(target) == "marker":
@@ -184,20 +167,23 @@ def expand_markers(root: etree._Element) -> int:
     if not shapes:
         return 0
     by_id = ids(root)
+    cascade = Cascade(root)
     defs = etree.SubElement(root, svg("defs"))
     drawn = 0
     for node in shapes:
         parent = node.getparent()
         if parent is None or any(local_name(a) in ("marker", "clipPath") for a in node.iterancestors()):
             continue  # a marker's own content has no markers; a clip path draws none
-        markers = _markers_of(node, by_id)
+        markers = _markers_of(node, by_id, cascade)
         _strip(node, ("marker", *_POSITIONS))
-        for name in ("marker", *_POSITIONS):
-            node.set(name, "none")  # inherited from a group: stop it here too
+        # Inherited from a group or set by a <style> rule: stopped here too (style="" wins over both).
+        node.set("style", ";".join([*filter(None, [node.get("style")]),
+                                    *(f"{name}:none" for name in ("marker", *_POSITIONS))]))
         if not markers:
             continue
-        stroke_width = length(_inherited(node, "stroke-width", "1"), percent_of=100) or 0.0
-        fill, stroke = _inherited(node, "fill", "#000000"), _inherited(node, "stroke", "none")
+        stroke_width = length(cascade.inherited(node, "stroke-width") or "1", percent_of=100) or 0.0
+        fill = cascade.inherited(node, "fill") or "#000000"
+        stroke = cascade.inherited(node, "stroke") or "none"
         group = etree.Element(svg("g"), _strip(node, _GROUP_PROPERTIES))
         for name in ("transform", "id"):  # a clone of the shape (<use>) shows its markers too
             if node.get(name):
@@ -205,7 +191,7 @@ def expand_markers(root: etree._Element) -> int:
         group.tail, node.tail = node.tail, None
         node.addprevious(group)
         group.append(node)
-        vertices = path_vertices(_shape_path(node))[:MAX_MARKED_VERTICES]
+        vertices = path_vertices(shape_data(node) or "")[:MAX_MARKED_VERTICES]
         for index, vertex in enumerate(vertices):
             position = ("marker-start" if index == 0 else "marker-end" if index == len(vertices) - 1
                         else "marker-mid")
@@ -213,6 +199,8 @@ def expand_markers(root: etree._Element) -> int:
             if marker is None:
                 continue
             clip_id = f"og-marker-clip-{marker.get('id')}"
-            group.append(_marker_group(marker, vertex, position, stroke_width, fill, stroke, clip_id, defs))
+            overflow = cascade.declared(marker, "overflow") or "hidden"
+            group.append(_marker_group(marker, vertex, position, stroke_width, fill, stroke, clip_id, defs,
+                                       overflow))
             drawn += 1
     return drawn

@@ -24,13 +24,6 @@ OG_LEGACY_NS = "https://og.example.com/ns"
 OG_NAMESPACES = frozenset({OG_NS, OG_LEGACY_NS})
 
 XLINK_HREF = f"{{{XLINK_NS}}}href"
-#: On a ``<path>``: og's glyph outline in plain path syntax (see :mod:`og.raster`).
-GLYPHS = f"{{{OG_NS}}}glyphs"
-#: Its value for glyphs turned on a path or sideways: absolute coordinates, not og's runs of
-#: shared relative outlines.
-GLYPHS_ABSOLUTE = "absolute"
-#: On an element whose text a request fills (see :mod:`og.layers`).
-DYNAMIC = f"{{{OG_NS}}}dynamic"
 
 #: ``url(#id)`` in a property value; group 1 is the id.
 URL_ID = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)['\"]?\s*\)")

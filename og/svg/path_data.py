@@ -1,4 +1,11 @@
-"""SVG path data → its vertices with the path's direction on each side (what markers need).
+"""SVG path data → its segments in absolute coordinates (the one reader of ``d`` in og), and
+the vertices with the path's direction on each side (what markers need).
+
+:func:`segments` reads every path og looks at: markers' vertices, the cost estimates a template
+is checked with (:mod:`og.template.costs`), text on a path and the boxes of shapes (through
+:func:`draw`, fontTools' pen protocol). Each segment comes out resolved: relative coordinates
+made absolute, ``H``/``V`` as lines, ``S``/``T`` with their reflected control point, so no
+reader does that arithmetic again.
 
 A vertex is where a marker may stand (SVG 2, "path vertices"): each subpath's first point,
 each segment's end, and a closepath's return to the start. Directions are angles in
@@ -8,18 +15,184 @@ start, after its end).
 
 from __future__ import annotations
 
+import cmath
 import dataclasses
+import itertools
 import math
 import re
+import typing as t
 
-_TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_FLAG = re.compile(r"\s*,?\s*([01])")
-_NUMBER = re.compile(r"\s*,?\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
-_ARGUMENTS = {"M": 2, "L": 2, "H": 1, "V": 1, "C": 6, "S": 4, "Q": 4, "T": 2, "A": 7, "Z": 0}
-#: A path with more segments than this is cut there (templates are bounded, and so is this).
+from fontTools.pens.basePen import AbstractPen
+from fontTools.svgLib.path.arc import EllipticalArc
+from lxml import etree
+
+from .css import length
+from .names import local_name
+
+#: A number as SVG writes it (``-.5e3``, ``10.``); also the reader of ``points=""`` lists.
+NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_TOKEN = re.compile(r"[MmLlHhVvCcSsQqTtAaZz]|" + NUMBER.pattern)
+#: Each command letter's kind and whether its coordinates are relative.
+_COMMANDS = {letter: (letter.upper(), letter.islower()) for letter in "MmLlHhVvCcSsQqTtAaZz"}
+_LETTERS = frozenset(_COMMANDS)
+_ARGUMENTS = {"M": 2, "L": 2, "H": 1, "V": 1, "C": 6, "S": 4, "Q": 4, "T": 2, "A": 7}
+#: The kind of segment each command makes.
+_RESOLVED = {"M": "M", "L": "L", "H": "L", "V": "L", "C": "C", "S": "C", "Q": "Q", "T": "Q", "A": "A"}
+#: A path with more segments than this is cut there for markers (templates are bounded, and so is this).
 MAX_SEGMENTS = 100_000
 
 Point = tuple[float, float]
+Arc = tuple[float, float, float, bool, bool]  # rx, ry, x-axis rotation (degrees), large-arc, sweep
+
+
+class Segment(t.NamedTuple):
+    """One command of path data, resolved. ``kind`` is ``M``, ``L`` (also ``H``/``V``), ``C``
+    (also ``S``), ``Q`` (also ``T``), ``A`` or ``Z``; ``points`` are absolute and end with
+    the segment's end: a ``C``'s two control points and end, a ``Q``'s control point and end, a
+    ``Z``'s subpath start."""
+
+    kind: str
+    start: Point
+    points: tuple[Point, ...]
+    arc: Arc | None = None
+
+
+def _arguments(tokens: list[str], index: int, count: int, arc: bool) -> tuple[list[float], int]:
+    """Up to ``count`` numbers from ``tokens[index:]`` and where they end. An arc's flags are one
+    character each (``a5 5 0 0010 0`` is valid): a number token there gives its first
+    character and leaves the rest in ``tokens`` as the next token."""
+    args: list[float] = []
+    while len(args) < count and index < len(tokens):
+        token = tokens[index]
+        if token in _COMMANDS:
+            break
+        if arc and len(args) in (3, 4):
+            rest = token[1:]
+            if token[0] not in "01" or (rest and not NUMBER.fullmatch(rest)):
+                break  # a flag is 0 or 1
+            args.append(float(token[0]))
+            if rest:
+                tokens[index] = rest
+                continue
+        else:
+            args.append(float(token))
+        index += 1
+    return args, index
+
+
+def segments(data: str, lenient: bool = False) -> t.Iterator[Segment]:
+    """The segments of path data, in order.
+
+    An error (a command short of numbers, numbers where no command repeats, a flag that is not
+    0 or 1, an infinite number, or numbers whose sum is) ends the path there, as SVG draws it;
+    characters that are neither commands nor numbers are passed over. ``lenient`` steps over an
+    error instead and reads on, for an estimate that must not be cut short where a renderer may
+    read on.
+
+    >>> [(s.kind, s.points) for s in segments("m1 2 3 4h5z")]
+    [('M', ((1.0, 2.0),)), ('L', ((4.0, 6.0),)), ('L', ((9.0, 6.0),)), ('Z', ((1.0, 2.0),))]
+    """
+    tokens = _TOKEN.findall(data)
+    made = tuple.__new__  # a Segment without a call of NamedTuple's Python-level __new__ (per segment)
+    index, kind, relative, previous = 0, "", False, ""
+    current = start = (0.0, 0.0)
+    control = current  # the last C/S or Q/T control point
+    end_of_tokens = len(tokens)
+    while index < end_of_tokens:
+        command = _COMMANDS.get(tokens[index])
+        if command is not None:
+            kind, relative = command
+            index += 1
+            if kind == "Z":
+                yield made(Segment, ("Z", current, (start,), None))
+                current, previous = start, "Z"
+            continue
+        if kind in ("", "Z"):
+            if not lenient:
+                return
+            index += 1
+            continue
+        count = _ARGUMENTS[kind]
+        raw, after = tokens[index:index + count], index + count
+        if kind != "A" and len(raw) == count and _LETTERS.isdisjoint(raw):
+            args = list(map(float, raw))  # the common case, at once
+        else:
+            args, after = _arguments(tokens, index, count, kind == "A")
+        if len(args) < count or not (lenient or math.isfinite(sum(args))):  # (inf - inf is nan)
+            if not lenient:
+                return
+            index = max(after, index + 1)
+            continue
+        index = after
+        ox, oy = current if relative else (0.0, 0.0)
+        resolved, arc = _RESOLVED[kind], None
+        if kind == "L":
+            points: tuple[Point, ...] = ((ox + args[0], oy + args[1]),)
+        elif kind == "C":
+            points = ((ox + args[0], oy + args[1]), (ox + args[2], oy + args[3]),
+                      (ox + args[4], oy + args[5]))
+            control = points[1]
+        elif kind == "M":
+            start = (ox + args[0], oy + args[1])
+            points = (start,)
+            kind = "L"  # further pairs are lines
+        elif kind == "H":
+            points = ((ox + args[0], current[1]),)
+        elif kind == "V":
+            points = ((current[0], oy + args[0]),)
+        elif kind == "S":
+            first = (2 * current[0] - control[0], 2 * current[1] - control[1]) if previous == "C" else current
+            points = (first, (ox + args[0], oy + args[1]), (ox + args[2], oy + args[3]))
+            control = points[1]
+        elif kind in ("Q", "T"):
+            if kind == "Q":
+                first, end = (ox + args[0], oy + args[1]), (ox + args[2], oy + args[3])
+            else:
+                first = (2 * current[0] - control[0], 2 * current[1] - control[1]) \
+                    if previous == "Q" else current
+                end = (ox + args[0], oy + args[1])
+            points, control = (first, end), first
+        else:
+            points = ((ox + args[5], oy + args[6]),)
+            arc = (args[0], args[1], args[2], args[3] != 0, args[4] != 0)
+        yield made(Segment, (resolved, current, points, arc))
+        current, previous = points[-1], resolved
+
+
+def draw(data: str, pen: AbstractPen) -> None:
+    """Path data through fontTools' pen protocol, as its ``parse_path`` calls a pen (arcs as
+    cubic curves, by its ``EllipticalArc``), for fontTools' pens and og's own."""
+    open_subpath = False
+    for kind, start, points, arc in segments(data):
+        if kind == "L" and open_subpath:
+            pen.lineTo(points[0])  # the common case first
+        elif kind == "Z":
+            if open_subpath:
+                if not cmath.isclose(complex(*start), complex(*points[0]), rel_tol=1e-15, abs_tol=1e-15):
+                    pen.lineTo(points[0])
+                pen.closePath()
+                open_subpath = False
+        elif kind == "M":
+            if open_subpath:
+                pen.endPath()
+            pen.moveTo(points[0])
+            open_subpath = True
+        else:
+            if not open_subpath:
+                pen.moveTo(start)  # drawing on after a closepath (or with no moveto) from there
+                open_subpath = True
+            if kind == "L":
+                pen.lineTo(points[0])
+            elif kind == "C":
+                pen.curveTo(*points)
+            elif kind == "Q":
+                pen.qCurveTo(*points)
+            else:
+                rx, ry, rotation, large, sweep = t.cast(Arc, arc)
+                EllipticalArc(complex(*start), abs(rx), abs(ry), rotation, large, sweep,
+                              complex(*points[0])).draw(pen)
+    if open_subpath:
+        pen.endPath()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,119 +274,40 @@ def _arc(p0: Point, rx: float, ry: float, phi_degrees: float, large: bool, sweep
     return _Segment(p0, p1, tangent(theta0), tangent(theta1))
 
 
-def _tokens(data: str) -> list[str]:
-    """Path data as command letters and numbers; an arc's flags may be written without
-    separators (``a5 5 0 0110 10``), so arcs are read character by character."""
-    out: list[str] = []
-    position, command = 0, ""
-    length = len(data)
-    while position < length:
-        if command in ("A", "a"):
-            # after an arc command: groups of 7 arguments, the 4th and 5th single-digit flags
-            while True:
-                group: list[str] = []
-                for index in range(7):
-                    pattern = _FLAG if index in (3, 4) else _NUMBER
-                    match = pattern.match(data, position)
-                    if match is None:
-                        break
-                    group.append(match.group(1))
-                    position = match.end()
-                if len(group) < 7:
-                    break
-                out.extend(group)
-            command = ""
-            continue
-        match = _TOKEN.search(data, position)
-        if match is None:
-            break
-        out.append(match.group(0))
-        position = match.end()
-        if match.group(0).isalpha():
-            command = match.group(0)
-    return out
-
-
-def _segments(data: str) -> list[list[_Segment | None]]:
-    """Subpaths as segments; a subpath that ends with a closepath ends with ``None``."""
+def _subpaths(data: str) -> list[list[_Segment | None]]:
+    """Subpaths as segments with their directions; a subpath that ends with a closepath ends
+    with ``None``."""
     subpaths: list[list[_Segment | None]] = []
-    tokens = _tokens(data)
-    index, count = 0, 0
-    current = start = (0.0, 0.0)
-    last_control: Point | None = None
-    previous = ""
-    command = ""
-    while index < len(tokens) and count < MAX_SEGMENTS:
-        if tokens[index].isalpha():
-            command = tokens[index]
-            index += 1
-        elif not command:
-            break
-        kind, relative = command.upper(), command.islower()
-        needed = _ARGUMENTS[kind]
-        raw = tokens[index:index + needed]
-        if len(raw) < needed or any(v.isalpha() for v in raw):
-            break  # an error in the path data: SVG draws the path up to it
-        args = [float(v) for v in raw]
-        if not all(map(math.isfinite, args)):
-            break
-        index += needed
-        count += 1
-        ox, oy = current if relative else (0.0, 0.0)
-        control: Point | None = None
+    for segment in itertools.islice(segments(data), MAX_SEGMENTS):
+        kind, current, end = segment.kind, segment.start, segment.points[-1]
         if kind == "Z":
             if subpaths:
-                if current != start:
-                    subpaths[-1].append(_line(current, start))
+                if current != end:
+                    subpaths[-1].append(_line(current, end))
                 subpaths[-1].append(None)
-            current = start
-            command = "" if index < len(tokens) and tokens[index].isalpha() else command
-        elif kind == "M":
-            current = start = (ox + args[0], oy + args[1])
+            continue
+        if kind == "M":
             subpaths.append([])
-            command = "l" if relative else "L"
+            continue
+        if not subpaths or (subpaths[-1] and subpaths[-1][-1] is None):
+            subpaths.append([])  # drawing on after a closepath starts a new subpath there
+        if kind == "L":
+            subpaths[-1].append(_line(current, end))
+        elif kind == "C":
+            subpaths[-1].append(_cubic(current, *segment.points))
+        elif kind == "Q":
+            control = segment.points[0]
+            subpaths[-1].append(_cubic(current, control, control, end))
         else:
-            if not subpaths or (subpaths[-1] and subpaths[-1][-1] is None):
-                subpaths.append([])  # drawing on after a closepath starts a new subpath there
-                start = current
-            if kind == "L":
-                end = (ox + args[0], oy + args[1])
-                segment = _line(current, end)
-            elif kind in ("H", "V"):
-                end = (ox + args[0], current[1]) if kind == "H" else (current[0], oy + args[0])
-                segment = _line(current, end)
-            elif kind in ("C", "S"):
-                if kind == "C":
-                    c1 = (ox + args[0], oy + args[1])
-                    rest = args[2:]
-                else:
-                    c1 = current if last_control is None or previous not in "CS" else (
-                        2 * current[0] - last_control[0], 2 * current[1] - last_control[1])
-                    rest = args
-                c2, end = (ox + rest[0], oy + rest[1]), (ox + rest[2], oy + rest[3])
-                segment, control = _cubic(current, c1, c2, end), c2
-            elif kind in ("Q", "T"):
-                if kind == "Q":
-                    q = (ox + args[0], oy + args[1])
-                    end = (ox + args[2], oy + args[3])
-                else:
-                    q = current if last_control is None or previous not in "QT" else (
-                        2 * current[0] - last_control[0], 2 * current[1] - last_control[1])
-                    end = (ox + args[0], oy + args[1])
-                segment, control = _cubic(current, q, q, end), q
-            else:  # A
-                end = (ox + args[5], oy + args[6])
-                segment = _arc(current, args[0], args[1], args[2], args[3] != 0, args[4] != 0, end)
-            subpaths[-1].append(segment)
-            current = end
-        last_control, previous = control, kind
+            rx, ry, rotation, large, sweep = t.cast(Arc, segment.arc)
+            subpaths[-1].append(_arc(current, rx, ry, rotation, large, sweep, end))
     return subpaths
 
 
 def path_vertices(data: str) -> list[Vertex]:
     """Every vertex of the path data, in order."""
     vertices: list[Vertex] = []
-    for subpath in _segments(data):
+    for subpath in _subpaths(data):
         closed = bool(subpath) and subpath[-1] is None
         segments = [s for s in subpath if s is not None]
         if not segments:
@@ -247,10 +341,29 @@ def _start_of(segments: list[_Segment], index: int) -> float | None:
     return direction if direction is not None else _first_direction(segments[index + 1:])
 
 
-def points_path(points: str, closed: bool) -> str:
-    """A ``<polyline>``'s or ``<polygon>``'s points as path data."""
-    numbers = _NUMBER.findall(points.replace(",", " "))
-    pairs = [f"{numbers[i]} {numbers[i + 1]}" for i in range(0, len(numbers) - 1, 2)]
-    if not pairs:
-        return ""
-    return "M " + " L ".join(pairs) + (" Z" if closed else "")
+def _number(node: etree._Element, name: str) -> float:
+    return length(node.get(name, "0")) or 0.0
+
+
+def shape_data(node: etree._Element) -> str | None:
+    """Path data of a path or basic shape, as SVG 2 defines each shape's path."""
+    kind = local_name(node)
+    if kind == "path":
+        return str(node.get("d", ""))
+    if kind in ("circle", "ellipse"):
+        cx, cy = _number(node, "cx"), _number(node, "cy")
+        rx = length(node.get("rx") or node.get("r")) or 0.0
+        ry = length(node.get("ry") or node.get("r")) or 0.0
+        if rx <= 0 or ry <= 0:
+            return None
+        arc = f"A {rx} {ry} 0 0 1"
+        return (f"M {cx + rx} {cy} {arc} {cx} {cy + ry} {arc} {cx - rx} {cy} "
+                f"{arc} {cx} {cy - ry} {arc} {cx + rx} {cy} Z")
+    if kind == "rect":
+        x, y, w, h = (_number(node, name) for name in ("x", "y", "width", "height"))
+        return f"M {x} {y} H {x + w} V {y + h} H {x} Z" if w > 0 and h > 0 else None
+    if kind == "line":
+        return f"M {_number(node, 'x1')} {_number(node, 'y1')} L {_number(node, 'x2')} {_number(node, 'y2')}"
+    if kind in ("polyline", "polygon"):
+        return "M " + str(node.get("points", "")) + (" Z" if kind == "polygon" else "")
+    return None

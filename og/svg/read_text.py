@@ -25,7 +25,6 @@ import typing as t
 
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.recordingPen import RecordingPen
-from fontTools.svgLib.path import parse_path
 from lxml import etree
 
 from ..text.layout import Box
@@ -37,17 +36,20 @@ from .css import PAINT
 from .css import Cascade
 from .css import as_float
 from .css import length
+from .geometry import view_box
 from .names import SVG_NS
 from .names import URL_ID
 from .names import XML_NS
 from .names import by_id
 from .names import href
+from .path_data import draw
+from .path_data import shape_data
 from .text_content import paragraphs
 from .text_path import TEXT_PATH
 from .text_path import text_path
 from .text_style import TextStyles
-from .text_style import og_attr
 from .text_style import vertical_mode
+from .vocabulary import MAX_WIDTH
 
 TEXT_TAGS = (f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}flowRoot")
 #: Attributes of a text element that only make sense for CairoSVG's own text drawing.
@@ -101,11 +103,9 @@ def _rect_box(node: etree._Element, padding: float) -> Box | None:
 
 def _outline_bounds(node: etree._Element) -> tuple[float, float, float, float] | None:
     """Bounding box of a path or polygon frame: og flows text in the box around it."""
-    tag = etree.QName(node).localname
-    data = node.get("d", "") if tag == "path" else "M" + (node.get("points") or "")
     pen = BoundsPen(None)
     try:
-        parse_path(data, pen)
+        draw(shape_data(node) or "", pen)
     except (ValueError, IndexError, AssertionError):
         return None
     if pen.bounds is None:
@@ -118,7 +118,7 @@ def path_start(node: etree._Element) -> tuple[float, float] | None:
     """The first point of a path: where og starts text that Inkscape put on that path."""
     recording = RecordingPen()
     try:
-        parse_path(node.get("d", ""), recording)
+        draw(node.get("d", ""), recording)
     except (ValueError, IndexError, AssertionError):
         return None
     for operator, points in recording.value:
@@ -160,9 +160,8 @@ class _Reader:
         text gets the room down its column as its width (og:max-width, or to the card's edge);
         ``inline-size`` is the columns' length, with the first column's line at x."""
         if kind == "point":
-            max_width = og_attr(node, "max-width")
-            return Box(box.x, box.y, length(max_width) if max_width else
-                       self._column_room(box.y, options.align), None)
+            room = MAX_WIDTH.read(node)
+            return Box(box.x, box.y, self._column_room(box.y, options.align) if room is None else room, None)
         if kind == "inline-size":
             x, y = self.anchor(node)
             column = box.width or 0.0
@@ -208,8 +207,8 @@ class _Reader:
             offset = {"middle": inline_size / 2, "end": inline_size}.get(options.align, 0.0)
             return self._slot(node, "inline-size", Box(x - offset, y, inline_size, None), options,
                               first_baseline=y)
-        max_width = og_attr(node, "max-width")
-        width = length(max_width) if max_width else self._room(x, options.align, options.direction == "rtl")
+        max_width = MAX_WIDTH.read(node)
+        width = self._room(x, options.align, options.direction == "rtl") if max_width is None else max_width
         return self._slot(node, "point", Box(x, y, width, None), options, wraps=False)
 
     def anchor(self, node: etree._Element) -> tuple[float, float]:
@@ -232,8 +231,8 @@ class _Reader:
 
     def _column_room(self, y: float, align: str) -> float | None:
         """Vertical point text may run to the card's top or bottom edge, as a line to its side."""
-        view = (self.root.get("viewBox") or "").replace(",", " ").split()
-        height = float(view[3]) if len(view) == 4 else length(self.root.get("height"))
+        view = view_box(self.root)
+        height = view[3] if view is not None else length(self.root.get("height"))
         if not height or height <= 0:
             return None
         if align == "middle":

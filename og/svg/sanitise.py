@@ -68,9 +68,9 @@ def sanitise(root: etree._Element) -> int:
 
 
 def without_marks(root: etree._Element) -> int:
-    """Remove, in place, every attribute in og's namespace (the template's options, ``og:dynamic``,
-    ``og:glyphs`` and the other marks the stages leave) and its namespace declaration; return how
-    many: a served card is a plain SVG, og's vocabulary is for og's templates only."""
+    """Remove, in place, every attribute in og's namespace (the template's options, which the
+    filled copy of its document still carries) and its namespace declaration; return how many: a
+    served card is a plain SVG, og's vocabulary is for og's templates only."""
     removed = 0
     for node in root.iter(etree.Element):
         for name in [name for name in node.attrib if etree.QName(name).namespace in OG_NAMESPACES]:

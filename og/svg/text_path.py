@@ -12,7 +12,6 @@ import math
 import typing as t
 
 from fontTools.pens.basePen import decomposeSuperBezierSegment
-from fontTools.svgLib.path import parse_path
 from lxml import etree
 
 from ..text.path_geometry import Point
@@ -23,8 +22,9 @@ from .geometry import Matrix
 from .geometry import parse_transform
 from .names import by_id
 from .names import href
-from .names import local_name
 from .names import svg
+from .path_data import draw
+from .path_data import shape_data
 
 #: Curves are cut into straight pieces about this long (px): the turn between two pieces
 #: stays well under a degree on any curve a card sets text along.
@@ -38,7 +38,7 @@ TEXT_PATH = svg("textPath")
 
 
 class _Flattener:
-    """Receives the pen protocol's calls (fontTools' ``parse_path`` makes them) and records a
+    """Receives the pen protocol's calls (:func:`og.svg.path_data.draw` makes them) and records a
     polyline: curves cut into short pieces, each subpath's first point remembered."""
 
     def __init__(self) -> None:
@@ -96,39 +96,11 @@ def _lerp(a: Point, b: Point, share: float) -> Point:
     return a[0] + (b[0] - a[0]) * share, a[1] + (b[1] - a[1]) * share
 
 
-def _number(node: etree._Element, name: str) -> float:
-    return length(node.get(name, "0")) or 0.0
-
-
-def shape_data(node: etree._Element) -> str | None:
-    """Path data of a path or basic shape, as SVG 2 defines each shape's path."""
-    kind = local_name(node)
-    if kind == "path":
-        return str(node.get("d", ""))
-    if kind in ("circle", "ellipse"):
-        cx, cy = _number(node, "cx"), _number(node, "cy")
-        rx = length(node.get("rx") or node.get("r")) or 0.0
-        ry = length(node.get("ry") or node.get("r")) or 0.0
-        if rx <= 0 or ry <= 0:
-            return None
-        arc = f"A {rx} {ry} 0 0 1"
-        return (f"M {cx + rx} {cy} {arc} {cx} {cy + ry} {arc} {cx - rx} {cy} "
-                f"{arc} {cx} {cy - ry} {arc} {cx + rx} {cy} Z")
-    if kind == "rect":
-        x, y, w, h = (_number(node, name) for name in ("x", "y", "width", "height"))
-        return f"M {x} {y} H {x + w} V {y + h} H {x} Z" if w > 0 and h > 0 else None
-    if kind == "line":
-        return f"M {_number(node, 'x1')} {_number(node, 'y1')} L {_number(node, 'x2')} {_number(node, 'y2')}"
-    if kind in ("polyline", "polygon"):
-        return "M " + str(node.get("points", "")) + (" Z" if kind == "polygon" else "")
-    return None
-
-
 def flatten(data: str, matrix: Matrix = IDENTITY) -> tuple[tuple[Point, ...], tuple[int, ...]] | None:
     """Path data → its polyline (with ``matrix`` applied) and where each subpath starts."""
     pen = _Flattener()
     try:
-        parse_path(data, pen)
+        draw(data, pen)
     except (ValueError, IndexError, AssertionError, ZeroDivisionError, TypeError):
         return None
     if len(pen.points) < 2:

@@ -24,17 +24,19 @@ from .css import as_float
 from .css import font_families
 from .css import font_variations
 from .css import length
-from .names import OG_NS
 from .names import XML_NS
+from .vocabulary import BALANCE
+from .vocabulary import DIRECTION
+from .vocabulary import ELLIPSIS
+from .vocabulary import HYPHENS
+from .vocabulary import LANG
+from .vocabulary import MAX_LINES
+from .vocabulary import MIN_FONT_SIZE
+from .vocabulary import MISSING_GLYPHS
+from .vocabulary import VALIGN
+from .vocabulary import WORD_BREAK
 
 DEFAULT_FAMILIES = ("Inter",)
-
-
-def og_attr(node: etree._Element, name: str, strip: bool = True) -> str | None:
-    value = node.get(f"{{{OG_NS}}}{name}")
-    if value is None:
-        return None
-    return value.strip() if strip else str(value)
 
 
 class TextStyles:
@@ -73,22 +75,19 @@ class TextStyles:
                 line_height = float(raw)
             except ValueError:
                 line_height = (length(raw, size) or size * 1.25) / size
-        max_lines = og_attr(top, "max-lines")
-        min_size = og_attr(top, "min-font-size")
-        ellipsis = og_attr(top, "ellipsis", strip=False)
-        return TextOptions(
+        return TextOptions(  # og's attributes, as declared in og.svg.vocabulary
             align=one_of(align, Align, "start"),
-            valign=one_of(og_attr(top, "valign"), VAlign, "top"),
+            valign=t.cast(VAlign, VALIGN.read(top)),
             line_height=line_height,
-            max_lines=int(max_lines) if max_lines and max_lines.isdigit() and int(max_lines) > 0 else None,
-            min_font_size=length(min_size) if min_size else None,
-            ellipsis="" if (ellipsis or "").strip() == "none" else (ellipsis or "\u2026"),
-            balance=(og_attr(top, "balance") or "").lower() in ("true", "yes", "1"),
-            direction=one_of(og_attr(top, "direction") or _css_direction(computed), Direction, "auto"),
-            lang=og_attr(top, "lang") or _lang_of(top),
-            hyphens=one_of(og_attr(top, "hyphens"), Hyphens, "manual"),
-            word_break=one_of(og_attr(top, "word-break"), WordBreak, "auto"),
-            missing_glyphs=one_of(og_attr(top, "missing-glyphs"), MissingGlyphs, "drop"),
+            max_lines=MAX_LINES.read(top),
+            min_font_size=MIN_FONT_SIZE.read(top),
+            ellipsis=ELLIPSIS.read(top),
+            balance=BALANCE.read(top),
+            direction=one_of(DIRECTION.given(top) or _css_direction(computed), Direction, "auto"),
+            lang=LANG.given(top) or _lang_of(top),
+            hyphens=t.cast(Hyphens, HYPHENS.read(top)),
+            word_break=t.cast(WordBreak, WORD_BREAK.read(top)),
+            missing_glyphs=t.cast(MissingGlyphs, MISSING_GLYPHS.read(top)),
         )
 
 

@@ -18,15 +18,17 @@ import typing as t
 from lxml import etree
 
 from ..errors import TemplateError
-from ..svg.css import Stylesheet
+from ..svg.css import Cascade
 from ..svg.css import length
-from ..svg.css import parse_declarations
 from ..svg.geometry import parse_transform
-from ..svg.names import OG_NS
 from ..svg.names import SVG_NS
 from ..svg.names import URL_ID
 from ..svg.names import href
 from ..svg.names import local_name
+from ..svg.path_data import NUMBER
+from ..svg.path_data import Arc
+from ..svg.path_data import segments
+from ..svg.vocabulary import MAX_LENGTH
 
 if t.TYPE_CHECKING:
     from .limits import Limits
@@ -36,15 +38,11 @@ DPR_STEP = 0.25
 SHAPES = frozenset({"path", "circle", "ellipse", "rect", "line", "polyline", "polygon"})
 USE_TAGS = frozenset({"use", f"{{{SVG_NS}}}use"})
 MARKER_PROPERTIES = ("marker-start", "marker-mid", "marker-end")
-_PATH_TOKEN = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[A-Za-z]")
-_COMMANDS = frozenset("MmLlHhVvCcSsQqTtAaZz")
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 #: Outline of one glyph, in ems, at most (a bold "W" is about 5), and a placeholder's characters
 #: when its text sets no og:max-length (og's default).
 GLYPH_OUTLINE_EM = 8.0
 PLACEHOLDER_CHARS = 500
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
-_ARGUMENTS = {"m": 2, "l": 2, "h": 1, "v": 1, "c": 6, "s": 4, "q": 4, "t": 2, "a": 7, "z": 0}
 
 
 def max_dpr(width: float, height: float, limits: Limits) -> float:
@@ -59,67 +57,6 @@ def max_dpr(width: float, height: float, limits: Limits) -> float:
     return max(1.0, math.floor(scale / DPR_STEP) * DPR_STEP)
 
 
-def property_of(node: etree._Element, name: str, sheet: Stylesheet, inherited: bool) -> str | None:
-    """A property as the cascade gives it: ``style`` > stylesheet > attribute, then (when the
-    property is inherited) the same on each ancestor."""
-    current: etree._Element | None = node
-    while current is not None:
-        own = dict(parse_declarations(current.get("style", ""))).get(name)
-        if own is None:
-            own = dict(sheet.declarations(current)).get(name)
-        if own is None:
-            own = current.get(name)
-        if own is not None and own.strip() != "inherit":
-            return own.strip()
-        if not inherited:
-            return None
-        current = current.getparent()
-    return None
-
-
-def path_segments(d: str) -> t.Iterator[tuple[str, list[float]]]:
-    """``(command, arguments)`` of each segment of path data, as written (relative or not).
-
-    Arc flags are single characters (``a5 5 0 0010 0`` is valid). Whatever does not parse is
-    stepped over, never the rest of the path: an estimate must not be cut short by a stray
-    character that a renderer may step over.
-
-    >>> list(path_segments("M0 0 10 0a5 5 0 0010 0z"))
-    [('M', [0.0, 0.0]), ('L', [10.0, 0.0]), ('a', [5.0, 5.0, 0.0, 0.0, 0.0, 10.0, 0.0]), ('z', [])]
-    """
-    tokens = _PATH_TOKEN.findall(d)
-    index, command = 0, ""
-    while index < len(tokens):
-        token = tokens[index]
-        if token.isalpha():
-            index += 1
-            if token in _COMMANDS:
-                command = token
-                if command in "Zz":
-                    yield command, []
-            continue
-        kind = command.lower()
-        count = _ARGUMENTS.get(kind, 0)
-        args: list[float] = []
-        cursor = index
-        while len(args) < count and cursor < len(tokens) and not tokens[cursor].isalpha():
-            token = tokens[cursor]
-            if kind == "a" and len(args) in (3, 4) and len(token) > 1 and token[0] in "01" \
-                    and token[1] not in ".eE":
-                args.append(float(token[0]))  # a compact flag: "0010" is 0, 0, 10
-                tokens[cursor] = token[1:]
-                continue
-            args.append(float(token))
-            cursor += 1
-        if not count or len(args) < count:
-            index = max(cursor, index + 1)  # not a segment: step over it
-            continue
-        index = cursor
-        yield command, args
-        if kind == "m":
-            command = "l" if command == "m" else "L"  # further pairs are lines
-
-
 def path_length(d: str) -> float:
     """An upper bound of a path's length: its segments' control polygons, the reflected control
     point of ``S``/``T`` included (an arc: π × its largest radius or chord).
@@ -129,38 +66,16 @@ def path_length(d: str) -> float:
     >>> round(path_length("M0,0 Q5,-5 10,0 T20,0"), 3)  # T's control point is (15, 5)
     28.284
     """
-    x = y = start_x = start_y = total = 0.0
-    control: tuple[float, float] | None = None  # the last C/S or Q/T control point
-    previous = ""
-    for command, v in path_segments(d):
-        kind = command.lower()
-        dx, dy = (x, y) if command.islower() else (0.0, 0.0)
-        reflected = (2 * x - control[0], 2 * y - control[1]) if control else (x, y)
-        if kind == "z":
-            points = [(start_x, start_y)]
-        elif kind == "h":
-            points = [(v[0] + dx, y)]
-        elif kind == "v":
-            points = [(x, v[0] + dy)]
-        elif kind == "a":
-            end = (v[5] + dx, v[6] + dy)
-            total += math.pi * max(abs(v[0]), abs(v[1]), math.hypot(end[0] - x, end[1] - y))
-            points = []
-            x, y = end
-        else:
-            points = [(v[i] + dx, v[i + 1] + dy) for i in range(0, len(v), 2)]
-            if kind == "s":
-                points.insert(0, reflected if previous in "cs" else (x, y))
-            elif kind == "t":
-                points.insert(0, reflected if previous in "qt" else (x, y))
-        if kind == "m":
-            x, y = start_x, start_y = points[0]
-            points = []
-        for px, py in points:
-            total += math.hypot(px - x, py - y)
-            x, y = px, py
-        control = points[-2] if kind in "csqt" and len(points) >= 2 else None
-        previous = kind
+    total = 0.0
+    for kind, (x, y), points, arc in segments(d, lenient=True):
+        if kind == "A":
+            end = points[0]
+            total += math.pi * max(abs(t.cast(Arc, arc)[0]), abs(t.cast(Arc, arc)[1]),
+                                   math.hypot(end[0] - x, end[1] - y))
+        elif kind != "M":
+            for px, py in points:
+                total += math.hypot(px - x, py - y)
+                x, y = px, py
     return total
 
 
@@ -170,7 +85,7 @@ def _number(node: etree._Element, name: str) -> float:
 
 
 def _points(node: etree._Element) -> list[tuple[float, float]]:
-    numbers = [float(n) for n in _NUMBER.findall(node.get("points") or "")]
+    numbers = [float(n) for n in NUMBER.findall(node.get("points") or "")]
     return list(zip(numbers[::2], numbers[1::2], strict=False))
 
 
@@ -202,33 +117,32 @@ def vertices(node: etree._Element) -> int:
     if name in ("polyline", "polygon"):
         return len(_points(node))
     if name == "path":
-        return sum(1 for _ in path_segments(node.get("d") or "")) + 1
+        return sum(1 for _ in segments(node.get("d") or "", lenient=True)) + 1
     return 0
 
 
-def text_length(node: etree._Element, sheet: Stylesheet) -> float:
+def text_length(node: etree._Element, cascade: Cascade) -> float:
     """An upper bound of the outline length of a ``<text>``'s glyphs once filled: each placeholder
     as long as its ``og:max-length`` (or :data:`PLACEHOLDER_CHARS`), each glyph
     :data:`GLYPH_OUTLINE_EM` ems of outline at the largest font size inside."""
     text = "".join(node.itertext())
     placeholders = len(_PLACEHOLDER.findall(text))
-    limit = str(node.get(f"{{{OG_NS}}}max-length") or "")
-    each = int(limit) if limit.isdigit() else PLACEHOLDER_CHARS
+    each = MAX_LENGTH.read(node) or PLACEHOLDER_CHARS
     chars = len(_PLACEHOLDER.sub("", text)) + placeholders * each
-    sizes = [length(property_of(element, "font-size", sheet, inherited=True))
+    sizes = [length(cascade.inherited(element, "font-size"))
              for element in node.iter(etree.Element)]
     size = max([abs(s) for s in sizes if s is not None and math.isfinite(s)] or [16.0])
     return chars * size * GLYPH_OUTLINE_EM
 
 
-def dash_segments(node: etree._Element, sheet: Stylesheet) -> float:
+def dash_segments(node: etree._Element, cascade: Cascade) -> float:
     """Dashes cairo draws for ``node``'s stroke: its length ÷ the dash period × dashes per period."""
     name = local_name(node)
     if name not in SHAPES and name != "text":
         return 0.0
-    if (property_of(node, "stroke", sheet, inherited=True) or "none") == "none" and name != "text":
+    if (cascade.inherited(node, "stroke") or "none") == "none" and name != "text":
         return 0.0  # a text's tspans may set their own stroke
-    dashes = property_of(node, "stroke-dasharray", sheet, inherited=True)
+    dashes = cascade.inherited(node, "stroke-dasharray")
     if not dashes or dashes == "none":
         return 0.0
     values = [length(part) for part in re.split(r"[\s,]+", dashes) if part]
@@ -240,7 +154,7 @@ def dash_segments(node: etree._Element, sheet: Stylesheet) -> float:
     period = sum(numbers)
     if period <= 0:
         return 0.0
-    outline = text_length(node, sheet) if name == "text" else shape_length(node)
+    outline = text_length(node, cascade) if name == "text" else shape_length(node)
     return outline / period * len(numbers)
 
 
@@ -260,7 +174,7 @@ class Cost:
         self.markers += other.markers
 
 
-def check_costs(elements: list[etree._Element], sheet: Stylesheet, limits: Limits) -> None:
+def check_costs(elements: list[etree._Element], cascade: Cascade, limits: Limits) -> None:
     """``<use>`` expansion (elements, depth), dash segments and marker drawings of the whole
     document, each ``<use>`` counted as a copy of what it points at."""
     by_id: dict[str, etree._Element] = {}
@@ -282,7 +196,7 @@ def check_costs(elements: list[etree._Element], sheet: Stylesheet, limits: Limit
         drawn = 0
         count = vertices(node)
         for prop, times in zip(MARKER_PROPERTIES, (1, max(0, count - 2), 1), strict=True):
-            value = property_of(node, prop, sheet, inherited=True) or property_of(node, "marker", sheet, True)
+            value = cascade.inherited(node, prop) or cascade.inherited(node, "marker")
             match = URL_ID.search(value or "")
             marker = by_id.get(match.group(1)) if match else None
             if marker is not None:
@@ -296,7 +210,7 @@ def check_costs(elements: list[etree._Element], sheet: Stylesheet, limits: Limit
                 continue
             total.elements += 1
             if dashed:
-                total.dashes += dash_segments(child, sheet)
+                total.dashes += dash_segments(child, cascade)
             total.markers += own_markers(child)
             if child.tag in USE_TAGS:
                 ident = href(child).lstrip("#")
@@ -350,7 +264,7 @@ def _extent(node: etree._Element) -> float:
         return 2 * max(_number(node, "rx"), _number(node, "ry"))
     if name in ("rect", "image", "use"):
         return max(_number(node, "width"), _number(node, "height"))
-    numbers = [abs(float(n)) for n in _NUMBER.findall(node.get("d") or node.get("points") or "")]
+    numbers = [abs(float(n)) for n in NUMBER.findall(node.get("d") or node.get("points") or "")]
     return 2 * max(numbers, default=0.0)
 
 

@@ -20,7 +20,7 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..fetch.decode import sniff
-from ..svg.css import Stylesheet
+from ..svg.css import Cascade
 from ..svg.css import own_property
 from ..svg.geometry import parse_transform
 from ..svg.names import URL_ID
@@ -93,9 +93,9 @@ def check_limits(root: etree._Element, width: float, height: float, limits: Limi
                                 "itself (Inkscape does)")
     check_links(elements)
     check_css(elements)
-    sheet = Stylesheet(root)
-    check_costs(elements, sheet, limits)
-    check_references(elements, sheet, limits.reference_depth)
+    cascade = Cascade(root)
+    check_costs(elements, cascade, limits)
+    check_references(elements, cascade.sheet, limits.reference_depth)
     check_patterns(elements, limits)
     _check_filters(elements, limits)
     _check_images(elements, limits)

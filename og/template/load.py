@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import math
 import re
 import typing as t
 from pathlib import Path
@@ -26,19 +25,24 @@ from lxml import etree
 from ..errors import TemplateError
 from ..formats import LISTED_FORMATS
 from ..svg.css import length
-from ..svg.follow import followers
-from ..svg.names import OG_NS
+from ..svg.follow import Follower
+from ..svg.follow import read_followers
 from ..svg.names import adopt_namespace
 from ..svg.names import find_node
 from ..svg.names import index_path
 from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
+from ..svg.vocabulary import MAX_DPR
+from ..svg.vocabulary import MAX_LENGTH
+from ..svg.vocabulary import QUALITY
+from ..svg.vocabulary import REQUIRED
 from .costs import max_dpr
 from .limits import Limits
 from .limits import check_canvas
 from .limits import check_file_size
 from .limits import check_limits
-from .mirror import marked
+from .mirror import Mirroring
+from .mirror import read_mirroring
 from .pages import Page
 from .pages import read_pages
 from .pages import with_pages
@@ -102,6 +106,12 @@ class Template:
     pages: tuple[Page, ...] = ()
     page: str = ""
     page_roots: tuple[etree._Element, ...] = dataclasses.field(default=(), repr=False)
+    #: What lies wholly off this page (hidden on its card), by path; and for each of the pages.
+    off_page: tuple[tuple[int, ...], ...] = ()
+    pages_off_page: tuple[tuple[tuple[int, ...], ...], ...] = dataclasses.field(default=(), repr=False)
+    #: ``og:mirror`` and ``og:follow``, read once here rather than from each request's copy.
+    mirroring: Mirroring = dataclasses.field(default_factory=Mirroring)
+    followers: tuple[Follower, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         described: dict[str, object] = {
@@ -239,7 +249,7 @@ def _size(root: etree._Element) -> tuple[float, float]:
 def required_params(root: etree._Element) -> set[str]:
     """The placeholders of text elements marked ``og:required="true"``."""
     return {param for node in root.iter(*TEXT_TAGS)
-            if (node.get(f"{{{OG_NS}}}required") or "").strip().lower() in ("true", "1", "yes")
+            if REQUIRED.read(node)
             for param in _PLACEHOLDER.findall("".join(node.itertext()))}
 
 
@@ -258,10 +268,10 @@ def check_structure(root: etree._Element) -> dict[str, int]:
                     f"<{local_name(node)} id={node.get('id')!r}> (line {node.sourceline}): "
                     "placeholders may only stand in text")
         if node.tag in TEXT_TAGS:
-            limit = node.get(f"{{{OG_NS}}}max-length")
-            if limit and limit.strip().isdigit():
+            limit = MAX_LENGTH.read(node)
+            if limit is not None:
                 for param in _PLACEHOLDER.findall("".join(node.itertext())):
-                    limits[param] = min(limits.get(param, 1 << 30), int(limit))
+                    limits[param] = min(limits.get(param, 1 << 30), limit)
     return limits
 
 
@@ -280,21 +290,12 @@ def dynamic_elements(root: etree._Element, fills: t.Sequence[TextFill]) -> tuple
 DEFAULT_LIMITS = Limits()
 
 
-def _root_number(root: etree._Element, name: str) -> float | None:
-    """A finite, positive number the root sets in og's namespace; None when absent or not one."""
-    try:
-        value = float(root.get(f"{{{OG_NS}}}{name}") or "nan")
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and value > 0 else None
-
-
 def read_options(root: etree._Element, width: float, height: float, limits: Limits) -> Options:
     """``og:quality`` and ``og:max-dpr`` (at most what the pixel budget allows; the tree is left
     as the designer wrote it)."""
-    quality = _root_number(root, "quality")
+    quality = QUALITY.read(root)
     allowed = max_dpr(width, height, limits)
-    declared = _root_number(root, "max-dpr") or allowed
+    declared = MAX_DPR.read(root) or allowed
     return Options(int(quality) if quality else None, min(declared, allowed))
 
 
@@ -319,8 +320,8 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         options = read_options(root, width, height, limits)
         fills, asts = compile_fills(root, env)
         dynamic = dynamic_elements(root, fills)
-        marked(root)  # og:mirror written wrong: refused now, not on the first right-to-left card
-        followers(root)  # og:follow, og:padding
+        mirroring = read_mirroring(root)  # written wrong: refused now, not on the first right-to-left card
+        follows = read_followers(root)  # og:follow, og:padding
     except TemplateError as error:
         raise TemplateError(f"template {name!r}: {error.message}") from None
     defaults: dict[str, str] = {}
@@ -348,4 +349,4 @@ def load_template(name: str, path: Path, env: jinja2.Environment, max_length: in
         raise TemplateError(f"template {name!r}: {error.message}") from None
     return with_pages(Template(name, path, (stat.st_mtime_ns, stat.st_size),
                                hashlib.sha256(data).hexdigest()[:16], root, fills, dynamic, params, width,
-                               height, typed, options, pages))
+                               height, typed, options, pages, mirroring=mirroring, followers=follows))

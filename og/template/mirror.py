@@ -19,34 +19,39 @@ is about the vertical line through the middle of the page.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import typing as t
 
 from lxml import etree
 
 from ..errors import TemplateError
+from ..svg import vocabulary
 from ..svg.bounds import apply
 from ..svg.bounds import local_box
 from ..svg.bounds import own_matrix
 from ..svg.bounds import parent_matrix
 from ..svg.bounds import root_box
+from ..svg.css import Cascade
 from ..svg.css import length
 from ..svg.css import parse_declarations
+from ..svg.dynamic import Dynamic
 from ..svg.geometry import Matrix
 from ..svg.geometry import format_matrix
 from ..svg.geometry import invert
 from ..svg.geometry import multiply
 from ..svg.geometry import parse_transform
-from ..svg.names import DYNAMIC
-from ..svg.names import OG_NS
 from ..svg.names import SVG_NS
 from ..svg.names import URL_ID
 from ..svg.names import by_id
+from ..svg.names import find_node
+from ..svg.names import index_path
 from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
+from ..svg.vocabulary import REQUIRED
 from ..text.bidi import embedding_levels
 
-MIRROR = f"{{{OG_NS}}}mirror"
+MIRROR = vocabulary.MIRROR.qname
 SHAPE_MODES = ("move", "flip")
 TEXT_MODES = ("true", "move")
 #: A mirrored text's alignment: the side it sat on, swapped (the design was drawn left to right).
@@ -78,23 +83,45 @@ def marked(root: etree._Element) -> list[etree._Element]:
     return found
 
 
-def main_param(root: etree._Element, values: t.Mapping[str, str]) -> str | None:
-    """The placeholder whose value decides the card's direction (see the module's docstring)."""
-    names: list[tuple[str, bool]] = []
+@dataclasses.dataclass(frozen=True)
+class Mark:
+    """An element marked ``og:mirror``, found again in each filled copy by its path."""
+
+    path: tuple[int, ...]
+    mode: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Mirroring:
+    """A template's mirroring, read once when it is loaded: the marked elements, and every
+    placeholder in its text in document order (with whether that text is ``og:required``), which
+    is all a request's values need to decide the card's direction."""
+
+    marks: tuple[Mark, ...] = ()
+    placeholders: tuple[tuple[str, bool], ...] = ()
+
+    def main_param(self, values: t.Mapping[str, str]) -> str | None:
+        """The placeholder whose value decides the card's direction (see the module's docstring)."""
+        return next((n for n, required in self.placeholders if required),
+                    next((n for n, _ in self.placeholders if values.get(n, "").strip()), None))
+
+    def is_rtl(self, values: t.Mapping[str, str]) -> bool:
+        name = self.main_param(values)
+        return name is not None and is_rtl(values.get(name, ""))
+
+
+def read_mirroring(root: etree._Element) -> Mirroring:
+    """A template document's :class:`Mirroring` (:class:`TemplateError` as :func:`marked`)."""
+    marks = tuple(Mark(index_path(node), node.get(MIRROR, "")) for node in marked(root))
+    placeholders: list[tuple[str, bool]] = []
     for node in root.iter(*TEXT_TAGS):
-        required = (node.get(f"{{{OG_NS}}}required") or "").strip().lower() in ("true", "1", "yes")
-        names.extend((name, required) for name in _PLACEHOLDER.findall("".join(node.itertext())))
-    return next((n for n, required in names if required),
-                next((n for n, _ in names if values.get(n, "").strip()), None))
+        required = REQUIRED.read(node)
+        placeholders.extend((name, required) for name in _PLACEHOLDER.findall("".join(node.itertext())))
+    return Mirroring(marks, tuple(placeholders))
 
 
 def is_rtl(text: str) -> bool:
     return bool(text.strip()) and embedding_levels(text)[0] == 1
-
-
-def card_is_rtl(template_root: etree._Element, values: t.Mapping[str, str]) -> bool:
-    name = main_param(template_root, values)
-    return name is not None and is_rtl(values.get(name, ""))
 
 
 def page_span(root: etree._Element, width: float) -> tuple[float, float]:
@@ -103,20 +130,22 @@ def page_span(root: etree._Element, width: float) -> tuple[float, float]:
     return (box[0], box[0] + box[2]) if len(box) == 4 and box[2] else (0.0, width)
 
 
-def mirror(root: etree._Element, span: tuple[float, float], rtl: bool) -> list[str]:
-    """Mirror the marked elements of a filled document about the middle of ``span`` when ``rtl``;
-    every marked element is flagged dynamic either way (its place depends on the values). Returns
-    the ids of the elements mirrored."""
+def mirror(root: etree._Element, marks: t.Sequence[tuple[etree._Element, Mark]], span: tuple[float, float],
+           rtl: bool, dynamic: Dynamic) -> list[str]:
+    """Mirror the marked elements of a filled document (``marks``: each found in ``root``) about the
+    middle of ``span`` when ``rtl``; every marked element is dynamic either way (its place depends
+    on the values). Returns the ids of the elements mirrored."""
     done = []
     frames: set[etree._Element] = set()  # a frame two texts share moves once
-    for node in marked(root):
-        node.set(DYNAMIC, "1")
-        if not rtl or _hidden(node):  # hidden: another Inkscape page's, say
+    cascade = Cascade(root) if rtl else None
+    for node, mark in marks:
+        dynamic.add(node)
+        if cascade is None or cascade.display_none(node):  # hidden: another Inkscape page's, say
             continue
         if node.tag in TEXT_TAGS:
-            _mirror_text(root, node, span, frames)
+            _mirror_text(root, node, span, frames, cascade)
         else:
-            _mirror_shape(node, span, node.get(MIRROR) == "flip")
+            _mirror_shape(node, span, mark.mode == "flip")
         done.append(node.get("id") or local_name(node))
     return done
 
@@ -146,12 +175,11 @@ def _set_style(node: etree._Element, name: str, value: str | None) -> None:
         node.set("style", ";".join(f"{k}:{v}" for k, v in kept))
 
 
-def _swap_alignment(node: etree._Element, names: tuple[str, ...]) -> None:
+def _swap_alignment(node: etree._Element, names: tuple[str, ...], cascade: Cascade) -> None:
     """The text's alignment on the other side, as a physical side. The current one is the first
     of ``names`` the element (or else its first styled descendant) says, else start."""
-    said = [dict(parse_declarations(n.get("style", ""))).get(name) or n.get(name)
-            for name in names for n in node.iter(etree.Element)]
-    current = next((s.strip() for s in said if s), "start")
+    said = [cascade.declared(n, name) for name in names for n in node.iter(etree.Element)]
+    current = next((s for s in said if s), "start")
     if current in ("middle", "center"):
         return
     for child in node.iter(etree.Element):
@@ -175,16 +203,15 @@ def _mirror_frame(frame: etree._Element, text: etree._Element, span: tuple[float
 
 
 def _mirror_text(root: etree._Element, node: etree._Element, span: tuple[float, float],
-                 frames: set[etree._Element]) -> None:
-    style = dict(parse_declarations(node.get("style", "")))
-    frame = URL_ID.search(style.get("shape-inside", ""))
+                 frames: set[etree._Element], cascade: Cascade) -> None:
+    frame = URL_ID.search(cascade.declared(node, "shape-inside") or "")
     region = node.find(f"{{{SVG_NS}}}flowRegion")
     if frame is not None or region is not None:
         target = by_id(root, frame.group(1)) if frame is not None else next(iter(t.cast(t.Any, region)), None)
         if target is not None and target not in frames:
             _mirror_frame(target, node, span)
             frames.add(target)
-        _swap_alignment(node, ("text-align", "text-anchor"))
+        _swap_alignment(node, ("text-align", "text-anchor"), cascade)
         return
     matrix = own_matrix(node)
     for element in node.iter(f"{{{SVG_NS}}}text", f"{{{SVG_NS}}}tspan"):
@@ -194,12 +221,12 @@ def _mirror_text(root: etree._Element, node: etree._Element, span: tuple[float, 
         root_x = apply(matrix, (x, 0.0, x, 0.0))[0]
         mirrored = span[0] + span[1] - root_x
         element.set("x", f"{(mirrored - matrix[4]) / (matrix[0] or 1.0):.6g}")
-    _swap_alignment(node, ("text-anchor",))
+    _swap_alignment(node, ("text-anchor",), cascade)
 
 
 def explain(root: etree._Element) -> list[tuple[etree._Element, str]]:
     """What each ``og:mirror`` does, for ``og check`` (after :func:`marked` accepted them)."""
-    name = main_param(root, {})
+    name = read_mirroring(root).main_param({})
     main = f"{{{{ {name} }}}}" if name else "the first placeholder given a value"
     said = []
     for node in marked(root):
@@ -211,17 +238,13 @@ def explain(root: etree._Element) -> list[tuple[etree._Element, str]]:
     return said
 
 
-def mirror_report(template_root: etree._Element, values: t.Mapping[str, str]) -> dict[str, t.Any] | None:
+def mirror_report(template_root: etree._Element, mirroring: Mirroring,
+                  values: t.Mapping[str, str]) -> dict[str, t.Any] | None:
     """For the layout report: which value decided the direction, and what was mirrored."""
-    nodes = marked(template_root)
-    if not nodes:
+    if not mirroring.marks:
         return None
-    rtl = card_is_rtl(template_root, values)
-    return {"main": main_param(template_root, values), "direction": "rtl" if rtl else "ltr",
-            "mirrored": [n.get("id") or local_name(n) for n in nodes if not _hidden(n)] if rtl else []}
-
-
-def _hidden(node: etree._Element) -> bool:
-    """Hidden by its own or an ancestor's ``display:none`` (as og.template.pages hides)."""
-    return any("none" in (dict(parse_declarations(n.get("style", ""))).get("display"), n.get("display"))
-               for n in (node, *node.iterancestors()))
+    rtl = mirroring.is_rtl(values)
+    nodes = [find_node(template_root, mark.path) for mark in mirroring.marks] if rtl else []
+    cascade = Cascade(template_root)
+    return {"main": mirroring.main_param(values), "direction": "rtl" if rtl else "ltr",
+            "mirrored": [n.get("id") or local_name(n) for n in nodes if not cascade.display_none(n)]}

@@ -26,11 +26,11 @@ from ..svg.bounds import own_matrix
 from ..svg.bounds import union
 from ..svg.css import length
 from ..svg.css import parse_declarations
-from ..svg.names import DYNAMIC
-from ..svg.names import OG_NS
+from ..svg.dynamic import Dynamic
 from ..svg.names import SODIPODI_NS
 from ..svg.names import URL_ID
 from ..svg.names import by_id
+from ..svg.names import index_path
 from ..svg.names import local_name
 from ..svg.read_text import TEXT_TAGS
 from .params import json_number
@@ -39,8 +39,6 @@ if t.TYPE_CHECKING:
     from .load import Template
 
 INKSCAPE_NS = "http://www.inkscape.org/namespaces/inkscape"
-#: Marks what lies wholly off a page's card (hidden there).
-OFF_PAGE = f"{{{OG_NS}}}off-page"
 #: The most pages one template may have (each is a size og may be asked to render).
 MAX_PAGES = 12
 
@@ -90,21 +88,23 @@ def find_page(template: Template, wanted: str) -> Page:
 
 def with_pages(template: Template) -> Template:
     """A template of several pages, each page's document made once (on load): the same elements,
-    so every path into them holds; the root's viewBox on the page, what lies wholly off it hidden.
-    The template itself becomes its first page."""
+    so every path into them holds; the root's viewBox on the page, what lies wholly off it hidden
+    (and listed, by path, in the page's ``off_page``). The template itself becomes its first page."""
     if not template.pages:
         return template
-    roots = []
+    roots, hidden = [], []
     for page in template.pages:
         root = copy.deepcopy(template.root)
         root.set("viewBox", f"{page.x:g} {page.y:g} {page.width:g} {page.height:g}")
         root.set("width", f"{page.width:g}")
         root.set("height", f"{page.height:g}")
-        _hide_off_page(root, root, (page.x, page.y, page.x + page.width, page.y + page.height))
+        off: list[etree._Element] = []
+        _hide_off_page(root, root, (page.x, page.y, page.x + page.width, page.y + page.height), off)
         roots.append(root)
+        hidden.append(tuple(index_path(node) for node in off))
     first = template.pages[0]
     return dataclasses.replace(template, root=roots[0], width=first.width, height=first.height,
-                               page_roots=tuple(roots))
+                               page_roots=tuple(roots), off_page=hidden[0], pages_off_page=tuple(hidden))
 
 
 def for_page(template: Template, wanted: str | None) -> Template:
@@ -118,7 +118,7 @@ def for_page(template: Template, wanted: str | None) -> Template:
     if number == 0:
         return template
     return dataclasses.replace(template, root=template.page_roots[number], width=page.width,
-                               height=page.height, page=page.name)
+                               height=page.height, page=page.name, off_page=template.pages_off_page[number])
 
 
 def _box(root: etree._Element, node: etree._Element) -> Box | None:
@@ -141,7 +141,8 @@ def _box(root: etree._Element, node: etree._Element) -> Box | None:
     return None if box is None else apply(own_matrix(node), box)
 
 
-def _hide_off_page(root: etree._Element, parent: etree._Element, page: Box) -> None:
+def _hide_off_page(root: etree._Element, parent: etree._Element, page: Box,
+                   hidden: list[etree._Element]) -> None:
     for node in parent:
         if not isinstance(node.tag, str) or local_name(node) in ("defs", "namedview", "metadata"):
             continue
@@ -149,18 +150,18 @@ def _hide_off_page(root: etree._Element, parent: etree._Element, page: Box) -> N
         if box is None:
             continue
         if box[2] <= page[0] or box[0] >= page[2] or box[3] <= page[1] or box[1] >= page[3]:
-            node.set(OFF_PAGE, "1")
+            hidden.append(node)
             node.set("style", ";".join(["display:none", *(f"{k}:{v}" for k, v in
                                                           parse_declarations(node.get("style", ""))
                                                           if k != "display")]))
         elif local_name(node) in ("g", "a", "switch") and node.tag not in TEXT_TAGS:
-            _hide_off_page(root, node, page)
+            _hide_off_page(root, node, page, hidden)
 
 
-def settle_off_page(root: etree._Element) -> None:
-    """In a filled page's document, what lies off the page holds no value: nothing in it may keep
-    the page's static background from being drawn once (see og.raster.static)."""
-    for node in root.iter(etree.Element):
-        if node.get(OFF_PAGE):
-            for inside in node.iter(etree.Element):
-                inside.attrib.pop(DYNAMIC, None)
+def settle_off_page(off_page: t.Iterable[etree._Element], dynamic: Dynamic) -> None:
+    """In a filled page's document, what lies off the page (``off_page``: the hidden elements)
+    holds no value: nothing in it may keep the page's static background from being drawn once
+    (see og.raster.static)."""
+    for node in off_page:
+        for inside in node.iter(etree.Element):
+            dynamic.discard(inside)

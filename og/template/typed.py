@@ -29,7 +29,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import math
-import re
 import typing as t
 
 from lxml import etree
@@ -43,30 +42,39 @@ from ..svg.css import length
 from ..svg.css import own_property
 from ..svg.css import parse_declarations
 from ..svg.css import specified
+from ..svg.dynamic import Dynamic
 from ..svg.geometry import multiply
 from ..svg.geometry import parse_transform
 from ..svg.geometry import view_matrix
-from ..svg.names import DYNAMIC
-from ..svg.names import OG_NS
 from ..svg.names import URL_ID
 from ..svg.names import XLINK_HREF
 from ..svg.names import find_node
 from ..svg.names import href
 from ..svg.names import index_path
 from ..svg.names import local_name
+from ..svg.vocabulary import CHOICE
+from ..svg.vocabulary import CHOICES
+from ..svg.vocabulary import COLOR
+from ..svg.vocabulary import COLOR_PROPERTY
+from ..svg.vocabulary import DEFAULT
+from ..svg.vocabulary import FALSY
+from ..svg.vocabulary import FIT
+from ..svg.vocabulary import IMAGE
+from ..svg.vocabulary import IMAGE_FALLBACK
+from ..svg.vocabulary import NAME
+from ..svg.vocabulary import SHOW_IF
+from ..svg.vocabulary import TRUTHY
+from ..svg.vocabulary import VALUE
+from ..svg.vocabulary import Attribute
+from ..svg.vocabulary import is_truthy
+from ..svg.vocabulary import parse_flag
+from ..svg.vocabulary import parse_hex as parse_hex
 from .params import Param
 
 Path = tuple[int, ...]
 
-#: og's attributes for typed parameters (``og check`` knows them).
-TYPED_ATTRIBUTES = frozenset({"image", "fit", "image-fallback", "color", "choices", "color-property",
-                              "show-if", "choice", "value", "default"})
-FALSY = ("", "0", "false", "no", "off")
-TRUTHY = ("1", "true", "yes", "on")
 #: Longest colour, choice or flag value (names are short; a URL gets the template's limit).
 SHORT_VALUE = 64
-_HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-_NAME = re.compile(r"[A-Za-z0-9_-]+")
 #: Where a colour would show nowhere: og refuses ``og:color`` there (a gradient's colours are on
 #: its ``<stop>`` elements; a clip path's shapes clip and are not painted).
 NO_COLOUR = frozenset({"linearGradient", "radialGradient", "image", "filter", "clipPath", "defs", "style",
@@ -74,10 +82,6 @@ NO_COLOUR = frozenset({"linearGradient", "radialGradient", "image", "filter", "c
 #: What paints with fill and stroke: a container's colour shows only through these.
 PAINTED = frozenset({"rect", "circle", "ellipse", "line", "polyline", "polygon", "path", "text", "tspan",
                      "textPath", "flowRoot", "flowPara", "flowSpan", "use"})
-
-
-def _og(name: str) -> str:
-    return f"{{{OG_NS}}}{name}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,8 +120,8 @@ class Shown:
     def keeps(self, values: t.Mapping[str, str]) -> bool:
         if self.value is not None:
             return values.get(self.param, "") == self.value
-        return any(bool(values.get(name, "").strip()) if name in self.texts else truthy(values.get(name, ""))
-                   for name in self.param.split())
+        return any(bool(values.get(name, "").strip()) if name in self.texts
+                   else is_truthy(values.get(name, "")) for name in self.param.split())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,21 +130,6 @@ class Typed:
     images: tuple[ImageSlot, ...] = ()
     colors: tuple[ColorSlot, ...] = ()
     shown: tuple[Shown, ...] = ()
-
-
-def parse_hex(value: str) -> str | None:
-    """``#E11`` / ``e11d48`` → ``#ee1111`` / ``#e11d48``; anything else → None.
-
-    >>> parse_hex("#E11"), parse_hex("e11d48"), parse_hex("red;filter:url(#x)")
-    ('#ee1111', '#e11d48', None)
-    """
-    match = _HEX.fullmatch(value)
-    if match is None:
-        return None
-    digits = match.group(1).lower()
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    return "#" + digits
 
 
 def drawn_colour(value: str | None) -> str | None:
@@ -153,10 +142,6 @@ def drawn_colour(value: str | None) -> str | None:
     """
     rgb = css_colour(value) if value else None
     return None if rgb is None else "#{:02x}{:02x}{:02x}".format(*rgb)
-
-
-def truthy(value: str) -> bool:
-    return value.strip().lower() not in FALSY
 
 
 def _refuse(name: str, value: str, allowed: t.Sequence[str]) -> BadParameter:
@@ -178,9 +163,10 @@ def _checker(kind: str, allowed: tuple[str, ...]) -> t.Callable[[str, str], str]
                 raise _refuse(name, value, ("#rgb", "#rrggbb"))
             return parsed
         if kind == "flag":
-            if value.strip().lower() not in FALSY + TRUTHY:
-                raise _refuse(name, value, TRUTHY + FALSY[1:])
-            return "1" if truthy(value) else ""
+            try:
+                return "1" if parse_flag(value) else ""
+            except ValueError:
+                raise _refuse(name, value, TRUTHY + FALSY[1:]) from None
         if value not in allowed:
             raise _refuse(name, value, allowed)
         return value
@@ -197,17 +183,6 @@ def _param(name: str, kind: str, default: str, allowed: tuple[str, ...], max_len
                  allowed or FORMS.get(kind, ()), _checker(kind, allowed), palette)
 
 
-def _palette(node: etree._Element) -> tuple[tuple[str, str], ...]:
-    palette = []
-    for item in filter(None, (part.strip() for part in (node.get(_og("choices")) or "").split(","))):
-        name, _, colour = item.partition(":")
-        parsed = parse_hex(colour)
-        if not _NAME.fullmatch(name.strip()) or parsed is None:
-            raise TemplateError(f"og:choices item {item[:40]!r} (line {node.sourceline}): write name:#rrggbb")
-        palette.append((name.strip(), parsed))
-    return tuple(palette)
-
-
 def _color_slot(node: etree._Element, name: str) -> ColorSlot:
     """One shape's ``og:color``: what it sets (a ``<stop>``: its stop-color) and its palette."""
     tag = local_name(node)
@@ -215,7 +190,7 @@ def _color_slot(node: etree._Element, name: str) -> ColorSlot:
         hint = ": put it on the gradient's <stop> elements" if tag.endswith("Gradient") else ""
         raise TemplateError(f"og:color on <{tag}> (line {node.sourceline}) would colour nothing{hint}")
     properties = ("stop-color",) if tag == "stop" else ("fill", "stroke")
-    return ColorSlot(name, index_path(node), _option(node, "color-property", properties), _palette(node))
+    return ColorSlot(name, index_path(node), _option(node, COLOR_PROPERTY, properties), CHOICES.require(node))
 
 
 def own_colour(cascade: Cascade, node: etree._Element, prop: str) -> tuple[str, str | None]:
@@ -329,10 +304,13 @@ def _device_size(root: etree._Element, node: etree._Element, width: float, heigh
     return max(1, round(box_w * math.hypot(a, b))), max(1, round(box_h * math.hypot(c, d)))
 
 
-def _option(node: etree._Element, name: str, choices: tuple[str, ...]) -> str:
-    value = node.get(_og(name)) or choices[0]
+def _option(node: etree._Element, attribute: Attribute[str], choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (of the attribute's values, those this element takes; the first when
+    it is not written)."""
+    value = attribute.raw(node) or choices[0]
     if value not in choices:
-        raise TemplateError(f"og:{name}={value[:20]!r} (line {node.sourceline}): use {' or '.join(choices)}")
+        raise TemplateError(f"og:{attribute.name}={value[:20]!r} (line {node.sourceline}): "
+                            f"use {' or '.join(choices)}")
     return value
 
 
@@ -348,44 +326,42 @@ def declare(root: etree._Element, text_params: t.Collection[str], max_length: in
     flags: set[str] = set()
 
     def claim(name: str, kind: str, node: etree._Element) -> None:
-        if not _NAME.fullmatch(name) or name in text_params or (name in params and params[name].kind != kind):
+        if not NAME.fullmatch(name) or name in text_params or (name in params and params[name].kind != kind):
             raise TemplateError(f"og:{kind} {name[:40]!r} (line {node.sourceline}) is not a name or is "
                                 "already another kind of parameter")
-        if node.get(_og("default")) is not None:
-            defaults.setdefault(name, node.get(_og("default")) or "")
+        if (default := DEFAULT.raw(node)) is not None:
+            defaults.setdefault(name, default)
 
     for node in root.iter(etree.Element):
-        if (name := node.get(_og("image"))) is not None:
+        if (name := IMAGE.raw(node)) is not None:
             if local_name(node) != "image":
                 raise TemplateError(f"og:image on <{local_name(node)}> (line {node.sourceline}): put it on "
                                     "an <image>")
             claim(name, "image", node)
             images.append(ImageSlot(name, index_path(node), _device_size(root, node, *size),
-                                    t.cast(t.Any, _option(node, "fit", ("cover", "contain"))),
-                                    t.cast(t.Any, _option(node, "image-fallback", ("placeholder", "error")))))
+                                    t.cast(t.Any, _option(node, FIT, ("cover", "contain"))),
+                                    t.cast(t.Any, _option(node, IMAGE_FALLBACK, ("placeholder", "error")))))
             params[name] = _param(name, "image", defaults.get(name, ""), (), max_length)
-        if (name := node.get(_og("color"))) is not None:
+        if (name := COLOR.raw(node)) is not None:
             claim(name, "color", node)
             colors.append(_color_slot(node, name))
             params.setdefault(name, Param(name, "", SHORT_VALUE, "color"))  # completed below
-        if (name := node.get(_og("choice"))) is not None:
+        if (name := CHOICE.raw(node)) is not None:
             claim(name, "choice", node)
-            value = node.get(_og("value")) or ""
+            value = VALUE.raw(node) or ""
             choices.setdefault(name, [])
             if value not in choices[name]:
                 choices[name].append(value)
             shown.append(Shown(name, index_path(node), value))
             params[name] = Param(name, "", SHORT_VALUE, "choice")  # completed below
-        if (names := node.get(_og("show-if"))) is not None:
-            if not names.split() or not all(_NAME.fullmatch(name) for name in names.split()):
-                raise TemplateError(f"og:show-if {names[:40]!r} (line {node.sourceline}) is not a name "
-                                    "(or names, separated by spaces)")
-            for name in names.split():
-                if node.get(_og("default")) is not None:
-                    defaults.setdefault(name, node.get(_og("default")) or "")
+        if SHOW_IF.raw(node) is not None:
+            names = SHOW_IF.require(node)
+            for name in names:
+                if (default := DEFAULT.raw(node)) is not None:
+                    defaults.setdefault(name, default)
                 flags.add(name)
-            shown.append(Shown(" ".join(names.split()), index_path(node), None,
-                               frozenset(names.split()) & frozenset(text_params)))
+            shown.append(Shown(" ".join(names), index_path(node), None,
+                               frozenset(names) & frozenset(text_params)))
     colour_params, shared_colours = _colour_params(root, colors, defaults, max_length)
     params.update(colour_params)
     for name, values in choices.items():
@@ -394,7 +370,7 @@ def declare(root: etree._Element, text_params: t.Collection[str], max_length: in
             raise TemplateError(f"og:choice {name!r}: the default {default!r} is none of {', '.join(values)}")
         params[name] = _param(name, "choice", default, tuple(values), max_length)
     for name in sorted(flags - set(params) - set(text_params)):
-        params[name] = _param(name, "flag", "1" if truthy(defaults.get(name, "")) else "", (), max_length)
+        params[name] = _param(name, "flag", "1" if is_truthy(defaults.get(name, "")) else "", (), max_length)
     return Typed(params, tuple(images), shared_colours, tuple(shown))
 
 
@@ -425,11 +401,12 @@ def fetched_images(typed: Typed, values: t.Mapping[str, str], fetch: FetchImage,
 
 
 def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
-                pictures: t.Mapping[Path, bytes]) -> None:
-    """Write the typed values into a filled copy of the document, as og serialises them."""
+                pictures: t.Mapping[Path, bytes], dynamic: Dynamic) -> None:
+    """Write the typed values into a filled copy of the document, as og serialises them; every
+    element they change (or may remove) is added to ``dynamic``."""
     for image in typed.images:
         node = find_node(root, image.path)
-        node.set(DYNAMIC, "1")
+        dynamic.add(node)
         if image.path in pictures:
             node.attrib.pop("href", None)
             node.set(XLINK_HREF, "data:image/png;base64," + base64.b64encode(pictures[image.path]).decode())
@@ -437,7 +414,7 @@ def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
     for color in typed.colors:
         node = find_node(root, color.path)
         for path in (color.path, *color.users):
-            find_node(root, path).set(DYNAMIC, "1")
+            dynamic.add(find_node(root, path))
         value = values.get(color.param, "")
         hex_colour = dict(color.palette).get(value) if color.palette else parse_hex(value)
         if hex_colour:
@@ -446,7 +423,7 @@ def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
     hidden = []
     for rule in typed.shown:
         node = find_node(root, rule.path)
-        node.set(DYNAMIC, "1")
+        dynamic.add(node)
         if not rule.keeps(values):
             hidden.append(node)
     for node in hidden:  # after every lookup by path: removing shifts the paths of later siblings

@@ -29,8 +29,6 @@ from .routes import bp
 from .routes import core
 from .routes import og_request
 from .routes import response
-from .studio import register_studio
-from .studio import studio_enabled
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +66,6 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     else:
         app.extensions["og.core"] = make_core()
     app.register_blueprint(bp)
-    register_studio(app, renderer.settings)
     trust_proxies(app, renderer.settings.trusted_proxies)
 
     @app.before_request
@@ -77,8 +74,8 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
 
     @app.after_request
     def flask_answers(made: Response) -> Response:
-        """What Flask answers itself (the studio's pages, its static files, a 404 before any route)
-        says nosniff and is counted and logged like the core's answers."""
+        """What Flask answers itself (an error before any route) says nosniff and is counted and
+        logged like the core's answers."""
         made.headers["X-Content-Type-Options"] = "nosniff"
         if request.endpoint != "og.serve":  # the core observes its own
             length = made.calculate_content_length()
@@ -89,11 +86,11 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         return made
 
     @app.errorhandler(OgError)
-    def og_error(error: OgError) -> t.Any:  # the studio's pages: an unknown template
+    def og_error(error: OgError) -> t.Any:
         return response(core().error_answer(og_request(), error))
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> t.Any:  # "/" without the studio; the studio's static files
+    def http_error(error: HTTPException) -> t.Any:
         code = (error.name or "error").lower().replace(" ", "_")
         body = {"error": code, "message": error.description or ""}
         return response(core().error_body(og_request(), error.code or 500, body))
@@ -103,6 +100,12 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         return response(core().error_answer(og_request(), error))
 
     return app
+
+
+def studio_enabled(app: Flask, settings: Settings) -> bool:
+    """``OG_STUDIO=1`` (the setting, or ``OG_STUDIO`` in the app's config), or Flask debug mode:
+    then og's HTTP core serves the studio (:mod:`og.http.studio`)."""
+    return bool(settings.studio or app.config.get("OG_STUDIO") or app.debug)
 
 
 def trust_proxies(app: Flask, hops: int) -> None:

@@ -40,6 +40,7 @@ def response(answer: Answer) -> Response:
     return made
 
 
+@bp.route("/", defaults={"path": ""}, methods=METHODS, provide_automatic_options=False)
 @bp.route("/<path:path>", methods=METHODS, provide_automatic_options=False)
 def serve(path: str) -> Response:
     return response(core().handle(og_request()))

@@ -116,6 +116,8 @@ class Case:
     compare_body: bool = True
     #: Bytes that may differ between two requests, masked before comparing.
     mask: bytes = b""
+    #: Bytes the body must hold (beyond being the same everywhere).
+    contains: bytes = b""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -172,7 +174,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def env(folder: Path, image_server: ImageServer) -> dict[str, str]:  # noqa: F811
     return {"OG_TEMPLATES_DIR": str(folder), "OG_FONTS_DIR": str(FONTS_DIR), "OG_SECRET": SECRET,
             "OG_STUDIO": "1", "OG_METRICS_TOKEN": TOKEN, "OG_IMAGE_HOSTS": image_server.origin,
-            "OG_IMAGE_TIMEOUT": "2", "OG_QUEUE_TIMEOUT": "10"}
+            "OG_IMAGE_TIMEOUT": "2", "OG_QUEUE_TIMEOUT": "10", "OG_TRUSTED_PROXIES": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -225,6 +227,10 @@ NO_STORE = ("cache-control", "no-store")
 PNG = ("content-type", "image/png")
 DAY = ("cache-control", "public, max-age=86400, stale-while-revalidate=604800")
 HOUR = ("cache-control", "public, max-age=3600")  # OG_IMAGE_MAX_AGE: a photo may change
+#: What two proxies appended (the first saw the client; OG_TRUSTED_PROXIES=1 trusts the last only).
+#: Neither gunicorn nor uvicorn reads these lists themselves: og's core alone decides.
+PROXIED = (("X-Forwarded-Proto", "http, https"), ("X-Forwarded-Host", "evil.example, cards.example.org"),
+           ("X-Forwarded-Port", "8443"), ("X-Forwarded-For", "203.0.113.9, 198.51.100.7"))
 
 
 def cases(photos: str, version: str, etag: str) -> list[Case]:
@@ -291,10 +297,23 @@ def cases(photos: str, version: str, etag: str) -> list[Case]:
         Case("GET", signed(f"/typed.png?logo={missing}"), (("User-Agent", CRAWLER),), status=422,
              expect=(PNG,)),
         Case("GET", "/studio/api/card/card?title=Tom%20%26%20Jerry", expect=(JSON, NO_STORE)),
+        Case("GET", "/studio/api/card/card?title=Proxied", PROXIED, expect=(JSON,),
+             contains=b'"https://cards.example.org:8443/card.png?title=Proxied'),
+        Case("GET", "/studio/api/card/card?title=Direct", contains=b'"http://og.test/card.png?title=Direct'),
         Case("GET", "/studio/api/card/card?colour=red", status=400),
         Case("GET", "/studio/api/card/nope", status=404),
         Case("GET", "/studio/api/check/card", expect=(NO_STORE,)),
         Case("GET", "/studio/api/check/nope", status=404),
+        Case("GET", "/", expect=(("content-type", "text/html; charset=utf-8"), NO_STORE),
+             contains=b'<body data-page="index" data-template="" data-root="/">'),
+        Case("HEAD", "/", expect=(("content-type", "text/html; charset=utf-8"),)),
+        Case("GET", "/studio/t/card", contains=b'data-template="card"'),
+        Case("GET", "/studio/t/nope", status=404, expect=(("x-og-error", "template_not_found"),)),
+        Case("GET", "/studio/static/studio.js", expect=(("content-type", "text/javascript; charset=utf-8"),
+                                                        ("cache-control", "no-cache"))),
+        Case("GET", "/studio/static/studio.css", (("If-None-Match", "*"),), status=304),
+        Case("GET", "/studio/static/nope.css", status=404),
+        Case("POST", "/", status=405),
         Case("GET", "/studio/events", expect=(("content-type", "text/event-stream; charset=utf-8"),),
              until=b"}\n\n"),
     ]
@@ -320,6 +339,7 @@ def test_every_front_end_gives_the_same_answer(number: int, servers: dict[str, i
         assert headers.get(name) == value, (name, headers)
     if case.method == "HEAD" or case.status == 304:
         assert flask.body == b""
+    assert case.contains in flask.body, flask.body[:600]
     for name in ("django", "asgi"):
         assert seen[name].status == flask.status, (name, seen[name].body[:300])
         assert seen[name].headers == flask.headers, name

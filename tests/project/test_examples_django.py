@@ -88,3 +88,24 @@ def test_og_build_command(client: t.Any, tmp_path: Path) -> None:
     data.write_text("title,nope\nA,B\n", encoding="utf-8")
     with pytest.raises(CommandError, match="'nope' are not parameters"):
         call_command("og_build", "article", str(data), "--out", str(tmp_path / "out"), stderr=err)
+
+
+def test_the_tag_follows_trusted_proxies_as_og_does(client: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``{% og_meta %}`` reads ``X-Forwarded-*`` with og's hop count (``OG_TRUSTED_PROXIES``), as og's
+    own URLs do under every front end, not Django's own settings."""
+    import dataclasses
+
+    from og.contrib.django.apps import app_config
+
+    renderer = app_config().renderer()
+    forwarded = {"host": "blog.example.com", "x-forwarded-proto": "http, https",
+                 "x-forwarded-host": "evil.example, cards.example.org"}
+
+    def image_url() -> tuple[str, str]:
+        url = urllib.parse.urlsplit(_metas(client.get("/posts/ci-times", headers=forwarded).content.decode())
+                                    ["og:image"])
+        return url.scheme, url.netloc
+
+    assert image_url() == ("http", "blog.example.com")  # not told of a proxy: a client could send them
+    monkeypatch.setattr(renderer, "settings", dataclasses.replace(renderer.settings, trusted_proxies=1))
+    assert image_url() == ("https", "cards.example.org")

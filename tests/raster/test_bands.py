@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 import og
+from og import stages
 from og.config import Settings
 from og.deadline import RenderBudget
 from og.errors import RenderTimeout
@@ -39,7 +40,7 @@ def test_banded_png_has_the_same_pixels(name: str, title: str) -> None:
     text = next(p for p in template.params.values() if p.required).name  # the value each card needs
     png = BUNDLED.render(name, {text: title[: template.params[text].max_length]})
     laid_out = BUNDLED.lay_out(name, {text: title[: template.params[text].max_length]})
-    surface, _ = BUNDLED._rasterize(laid_out)
+    surface = stages.rasterize(BUNDLED.tools, laid_out).surface
     assert np.array_equal(_decoded(png), encode.pixels(surface)), "banded PNG differs from the pixels"
     width, height, _, color_type = struct.unpack(">IIBB", png[16:26])
     channels = {2: 3, 6: 4, 3: 1}[color_type]
@@ -88,9 +89,9 @@ def test_adler32_combine_matches_zlib() -> None:
 
 def test_a_different_size_falls_back() -> None:
     laid_out = BUNDLED.lay_out("article", {})
-    surface, key = BUNDLED._rasterize(laid_out)
+    key = stages.rasterize(BUNDLED.tools, laid_out).background
     small = BUNDLED.backend.rasterize(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
-    rows = BUNDLED._bands(key)
+    rows = BUNDLED.tools.bands(key)
     assert rows is not None and bands.encode_over(small, rows) is None
 
 
@@ -105,14 +106,14 @@ def test_changed_bands_seen_before_are_copied(monkeypatch: pytest.MonkeyPatch) -
     assert len(calls) == compressed_second, "the same card again compresses nothing"
     assert compressed_second < 23, "bands that came back (the static foreground) are copied"
     laid_out = renderer.lay_out("profile", {"name": "Second"})
-    assert np.array_equal(_decoded(png), encode.pixels(renderer._rasterize(laid_out)[0]))
+    assert np.array_equal(_decoded(png), encode.pixels(stages.rasterize(renderer.tools, laid_out).surface))
 
 
 def test_compressing_a_background_stops_at_the_budget() -> None:
     """The once-per-template compression checks the budget between bands (a huge canvas at dpr 2
     has thousands of them)."""
     laid_out = BUNDLED.lay_out("article", {})
-    surface, _ = BUNDLED._rasterize(laid_out)
+    surface = stages.rasterize(BUNDLED.tools, laid_out).surface
     budget = RenderBudget(1e-6)
     with budget.running(), pytest.raises(RenderTimeout):
         time.sleep(0.01)

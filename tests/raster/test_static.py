@@ -13,7 +13,7 @@ import og
 from og.config import Settings
 from og.raster import encode
 from og.raster import static
-from og.svg.names import OG_NS
+from og.svg.dynamic import Dynamic
 
 from ..conftest import FONTS_DIR
 
@@ -25,21 +25,21 @@ def _pixels(surface: object) -> np.ndarray:
     return encode.pixels(surface).astype(int)
 
 
-def _split(root: etree._Element) -> tuple[bytes, bytes] | None:
-    first = static.split_point(root)
+def _split(root: etree._Element, dynamic: Dynamic) -> tuple[bytes, bytes] | None:
+    first = static.split_point(root, dynamic)
     return None if first is None else (static.background(root, first), static.foreground(root, first))
 
 
 @pytest.mark.parametrize("name", BUNDLED.templates.names())
 def test_split_render_equals_whole_render(name: str) -> None:
     laid_out = BUNDLED.lay_out(name, {})
-    whole = _pixels(BUNDLED.backend.rasterize(laid_out.svg_bytes()))
-    split = _split(laid_out.root)
+    glyphs = laid_out.glyphs
+    whole = _pixels(BUNDLED.backend.rasterize(laid_out.svg_bytes(), glyphs=glyphs))
+    split = _split(laid_out.root, laid_out.dynamic)
     assert split is not None, "bundled templates keep their decoration before their text"
     background, foreground = split
-    assert b"og:dynamic" not in background
-    drawn = BUNDLED.backend.rasterize(background)
-    assert np.abs(_pixels(BUNDLED.backend.rasterize(foreground, drawn)) - whole).max() <= 1
+    drawn = BUNDLED.backend.rasterize(background, glyphs=glyphs)
+    assert np.abs(_pixels(BUNDLED.backend.rasterize(foreground, drawn, glyphs=glyphs)) - whole).max() <= 1
 
 
 def test_background_is_drawn_once_per_template() -> None:
@@ -50,10 +50,10 @@ def test_background_is_drawn_once_per_template() -> None:
     assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)
 
 
-#: A laid-out card: og:dynamic is the mark the fill stage leaves, in og's current namespace.
-SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="{ns}"
+#: A laid-out card whose text holds a value (the fill stage's :class:`Dynamic`).
+SVG = """<svg xmlns="http://www.w3.org/2000/svg"
   width="100" height="50"><rect width="100" height="50" fill="#eee"/>
-  <g {group}><rect width="20" height="20" fill="red"/><text og:dynamic="1" x="5" y="40">x</text></g>
+  <g {group}><rect width="20" height="20" fill="red"/><text x="5" y="40">x</text></g>
   <rect x="80" width="20" height="20" fill="blue"/></svg>"""
 
 
@@ -65,8 +65,8 @@ SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="{ns}"
     ('style="filter:url(#f)"', False),
 ])
 def test_split_only_where_it_cannot_change_the_result(group: str, splits: bool) -> None:
-    root = etree.fromstring(SVG.format(group=group, ns=OG_NS))
-    split = _split(root)
+    root = etree.fromstring(SVG.format(group=group))
+    split = _split(root, Dynamic(root.iter("{*}text")))
     assert (split is not None) == splits
     if split:
         background, foreground = split

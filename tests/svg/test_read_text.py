@@ -17,7 +17,7 @@ from tests.conftest import settings_for
 def slots(renderer, name, **values):
     template = renderer.templates.get(name)
     filled = {key: param.default for key, param in template.params.items()} | values
-    root = fill(template, filled)
+    root = fill(template, filled).root
     return {slot.id: slot for slot in find_text_slots(root, template.width)}
 
 
@@ -66,7 +66,7 @@ def test_inline_size_box(renderer):
 
 def test_hidden_layer_text_is_removed(renderer):
     template = renderer.templates.get("card")
-    root = fill(template, {name: p.default for name, p in template.params.items()})
+    root = fill(template, {name: p.default for name, p in template.params.items()}).root
     ids = [slot.id for slot in find_text_slots(root, template.width)]
     assert "hidden-note" not in ids
     assert not [node for node in root.iter() if node.get("id") == "hidden-note"]

@@ -1,5 +1,5 @@
 """og/svg/sanitise.py ``without_marks``: the ``.svg`` og serves and ``og build --format svg`` writes
-carry none of og's attributes (template options, ``og:dynamic``, ``og:glyphs``…) nor its namespace."""
+carry none of og's attributes (the template's options: ``og:max-lines``, ``og:follow``…) nor its namespace."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from lxml import etree
 import og
 import og.web
 from og.cli import main
-from og.svg.names import GLYPHS
 from og.svg.names import OG_NAMESPACES
+from og.svg.names import OG_NS
 from og.svg.names import SVG_NS
 from og.svg.sanitise import without_marks
 from tests.conftest import BUNDLED_TEMPLATES
@@ -41,7 +41,7 @@ def renderer(fonts: t.Any) -> og.Renderer:
 @pytest.mark.parametrize("name", NAMES)
 def test_the_served_svg_has_no_og_marks(renderer: og.Renderer, name: str) -> None:
     laid_out = renderer.lay_out(name, {}).root
-    assert og_marks(laid_out), "the stages should leave marks to remove"
+    assert og_marks(laid_out), "the template's options should be there to remove"
     client = og.web.create_app({"OG_RENDERER": renderer, "TESTING": True}).test_client()
     response = client.get(f"/{name}.svg")
     assert response.status_code == 200 and response.content_type.startswith("image/svg+xml")
@@ -66,6 +66,6 @@ def test_without_marks_keeps_everything_else() -> None:
     marks = " ".join(f'og{number}:dynamic="1"' for number in range(len(OG_NAMESPACES)))
     root = etree.fromstring(f'<svg xmlns="{SVG_NS}" xmlns:i="urn:i" {namespaces}>'
                             f'<path d="M0 0" i:label="kept" {marks}/></svg>')
-    root[0].set(GLYPHS, "absolute")
+    root[0].set(f"{{{OG_NS}}}max-lines", "2")
     assert without_marks(root) == len(OG_NAMESPACES) + 1
     assert og_marks(root) == [] and dict(root[0].attrib) == {"d": "M0 0", "{urn:i}label": "kept"}

@@ -153,7 +153,7 @@ def test_runaway_loops_stop_at_the_budget(hostile: t.Any, name: str) -> None:
     assert elapsed < BUDGET_S + 1, f"answered after {elapsed:.2f} s"
     again = time.monotonic()
     assert client.get(f"/{name}.png?title=" + "x" * 400).status_code == 503
-    assert time.monotonic() - again < 0.2, "a failed render is remembered, not repeated"
+    assert time.monotonic() - again < BUDGET_S / 2, "a failed render is remembered, not repeated"
     assert renderer.renders == 1
     assert client.get("/fine.png?title=after").status_code == 200, "the worker keeps serving"
 
@@ -203,7 +203,7 @@ def test_admission_refuses_at_once_past_the_queue() -> None:
     started = time.monotonic()
     with pytest.raises(Overloaded), admission.admitted():
         pass
-    assert time.monotonic() - started < 0.1
+    assert time.monotonic() - started < 1, "refused at once, not after the 5 s wait"
     release.set()
     holder.join(5)
     with admission.admitted():

@@ -167,7 +167,7 @@ def test_show_if_with_several_names_and_text_values(tmp_path: Path) -> None:
     assert set(template.params) == {"a", "b"}  # text placeholders, not flags
 
     def kept(**given: str) -> bool:
-        root = fill(template, checked_values("t", template.params, given))
+        root = fill(template, checked_values("t", template.params, given)).root
         return bool(root.xpath("//*[@id='r']"))
     assert kept(a="0") and kept(b="x") and not kept(a=" ") and not kept(a="", b="")
 

@@ -116,7 +116,7 @@ def test_move_in_a_transformed_group_lands_in_the_mirrored_place(tmp_path: Path)
                                '<g transform="translate(30 10) scale(2)"><rect og:mirror="move" id="r" '
                                'x="5" y="5" width="20" height="10"/></g>')
     for value, box in (("abc", (40, 20, 80, 40)), ("אבג", (320, 20, 360, 40))):
-        root = fill(template, checked_values("t", template.params, {"t": value}))
+        root = fill(template, checked_values("t", template.params, {"t": value})).root
         found = root_box(root.xpath("//*[@id='r']")[0])
         assert found == pytest.approx(box), value
 

@@ -201,7 +201,8 @@ def test_each_page_keeps_its_static_background(bundled: og.Renderer, page: str |
     and cached) ends where its first value is, on that page."""
     from og.raster import static
 
-    first = static.split_point(bundled.lay_out("article", {"title": "T"}, page=page).root)
+    laid_out = bundled.lay_out("article", {"title": "T"}, page=page)
+    first = static.split_point(laid_out.root, laid_out.dynamic)
     assert first is not None
     assert layer in [node.get("id") for node in (first, *first.iterancestors())]
 

@@ -15,7 +15,6 @@ from PIL import ImageColor
 import og
 from og.errors import BadParameter
 from og.errors import TemplateError
-from og.svg.names import DYNAMIC
 from og.template.fill import fill
 from og.template.load import create_jinja_environment
 from og.template.load import load_template
@@ -85,8 +84,8 @@ def test_an_image_slot_knows_its_device_size_through_transforms(tmp_path):
 def test_show_if_on_a_text_parameter_keeps_it_text(tmp_path):
     template = load(tmp_path, '<g og:show-if="initials" id="g"><text id="t">{{ initials }}</text></g>')
     assert template.params["initials"].kind == "text"
-    assert fill(template, {"initials": ""}).find(".//{*}g") is None
-    assert fill(template, {"initials": "JD"}).find(".//{*}g") is not None
+    assert fill(template, {"initials": ""}).root.find(".//{*}g") is None
+    assert fill(template, {"initials": "JD"}).root.find(".//{*}g") is not None
 
 
 @pytest.mark.parametrize(("given", "shown"), [
@@ -96,13 +95,13 @@ def test_show_if_on_a_text_parameter_keeps_it_text(tmp_path):
 def test_flags_read_the_usual_spellings(tmp_path, given, shown):
     template = load(tmp_path, '<g og:show-if="badge" id="g"/>')
     values = checked_values("t", template.params, {"badge": given})
-    assert (fill(template, values).find(".//{*}g") is not None) is shown
+    assert (fill(template, values).root.find(".//{*}g") is not None) is shown
 
 
 def test_a_flag_default_can_be_on(tmp_path):
     template = load(tmp_path, '<g og:show-if="badge" og:default="1" id="g"/>')
     assert template.params["badge"].default == "1"
-    assert fill(template, checked_values("t", template.params, {})).find(".//{*}g") is not None
+    assert fill(template, checked_values("t", template.params, {})).root.find(".//{*}g") is not None
 
 
 def test_the_chosen_layer_alone_stays_and_later_paths_still_resolve(tmp_path):
@@ -111,7 +110,8 @@ def test_the_chosen_layer_alone_stays_and_later_paths_still_resolve(tmp_path):
                               '<rect og:color="c" style="fill:#000;stroke:#111" width="9" height="9" id="r"/>'
                               '<text id="t">{{ title }}</text>')
     assert template.params["theme"].default == "light"
-    root = fill(template, checked_values("t", template.params, {"theme": "dark", "c": "#0f0", "title": "Hi"}))
+    values = checked_values("t", template.params, {"theme": "dark", "c": "#0f0", "title": "Hi"})
+    root = fill(template, values).root
     assert [n.get("id") for n in root] == ["dark", "r", "t"]
     assert root[1].get("style") == "stroke:#111;fill:#00ff00"
     assert root[2].text == "Hi"
@@ -125,16 +125,16 @@ def test_injection_attempts_never_reach_the_document(tmp_path, value):
     for name in ("c", "theme"):
         with pytest.raises(BadParameter):
             checked_values("t", template.params, {name: value})
-    written = etree.tostring(fill(template, checked_values("t", template.params, {}))).decode()
+    written = etree.tostring(fill(template, checked_values("t", template.params, {})).root).decode()
     assert "script" not in written and "filter" not in written
 
 
 def test_typed_elements_are_never_part_of_the_cached_background(tmp_path):
     template = load(tmp_path, f'<rect width="600" height="315" id="bg"/>'
                               f'<image og:image="p" width="9" height="9" xlink:href="{PIXEL}" id="i"/>')
-    root = fill(template, {})
-    assert root.find(".//{*}image").get(DYNAMIC) == "1"
-    assert root.find(".//{*}rect").get(DYNAMIC) is None
+    filled = fill(template, {})
+    assert filled.root.find(".//{*}image") in filled.dynamic
+    assert filled.root.find(".//{*}rect") not in filled.dynamic
 
 
 def test_og_check_describes_typed_parameters_and_knows_their_attributes(fonts):

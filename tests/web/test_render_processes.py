@@ -171,7 +171,13 @@ def test_a_template_rewritten_into_a_bomb_is_loaded_bounded(server: Server) -> N
     started = time.monotonic()
     status, headers, _ = server.get("/changing.png?title=Bad")
     assert bounded(status, headers) and time.monotonic() - started < BUDGET_S + LATE_S
-    assert server.get("/article.png?title=Still%20fine")[0] == 200
+    # The other templates go on being served. The render process the bomb took is being replaced:
+    # on a loaded machine a card may meanwhile be a 503 with Retry-After, never an error or a hang.
+    give_up = time.monotonic() + 10
+    while (answer := server.get("/article.png?title=Still%20fine"))[0] != 200 and time.monotonic() < give_up:
+        assert answer[0] == 503 and answer[1].get("retry-after"), answer[:2]
+        time.sleep(0.2)
+    assert answer[0] == 200
     assert "WORKER TIMEOUT" not in server.log.read_text()
 
 
@@ -211,7 +217,8 @@ GEVENT_WAIT = textwrap.dedent("""
     from og.config import Settings
     from og.errors import RenderTimeout
     from og.web.render_host import RenderHost
-    settings = dataclasses.replace(Settings.from_env(), templates_dir=sys.argv[1], render_timeout=1.0)
+    settings = dataclasses.replace(Settings.from_env(), templates_dir=sys.argv[1],
+                                   render_timeout=float(sys.argv[2]))
     renderer = og.Renderer(settings)
     renderer.pool = RenderHost.start(renderer)  # as og's gunicorn worker does, before gevent patches
     from gevent import monkey; monkey.patch_all()
@@ -238,10 +245,13 @@ GEVENT_WAIT = textwrap.dedent("""
 def test_waiting_for_a_render_process_lets_the_hub_run(tmp_path: Path) -> None:
     """Under gevent, a greenlet waiting for its card lets the others run (slow clients, cache hits)."""
     hostile_templates(tmp_path)
-    result = subprocess.run([sys.executable, "-c", GEVENT_WAIT, str(tmp_path)], capture_output=True,
-                            text=True, timeout=60, cwd=ROOT, check=False)
+    budget_s = 2 * BUDGET_S  # a hub blocked by the wait would stall for all of it
+    result = subprocess.run([sys.executable, "-c", GEVENT_WAIT, str(tmp_path), str(budget_s)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
     lines = result.stdout.split("\n")
     assert lines[0].startswith("stopped "), result.stdout + result.stderr[-3000:]
-    assert float(lines[0].split()[1]) < BUDGET_S + LATE_S
+    assert float(lines[0].split()[1]) < budget_s + LATE_S
     _, count, longest_gap = lines[1].split()
-    assert int(count) > 30 and float(longest_gap) < 0.5
+    # The ticker runs every 10 ms; on a loaded machine a tick can come half a second late, but never
+    # a whole budget late, as it would if the wait blocked the hub.
+    assert int(count) > 30 and float(longest_gap) < budget_s / 2

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import typing as t
+import urllib.parse
 
 from django import template
 from django.urls import reverse
@@ -12,18 +13,22 @@ from django.utils.safestring import mark_safe
 
 from ....http.meta import card_tags
 from ....http.meta import meta_html
+from ....http.proxies import behind_proxies
 from ..apps import app_config
+from ..views import og_request
 
 register = template.Library()
 
 
 def _tags(context: t.Mapping[str, t.Any], name: str, fmt: str, alt: str | None,
           params: t.Mapping[str, t.Any]) -> list[tuple[str, str]]:
-    request = context["request"]
     config = app_config()
     mount = reverse("og:og", kwargs={"path": ""}).rstrip("/")
+    # the site's origin as the client asked for it (behind OG_TRUSTED_PROXIES, as og's own URLs)
+    origin = behind_proxies(og_request(context["request"], ""), config.renderer().settings.trusted_proxies)
+    base = urllib.parse.urljoin(origin.root_url, "/").rstrip("/") + mount
     return card_tags(config.renderer(), name, fmt, {k: str(v) for k, v in params.items()}, keys=config.keys(),
-                     absolute=lambda url: request.build_absolute_uri(mount + url), alt=alt)
+                     absolute=lambda url: base + url, alt=alt)
 
 
 @register.simple_tag(takes_context=True)  # type: ignore[untyped-decorator]

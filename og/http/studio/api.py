@@ -1,26 +1,25 @@
 """The studio's API: a template's values → its card's URLs and meta tags; a template → what
-``og check`` finds in it; the template folder → a stream of change events. The page itself
-(HTML, script, style) is served by :mod:`og.web.studio`; all it fetches comes from here."""
+``og check`` finds in it; the template folder → a stream of change events; and its pages
+(:mod:`.pages`), whose script fetches all the rest from here."""
 
 from __future__ import annotations
 
 import dataclasses
 import typing as t
 
-from ..check import check_file
-from ..check import has_errors
-from ..render import Renderer
-from .events import BUSY_RETRY_SECONDS
-from .events import StreamSlots
-from .events import template_events
-from .messages import Answer
-from .messages import Request
-from .messages import json_answer
-from .meta import card_urls
-from .meta import pages_meta
-
-#: The studio is for people editing templates: nothing it answers may be cached on the way.
-NO_STORE = [("Cache-Control", "no-store")]
+from ...check import check_file
+from ...check import has_errors
+from ...render import Renderer
+from ..events import BUSY_RETRY_SECONDS
+from ..events import StreamSlots
+from ..events import template_events
+from ..messages import Answer
+from ..messages import Request
+from ..messages import json_answer
+from ..meta import card_urls
+from ..meta import pages_meta
+from . import pages
+from .pages import NO_STORE
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +29,16 @@ class Studio:
     poll_s: float
     lifetime_s: float
     slots: StreamSlots
+
+    def page(self, request: Request, name: str | None = None) -> Answer:
+        """The gallery, or a template's page (an unknown template: ``404``, as its card's)."""
+        if name is not None:
+            self.renderer.templates.path_for(name)
+        return pages.page(request, name)
+
+    def static(self, request: Request, filename: str) -> Answer | None:
+        """The pages' script or style; None for another name."""
+        return pages.static(request, filename)
 
     def card(self, name: str, values: t.Mapping[str, str], root_url: str) -> Answer:
         """The card's URLs (signed when og has keys) and meta tags; the values are checked like

@@ -28,6 +28,10 @@ function svg(tag, attrs = {}, text = null) {
 
 const $ = (selector) => document.querySelector(selector);
 const enc = encodeURIComponent;
+// Where og is served (its pages say): "/", or "/og/" in a site that mounts og.
+const ROOT = document.body.dataset.root || "/";
+// A path the API gives below og's mount ("/card.png?…") as this page fetches it.
+const mounted = (path) => ROOT + path.replace(/^\//, "");
 
 function formatBytes(bytes) {
   if (bytes < 1000) return `${bytes} B`;
@@ -59,7 +63,7 @@ function setImage(img, blob) {
 }
 
 async function templates() {
-  return (await getJSON("/templates")).templates;
+  return (await getJSON(`${ROOT}templates`)).templates;
 }
 
 // Live reload: the server sends every file stamp on connect, then each change. The browser
@@ -71,7 +75,7 @@ function live(onChange) {
   const dot = $("#live");
   let known = null;
   const connect = () => {
-    const events = new EventSource("/studio/events");
+    const events = new EventSource(`${ROOT}studio/events`);
     events.addEventListener("open", () => dot.classList.add("on"));
     events.addEventListener("error", () => {
       dot.classList.remove("on");
@@ -114,12 +118,12 @@ async function galleryPage() {
       style: `flex: ${p.width / p.height} 1 0`}));
     const size = info.pages ? `${pages.length} pages` : `${info.width}×${info.height}`;
     const bytes = h("span", {class: "bytes"});
-    root.append(h("a", {class: "tile", href: `/studio/t/${enc(info.name)}`, "data-name": info.name},
+    root.append(h("a", {class: "tile", href: `${ROOT}studio/t/${enc(info.name)}`, "data-name": info.name},
       h("div", {class: info.pages ? "thumb pages" : "thumb"}, ...imgs),
       h("div", {class: "tile-info"}, h("strong", {text: info.name}),
         h("span", {text: `${size} · ${info.params.length} parameters`}), bytes)));
-    const urls = await getJSON(`/studio/api/card/${enc(info.name)}`, signal);
-    const pngs = await Promise.all(cardsOf(urls).map((card) => getPng(card.png, signal)));
+    const urls = await getJSON(`${ROOT}studio/api/card/${enc(info.name)}`, signal);
+    const pngs = await Promise.all(cardsOf(urls).map((card) => getPng(mounted(card.png), signal)));
     pngs.forEach((png, i) => setImage(imgs[i], png.blob));
     bytes.textContent = formatBytes(pngs[0].bytes);
   }
@@ -477,10 +481,11 @@ async function cardPage(name) {
       // card, which shows only the values it is given: the form's, examples included.
       const query = new URLSearchParams(edited.size ? Object.entries(values).filter(
         ([key, value]) => value !== info.params.find((p) => p.name === key).default) : []);
-      const urls = await getJSON(`/studio/api/card/${enc(name)}?${query}`, signal);
+      const urls = await getJSON(`${ROOT}studio/api/card/${enc(name)}?${query}`, signal);
       const cards = cardsOf(urls); // every page with the same values
       const drawn = await Promise.all(cards.map(async (card) => {
-        const [png, report] = await Promise.all([getPng(card.png, signal), getJSON(card.json, signal)]);
+        const [png, report] = await Promise.all([getPng(mounted(card.png), signal),
+                                              getJSON(mounted(card.json), signal)]);
         return {card, png, report};
       }));
       if (signal.aborted) return;
@@ -492,7 +497,7 @@ async function cardPage(name) {
           ? `${card.page} · ${card.width}×${card.height} · ${formatBytes(png.bytes)}` : "";
       });
       const {png, report} = drawn[0];
-      $("#open-png").href = urls.png;
+      $("#open-png").href = mounted(urls.png);
       last = {report, urls, bytes: png.bytes, pages: drawn.map((d, i) => ({...d, overlay: stages[i].overlay}))};
       showOverlay();
       textsTable($("#texts"), {texts: drawn.flatMap((d) => d.report.texts)});
@@ -515,7 +520,7 @@ async function cardPage(name) {
   async function check() {
     const list = $("#findings");
     try {
-      const result = await getJSON(`/studio/api/check/${enc(name)}`);
+      const result = await getJSON(`${ROOT}studio/api/check/${enc(name)}`);
       const counts = {error: 0, warning: 0, info: 0};
       list.replaceChildren(...result.findings.map((f) => {
         counts[f.level] += 1;
