@@ -28,9 +28,12 @@ import time
 import typing as t
 from pathlib import Path
 
+from . import stages
 from .config import Settings
 from .errors import OgError
 from .formats import FORMATS
+from .formats import RASTER_FORMATS
+from .plan import Plan
 from .pool import KILL_GRACE_S
 from .pool import OUT_OF_MEMORY_EXIT
 from .pool import STOPPED
@@ -173,8 +176,10 @@ def render_job(job: Job, name: str, fmt: str, out_dir: Path,
     """Render one card to ``out_dir`` (written whole, then renamed into place) and describe it."""
     renderer = renderer or process_renderer()
     plan = renderer.plan(name, job.values, fmt, page=job.page or None)
-    body = renderer.render_plan(plan)
-    report = renderer.report(plan)
+    if plan.fmt in RASTER_FORMATS:
+        body, report = drawn_with_report(renderer, plan)
+    else:
+        body, report = renderer.render_plan(plan), renderer.report(plan)
     path = out_dir / job.file
     partial = path.with_name(f".{job.file}.{os.getpid()}.part")
     partial.write_bytes(body)
@@ -182,6 +187,21 @@ def render_job(job: Job, name: str, fmt: str, out_dir: Path,
     return {"row": job.row, "source": job.source, "file": job.file, "key": job.key,
             "width": json_number(report["width"]), "height": json_number(report["height"]),
             "bytes": len(body), "alt": shown_text(report), "values": job.values}
+
+
+def drawn_with_report(renderer: Renderer, plan: Plan) -> tuple[bytes, dict[str, t.Any]]:
+    """A raster card and its layout report (what its ``.json`` answers) from one fill and one
+    layout, within one render budget: the report is read before the text is drawn, and a card's
+    second layout for it cost ≈ 12% of ``og build``'s time. Not kept in the storage: a build's
+    rows are each asked for once."""
+    tools = renderer.tools
+    with renderer.cards.budget.running():
+        filled = stages.fill(tools, plan.template, plan.values, scale=plan.dpr)
+        laid_out = stages.lay_out(tools, plan.template, plan.values, filled)
+        report = laid_out.report()
+        raster = stages.rasterize(tools, stages.draw(tools, laid_out), plan.dpr)
+        entry = stages.encode(tools, raster, plan.fmt, renderer.planner.quality(plan.template))
+    return entry.body, report
 
 
 class Progress(t.Protocol):
@@ -275,7 +295,7 @@ def _render_all(jobs: list[Job], renderer: Renderer, options: Options, result: R
         renderer.backend.load()
 
     def timeout_s(chunk: list[Job]) -> float:
-        """A row is drawn twice (the card, then its layout report for the manifest's alt text). A
+        """A row may be laid out twice (an SVG or JSON card, then its layout report for the alt). A
         chunk gets at most two rows' budgets and each photo's fetch: a row past its budget is
         stopped inside, by the cooperative checks, so only a native call that runs on waits for
         the kill, and the rows of a chunk killed early are handed out again, each with its own

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+import og
 from og import build
 from og.cli import main
+from og.report import shown_text
 from og.rows import DataError
 from og.rows import rows_from_text
 from tests.conftest import BUNDLED_TEMPLATES
@@ -269,3 +271,14 @@ def test_the_summary_says_how_fast(tmp_path: Path, capsys: pytest.CaptureFixture
                       capsys.readouterr().err)
     assert match and float(match[2]) > 0
     assert float(match[2]) == pytest.approx(4 / float(match[1]), rel=0.1)
+
+
+def test_a_card_and_its_alt_from_one_layout_are_what_og_serves(tmp_path: Path) -> None:
+    """The build lays a card out once for its PNG and its report: the same bytes as the card's
+    ``.png`` and the same alt as its ``.json`` give."""
+    assert _build(tmp_path, CSV, "--name-column", "slug", "--workers", "1") == 0
+    renderer = og.Renderer(settings_for(BUNDLED_TEMPLATES))
+    for card in _manifest(tmp_path / "out")["cards"]:
+        plan = renderer.plan("article", card["values"])
+        assert (tmp_path / "out" / card["file"]).read_bytes() == renderer.render_plan(plan)
+        assert card["alt"] == shown_text(renderer.report(plan))

@@ -159,8 +159,9 @@ class _Rows:
 def test_a_band_seen_before_is_copied_only_after_the_same_rows() -> None:
     """A changed band's deflate refers back into the rows above it: copied after other rows,
     it would decode to other pixels. The same band after another changed band is compressed again."""
-    surface, key = BUNDLED._rasterize(BUNDLED.lay_out("article", {}))
-    rows = BUNDLED._bands(key)
+    raster = stages.rasterize(BUNDLED.tools, BUNDLED.lay_out("article", {}))
+    surface, key = raster.surface, raster.background
+    rows = BUNDLED.tools.bands(key)
     assert rows is not None
     background = rows.raw.copy()
     pieces: bands.Pieces = og.caches.BoundedCache("test pieces", 64 << 20, "test")
@@ -179,8 +180,9 @@ def test_a_band_seen_before_is_copied_only_after_the_same_rows() -> None:
 def test_changed_bands_follow_the_rows_above_them() -> None:
     """Compressed after the last rows of the band above, a changed band of a gradient card is
     smaller than on its own (the peer card's PNG: 93.0 KB before, 86.7 KB after)."""
-    surface, key = BUNDLED._rasterize(BUNDLED.lay_out("article", {"title": "Linked bands"}))
-    rows = BUNDLED._bands(key)
+    raster = stages.rasterize(BUNDLED.tools, BUNDLED.lay_out("article", {"title": "Linked bands"}))
+    surface, key = raster.surface, raster.background
+    rows = BUNDLED.tools.bands(key)
     assert rows is not None
     raw = encode.surface_rows(surface)
     index = next(i for i, (start, end) in enumerate(bands._band_bounds(raw.shape[0]))
