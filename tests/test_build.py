@@ -272,7 +272,8 @@ def test_the_summary_says_how_fast(tmp_path: Path, capsys: pytest.CaptureFixture
     assert match and float(match[1]) > 0 and float(match[2]) > 0
     stream = io.StringIO()
     build.summary(build.Result([{}] * 12, [], rendered=10, skipped=2, render_s=4.0), stream)
-    assert stream.getvalue() == "og build: 12 cards (10 rendered, 2 unchanged), 0 failed in 4.0 s, 2.5 cards/s\n"
+    assert stream.getvalue() == ("og build: 12 cards (10 rendered, 2 unchanged), 0 failed "
+                                 "in 4.0 s, 2.5 cards/s\n")
 
 
 def test_a_card_and_its_alt_from_one_layout_are_what_og_serves(tmp_path: Path) -> None:
