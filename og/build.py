@@ -3,7 +3,10 @@
 Each row is checked and named in this process (:meth:`og.Renderer.plan` gives the key: template,
 fonts, values, format and og's version), then rendered in render processes (:mod:`og.pool`, the
 same as ``og serve``'s: forked with fonts and templates loaded, bounded in time and memory), so
-every core works. A row whose key and file are already in the
+every core works. Rows are handed out in chunks (one hand-off, one result message per chunk, not
+per card); each render process writes its cards to disk itself and sends back only their manifest
+entries. A chunk stopped from outside (a row past its budget in a native call, or out of memory)
+is handed out again row by row, so that row alone fails. A row whose key and file are already in the
 previous manifest is not rendered again. The manifest says, per row, the file, its size and
 bytes, and the text the card shows (the layout report's lines, cuts included) for ``alt``.
 
@@ -21,17 +24,23 @@ import os
 import re
 import shutil
 import sys
+import time
 import typing as t
 from pathlib import Path
 
+from . import stages
 from .config import Settings
 from .errors import OgError
 from .formats import FORMATS
+from .formats import RASTER_FORMATS
+from .plan import Plan
 from .pool import KILL_GRACE_S
+from .pool import OUT_OF_MEMORY_EXIT
 from .pool import STOPPED
 from .pool import isolated
 from .pool import process_renderer
 from .pool import stopped
+from .raster.lazy import LazyBackend
 from .render import Renderer
 from .report import shown_text
 from .rows import DataError
@@ -47,6 +56,11 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9._\-]{0,150}")
 HASH_NAME_DIGITS = 16
 #: Without a terminal, a progress line every this many cards (and at the end).
 PROGRESS_EVERY = 50
+#: Rows handed to a render process at a time, at most: each hand-off (pickling, pipes, the pool's
+#: threads) costs about as much as a small part of a card, and a chunk pays it once. Fewer when
+#: the rows are few, so that every worker gets about :data:`CHUNKS_PER_WORKER` chunks.
+CHUNK_ROWS = 16
+CHUNKS_PER_WORKER = 4
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +96,7 @@ class Result:
     failures: list[dict[str, t.Any]]
     rendered: int = 0
     skipped: int = 0
+    render_s: float = 0.0  # wall seconds spent rendering (render processes started and stopped)
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -161,8 +176,10 @@ def render_job(job: Job, name: str, fmt: str, out_dir: Path,
     """Render one card to ``out_dir`` (written whole, then renamed into place) and describe it."""
     renderer = renderer or process_renderer()
     plan = renderer.plan(name, job.values, fmt, page=job.page or None)
-    body = renderer.render_plan(plan)
-    report = renderer.report(plan)
+    if plan.fmt in RASTER_FORMATS:
+        body, report = drawn_with_report(renderer, plan)
+    else:
+        body, report = renderer.render_plan(plan), renderer.report(plan)
     path = out_dir / job.file
     partial = path.with_name(f".{job.file}.{os.getpid()}.part")
     partial.write_bytes(body)
@@ -170,6 +187,21 @@ def render_job(job: Job, name: str, fmt: str, out_dir: Path,
     return {"row": job.row, "source": job.source, "file": job.file, "key": job.key,
             "width": json_number(report["width"]), "height": json_number(report["height"]),
             "bytes": len(body), "alt": shown_text(report), "values": job.values}
+
+
+def drawn_with_report(renderer: Renderer, plan: Plan) -> tuple[bytes, dict[str, t.Any]]:
+    """A raster card and its layout report (what its ``.json`` answers) from one fill and one
+    layout, within one render budget: the report is read before the text is drawn, and a card's
+    second layout for it cost ≈ 12% of ``og build``'s time. Not kept in the storage: a build's
+    rows are each asked for once."""
+    tools = renderer.tools
+    with renderer.cards.budget.running():
+        filled = stages.fill(tools, plan.template, plan.values, scale=plan.dpr)
+        laid_out = stages.lay_out(tools, plan.template, plan.values, filled)
+        report = laid_out.report()
+        raster = stages.rasterize(tools, stages.draw(tools, laid_out), plan.dpr)
+        entry = stages.encode(tools, raster, plan.fmt, renderer.planner.quality(plan.template))
+    return entry.body, report
 
 
 class Progress(t.Protocol):
@@ -185,8 +217,8 @@ class Lines:
         self.total, self.done, self.stream = total, 0, stream
 
     def update(self, n: int = 1) -> None:
-        self.done += n
-        if self.done % PROGRESS_EVERY == 0 or self.done == self.total:
+        before, self.done = self.done, self.done + n
+        if self.done // PROGRESS_EVERY > before // PROGRESS_EVERY or self.done == self.total:
             print(f"og build: {self.done}/{self.total} cards", file=self.stream, flush=True)
 
     def close(self) -> None:
@@ -203,35 +235,97 @@ def progress_for(total: int, stream: t.TextIO | None = None) -> Progress:
     return Lines(total, stream)
 
 
+#: A row's outcome as a render process returns it: its manifest entry, or its failure's message.
+Rendered = tuple[dict[str, t.Any] | None, str | None]
+
+
+def render_chunk(jobs: list[Job], name: str, fmt: str, out_dir: Path) -> list[Rendered]:
+    """Render ``jobs`` one after the other in this render process (each bounded by the cooperative
+    checks, the whole chunk by the pool); a row's failure is that row's alone."""
+    done: list[Rendered] = []
+    for job in jobs:
+        try:
+            done.append((render_job(job, name, fmt, out_dir), None))
+        except OgError as error:
+            done.append((None, error.message))
+        except MemoryError:
+            # Past OG_RENDER_MEMORY: a cache may be half-written, so this process ends (as in
+            # :func:`og.pool.render_job`) and the chunk is handed out again row by row.
+            os._exit(OUT_OF_MEMORY_EXIT)
+        except Exception as error:  # one broken row must not stop the other cards
+            done.append((None, f"{type(error).__name__}: {error}"))
+    return done
+
+
+def chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """``jobs`` in chunks of at most :data:`CHUNK_ROWS`, about :data:`CHUNKS_PER_WORKER` per worker.
+
+    >>> [len(chunk) for chunk in chunks([Job(n, "", {}, "", "") for n in range(10)], 2)]
+    [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    >>> [len(chunk) for chunk in chunks([Job(n, "", {}, "", "") for n in range(100)], 2)][:3]
+    [12, 12, 12]
+    """
+    size = max(1, min(CHUNK_ROWS, len(jobs) // (workers * CHUNKS_PER_WORKER)))
+    return [jobs[start:start + size] for start in range(0, len(jobs), size)]
+
+
+def _settled(future: concurrent.futures.Future[list[Rendered]], chunk: list[Job]) -> list[Rendered] | None:
+    """What became of ``chunk``'s rows; None when the pool stopped a chunk of several rows (past
+    the budget or memory): which row did is found by handing them out one by one."""
+    try:
+        return future.result()
+    except STOPPED as error:  # past its budget or memory: its process was replaced
+        if len(chunk) > 1:
+            return None
+        message = stopped(error).message
+    except Exception as error:  # the pool could not run it
+        message = f"{type(error).__name__}: {error}"
+    return [(None, message)] * len(chunk)
+
+
 def _render_all(jobs: list[Job], renderer: Renderer, options: Options, result: Result,
                 progress: Progress) -> None:
     """Render ``jobs`` in render processes forked from this one (fonts and templates loaded), each
     bounded as ``og serve``'s are: a row past its budget or memory is that row's failure."""
     workers = min(options.workers or os.cpu_count() or 1, len(jobs))
-    rows = {job.row: job for job in jobs}
     settings = renderer.settings
+    if isinstance(renderer.backend, LazyBackend):
+        # cairo here, before the render processes fork (as og serve's master does): each of them,
+        # and each that replaces one killed past its budget, starts with it loaded and shared.
+        renderer.backend.load()
 
-    def timeout_s(job: Job) -> float:
-        """A row is drawn twice (the card, then its layout report for the manifest's alt text)."""
-        return 2 * settings.render_timeout + (settings.image_timeout_s if job.photos else 0) + KILL_GRACE_S
-
-    def record(job: Job, future: concurrent.futures.Future[dict[str, t.Any]]) -> None:
-        try:
-            result.cards.append(future.result())
-            result.rendered += 1
-        except OgError as error:
-            result.failures.append(_failure(job, error.message))
-        except STOPPED as error:  # past its budget or memory: its process was replaced
-            result.failures.append(_failure(job, stopped(error).message))
-        except Exception as error:  # one broken row must not stop the other cards
-            result.failures.append(_failure(job, f"{type(error).__name__}: {error}"))
-        progress.update()
+    def timeout_s(chunk: list[Job]) -> float:
+        """A row may be laid out twice (an SVG or JSON card, then its layout report for the alt). A
+        chunk gets at most two rows' budgets and each photo's fetch: a row past its budget is
+        stopped inside, by the cooperative checks, so only a native call that runs on waits for
+        the kill, and the rows of a chunk killed early are handed out again, each with its own
+        budget (a chunk slower than this costs time, never a card)."""
+        photos = sum(settings.image_timeout_s for job in chunk if job.photos)
+        return KILL_GRACE_S + 2 * settings.render_timeout * min(len(chunk), 2) + photos
 
     with isolated(renderer, workers) as pool:
-        futures = {pool.schedule(render_job, (job, options.name, options.fmt, options.out_dir),
-                                 timeout_s(job)): job.row for job in jobs}
-        for future in concurrent.futures.as_completed(futures):
-            record(rows[futures[future]], future)
+
+        def schedule(chunk: list[Job]) -> tuple[concurrent.futures.Future[list[Rendered]], list[Job]]:
+            arguments = (chunk, options.name, options.fmt, options.out_dir)
+            return pool.schedule(render_chunk, arguments, timeout_s(chunk)), chunk
+
+        pending = dict(map(schedule, chunks(jobs, workers)))
+        while pending:
+            again: dict[concurrent.futures.Future[list[Rendered]], list[Job]] = {}
+            for future in concurrent.futures.as_completed(pending):
+                chunk = pending[future]
+                rendered = _settled(future, chunk)
+                if rendered is None:
+                    again.update(map(schedule, ([job] for job in chunk)))
+                    continue
+                for (card, error), job in zip(rendered, chunk, strict=True):
+                    if card is not None:
+                        result.cards.append(card)
+                        result.rendered += 1
+                    else:
+                        result.failures.append(_failure(job, str(error)))
+                progress.update(len(chunk))
+            pending = again
 
 
 def write_manifest(out_dir: Path, options: Options | None, result: Result,
@@ -258,11 +352,13 @@ def build(rows: list[Row], options: Options, settings: Settings | None = None,
     renderer = Renderer(settings)
     jobs = plan_jobs(renderer, rows, options, result)
     bar = progress(len(jobs))
+    started = time.perf_counter()
     try:
         if jobs:
             _render_all(jobs, renderer, options, result, bar)
     finally:
         bar.close()
+        result.render_s = time.perf_counter() - started
     write_manifest(options.out_dir, options, result)
     return result
 
@@ -294,9 +390,11 @@ def merge_manifests(dirs: t.Sequence[Path], out_dir: Path) -> Result:
 
 
 def summary(result: Result, stream: t.TextIO) -> None:
-    """The cards made, and every failure with its row (the exit status follows from it)."""
+    """The cards made (and how fast), and every failure with its row (the exit status follows)."""
+    speed = (f" in {result.render_s:.1f} s, {result.rendered / result.render_s:.1f} cards/s"
+             if result.rendered and result.render_s > 0 else "")
     print(f"og build: {len(result.cards)} cards ({result.rendered} rendered, {result.skipped} unchanged), "
-          f"{len(result.failures)} failed", file=stream)
+          f"{len(result.failures)} failed{speed}", file=stream)
     for failure in result.failures:
         print(f"  row {failure['row']} ({failure['source']}): {failure['error']}", file=stream)
 

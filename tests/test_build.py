@@ -3,17 +3,23 @@ shards merge, and failures are listed with their rows and a non-zero exit."""
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
 import io
 import json
 import os
+import re
+import time
 import typing as t
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+import og
 from og import build
 from og.cli import main
+from og.report import shown_text
 from og.rows import DataError
 from og.rows import rows_from_text
 from tests.conftest import BUNDLED_TEMPLATES
@@ -182,3 +188,100 @@ def test_svg_cards(tmp_path: Path) -> None:
     (card,) = _manifest(tmp_path / "out")["cards"]
     body = (tmp_path / "out" / card["file"]).read_bytes()
     assert card["file"].endswith(".svg") and body.startswith(b"<?xml") and b"<svg" in body
+
+
+def test_rows_are_handed_out_in_chunks() -> None:
+    jobs = [build.Job(number, "", {}, "", "") for number in range(1000)]
+    chunks = build.chunks(jobs, 2)
+    assert max(map(len, chunks)) == build.CHUNK_ROWS and len(chunks) < len(jobs) // 10
+    assert [job.row for chunk in chunks for job in chunk] == list(range(1000))  # each row once, in order
+    assert len(build.chunks(jobs[:3], 2)) == 3  # few rows: one each, so that every worker has some
+
+
+def _fails_for(title: str, failure: t.Callable[[], object]) -> t.Callable[..., dict[str, t.Any]]:
+    """``render_job``, failing for the row with ``title`` (render processes are forked from this
+    process, so they call it too)."""
+    render_job = build.render_job
+
+    def render(job: build.Job, *args: t.Any, **kwargs: t.Any) -> dict[str, t.Any]:
+        if job.values.get("title") == title:
+            failure()
+        return render_job(job, *args, **kwargs)
+
+    return render
+
+
+def _greedy() -> None:
+    raise MemoryError
+
+
+def test_a_chunk_stopped_from_outside_fails_only_its_row(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past OG_RENDER_MEMORY a render process ends, with the other rows of its chunk: they are
+    handed out again one by one, and only the greedy row fails."""
+    monkeypatch.setattr(build, "render_job", _fails_for("Greedy", _greedy))
+    titles = ["One", "Two", "Greedy", "Four", "Five", "Six", "Seven", "Eight"]
+    rows = rows_from_text("title\n" + "\n".join(titles) + "\n", "rows.csv")
+    options = build.Options("article", tmp_path / "out", workers=1)
+    assert max(map(len, build.chunks([build.Job(row.number, "", {}, "", "") for row in rows], 1))) > 1
+    result = build.build(rows, options, settings_for(BUNDLED_TEMPLATES))
+    assert [card["row"] for card in result.cards] == [1, 2, 4, 5, 6, 7, 8]
+    assert all((tmp_path / "out" / card["file"]).stat().st_size == card["bytes"] for card in result.cards)
+    assert result.failures == [{"row": 3, "source": "rows.csv:4", "error":
+                                "the card needed more memory than a render may use (OG_RENDER_MEMORY); "
+                                "try again later"}]
+
+
+def _stuck() -> None:
+    ctypes.CDLL(None).sleep(60)  # in C: no cooperative check stops it, only the kill
+
+
+def test_a_row_stuck_in_a_native_call_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its chunk is killed at two rows' budgets; the chunk's rows are handed out again one by one,
+    and only the stuck row fails, killed at its own budget."""
+    monkeypatch.setattr(build, "render_job", _fails_for("Stuck", _stuck))
+    rows = rows_from_text("title\nOne\nStuck\n" + "".join(f"Card {n}\n" for n in range(6)), "rows.csv")
+    assert max(map(len, build.chunks([build.Job(row.number, "", {}, "", "") for row in rows], 1))) > 1
+    budget_s = 2.0
+    settings = dataclasses.replace(settings_for(BUNDLED_TEMPLATES), render_timeout=budget_s)
+    started = time.monotonic()
+    result = build.build(rows, build.Options("article", tmp_path / "out", workers=1), settings)
+    assert time.monotonic() - started < 6 * budget_s + 30  # the chunk's kill, then the row's: not 60 s
+    assert [card["row"] for card in result.cards] == [1, *range(3, 9)]
+    assert result.failures == [{"row": 2, "source": "rows.csv:3",
+                                "error": "the card took longer than its render budget; try again later"}]
+
+
+def test_a_failing_row_in_a_chunk_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise ValueError("no")
+
+    monkeypatch.setattr(build, "render_job", _fails_for("Broken", broken))
+    rows = rows_from_text("title\nOne\nBroken\n" + "".join(f"Card {n}\n" for n in range(10)), "rows.csv")
+    assert max(map(len, build.chunks([build.Job(row.number, "", {}, "", "") for row in rows], 1))) > 1
+    result = build.build(rows, build.Options("article", tmp_path / "out", workers=1),
+                         settings_for(BUNDLED_TEMPLATES))
+    assert result.rendered == 11 and len(result.cards) == 11
+    assert result.failures == [{"row": 2, "source": "rows.csv:3", "error": "ValueError: no"}]
+
+
+def test_the_summary_says_how_fast(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _build(tmp_path, CSV, "--name-column", "slug", "--workers", "1") == 0
+    match = re.search(r"4 cards \(4 rendered, 0 unchanged\), 0 failed in ([0-9.]+) s, ([0-9.]+) cards/s",
+                      capsys.readouterr().err)
+    assert match and float(match[1]) > 0 and float(match[2]) > 0
+    stream = io.StringIO()
+    build.summary(build.Result([{}] * 12, [], rendered=10, skipped=2, render_s=4.0), stream)
+    assert stream.getvalue() == ("og build: 12 cards (10 rendered, 2 unchanged), 0 failed "
+                                 "in 4.0 s, 2.5 cards/s\n")
+
+
+def test_a_card_and_its_alt_from_one_layout_are_what_og_serves(tmp_path: Path) -> None:
+    """The build lays a card out once for its PNG and its report: the same bytes as the card's
+    ``.png`` and the same alt as its ``.json`` give."""
+    assert _build(tmp_path, CSV, "--name-column", "slug", "--workers", "1") == 0
+    renderer = og.Renderer(settings_for(BUNDLED_TEMPLATES))
+    for card in _manifest(tmp_path / "out")["cards"]:
+        plan = renderer.plan("article", card["values"])
+        assert (tmp_path / "out" / card["file"]).read_bytes() == renderer.render_plan(plan)
+        assert card["alt"] == shown_text(renderer.report(plan))

@@ -1,8 +1,9 @@
 """Pixels → PNG bytes, faster than cairo's own writer and about half its size.
 
 cairo's ``write_to_png`` spends 23–33 ms on a 1200x630 card (FINDINGS). og writes the PNG
-itself with numpy and libdeflate (``deflate``): level 4 gives zlib-level-6 sizes in
-4–8 ms, where ISA-L (``isal``) takes 1–3 ms for files 1.3–1.6x larger (``bench/bench_encode.py``).
+itself with numpy and libdeflate (``deflate``): level 6 gives files 5–7% smaller than level 4
+(and than zlib's level 6) for 10–15% more time (≈ 5 ms a card), where ISA-L (``isal``) takes
+1–3 ms for files 1.3–1.6x larger (``bench/bench_encode.py``, ``bench/bench_png_bytes.py``).
 Rows are left unfiltered: cards are gradients in runs of equal pixels, which deflate matches
 well as they are; the Sub/Up/Average/Paeth filters (alone or chosen per row by the
 minimum-sum-of-absolute-differences heuristic) made every bundled card larger at libdeflate
@@ -34,11 +35,12 @@ class Effort:
 
 
 #: ``fast``: for PNGs decoded at once (effects' data URIs), size does not matter;
-#: ``balanced``: cards (≤ 300 KB for every bundled one, 4–8 ms);
-#: ``small``: 5–17% smaller again for 13–20 ms, for a byte budget or pre-rendering.
+#: ``balanced``: cards (≤ 300 KB for every bundled one, 5–9 ms);
+#: ``small``: for a byte budget or pre-rendering (libdeflate 8: 2.5% smaller than ``balanced`` on
+#: the peer card, for twice its time; levels 10–12 are 5–7% smaller but take 120–330 ms).
 EFFORTS: dict[str, Effort] = {
     "fast": Effort(functools.partial(isal_zlib.compress, level=2), palette=False),
-    "balanced": Effort(functools.partial(deflate.zlib_compress, compresslevel=4)),
+    "balanced": Effort(functools.partial(deflate.zlib_compress, compresslevel=6)),
     "small": Effort(functools.partial(deflate.zlib_compress, compresslevel=8)),
 }
 

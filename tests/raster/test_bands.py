@@ -8,6 +8,7 @@ import io
 import struct
 import threading
 import time
+import typing as t
 import zlib
 
 import numpy as np
@@ -57,12 +58,22 @@ def _idat(png: bytes) -> bytes:
     return data
 
 
+def _counted(calls: list[bool]) -> t.Callable[..., bytes]:
+    """``bands._deflate``, noting in ``calls`` whether each band it compresses is static."""
+    real = bands._deflate
+
+    def deflate(data: bytes, static: bool, after: bytes = b"") -> bytes:
+        calls.append(static)
+        return real(data, static, after)
+
+    return deflate
+
+
 def test_only_changed_bands_are_compressed_again(monkeypatch: pytest.MonkeyPatch) -> None:
     renderer = og.Renderer(dataclasses.replace(BUNDLED.settings, cache_bytes=0), fonts=BUNDLED.fonts)
     renderer.render("article", {"title": "Warm"})
     calls = []
-    real = bands._deflate
-    monkeypatch.setattr(bands, "_deflate", lambda data, static: calls.append(static) or real(data, static))
+    monkeypatch.setattr(bands, "_deflate", _counted(calls))
     renderer.render("article", {"title": "Short"})
     total = -(-630 // bands.BAND_ROWS)
     assert calls and not any(calls), "the background's bands are compressed once, not per request"
@@ -88,8 +99,7 @@ def test_changed_bands_seen_before_are_copied(monkeypatch: pytest.MonkeyPatch) -
     renderer = og.Renderer(dataclasses.replace(BUNDLED.settings, cache_bytes=0), fonts=BUNDLED.fonts)
     renderer.render("profile", {"name": "First"})
     calls: list[bool] = []
-    real = bands._deflate
-    monkeypatch.setattr(bands, "_deflate", lambda data, static: calls.append(static) or real(data, static))
+    monkeypatch.setattr(bands, "_deflate", _counted(calls))
     png = renderer.render("profile", {"name": "Second"})
     compressed_second = len(calls)
     renderer.render("profile", {"name": "Second"})
@@ -122,3 +132,64 @@ def test_two_renders_at_once_draw_and_compress_a_background_once() -> None:
         list(pool.map(render, ["First at once", "Second at once"]))
     assert renderer.caches.backgrounds.stats().misses == 1
     assert renderer.caches.png_bands.stats().misses == 1
+
+
+class _Rows:
+    """A cairo-like image surface over numpy rows of BGRA bytes (what ``encode_over`` reads)."""
+
+    def __init__(self, raw: np.ndarray, width: int) -> None:
+        self.raw, self.width = np.ascontiguousarray(raw), width
+
+    def flush(self) -> None:
+        pass
+
+    def get_width(self) -> int:
+        return self.width
+
+    def get_height(self) -> int:
+        return int(self.raw.shape[0])
+
+    def get_stride(self) -> int:
+        return int(self.raw.shape[1])
+
+    def get_data(self) -> memoryview:
+        return memoryview(self.raw).cast("B")
+
+
+def test_a_band_seen_before_is_copied_only_after_the_same_rows() -> None:
+    """A changed band's deflate refers back into the rows above it: copied after other rows,
+    it would decode to other pixels. The same band after another changed band is compressed again."""
+    raster = stages.rasterize(BUNDLED.tools, BUNDLED.lay_out("article", {}))
+    surface, key = raster.surface, raster.background
+    rows = BUNDLED.tools.bands(key)
+    assert rows is not None
+    background = rows.raw.copy()
+    pieces: bands.Pieces = og.caches.BoundedCache("test pieces", 64 << 20, "test")
+    band = bands.BAND_ROWS
+    first, second = background.copy(), background.copy()
+    first[5 * band:7 * band, 400:800] = 255  # bands 5 and 6 white in the middle
+    second[5 * band:7 * band, 400:800] = 255
+    second[6 * band - 1, 400:800].reshape(-1, 4)[:, :3] = 0  # band 5's last row black, band 6 as in first
+    for raw in (first, second, first):
+        png = bands.encode_over(_Rows(raw, surface.get_width()), rows, pieces, key)
+        assert png is not None
+        assert np.array_equal(_decoded(png), encode.pixels_of(raw, surface.get_width()))
+    assert pieces.stats().entries == 4  # band 5 twice, band 6 after each of them
+
+
+def test_changed_bands_follow_the_rows_above_them() -> None:
+    """Compressed after the last rows of the band above, a changed band of a gradient card is
+    smaller than on its own (the peer card's PNG: 93.0 KB before, 86.7 KB after)."""
+    raster = stages.rasterize(BUNDLED.tools, BUNDLED.lay_out("article", {"title": "Linked bands"}))
+    surface, key = raster.surface, raster.background
+    rows = BUNDLED.tools.bands(key)
+    assert rows is not None
+    raw = encode.surface_rows(surface)
+    index = next(i for i, (start, end) in enumerate(bands._band_bounds(raw.shape[0]))
+                 if i and not np.array_equal(raw[start:end], rows.raw[start:end]))
+    linked = bands._changed_band(raw[index * bands.BAND_ROWS:(index + 1) * bands.BAND_ROWS],
+                                 rows.tails[index - 1], rows, None, (key, index))
+    alone = bands._changed_band(raw[index * bands.BAND_ROWS:(index + 1) * bands.BAND_ROWS],
+                                b"", rows, None, (key, index))
+    assert linked is not None and alone is not None
+    assert len(linked.compressed) < len(alone.compressed)
