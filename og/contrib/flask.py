@@ -18,7 +18,6 @@ import typing as t
 
 from flask import Flask
 from flask import current_app
-from flask import request
 from markupsafe import Markup
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
@@ -26,10 +25,12 @@ from ..config import Settings
 from ..http import HttpCore
 from ..http.meta import card_tags
 from ..http.meta import meta_html
+from ..http.proxies import behind_proxies
 from ..pool import pooled
 from ..render import Renderer
 from ..web import create_app
 from ..web.app import trust_proxies
+from ..web.routes import og_request
 from .meta import DEFAULT_URL_PREFIX
 from .meta import URL_PREFIX_SETTING
 from .meta import settings_env
@@ -79,7 +80,9 @@ def _tags(name: str, fmt: str, params: t.Mapping[str, t.Any], alt: str | None) -
     ``/name.fmt`` and the prefix goes in front with the origin."""
     core: HttpCore = current_app.extensions["og.app"].extensions["og.core"]
     configured = current_app.config.get("OG_BASE_URL")
-    origin = str(configured) if configured else request.url_root
+    # the site's origin as the client asked for it (behind OG_TRUSTED_PROXIES, as og's own URLs)
+    origin = str(configured) if configured else \
+        behind_proxies(og_request(), core.renderer.settings.trusted_proxies).root_url
     base = origin.rstrip("/") + current_app.extensions["og.prefix"]
     return card_tags(core.renderer, name, fmt, {k: str(v) for k, v in params.items()}, keys=core.keys,
                      absolute=lambda url: base + url, alt=alt)

@@ -116,8 +116,8 @@ class HttpCore:
         """The answer to ``request`` (its URLs as the client asked at the first trusted proxy),
         whatever happens: errors become error answers, and every answer is counted and logged once."""
         started = time.perf_counter()
-        request = behind_proxies(request, self.renderer.settings.trusted_proxies)
         try:
+            request = behind_proxies(request, self.renderer.settings.trusted_proxies)
             served, made = self._route(request)
         except Exception as error:  # noqa: BLE001 (each error is an answer; unexpected ones are logged)
             served, made = self.error_answer(request, error), None

@@ -12,12 +12,21 @@ headers are ignored: any client could send them. Reading them again after a fron
 from __future__ import annotations
 
 import dataclasses
+import re
 import urllib.parse
 
 from .messages import Request
 
 #: The port a scheme's URLs leave out.
 DEFAULT_PORTS = {"http": "80", "https": "443"}
+#: What a forwarded value may be: anything else (``1@evil.example``, ``evil.example/x?``) would
+#: move the URLs og writes to another origin, so it is ignored, as if the proxy had not sent it.
+VALID = {
+    "X-Forwarded-Proto": re.compile(r"https?\Z", re.IGNORECASE),
+    "X-Forwarded-Host": re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\])"
+                                   r"(?::[0-9]{1,5})?\Z"),
+    "X-Forwarded-Port": re.compile(r"[0-9]{1,5}\Z"),
+}
 
 
 def forwarded_value(header: str, hops: int) -> str | None:
@@ -31,15 +40,31 @@ def forwarded_value(header: str, hops: int) -> str | None:
     return values[-hops] if hops and len(values) >= hops else None
 
 
+def forwarded(request: Request, name: str, hops: int) -> str | None:
+    """Header ``name``'s value from the ``hops``-th proxy, if it is one of :data:`VALID`'s shape.
+
+    >>> from og.http.messages import Request
+    >>> ask = lambda port: forwarded(Request.make("GET", "/", b"", [("X-Forwarded-Port", port)], "http://a/"),
+    ...                              "X-Forwarded-Port", 1)
+    >>> ask("8443"), ask("1@evil.example")
+    ('8443', None)
+    """
+    value = forwarded_value(request.header(name), hops)
+    return value if value is not None and VALID[name].match(value) else None
+
+
 def behind_proxies(request: Request, hops: int) -> Request:
     """``request`` with its ``root_url`` as the client asked for it at the first of ``hops``
     trusted proxies (the mount's path kept)."""
     if not hops:
         return request
-    url = urllib.parse.urlsplit(request.root_url)
-    scheme = forwarded_value(request.header("X-Forwarded-Proto"), hops) or url.scheme
-    host = forwarded_value(request.header("X-Forwarded-Host"), hops) or url.netloc
-    port = forwarded_value(request.header("X-Forwarded-Port"), hops)
+    try:
+        url = urllib.parse.urlsplit(request.root_url)
+    except ValueError:  # a Host header no URL can hold ("[x"): the request as the front end read it
+        return request
+    scheme = (forwarded(request, "X-Forwarded-Proto", hops) or url.scheme).lower()
+    host = forwarded(request, "X-Forwarded-Host", hops) or url.netloc
+    port = forwarded(request, "X-Forwarded-Port", hops)
     if port:
         host = f"{_without_port(host)}:{port}"
     if _port(host) == DEFAULT_PORTS.get(scheme):

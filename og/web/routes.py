@@ -27,9 +27,21 @@ def core() -> HttpCore:
 
 
 def og_request() -> Request:
-    """The current Flask request as the core reads it (the path below og's mount)."""
+    """The current Flask request as the core reads it (the path below og's mount), with its root
+    URL as the server saw it: the core reads ``X-Forwarded-*`` itself (and checks what they say),
+    whatever Werkzeug's ProxyFix made of them."""
     return Request.make(request.method, request.path, request.query_string, request.headers.items(),
-                        request.url_root)
+                        server_root())
+
+
+def server_root() -> str:
+    """The current request's root URL before ProxyFix (which keeps what it replaced)."""
+    before = request.environ.get("werkzeug.proxy_fix.orig")
+    if not before:
+        return request.url_root
+    scheme = before.get("wsgi.url_scheme") or request.scheme
+    host = before.get("HTTP_HOST") or f"{before.get('SERVER_NAME')}:{before.get('SERVER_PORT')}"
+    return f"{scheme}://{host}{request.script_root}/"
 
 
 def response(answer: Answer) -> Response:

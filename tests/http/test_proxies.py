@@ -53,3 +53,29 @@ def test_werkzeug_proxy_fix_agrees() -> None:
             ours = behind_proxies(Request.make("GET", "/", b"", headers.items(), "http://og.internal:8000/"),
                                   hops).root_url
             assert ours == werkzeug, (hops, headers)
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    ({"X_Forwarded_Port": "1@evil.example"}, "http://og.internal:8000/og/"),
+    ({"X_Forwarded_Host": "evil.example/x?"}, "http://og.internal:8000/og/"),
+    ({"X_Forwarded_Host": "a.example@evil.example"}, "http://og.internal:8000/og/"),
+    ({"X_Forwarded_Proto": "javascript"}, "http://og.internal:8000/og/"),
+    ({"X_Forwarded_Proto": "HTTPS", "X_Forwarded_Host": "cards.example.org"}, "https://cards.example.org/og/"),
+])
+def test_a_forwarded_value_of_the_wrong_shape_is_ignored(headers: dict[str, str], expected: str) -> None:
+    """What would move og's URLs to another origin (a userinfo, a path) is not a host or a port."""
+    assert root_url(1, **headers) == expected
+
+
+def test_a_host_no_url_can_hold_is_an_answer_not_an_exception() -> None:
+    import dataclasses
+
+    import og
+    from og.http import HttpCore
+    from tests.conftest import BUNDLED_TEMPLATES
+    from tests.conftest import settings_for
+
+    core = HttpCore(og.Renderer(dataclasses.replace(settings_for(BUNDLED_TEMPLATES), trusted_proxies=1)))
+    request = Request.make("GET", "/healthz", b"", [("X-Forwarded-Proto", "https")], "http://[x/")
+    assert behind_proxies(request, 1) is request
+    assert core.handle(request).status == 200

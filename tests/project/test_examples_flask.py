@@ -130,6 +130,16 @@ def test_behind_a_trusted_proxy_urls_follow_its_headers(make_app: t.Callable[...
     assert (url.scheme, url.netloc) == ("http", "localhost")
 
 
+def test_a_forwarded_value_that_would_move_the_origin_is_ignored(make_app: t.Callable[..., t.Any]) -> None:
+    """A proxy that passes a client's X-Forwarded-Port through: ``1@evil.example`` would make the
+    site's og:image point at evil.example (ProxyFix takes it as it is; og checks its shape)."""
+    trusting = make_app(OG_TRUSTED_PROXIES=1).test_client()
+    for spoof in ({"X-Forwarded-Port": "1@evil.example"}, {"X-Forwarded-Host": "evil.example/x?"}):
+        page = trusting.get("/posts/quotes", headers={**FORWARDED, **spoof}).get_data(as_text=True)
+        url = urllib.parse.urlsplit(_metas(page)["og:image"])
+        assert "evil" not in url.netloc + url.path and url.scheme == "https", (spoof, url)
+
+
 def test_og_own_app_trusts_proxies_only_when_told() -> None:
     from og.web import create_app
 
