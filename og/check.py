@@ -295,8 +295,9 @@ def check_file(path: str | Path, fonts: FontSet, data: bytes | None = None) -> l
     path = Path(path)
     findings: list[Finding] = []
     try:
+        stat = path.stat()
         data = read_template(path) if data is None else data
-        template = load_template(path.stem, path, create_jinja_environment(), 500, data=data)
+        template = load_template(path.stem, path, create_jinja_environment(), 500, read=(data, stat))
     except TemplateError as error:
         return [Finding("error", error.message)]
     except OSError as error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
 import re
 import typing as t
 from pathlib import Path
@@ -317,14 +318,18 @@ def read_template(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
 
 
 def load_template(name: str, path: Path, env: jinja2.Environment, max_length: int,
-                  limits: Limits = DEFAULT_LIMITS, data: bytes | None = None) -> Template:
-    """Template ``name`` from the file at ``path``, or from ``data``, that file's bytes as read
-    already (those a render process loaded first: see :class:`og.template.store.TemplateStore`)."""
+                  limits: Limits = DEFAULT_LIMITS,
+                  read: tuple[bytes, os.stat_result] | None = None) -> Template:
+    """Template ``name`` from the file at ``path``, or from ``read``: that file's bytes as read
+    already (those a render process loaded first: see :class:`og.template.store.TemplateStore`),
+    with its ``stat`` taken before they were read (a file rewritten since is then seen to change)."""
     try:
-        stat = path.stat()
-        if data is None:
+        if read is None:
+            stat = path.stat()
             check_file_size(stat.st_size, limits)
             data = read_template(path, limits)
+        else:
+            data, stat = read
         root = etree.fromstring(data, _PARSER)
         adopt_namespace(root)  # templates in og's old namespace keep working
     except OSError as error:

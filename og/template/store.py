@@ -123,9 +123,9 @@ class TemplateStore:
         """Load the file: the bytes the bounded load vetted (:meth:`_vetted_bytes`), or without
         one, the file as it is; the first time in this process, a file cut short (being rewritten:
         it takes milliseconds) is read again a few times, :data:`REREAD_PAUSE_S` apart."""
-        data = self._vetted_bytes(name, path, first)
-        if data is not None:
-            return load_template(name, path, self.env, self.max_length, data=data)
+        vetted = self._vetted_bytes(name, path, first)
+        if vetted is not None:
+            return load_template(name, path, self.env, self.max_length, read=vetted)
         for _ in range(REREADS if first else 0):
             try:
                 return load_template(name, path, self.env, self.max_length)
@@ -133,7 +133,7 @@ class TemplateStore:
                 time.sleep(REREAD_PAUSE_S)  # looked up now: gevent's sleep in a gevent worker
         return load_template(name, path, self.env, self.max_length)
 
-    def _vetted_bytes(self, name: str, path: Path, first: bool) -> bytes | None:
+    def _vetted_bytes(self, name: str, path: Path, first: bool) -> tuple[bytes, os.stat_result] | None:
         """The file's bytes, as the bounded load (:attr:`vet`) loaded them: a file rewritten between
         that load and this read is vetted again (as :meth:`_load` reads a file cut short again), so
         this process never parses bytes that were not. None: nothing bounded loads here (as in a
@@ -147,11 +147,12 @@ class TemplateStore:
             if digest is None:
                 return None
             try:
+                stat = path.stat()  # before the read: a rewrite after it shows as a new stamp
                 data = read_template(path)
             except OSError as error:
                 raise TemplateError(f"template {name!r} cannot be read: {error.strerror}") from None
             if digest_of(data) == digest:
-                return data
+                return data, stat
         raise NotWellFormed(f"template {name!r} kept changing while it was loaded")
 
     def unparsed_for_long(self, name: str) -> TemplateError | None:

@@ -264,3 +264,29 @@ def test_a_vetted_file_loads_from_the_vetted_bytes(tmp_path):
     from og.template.load import digest_of
 
     assert store.get("card").digest == digest_of(good) and seen == [good]
+
+
+def test_a_file_saved_again_right_after_it_was_read_is_loaded_again(tmp_path, monkeypatch):
+    """The stamp a loaded template keeps is the file's before its bytes were read: a save that
+    lands between the read and the load shows as a change at the next request."""
+    import og.template.store
+    from og.template.load import digest_of
+    from og.template.load import read_template
+
+    good = (TEMPLATES / "card.svg").read_bytes()
+    newer = good.replace(b"A fixture title for og tests", b"The newer title")
+    (tmp_path / "card.svg").write_bytes(good)
+    saved = []
+
+    def read_then_saved(path, *args):
+        data = read_template(path, *args)
+        if not saved:  # the designer saves again just after og read the file
+            saved.append(True)
+            path.write_bytes(newer)
+        return data
+
+    monkeypatch.setattr(og.template.store, "read_template", read_then_saved)
+    store = TemplateStore(tmp_path, vet=lambda name: digest_of((tmp_path / f"{name}.svg").read_bytes())
+                          if saved else digest_of(good))
+    assert store.get("card").digest == digest_of(good)
+    assert store.get("card").digest == digest_of(newer)
