@@ -399,7 +399,7 @@ def _mesh_image(root: etree._Element, node: etree._Element, paint: str, mesh: et
 
 
 def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend,
-                 cache: BoundedCache[EffectJob, EffectImage]) -> int:
+                 cache: BoundedCache[EffectJob, EffectImage], dynamic: Dynamic) -> int:
     """Paint every mesh-gradient fill and stroke as an image of the mesh seen through the area
     the paint covers; the element stays for whatever else it paints. They stand in a group with
     the element's transform and effects, which the effects pass then draws as for any group."""
@@ -429,6 +429,7 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
             if value is not None:
                 group.set(name, value)
         parent.replace(node, group)
+        dynamic.replaced(node, group)  # a value in it (a filled text) is in the group's copy now
         plain = _without_effects(node)
         plain.attrib.pop("transform", None)
         plain.attrib.pop("clip-path", None)
@@ -455,7 +456,7 @@ def apply_effects(root: etree._Element, width: int, height: int, backend: Backen
     :return: how many elements were replaced.
     """
     dynamic = Dynamic() if dynamic is None else dynamic
-    replaced = _draw_meshes(root, width, height, backend, cache)
+    replaced = _draw_meshes(root, width, height, backend, cache, dynamic)
     view = view_matrix(root, width, height)
     by_id = ids(root)
     for node in list(root.iter(etree.Element)):

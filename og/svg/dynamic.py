@@ -13,15 +13,19 @@ import typing as t
 
 from lxml import etree
 
+from .names import index_path
+
 
 class Dynamic:
     """A set of elements of one document, by identity (lxml keeps one proxy per element while it
     is referenced, so the set finds the same elements when the tree is walked again)."""
 
-    __slots__ = ("_elements",)
+    __slots__ = ("_elements", "taken")
 
     def __init__(self, elements: t.Iterable[etree._Element] = ()) -> None:
         self._elements: set[etree._Element] = set(elements)
+        #: The elements a value took away, in order, by their path when they went.
+        self.taken: tuple[tuple[int, ...], ...] = ()
 
     def add(self, node: etree._Element) -> None:
         self._elements.add(node)
@@ -48,6 +52,17 @@ class Dynamic:
         if self.holds_value(old):
             self._elements.add(new)
         self._elements.discard(old)
+
+    def take_away(self, node: etree._Element) -> None:
+        """Remove ``node`` from its document for this card (a value hid it). What comes after it
+        up to the next value then joins the background: :attr:`taken` says which elements went,
+        and is part of the background's key, so each set of hidden elements has its own."""
+        parent = node.getparent()
+        if parent is None:
+            return
+        self.taken += (index_path(node),)  # before the removal: the next path is read after it
+        parent.remove(node)
+        self._elements.discard(node)
 
     def first(self, root: etree._Element) -> etree._Element | None:
         """The first dynamic element of ``root`` in document order (None: the card holds no value)."""

@@ -89,9 +89,7 @@ def follow_texts(shapes: t.Sequence[tuple[etree._Element, Follower]],
         lines = [line for line in layout.lines if line.text.strip()] if layout else []
         entry: dict[str, t.Any] = {"id": node.get("id", ""), "follows": follower.follows}
         if slot is None or not lines:
-            parent = node.getparent()
-            if parent is not None:
-                parent.remove(node)
+            dynamic.take_away(node)
             report.append({**entry, "hidden": True})
             continue
         extent = (min(line.x for line in lines), min(line.top for line in lines),

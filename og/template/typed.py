@@ -426,7 +426,5 @@ def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
         dynamic.add(node)
         if not rule.keeps(values):
             hidden.append(node)
-    for node in hidden:  # after every lookup by path: removing shifts the paths of later siblings
-        parent = node.getparent()
-        if parent is not None:
-            parent.remove(node)
+    for node in hidden:
+        dynamic.take_away(node)

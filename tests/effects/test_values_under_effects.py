@@ -9,6 +9,7 @@ import typing as t
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 import og
@@ -27,12 +28,28 @@ TEMPLATE = """<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" v
 </svg>"""
 
 
+#: A title filled with a mesh gradient (drawn by og as an image inside a group), then a subtitle.
+MESH = """<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200" viewBox="0 0 400 200">
+  <defs><meshgradient id="m" x="0" y="0" gradientUnits="userSpaceOnUse"><meshrow><meshpatch>
+    <stop path="c 130,0 270,0 400,0" style="stop-color:#ff0000"/>
+    <stop path="c 0,30 0,70 0,100" style="stop-color:#00ff00"/>
+    <stop path="c -130,0 -270,0 -400,0" style="stop-color:#0000ff"/>
+    <stop path="c 0,-30 0,-70 0,-100" style="stop-color:#ffff00"/>
+  </meshpatch></meshrow></meshgradient></defs>
+  <rect width="400" height="200" fill="#ffffff"/>
+  <text x="20" y="70" style="font-family:Inter;font-size:48px;fill:url(#m)">{{ title }}</text>
+  <text x="20" y="160" style="font-family:Inter;font-size:32px;fill:#1d4ed8">{{ subtitle }}</text>
+</svg>"""
+
+
 def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
 
 
-def test_a_value_drawn_as_an_effect_image_is_never_cached_as_background(tmp_path: Path, fonts: t.Any) -> None:
-    (tmp_path / "blurred.svg").write_text(TEMPLATE, encoding="utf-8")
+@pytest.mark.parametrize("template", [TEMPLATE, MESH], ids=["blurred group", "mesh-filled text"])
+def test_a_value_drawn_as_an_effect_image_is_never_cached_as_background(tmp_path: Path, fonts: t.Any,
+                                                                        template: str) -> None:
+    (tmp_path / "blurred.svg").write_text(template, encoding="utf-8")
     warm = og.Renderer(settings_for(tmp_path), fonts=fonts)
     first = _pixels(warm.render("blurred", {"title": "Monday", "subtitle": "same"}))
     second = _pixels(warm.render("blurred", {"title": "Zebra", "subtitle": "same"}))

@@ -84,8 +84,8 @@ def test_an_image_slot_knows_its_device_size_through_transforms(tmp_path):
 def test_show_if_on_a_text_parameter_keeps_it_text(tmp_path):
     template = load(tmp_path, '<g og:show-if="initials" id="g"><text id="t">{{ initials }}</text></g>')
     assert template.params["initials"].kind == "text"
-    assert fill(template, {"initials": ""}).root.find(".//{*}g") is None
-    assert fill(template, {"initials": "JD"}).root.find(".//{*}g") is not None
+    assert fill(template, {"initials": ""}).root.find(".//*[@id='g']") is None
+    assert fill(template, {"initials": "JD"}).root.find(".//*[@id='g']") is not None
 
 
 @pytest.mark.parametrize(("given", "shown"), [
@@ -95,7 +95,7 @@ def test_show_if_on_a_text_parameter_keeps_it_text(tmp_path):
 def test_flags_read_the_usual_spellings(tmp_path, given, shown):
     template = load(tmp_path, '<g og:show-if="badge" id="g"/>')
     values = checked_values("t", template.params, {"badge": given})
-    assert (fill(template, values).root.find(".//{*}g") is not None) is shown
+    assert (fill(template, values).root.find(".//*[@id='g']") is not None) is shown
 
 
 def test_a_flag_default_can_be_on(tmp_path):
@@ -115,6 +115,30 @@ def test_the_chosen_layer_alone_stays_and_later_paths_still_resolve(tmp_path):
     assert [n.get("id") for n in root] == ["dark", "r", "t"]
     assert root[1].get("style") == "stroke:#111;fill:#00ff00"
     assert root[2].text == "Hi"
+
+
+SHADED = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="urn:og-cards:template:1" width="400" height="200"
+  viewBox="0 0 400 200"><rect width="400" height="200" fill="#ffffff"/>
+  <rect x="0" y="0" width="60" height="60" fill="#ff0000" og:show-if="badge" og:default="0"/>
+  <rect x="100" y="0" width="100" height="60" fill="#000000" fill-opacity="0.5"/>
+  <text x="20" y="150" style="font-size:40px;font-family:Inter;fill:#000000">{{ title }}</text></svg>"""
+
+
+@pytest.mark.parametrize("first", ["0", "1"])
+def test_what_a_card_hides_has_its_own_cached_background(tmp_path, fonts, first):
+    """The background ends at the first element that holds a value; a shown-if element a card hides
+    changes where the background ends, and so which background the card is drawn on: each set of
+    hidden elements has its own (one shared background painted the half-transparent shade after
+    the badge twice: 63 instead of 127)."""
+    (tmp_path / "shaded.svg").write_text(SHADED)
+    warm = og.Renderer(settings_for(tmp_path), fonts=fonts)
+    warm.render("shaded", {"title": "a", "badge": first})
+    other = "1" if first == "0" else "0"
+    png = warm.render("shaded", {"title": "b", "badge": other})
+    fresh = og.Renderer(settings_for(tmp_path), fonts=fonts).render("shaded", {"title": "b", "badge": other})
+    pixels = [np.asarray(Image.open(io.BytesIO(p)).convert("RGB"), dtype=np.int16) for p in (png, fresh)]
+    assert np.abs(pixels[0] - pixels[1]).max() <= 1
+    assert _near(pixels[0][30, 150], "#7f7f7f", 2)
 
 
 @pytest.mark.parametrize("value", ['red;filter:url(#x)', '"/><script>alert(1)</script>', "#fff;x:y",
