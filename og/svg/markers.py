@@ -161,13 +161,12 @@ def expand_markers(root: etree._Element) -> int:
     """Draw every marker of every markable shape as plain groups; return how many were drawn."""
     if next(root.iter(svg("marker")), None) is None:
         return 0  # no markers at all: the common case, one walk of the tree
-    shapes = [node for node in root.iter(*MARKABLE) if "marker" in node.get("style", "")
-              or any(node.get(name) for name in ("marker", *_POSITIONS))
-              or any("marker" in a.get("style", "") or a.get("marker") for a in node.iterancestors())]
+    cascade = Cascade(root)  # a marker may come from a <style> rule as well as the element's own
+    shapes = [node for node in root.iter(*MARKABLE) if any(
+        cascade.inherited(node, name) not in (None, "", "none") for name in ("marker", *_POSITIONS))]
     if not shapes:
         return 0
     by_id = ids(root)
-    cascade = Cascade(root)
     defs = etree.SubElement(root, svg("defs"))
     drawn = 0
     for node in shapes:

@@ -173,9 +173,10 @@ class OneOf:
         self.values = values
 
     def __call__(self, raw: str) -> str:
-        if raw not in self.values:
+        value = raw.strip()  # the XML editor keeps a stray space a designer typed
+        if value not in self.values:
             raise ValueError(f"use {' or '.join(self.values)}")
-        return raw
+        return value
 
 
 def one_of(kind: t.Any) -> OneOf:

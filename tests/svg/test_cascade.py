@@ -108,3 +108,12 @@ def test_mirroring_swaps_the_alignment_a_rule_gives_the_text() -> None:
     text = by_id(root, "t")
     assert dict(parse_declarations(text.get("style", ""))).get("text-anchor") == "left"
     assert text.get("x") == "50"
+
+
+def test_a_marker_set_only_by_a_rule_is_drawn_by_og() -> None:
+    """A shape whose only marker comes from a <style> rule is expanded too (CairoSVG's own marker
+    drawing knows no context-stroke nor orient="auto-start-reverse")."""
+    root = document('<style>polyline { marker-end: url(#dot) }</style>'
+                    '<marker id="dot" markerWidth="4" markerHeight="4"><circle r="2"/></marker>'
+                    '<polyline points="0,0 50,50" stroke="#000"/>')
+    assert expand_markers(root) == 1

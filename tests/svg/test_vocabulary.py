@@ -142,3 +142,10 @@ def test_the_guide_mentions_only_declared_attributes_and_explains_each() -> None
     assert written - set(VOCABULARY) == set()
     mentioned = set(re.findall(r"og:([a-z-]+)", prose))
     assert set(VOCABULARY) - mentioned == set()
+
+
+def test_a_keyword_with_a_stray_space_is_read() -> None:
+    from og.svg.names import OG_NS
+
+    node = etree.fromstring(f'<text xmlns:og="{OG_NS}" og:valign=" middle "/>')
+    assert vocabulary.VALIGN.read(node) == "middle"
