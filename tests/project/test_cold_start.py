@@ -94,7 +94,9 @@ def test_bands_compressed_in_threads_are_the_same_bytes(monkeypatch: pytest.Monk
                                                         threads: int) -> None:
     renderer = og.Renderer()
     renderer.render("article", {"title": "x"})
-    background = renderer.caches.backgrounds.get(("article", renderer.templates.get("article").digest, 1.0))
+    hidden = renderer.lay_out("article", {"title": "x"}).dynamic.taken  # what the values left out hid
+    background = renderer.caches.backgrounds.get(("article", renderer.templates.get("article").digest, 1.0,
+                                                  hidden))
     assert background is not None
     monkeypatch.setattr(bands, "COMPRESS_THREADS", 1)
     alone = bands.bands_of(background)
