@@ -44,6 +44,7 @@ from .plan import Plan
 from .raster import bands
 from .raster import encode as pixels
 from .raster import formats
+from .raster import glyph_runs
 from .raster import static
 from .raster.lazy import LazyBackend
 from .report import layout_report
@@ -88,6 +89,8 @@ class Tools:
     caches: Caches
     once_locks: tuple[threading.Lock, ...] = dataclasses.field(
         default_factory=lambda: tuple(threading.Lock() for _ in range(ONCE_LOCKS)))
+    #: Threads compressing a PNG's changed bands side by side.
+    compressor: bands.Compressor = dataclasses.field(default_factory=bands.Compressor)
 
     def once(self, key: t.Any) -> threading.Lock:
         """The lock under which a background (or its bands) of ``key`` is made: two renders of
@@ -145,6 +148,21 @@ class Raster:
     surface: t.Any
     #: The key of the cached background it was drawn over (None: drawn whole).
     background: t.Any = None
+    #: When only these rows of ``surface`` were drawn (glyph runs over a background): the
+    #: others are ``base``'s, the background surface itself (see :meth:`whole`).
+    rows: tuple[int, int] | None = None
+    base: t.Any = None
+
+    def whole(self) -> t.Any:
+        """The surface with all its rows: the background's copied in where nothing was drawn."""
+        if self.rows is not None:
+            first, end = self.rows
+            target, source = pixels.surface_rows(self.surface), pixels.surface_rows(self.base)
+            target[:first] = source[:first]
+            target[end:] = source[end:]
+            self.surface.mark_dirty()
+            self.rows = None
+        return self.surface
 
 
 def fill(tools: Tools, template: Template, values: dict[str, str], *, pictures: bool = True,
@@ -216,7 +234,9 @@ def served_svg(laid_out: LaidOut) -> bytes:
 
 def rasterize(tools: Tools, drawn: LaidOut, scale: float = 1.0) -> Raster:
     """The drawn document's pixels: what comes before its first value over a background drawn
-    once per template (and scale), the rest per request (:mod:`og.raster.static`)."""
+    once per template (and scale), the rest per request (:mod:`og.raster.static`): as glyph
+    runs straight onto the background's rows when that is all the rest is
+    (:mod:`og.raster.glyph_runs`), else by CairoSVG."""
     template, root, backend = drawn.template, drawn.root, tools.backend
     try:
         first = static.split_point(root, drawn.dynamic)
@@ -227,13 +247,29 @@ def rasterize(tools: Tools, drawn: LaidOut, scale: float = 1.0) -> Raster:
         with tools.once(key):
             background = tools.caches.backgrounds.get_or_make(key, lambda _: backend.rasterize(
                 static.background(root, first), scale=scale, glyphs=drawn.glyphs))
-        return Raster(backend.rasterize(static.foreground(root, first), background, scale, drawn.glyphs), key)
+        foreground = static.foreground_tree(root, first)
+        runs = _plain_runs(template, foreground, drawn.glyphs, scale)
+        if runs is not None:
+            surface, rows = backend.draw_runs(background, runs, (template.width, template.height), scale,
+                                              bands.BAND_ROWS)
+            return Raster(surface, key, rows, background)
+        return Raster(backend.rasterize(etree.tostring(foreground), background, scale, drawn.glyphs), key)
     except (RenderTimeout, Overloaded, MemoryError):
         raise  # the budget (time, or a render process's memory), not the template
     except Exception as error:  # CairoSVG on a template it cannot draw
         log.exception("template %s: CairoSVG failed", template.name)
         raise TemplateError(f"template {template.name!r} could not be drawn: "
                             f"{type(error).__name__}; run og check on it") from None
+
+
+def _plain_runs(template: Template, foreground: etree._Element, glyphs: Glyphs | None,
+                scale: float) -> list[glyph_runs.Run] | None:
+    """The foreground's glyph runs when that is all it paints, at a scale that keeps the card's
+    size whole (else CairoSVG's rounding of it would matter)."""
+    whole = (template.width * scale).is_integer() and (template.height * scale).is_integer()
+    if glyphs is None or not whole:
+        return None
+    return glyph_runs.plain_runs(foreground, glyphs, template.width, template.height)
 
 
 def encode(tools: Tools, raster: Raster, fmt: str, quality: int | None, degraded: bool = False) -> Entry:
@@ -243,11 +279,11 @@ def encode(tools: Tools, raster: Raster, fmt: str, quality: int | None, degraded
     budget = tools.settings.max_bytes
     if fmt == "png" and not budget and raster.background is not None:
         rows = tools.bands(raster.background)
-        body = (bands.encode_over(raster.surface, rows, tools.caches.png_pieces, raster.background)
-                if rows is not None else None)
+        body = (bands.encode_over(raster.surface, rows, tools.caches.png_pieces, raster.background,
+                                  raster.rows, tools.compressor) if rows is not None else None)
         if body is not None:
             return Entry(body, CONTENT_TYPES["png"], degraded=degraded)
-    rgba = pixels.pixels(raster.surface)
+    rgba = pixels.pixels(raster.whole())
     if budget:
         allowed = list(dict.fromkeys([fmt, *(FORMATS[f] for f in tools.settings.image_formats)]))
         encoded = formats.encode_within(rgba, budget, allowed, quality)

@@ -13,10 +13,12 @@ from __future__ import annotations
 import base64
 import collections
 import dataclasses
+import math
 import typing as t
 import urllib.parse
 
 import cairocffi
+import cairosvg.colors
 import cairosvg.parser
 import cairosvg.surface
 import numpy as np
@@ -27,8 +29,11 @@ from ..deadline import check_deadline
 from ..draw.elements import Glyphs
 from ..effects.mesh import MeshData
 from . import encode
+from .glyph_runs import Run
 
 DPI = 96
+#: cairo's fill rule by whether a run is filled even-odd.
+FILL_RULES = {False: cairocffi.FILL_RULE_WINDING, True: cairocffi.FILL_RULE_EVEN_ODD}
 #: CairoSVG releases whose internals the backend was checked against (see ``check_cairosvg``).
 SUPPORTED_CAIROSVG = ("2.9.",)
 
@@ -81,11 +86,15 @@ class _PathRecorder:
     def __init__(self) -> None:
         self.records: list[tuple[float, float]] = []
         self.headers: list[tuple[int, int, int]] = []  # (record index, type, length)
+        self.top = self.bottom = 0.0  # the points' extent down the page (the first point is 0, 0)
 
     def _add(self, kind: int, *points: float) -> None:
         self.headers.append((len(self.records), kind, 1 + len(points) // 2))
         self.records.append((0.0, 0.0))
         self.records.extend(zip(points[::2], points[1::2], strict=True))
+        if points:
+            ys = points[1::2]
+            self.top, self.bottom = min(self.top, *ys), max(self.bottom, *ys)
 
     def move_to(self, x: float, y: float) -> None:
         self._add(0, x, y)
@@ -108,7 +117,7 @@ class _PathRecorder:
         path.status = 0
         path.data = cairocffi.ffi.cast("cairo_path_data_t *", cairocffi.ffi.from_buffer(data))
         path.num_data = len(self.records)
-        return GlyphPath(data, path)
+        return GlyphPath(data, path, self.top, self.bottom)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,6 +126,10 @@ class GlyphPath:
 
     data: np.ndarray
     path: t.Any
+    #: How far above and below its first point the outline's points reach (its ink lies within:
+    #: a curve stays inside its control points).
+    top: float = 0.0
+    bottom: float = 0.0
 
     @classmethod
     def of(cls, relative: str) -> GlyphPath:
@@ -125,23 +138,38 @@ class GlyphPath:
         return recorder.compile()
 
 
-def draw_glyph_run(context: t.Any, data: str, paths: BoundedCache[str, GlyphPath]) -> None:
-    """og's glyph path (``M x y <outline> M x y <outline> …``, each outline relative to its
-    first point and shared by every use of the glyph): each glyph's outline is built once as
-    cairo path data and appended in one call at its place, instead of one call per segment."""
+#: A glyph of a run at its place: its first point's x and y, and its outline.
+Placed = tuple[float, float, GlyphPath]
+
+
+def placed_glyphs(data: str, paths: BoundedCache[str, GlyphPath]) -> list[Placed]:
+    """The glyphs of og's glyph path (``M x y <outline> M x y <outline> …``, each outline
+    relative to its first point and shared by every use of the glyph), each outline built once."""
+    placed = []
+    for piece in data.split("M "):
+        if piece:
+            x, y, relative = (piece.rstrip() + " ").split(" ", 2)
+            placed.append((float(x), float(y), paths.get_or_make(relative.rstrip(), GlyphPath.of)))
+    return placed
+
+
+def append_glyphs(context: t.Any, glyphs: t.Iterable[Placed]) -> None:
+    """Add the glyphs to the context's path: each outline appended in one call at its place,
+    instead of one call per segment."""
     pointer = context._pointer
     matrix = context.get_matrix()
     try:
-        for piece in data.split("M "):
-            if not piece:
-                continue
-            x, y, relative = (piece.rstrip() + " ").split(" ", 2)
-            glyph = paths.get_or_make(relative.rstrip(), GlyphPath.of)
-            cairocffi.cairo.cairo_translate(pointer, float(x), float(y))
+        for x, y, glyph in glyphs:
+            cairocffi.cairo.cairo_translate(pointer, x, y)
             cairocffi.cairo.cairo_append_path(pointer, glyph.path)
             context.set_matrix(matrix)
     finally:
         context.set_matrix(matrix)
+
+
+def draw_glyph_run(context: t.Any, data: str, paths: BoundedCache[str, GlyphPath]) -> None:
+    """og's glyph path on a cairo context (see :func:`placed_glyphs`)."""
+    append_glyphs(context, placed_glyphs(data, paths))
 
 
 def _data_only(url: str, resource_type: str) -> bytes:
@@ -208,6 +236,45 @@ class CairoBackend:
         if background is None:
             return _Surface(tree, self.glyph_paths, glyphs, scale=scale).cairo
         return _OnBackground(tree, self.glyph_paths, glyphs, background, scale).cairo
+
+    def draw_runs(self, background: t.Any, runs: t.Sequence[Run], size: tuple[float, float],
+                  scale: float = 1.0, align: int = 1) -> tuple[t.Any, tuple[int, int]]:
+        """Glyph runs filled in plain colours over ``background`` (a surface this backend drew
+        at ``scale``), the pixels CairoSVG would draw for them (:mod:`og.raster.glyph_runs` says
+        when that holds), without CairoSVG.
+
+        Returns the surface and the rows ``(first, end)`` the runs may have touched, rounded out
+        to multiples of ``align``: only those rows are copied from the background, the others
+        are left blank (the caller knows the rest is the background's).
+
+        :param size: the document's width and height, which its viewBox equals.
+        """
+        width, height = background.get_width(), background.get_height()
+        placed = [placed_glyphs(run.data, self.glyph_paths) for run in runs]
+        glyphs = [glyph for run in placed for glyph in run]
+        top = min((y + glyph.top for _, y, glyph in glyphs), default=0.0) * scale
+        bottom = max((y + glyph.bottom for _, y, glyph in glyphs), default=0.0) * scale
+        first = max(0, (math.floor(top) - 1) // align * align)
+        end = min(height, -(-(math.ceil(bottom) + 1) // align) * align)
+        end = max(end, first)
+        surface = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, height)
+        encode.surface_rows(surface)[first:end] = encode.surface_rows(background)[first:end]
+        surface.mark_dirty()
+        context = cairocffi.Context(surface)
+        # The matrix CairoSVG sets for a root whose viewBox is its size (Surface.set_context_size).
+        user_width, user_height = size
+        factor = min(user_width * scale / user_width, user_height * scale / user_height)
+        context.scale(factor, factor)
+        context.translate((user_width * scale / factor - user_width) / 2,
+                          (user_height * scale / factor - user_height) / 2)
+        for run, glyphs_of_run in zip(runs, placed, strict=True):
+            check_deadline()
+            context.set_source_rgba(*cairosvg.colors.color(run.fill, run.opacity))
+            context.set_fill_rule(FILL_RULES[run.even_odd])
+            append_glyphs(context, glyphs_of_run)
+            context.fill()
+        surface.flush()
+        return surface, (first, end)
 
     def pixels(self, svg: bytes, glyphs: Glyphs | None = None) -> np.ndarray:
         """Straight-alpha RGBA pixels of ``svg`` (what effects compute with)."""

@@ -19,6 +19,7 @@ if t.TYPE_CHECKING:
     from ..draw.elements import Glyphs
     from ..effects.mesh import MeshData
     from .backend import CairoBackend
+    from .glyph_runs import Run
 
 
 class LazyBackend:
@@ -45,6 +46,10 @@ class LazyBackend:
     def rasterize(self, svg: bytes, background: t.Any | None = None, scale: float = 1.0,
                   glyphs: Glyphs | None = None) -> t.Any:
         return self.load().rasterize(svg, background, scale, glyphs)
+
+    def draw_runs(self, background: t.Any, runs: t.Sequence[Run], size: tuple[float, float],
+                  scale: float = 1.0, align: int = 1) -> tuple[t.Any, tuple[int, int]]:
+        return self.load().draw_runs(background, runs, size, scale, align)
 
     def pixels(self, svg: bytes, glyphs: Glyphs | None = None) -> np.ndarray:
         return self.load().pixels(svg, glyphs)

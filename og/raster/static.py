@@ -50,7 +50,12 @@ def background(root: etree._Element, first: etree._Element) -> bytes:
     return t.cast(bytes, etree.tostring(painted_before(root, first)))
 
 
-def foreground(root: etree._Element, first: etree._Element) -> bytes:
-    """The document from ``first`` on; ``root`` itself is cut (it is the request's own copy)."""
+def foreground_tree(root: etree._Element, first: etree._Element) -> etree._Element:
+    """The document from ``first`` on: ``root`` itself, cut (it is the request's own copy)."""
     keep_painted_from(first)
-    return t.cast(bytes, etree.tostring(root))
+    return root
+
+
+def foreground(root: etree._Element, first: etree._Element) -> bytes:
+    """:func:`foreground_tree`, serialised."""
+    return t.cast(bytes, etree.tostring(foreground_tree(root, first)))

@@ -40,7 +40,7 @@ def test_banded_png_has_the_same_pixels(name: str, title: str) -> None:
     text = next(p for p in template.params.values() if p.required).name  # the value each card needs
     png = BUNDLED.render(name, {text: title[: template.params[text].max_length]})
     laid_out = BUNDLED.lay_out(name, {text: title[: template.params[text].max_length]})
-    surface = stages.rasterize(BUNDLED.tools, laid_out).surface
+    surface = stages.rasterize(BUNDLED.tools, laid_out).whole()
     assert np.array_equal(_decoded(png), encode.pixels(surface)), "banded PNG differs from the pixels"
     width, height, _, color_type = struct.unpack(">IIBB", png[16:26])
     channels = {2: 3, 6: 4, 3: 1}[color_type]
@@ -106,14 +106,14 @@ def test_changed_bands_seen_before_are_copied(monkeypatch: pytest.MonkeyPatch) -
     assert len(calls) == compressed_second, "the same card again compresses nothing"
     assert compressed_second < 23, "bands that came back (the static foreground) are copied"
     laid_out = renderer.lay_out("profile", {"name": "Second"})
-    assert np.array_equal(_decoded(png), encode.pixels(stages.rasterize(renderer.tools, laid_out).surface))
+    assert np.array_equal(_decoded(png), encode.pixels(stages.rasterize(renderer.tools, laid_out).whole()))
 
 
 def test_compressing_a_background_stops_at_the_budget() -> None:
     """The once-per-template compression checks the budget between bands (a huge canvas at dpr 2
     has thousands of them)."""
     laid_out = BUNDLED.lay_out("article", {})
-    surface = stages.rasterize(BUNDLED.tools, laid_out).surface
+    surface = stages.rasterize(BUNDLED.tools, laid_out).whole()
     budget = RenderBudget(1e-6)
     with budget.running(), pytest.raises(RenderTimeout):
         time.sleep(0.01)
@@ -160,7 +160,7 @@ def test_a_band_seen_before_is_copied_only_after_the_same_rows() -> None:
     """A changed band's deflate refers back into the rows above it: copied after other rows,
     it would decode to other pixels. The same band after another changed band is compressed again."""
     raster = stages.rasterize(BUNDLED.tools, BUNDLED.lay_out("article", {}))
-    surface, key = raster.surface, raster.background
+    surface, key = raster.whole(), raster.background
     rows = BUNDLED.tools.bands(key)
     assert rows is not None
     background = rows.raw.copy()
@@ -181,7 +181,7 @@ def test_changed_bands_follow_the_rows_above_them() -> None:
     """Compressed after the last rows of the band above, a changed band of a gradient card is
     smaller than on its own (the peer card's PNG: 93.0 KB before, 86.7 KB after)."""
     raster = stages.rasterize(BUNDLED.tools, BUNDLED.lay_out("article", {"title": "Linked bands"}))
-    surface, key = raster.surface, raster.background
+    surface, key = raster.whole(), raster.background
     rows = BUNDLED.tools.bands(key)
     assert rows is not None
     raw = encode.surface_rows(surface)
@@ -192,4 +192,5 @@ def test_changed_bands_follow_the_rows_above_them() -> None:
     alone = bands._changed_band(raw[index * bands.BAND_ROWS:(index + 1) * bands.BAND_ROWS],
                                 b"", rows, None, (key, index))
     assert linked is not None and alone is not None
-    assert len(linked.compressed) < len(alone.compressed)
+    assert len(bands._changed_piece((linked.scanlines, linked.after))) < len(
+        bands._changed_piece((alone.scanlines, alone.after)))
