@@ -243,7 +243,8 @@ def rasterize(tools: Tools, drawn: LaidOut, scale: float = 1.0) -> Raster:
         if first is None:
             return Raster(backend.rasterize(drawn.svg_bytes(), scale=scale, glyphs=drawn.glyphs))
         page = f"{template.name}#{template.page}" if template.page else template.name  # one per page
-        key = (page, template.digest, scale, drawn.dynamic.taken)  # what a value hid changes the split
+        # What a value hid and what the values chose (direction, palette colours) change the background.
+        key = (page, template.digest, scale, drawn.dynamic.taken, drawn.dynamic.variant)
         with tools.once(key):
             background = tools.caches.backgrounds.get_or_make(key, lambda _: backend.rasterize(
                 static.background(root, first), scale=scale, glyphs=drawn.glyphs))

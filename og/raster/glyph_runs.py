@@ -10,9 +10,10 @@ again in CairoSVG and walking it node by node.
 The pixels must be CairoSVG's, so this module reads the document as CairoSVG does (its ``Node``:
 every property inherited but the few it lists, then the element's attributes, then its ``style``)
 and accepts only what it can read exactly: ``<g>`` and og's glyph-run ``<path>`` elements with a plain
-colour fill, no stroke, no transform, opacity, clipping, filter, mask, hidden display or feature
-test; no ``<style>`` sheet in the document; a root whose viewBox is its size. Anything else → None,
-and the card goes the general way.
+colour fill, no stroke, no transform, opacity, clipping, filter, mask, hidden visibility or feature
+test (what is not displayed at all, as another Inkscape page's layer, may hold anything); no
+``<style>`` sheet in the document; a root whose viewBox is its size. Anything else → None, and the
+card goes the general way.
 """
 
 from __future__ import annotations
@@ -107,7 +108,11 @@ def _collect(node: etree._Element, inherited: dict[str, str], glyphs: Glyphs, ru
     if tag not in ("g", "path"):
         return False
     properties = _cascade(node, inherited)
-    if properties is None or not _paints_plainly(properties):
+    if properties is None:
+        return False
+    if properties.get("display") == "none" and "filter" not in properties:
+        return True  # neither it nor anything in it is drawn (another Inkscape page, say)
+    if not _paints_plainly(properties):
         return False
     if tag == "g":
         if _translucent(properties):
@@ -152,7 +157,7 @@ def _paints_plainly(properties: dict[str, str], allowed: frozenset[str] = frozen
     properties this element may have anyway)."""
     if any(name in properties and name not in allowed for name in OWN_EFFECTS + INHERITED_EFFECTS):
         return False
-    if properties.get("display", "inline") == "none" or properties.get("visibility", "visible") != "visible":
+    if properties.get("display", "inline") == "none" or properties.get("visibility", "visible") == "hidden":
         return False
     return properties.get("stroke", "none").strip() == "none"
 

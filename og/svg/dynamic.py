@@ -20,12 +20,14 @@ class Dynamic:
     """A set of elements of one document, by identity (lxml keeps one proxy per element while it
     is referenced, so the set finds the same elements when the tree is walked again)."""
 
-    __slots__ = ("_elements", "taken")
+    __slots__ = ("_elements", "taken", "variant")
 
     def __init__(self, elements: t.Iterable[etree._Element] = ()) -> None:
         self._elements: set[etree._Element] = set(elements)
         #: The elements a value took away, in order, by their path when they went.
         self.taken: tuple[tuple[int, ...], ...] = ()
+        #: What the elements that depend on the values only through a few choices chose (see :meth:`vary`).
+        self.variant: tuple[t.Hashable, ...] = ()
 
     def add(self, node: etree._Element) -> None:
         self._elements.add(node)
@@ -52,6 +54,14 @@ class Dynamic:
         if self.holds_value(old):
             self._elements.add(new)
         self._elements.discard(old)
+
+    def vary(self, choice: t.Hashable) -> None:
+        """Some elements depend on the values only through ``choice`` (a mirrored layout's
+        direction, a colour from a palette): rather than holding a value, they stay where a
+        cached background may contain them, and ``choice`` joins that background's key
+        (:attr:`variant`), so each choice has its own background."""
+        if choice not in self.variant:
+            self.variant += (choice,)
 
     def take_away(self, node: etree._Element) -> None:
         """Remove ``node`` from its document for this card (a value hid it). What comes after it

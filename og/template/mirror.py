@@ -133,13 +133,15 @@ def page_span(root: etree._Element, width: float) -> tuple[float, float]:
 def mirror(root: etree._Element, marks: t.Sequence[tuple[etree._Element, Mark]], span: tuple[float, float],
            rtl: bool, dynamic: Dynamic) -> list[str]:
     """Mirror the marked elements of a filled document (``marks``: each found in ``root``) about the
-    middle of ``span`` when ``rtl``; every marked element is dynamic either way (its place depends
-    on the values). Returns the ids of the elements mirrored."""
+    middle of ``span`` when ``rtl``; a marked element's place depends on the values only through
+    the direction, which is the card's variant (:meth:`Dynamic.vary`) whenever the template
+    mirrors anything (a text's value makes it dynamic anyway). Returns the ids of the elements mirrored."""
     done = []
     frames: set[etree._Element] = set()  # a frame two texts share moves once
     cascade = Cascade(root) if rtl else None
+    if marks:
+        dynamic.vary(("rtl", rtl))
     for node, mark in marks:
-        dynamic.add(node)
         if cascade is None or cascade.display_none(node):  # hidden: another Inkscape page's, say
             continue
         if node.tag in TEXT_TAGS:

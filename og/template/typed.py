@@ -403,7 +403,8 @@ def fetched_images(typed: Typed, values: t.Mapping[str, str], fetch: FetchImage,
 def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
                 pictures: t.Mapping[Path, bytes], dynamic: Dynamic) -> None:
     """Write the typed values into a filled copy of the document, as og serialises them; every
-    element they change (or may remove) is added to ``dynamic``."""
+    element they change is added to ``dynamic`` (or, when only a few choices change it, what was
+    chosen: :meth:`Dynamic.vary`; what a value hid: :meth:`Dynamic.take_away`)."""
     for image in typed.images:
         node = find_node(root, image.path)
         dynamic.add(node)
@@ -413,17 +414,19 @@ def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
             node.set("preserveAspectRatio", "none" if image.fit == "cover" else "xMidYMid meet")
     for color in typed.colors:
         node = find_node(root, color.path)
-        for path in (color.path, *color.users):
-            dynamic.add(find_node(root, path))
         value = values.get(color.param, "")
         hex_colour = dict(color.palette).get(value) if color.palette else parse_hex(value)
+        if color.palette:  # a few colours: one background for each
+            dynamic.vary(("colour", color.path, hex_colour))
+        else:  # any colour at all: never in a cached background
+            for path in (color.path, *color.users):
+                dynamic.add(find_node(root, path))
         if hex_colour:
             style = [(k, v) for k, v in parse_declarations(node.get("style", "")) if k != color.prop]
             node.set("style", ";".join(f"{k}:{v}" for k, v in [*style, (color.prop, hex_colour)]))
     hidden = []
-    for rule in typed.shown:
+    for rule in typed.shown:  # what stays is the rest of what went: the background's key says it
         node = find_node(root, rule.path)
-        dynamic.add(node)
         if not rule.keeps(values):
             hidden.append(node)
     for node in hidden:

@@ -134,6 +134,9 @@ def test_plain_glyph_runs_are_read_with_their_paint() -> None:
     assert _runs(root='color="blue"', group='fill="currentColor"', path='style="fill:inherit"') == [
         glyph_runs.Run(RUN, "blue", 1.0, False)]
     assert _runs(extra="<defs><rect id='r' width='1' height='1'/></defs><title>t</title>") is not None
+    hidden_page = '<g style="display:none" transform="translate(9,0)"><rect width="5" height="5"/></g>'
+    assert _runs(extra=hidden_page) is not None, "what is not displayed at all paints nothing"
+    assert _runs(extra=hidden_page.replace('style="', 'filter="url(#f)" style="')) is None
 
 
 @pytest.mark.parametrize(("case", "arguments"), [
@@ -143,7 +146,6 @@ def test_plain_glyph_runs_are_read_with_their_paint() -> None:
     ("a filter", {"group": 'filter="url(#f)"'}),
     ("a clip", {"path": 'clip-path="url(#c)"'}),
     ("a mask", {"group": 'style="mask:url(#m)"'}),
-    ("hidden", {"group": 'style="display:none"'}),
     ("invisible", {"path": 'visibility="hidden"'}),
     ("a gradient fill", {"path": 'fill="url(#g)"'}),
     ("!important", {"path": 'style="fill:red !important"'}),

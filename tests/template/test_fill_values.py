@@ -31,7 +31,8 @@ def test_filled_names_the_elements_that_hold_values(bundled: og.Renderer) -> Non
     template = bundled.templates.get("article")
     filled = fill(template, bundled.plan("article", {"title": "T", "tag": "News"}, "png").values)
     assert {"title", "tag", "site"} <= {str(node.get("id")) for node in filled.dynamic}
-    assert _by_id(filled.root, "layer-brand") in filled.dynamic, "og:mirror moves it with the direction"
+    assert _by_id(filled.root, "layer-brand") not in filled.dynamic, "it holds no value"
+    assert filled.dynamic.variant == (("rtl", False),), "og:mirror moves it with the direction: a variant"
     assert not any(etree.QName(name).localname == "dynamic" for node in filled.root.iter(etree.Element)
                    for name in node.attrib), "no mark is left on the tree"
 

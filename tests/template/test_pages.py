@@ -194,7 +194,7 @@ def test_og_check_warns_about_a_placeholder_named_page(tmp_path: Path, fonts: t.
     assert any("{{ page }} can never be given" in message for message in warned), warned
 
 
-@pytest.mark.parametrize(("page", "layer"), [(None, "layer-brand"), ("x", "layer-x"),
+@pytest.mark.parametrize(("page", "layer"), [(None, "layer-text"), ("x", "layer-x"),
                                              ("square", "layer-square")])
 def test_each_page_keeps_its_static_background(bundled: og.Renderer, page: str | None, layer: str) -> None:
     """What another page holds never splits a page's card: the page's own background (drawn once

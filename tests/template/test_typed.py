@@ -141,6 +141,34 @@ def test_what_a_card_hides_has_its_own_cached_background(tmp_path, fonts, first)
     assert _near(pixels[0][30, 150], "#7f7f7f", 2)
 
 
+#: A palette colour and a mirrored shape before the title: both join the cached background.
+VARIED = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:og="urn:og-cards:template:1" width="300"
+  height="200" viewBox="0 0 300 200"><rect width="300" height="200" fill="#ffffff"/>
+  <rect og:color="accent" og:choices="red:#ff0000,blue:#0000ff" style="fill:#ff0000" width="30" height="200" id="edge"/>
+  <rect og:mirror="move" style="fill:#00aa00" x="250" y="10" width="40" height="40" id="mark"/>
+  <text og:mirror="true" x="60" y="150" style="font-size:40px;font-family:Inter;fill:#000000">{{ title }}</text></svg>"""
+
+
+@pytest.mark.parametrize("order", [("red", "blue", "red"), ("blue", "red", "blue")])
+def test_each_choice_of_palette_colour_and_direction_has_its_own_background(tmp_path, fonts, order):
+    """A palette colour or a mirrored layout depends on the values only through a few choices:
+    such elements join the cached background, one background per choice (the card drawn over
+    another choice's background would show the other colour, or the mark on the other side)."""
+    (tmp_path / "varied.svg").write_text(VARIED)
+    warm = og.Renderer(settings_for(tmp_path), fonts=fonts)
+    cards = [({"title": f"Card {i}", "accent": accent}, warm) for i, accent in enumerate(order)]
+    cards += [({"title": "שלום עולם", "accent": order[0]}, warm), ({"title": "Back", "accent": order[0]}, warm)]
+    for values, renderer in cards:
+        png = renderer.render("varied", values)
+        fresh = og.Renderer(settings_for(tmp_path), fonts=fonts).render("varied", values)
+        pixels = [np.asarray(Image.open(io.BytesIO(p)).convert("RGB"), dtype=np.int16) for p in (png, fresh)]
+        assert np.abs(pixels[0] - pixels[1]).max() == 0, values
+        assert _near(pixels[0][100, 15], "#ff0000" if values["accent"] == "red" else "#0000ff", 2)
+        rtl = values["title"].startswith("ש")
+        assert _near(pixels[0][30, 30 if rtl else 270], "#00aa00", 2), "the mark on the side the text starts"
+    assert warm.caches.backgrounds.stats().misses == 3  # one per colour, and the right-to-left one
+
+
 @pytest.mark.parametrize("value", ['red;filter:url(#x)', '"/><script>alert(1)</script>', "#fff;x:y",
                                    "#fff\" onload=\"x", "url(javascript:x)"])
 def test_injection_attempts_never_reach_the_document(tmp_path, value):
