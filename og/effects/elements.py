@@ -234,6 +234,8 @@ def _in_window(pixels: np.ndarray, window: Window) -> np.ndarray:
 
 #: Properties og takes over from CairoSVG when it draws an element's effects itself.
 _EFFECT_PROPERTIES = ("filter", "mask", "opacity", "mix-blend-mode")
+#: What makes an element an effect og draws (:func:`_job_for`).
+_JOB_PROPERTIES = ("filter", "mask", "mix-blend-mode")
 
 
 def _document(root: etree._Element, content: t.Iterable[etree._Element], ctm: Matrix,
@@ -314,6 +316,9 @@ def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
              by_id: t.Mapping[str, etree._Element],
              canvas: tuple[int, int]) -> tuple[EffectJob, Matrix] | None:
     """What og must draw for ``node``, or None when CairoSVG can draw it alone."""
+    style = node.get("style", "")
+    if not any(name in node.attrib or name in style for name in _JOB_PROPERTIES):
+        return None  # the common case, told without reading the style (dozens of elements a card)
     filter_node = _url(node, "filter", by_id, "filter")
     if filter_node is not None:
         kinds = {local_name(p) for p in filter_node} - {""}
