@@ -25,6 +25,7 @@ import dataclasses
 import os
 import threading
 import typing as t
+
 import numpy as np
 from zlib_ng import zlib_ng
 
