@@ -47,6 +47,7 @@ from .raster import formats
 from .raster import glyph_runs
 from .raster import static
 from .raster.lazy import LazyBackend
+from .raster.workers import Workers
 from .report import layout_report
 from .storage import Entry
 from .svg import cairosvg_fixes
@@ -89,8 +90,8 @@ class Tools:
     caches: Caches
     once_locks: tuple[threading.Lock, ...] = dataclasses.field(
         default_factory=lambda: tuple(threading.Lock() for _ in range(ONCE_LOCKS)))
-    #: Threads compressing a PNG's changed bands side by side.
-    compressor: bands.Compressor = dataclasses.field(default_factory=bands.Compressor)
+    #: Threads drawing a card's text rows and compressing its changed bands side by side.
+    workers: Workers = dataclasses.field(default_factory=Workers)
 
     def once(self, key: t.Any) -> threading.Lock:
         """The lock under which a background (or its bands) of ``key`` is made: two renders of
@@ -252,7 +253,7 @@ def rasterize(tools: Tools, drawn: LaidOut, scale: float = 1.0) -> Raster:
         runs = _plain_runs(template, foreground, drawn.glyphs, scale)
         if runs is not None:
             surface, rows = backend.draw_runs(background, runs, (template.width, template.height), scale,
-                                              bands.BAND_ROWS)
+                                              bands.BAND_ROWS, tools.workers)
             return Raster(surface, key, rows, background)
         return Raster(backend.rasterize(etree.tostring(foreground), background, scale, drawn.glyphs), key)
     except (RenderTimeout, Overloaded, MemoryError):
@@ -281,7 +282,7 @@ def encode(tools: Tools, raster: Raster, fmt: str, quality: int | None, degraded
     if fmt == "png" and not budget and raster.background is not None:
         rows = tools.bands(raster.background)
         body = (bands.encode_over(raster.surface, rows, tools.caches.png_pieces, raster.background,
-                                  raster.rows, tools.compressor) if rows is not None else None)
+                                  raster.rows, tools.workers) if rows is not None else None)
         if body is not None:
             return Entry(body, CONTENT_TYPES["png"], degraded=degraded)
     rgba = pixels.pixels(raster.whole())

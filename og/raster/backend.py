@@ -30,6 +30,7 @@ from ..draw.elements import Glyphs
 from ..effects.mesh import MeshData
 from . import encode
 from .glyph_runs import Run
+from .workers import Workers
 
 DPI = 96
 #: cairo's fill rule by whether a run is filled even-odd.
@@ -238,42 +239,62 @@ class CairoBackend:
         return _OnBackground(tree, self.glyph_paths, glyphs, background, scale).cairo
 
     def draw_runs(self, background: t.Any, runs: t.Sequence[Run], size: tuple[float, float],
-                  scale: float = 1.0, align: int = 1) -> tuple[t.Any, tuple[int, int]]:
+                  scale: float = 1.0, align: int = 1,
+                  workers: Workers | None = None) -> tuple[t.Any, tuple[int, int]]:
         """Glyph runs filled in plain colours over ``background`` (a surface this backend drew
         at ``scale``), the pixels CairoSVG would draw for them (:mod:`og.raster.glyph_runs` says
         when that holds), without CairoSVG.
 
         Returns the surface and the rows ``(first, end)`` the runs may have touched, rounded out
         to multiples of ``align``: only those rows are copied from the background, the others
-        are left blank (the caller knows the rest is the background's).
+        are left blank (the caller knows the rest is the background's). With ``workers``, the
+        upper and lower halves of those rows are filled side by side, each as a surface of its
+        own over the same pixels (cairo lets go of the GIL while it fills).
 
         :param size: the document's width and height, which its viewBox equals.
         """
         width, height = background.get_width(), background.get_height()
-        placed = [placed_glyphs(run.data, self.glyph_paths) for run in runs]
-        glyphs = [glyph for run in placed for glyph in run]
-        top = min((y + glyph.top for _, y, glyph in glyphs), default=0.0) * scale
-        bottom = max((y + glyph.bottom for _, y, glyph in glyphs), default=0.0) * scale
-        first = max(0, (math.floor(top) - 1) // align * align)
-        end = min(height, -(-(math.ceil(bottom) + 1) // align) * align)
+        placed = [[(x, y, glyph, (y + glyph.top) * scale, (y + glyph.bottom) * scale)
+                   for x, y, glyph in placed_glyphs(run.data, self.glyph_paths)] for run in runs]
+        extents = [(top, bottom) for run in placed for *_, top, bottom in run]
+        first = max(0, (math.floor(min((e[0] for e in extents), default=0.0)) - 1) // align * align)
+        end = min(height, -(-(math.ceil(max((e[1] for e in extents), default=0.0)) + 1) // align) * align)
         end = max(end, first)
         surface = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, height)
         encode.surface_rows(surface)[first:end] = encode.surface_rows(background)[first:end]
-        surface.mark_dirty()
-        context = cairocffi.Context(surface)
-        # The matrix CairoSVG sets for a root whose viewBox is its size (Surface.set_context_size).
-        user_width, user_height = size
-        factor = min(user_width * scale / user_width, user_height * scale / user_height)
-        context.scale(factor, factor)
-        context.translate((user_width * scale / factor - user_width) / 2,
-                          (user_height * scale / factor - user_height) / 2)
-        for run, glyphs_of_run in zip(runs, placed, strict=True):
-            check_deadline()
-            context.set_source_rgba(*cairosvg.colors.color(run.fill, run.opacity))
-            context.set_fill_rule(FILL_RULES[run.even_odd])
-            append_glyphs(context, glyphs_of_run)
-            context.fill()
         surface.flush()
+        middle = (first + end) // 2 // align * align
+        halves = workers is not None and middle not in (first, end)
+        parts = [(first, middle), (middle, end)] if halves else [(first, end)]
+        data = memoryview(surface.get_data())
+        stride = surface.get_stride()
+
+        def fill(rows: tuple[int, int]) -> None:
+            top, bottom = rows
+            part = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, bottom - top,
+                                          data[top * stride:bottom * stride], stride)
+            context = cairocffi.Context(part)
+            context.translate(0, -top)  # whole pixels: each point lands where it does on the card
+            # The matrix CairoSVG sets for a root whose viewBox is its size (Surface.set_context_size).
+            user_width, user_height = size
+            factor = min(user_width * scale / user_width, user_height * scale / user_height)
+            context.scale(factor, factor)
+            context.translate((user_width * scale / factor - user_width) / 2,
+                              (user_height * scale / factor - user_height) / 2)
+            for run, glyphs in zip(runs, placed, strict=True):
+                here = [(x, y, glyph) for x, y, glyph, above, below in glyphs
+                        if below >= top - 1 and above <= bottom + 1]
+                if not here:
+                    continue
+                context.set_source_rgba(*cairosvg.colors.color(run.fill, run.opacity))
+                context.set_fill_rule(FILL_RULES[run.even_odd])
+                append_glyphs(context, here)
+                context.fill()
+            part.finish()
+
+        check_deadline()
+        (workers or Workers(1)).map(fill, parts)
+        surface.mark_dirty()
         return surface, (first, end)
 
     def pixels(self, svg: bytes, glyphs: Glyphs | None = None) -> np.ndarray:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import os
-import threading
 import typing as t
 
 import numpy as np
@@ -35,6 +34,7 @@ from .encode import pixels_of
 from .encode import png_file
 from .encode import png_rows
 from .encode import surface_rows
+from .workers import Workers
 
 #: Rows per band: small enough that a title changes few of them, large enough for deflate.
 BAND_ROWS = 16
@@ -171,14 +171,14 @@ Pieces = BoundedCache[tuple[t.Any, int, int, int], Piece]
 
 def encode_over(surface: t.Any, bands: Bands, pieces: Pieces | None = None,
                 background_key: t.Any = None, rows: tuple[int, int] | None = None,
-                compressor: Compressor | None = None) -> bytes | None:
+                workers: Workers | None = None) -> bytes | None:
     """The surface as a PNG, reusing every band that still shows ``bands``' background (and,
     with ``pieces``, every changed band seen before); None when it cannot (another size, or
     translucency where the background was opaque).
 
     :param rows: when set, the only rows (whole bands) the surface may differ from the
         background in: the bands outside are the background's, not even compared.
-    :param compressor: compresses the changed bands side by side (else one after the other).
+    :param workers: compress the changed bands side by side (else one after the other).
     """
     raw = surface_rows(surface)
     if surface.get_width() != bands.width or raw.shape != bands.raw.shape:
@@ -200,7 +200,7 @@ def encode_over(surface: t.Any, bands: Bands, pieces: Pieces | None = None,
         tail = found.tail
     missing = [band for band in changed.values() if band.piece is None]
     jobs = [(band.scanlines, band.after) for band in missing]
-    compressed = (compressor or Compressor(1)).map(_changed_piece, jobs)
+    compressed = (workers or Workers(1)).map(_changed_piece, jobs)
     for band, data in zip(missing, compressed, strict=True):
         band.piece = band.made(data)
         if pieces is not None:
@@ -240,31 +240,6 @@ class _Changed:
 def _changed_piece(job: tuple[bytes, bytes]) -> bytes:
     scanlines, after = job
     return _deflate(scanlines, static=False, after=after)
-
-
-class Compressor:
-    """Threads that compress a request's changed bands side by side: zlib lets go of the GIL,
-    so a card's text rows take about half the time on two cores. The threads are started in
-    the process that first uses them (a forked process inherits none), and only when there
-    are two bands or more to compress."""
-
-    def __init__(self, threads: int = COMPRESS_THREADS) -> None:
-        self.threads = threads
-        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
-        self._pid = 0
-        self._lock = threading.Lock()
-
-    def map(self, function: t.Callable[[t.Any], bytes], jobs: list[t.Any]) -> list[bytes]:
-        if self.threads < 2 or len(jobs) < 2:
-            return [function(job) for job in jobs]
-        return list(self._executor().map(function, jobs))
-
-    def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
-        with self._lock:
-            if self._pool is None or self._pid != os.getpid():
-                self._pool = concurrent.futures.ThreadPoolExecutor(self.threads, "og-changed-bands")
-                self._pid = os.getpid()
-            return self._pool
 
 
 def _changed_band(raw: np.ndarray, after: bytes, bands: Bands, pieces: Pieces | None,

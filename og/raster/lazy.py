@@ -20,6 +20,7 @@ if t.TYPE_CHECKING:
     from ..effects.mesh import MeshData
     from .backend import CairoBackend
     from .glyph_runs import Run
+    from .workers import Workers
 
 
 class LazyBackend:
@@ -48,8 +49,9 @@ class LazyBackend:
         return self.load().rasterize(svg, background, scale, glyphs)
 
     def draw_runs(self, background: t.Any, runs: t.Sequence[Run], size: tuple[float, float],
-                  scale: float = 1.0, align: int = 1) -> tuple[t.Any, tuple[int, int]]:
-        return self.load().draw_runs(background, runs, size, scale, align)
+                  scale: float = 1.0, align: int = 1,
+                  workers: Workers | None = None) -> tuple[t.Any, tuple[int, int]]:
+        return self.load().draw_runs(background, runs, size, scale, align, workers)
 
     def pixels(self, svg: bytes, glyphs: Glyphs | None = None) -> np.ndarray:
         return self.load().pixels(svg, glyphs)

@@ -17,6 +17,7 @@ from og import stages
 from og.config import Settings
 from og.draw.elements import Glyphs
 from og.raster import glyph_runs
+from og.raster.workers import Workers
 from og.text.fonts import FontSet
 
 from ..conftest import BUNDLED_TEMPLATES
@@ -42,8 +43,11 @@ def _pixels(png: bytes) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def renderers(fonts: FontSet) -> dict[str, og.Renderer]:
-    return {folder.name: og.Renderer(Settings(templates_dir=folder, fonts_dir=FONTS_DIR), fonts=fonts)
+    made = {folder.name: og.Renderer(Settings(templates_dir=folder, fonts_dir=FONTS_DIR), fonts=fonts)
             for folder in (BUNDLED_TEMPLATES, TEMPLATES, ROOT / "bench")}
+    for renderer in made.values():  # rows drawn in two halves side by side, whatever the machine's cores
+        renderer.tools.workers = Workers(2)
+    return made
 
 
 def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
