@@ -112,6 +112,8 @@ class Result:
     png_bytes: int = 0
     peak_rss_mb: float = math.nan
     cpu_ms_per_card: float = math.nan
+    #: og only: the third-party calls of a card alone (see :func:`floor_ms`).
+    floor_ms: float = math.nan
     png: str | None = None
     skipped: str | None = None
 
@@ -209,7 +211,49 @@ def _og_renders(renderer: t.Any, config: dict[str, t.Any],
                   cpu_ms=(time.process_time() - cpu_start) * 1000
                   + _children_cpu_ms(pids) - children_cpu_start_ms,
                   peak_rss_kb=peak_rss_kb() + _children_peak_rss_kb(pids))
+    if not config.get("pool"):
+        result["floor_ms"] = floor_ms(renderer, config, counters)
     return result
+
+
+def floor_ms(renderer: t.Any, config: dict[str, t.Any], counters: t.Iterator[int]) -> float:
+    """How far og is from the limit of its own libraries on this card: the median over ``n`` new
+    cards of the third-party calls alone — cairo filling the glyph runs over a copy of the
+    background's rows, zlib-ng compressing the bands they changed — with og's layout, drawing,
+    and PNG bookkeeping (band comparison, filters, the file around the bands) left out."""
+    from og import stages
+    from og.raster import bands
+    from og.raster import encode
+    from og.raster import glyph_runs
+    from og.raster import static
+
+    tools = renderer.tools
+    times = []
+    for _ in range(config["n"]):
+        n = str(next(counters))
+        values = {name: config[name].replace("{n}", n) for name in ("title", "subtitle")}
+        background = stages.rasterize(tools, renderer.lay_out(TEMPLATE, values)).base
+        laid_out = renderer.lay_out(TEMPLATE, values)
+        template, root = laid_out.template, laid_out.root
+        first = static.split_point(root, laid_out.dynamic)
+        runs = glyph_runs.plain_runs(static.foreground_tree(root, first), laid_out.glyphs, template.width,
+                                     template.height) if first is not None and laid_out.glyphs else None
+        if background is None or runs is None:
+            return math.nan  # not drawn as glyph runs: no floor to compare with
+        start = time.perf_counter()
+        size = (template.width, template.height)
+        surface, (top, end) = tools.backend.draw_runs(background, runs, size, 1.0, bands.BAND_ROWS,
+                                                      tools.workers)
+        drawn = time.perf_counter() - start
+        raw, under = encode.surface_rows(surface), encode.surface_rows(background)
+        changed = [raw[row:row + bands.BAND_ROWS] for row in range(top, end, bands.BAND_ROWS)
+                   if not (raw[row:row + bands.BAND_ROWS] == under[row:row + bands.BAND_ROWS]).all()]
+        jobs = [(encode.png_rows(encode.pixels_of(rows, surface.get_width())[..., :3]).tobytes(), b"")
+                for rows in changed]
+        start = time.perf_counter()
+        tools.workers.map(bands._changed_piece, jobs)
+        times.append((drawn + time.perf_counter() - start) * 1000)
+    return statistics.median(times)
 
 
 def _og_commit() -> str | None:
@@ -316,7 +360,7 @@ def measure(name: str, versions: dict[str, str | None], command: list[str], conf
         cold_ms=statistics.median(cold) if cold else math.nan,
         images_per_s=len(times) / (sample["wall_ms"] / 1000), png_bytes=sample["png_bytes"],
         peak_rss_mb=sample["peak_rss_kb"] / 1024, cpu_ms_per_card=sample["cpu_ms"] / len(times),
-        png=config["out"])
+        floor_ms=sample.get("floor_ms", math.nan), png=config["out"])
 
 
 def base_config(options: Options, fonts: Path, slug: str) -> dict[str, t.Any]:
@@ -406,6 +450,12 @@ def format_table(results: list[Result], info: dict[str, t.Any]) -> str:
                  f"load average {info.get('load', math.nan):.2f} at the end (other work on the machine "
                  "shows as wall time above CPU time). "
                  f"Warm: {og_row.renders if og_row else '?'} renders after warm-up, each with new text.")
+    floor = og_rows.get("og")
+    if floor is not None and not math.isnan(floor.floor_ms):
+        lines.append("")
+        lines.append(f"og's floor on this card: {floor.floor_ms:.1f} ms of its {floor.warm_median_ms:.1f} ms "
+                     "in-process (the third-party calls alone: cairo filling the glyph runs over a copy of "
+                     "the background's rows, zlib-ng compressing the bands they changed).")
     return "\n".join(lines)
 
 
