@@ -50,6 +50,20 @@ def mark_missing(text: str, styles: t.Sequence[TextStyle], fonts: FontSet) -> tu
     return "".join(out), marked
 
 
+def _cluster_font(fonts: FontSet, style: TextStyle, cluster: str) -> tuple[ResolvedFont | None, tuple[str, ...]]:
+    """The font that draws ``cluster`` in ``style``, and the code points it leaves undrawn
+    (``U+XXXX``; none for white space, which needs no glyph)."""
+    font = fonts.pick(style.families, style.weight, style.italic, cluster, style.variations)
+    if font is None:
+        # No font has the whole cluster (marks from another script, unassigned code
+        # points): draw its base with the base's font; what that lacks is reported.
+        font = fonts.pick(style.families, style.weight, style.italic, cluster[0], style.variations)
+    if cluster.isspace():
+        return font, ()
+    uncovered = cluster if font is None else [c for c in cluster if not font.face.covers(c)]
+    return font, tuple(f"U+{ord(char):04X}" for char in uncovered)
+
+
 class Paragraph:
     """One paragraph, analysed and shaped once; measured at any scale."""
 
@@ -67,6 +81,8 @@ class Paragraph:
         self.is_space = [char in SPACES for char in self.text]
         self.fonts: list[ResolvedFont | None] = []
         self.missing: list[str] = marked
+        # A title repeats its letters: each (style, cluster) is looked up once per paragraph.
+        chosen: dict[tuple[int, str], tuple[ResolvedFont | None, tuple[str, ...]]] = {}
         start = 0
         for end in self.clusters:
             style = self.styles[start]
@@ -78,14 +94,11 @@ class Paragraph:
                 # the words of an Arabic title are shaped as one run, not cut at every space.
                 font: ResolvedFont | None = previous
             else:
-                font = fonts.pick(style.families, style.weight, style.italic, cluster, style.variations)
-            if font is None:
-                # No font has the whole cluster (marks from another script, unassigned code
-                # points): draw its base with the base's font; what that lacks is reported.
-                font = fonts.pick(style.families, style.weight, style.italic, cluster[0], style.variations)
-            uncovered = cluster if font is None else [c for c in cluster if not font.face.covers(c)]
-            if not cluster.isspace():
-                self.missing.extend(f"U+{ord(char):04X}" for char in uncovered)
+                found = chosen.get((id(style), cluster))
+                if found is None:
+                    found = chosen[id(style), cluster] = _cluster_font(fonts, style, cluster)
+                font, uncovered = found
+                self.missing.extend(uncovered)
             self.fonts.extend([font] * (end - start))
             start = end
         self.cluster_start = [0] * len(self.text)
@@ -111,7 +124,13 @@ class Paragraph:
                 self.units[glyph.cluster] += glyph.advance_units
             for index in range(item_start, item_end):
                 self.unit_px[index] = self.styles[index].size / font.upem
-        self.spacing = [self._spacing(index) for index in range(len(self.text))]
+        # Spacing in px per code point (letter- and word-spacing); none in most templates.
+        spaced = any(style.letter_spacing or style.word_spacing for style in {id(s): s for s in self.styles}.values())
+        self.spacing = ([self._spacing(index) for index in range(len(self.text))] if spaced
+                        else [0.0] * len(self.text))
+        # Fitting asks for the same widths and lines again (each try, then placing): kept per scale.
+        self._advances: dict[float, list[float]] = {}
+        self._pieces: dict[tuple[int, int, float], PlacedRun | None] = {}
         self.hyphen_marks = self._hyphen_marks(options)
 
     def _spacing(self, index: int) -> float:
@@ -131,7 +150,12 @@ class Paragraph:
         return t.cast(tuple[ShapedGlyph, ...], shaped)
 
     def advances(self, scale: float) -> list[float]:
-        return [(u * p + s) * scale for u, p, s in zip(self.units, self.unit_px, self.spacing, strict=True)]
+        """Width of each code point in px at ``scale`` (the list is shared: not to be changed)."""
+        found = self._advances.get(scale)
+        if found is None:
+            found = self._advances[scale] = [(u * p + s) * scale for u, p, s
+                                             in zip(self.units, self.unit_px, self.spacing, strict=True)]
+        return found
 
     def width(self, start: int, end: int, scale: float) -> float:
         return sum(self.advances(scale)[start:end])
@@ -177,7 +201,14 @@ class Paragraph:
 
 
     def shape_piece(self, start: int, end: int, scale: float) -> PlacedRun | None:
-        """``[start, end)`` shaped and positioned from x = 0, at ``scale`` times the font size."""
+        """``[start, end)`` shaped and positioned from x = 0, at ``scale`` times the font size
+        (once per paragraph: fitting checks the lines that placing then draws)."""
+        key = (start, end, scale)
+        if key not in self._pieces:
+            self._pieces[key] = self._shape_piece(start, end, scale)
+        return self._pieces[key]
+
+    def _shape_piece(self, start: int, end: int, scale: float) -> PlacedRun | None:
         font = self.fonts[start]
         if font is None or start >= end:
             return None
