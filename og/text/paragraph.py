@@ -50,7 +50,8 @@ def mark_missing(text: str, styles: t.Sequence[TextStyle], fonts: FontSet) -> tu
     return "".join(out), marked
 
 
-def _cluster_font(fonts: FontSet, style: TextStyle, cluster: str) -> tuple[ResolvedFont | None, tuple[str, ...]]:
+def _cluster_font(fonts: FontSet, style: TextStyle,
+                  cluster: str) -> tuple[ResolvedFont | None, tuple[str, ...]]:
     """The font that draws ``cluster`` in ``style``, and the code points it leaves undrawn
     (``U+XXXX``; none for white space, which needs no glyph)."""
     font = fonts.pick(style.families, style.weight, style.italic, cluster, style.variations)
@@ -125,7 +126,7 @@ class Paragraph:
             for index in range(item_start, item_end):
                 self.unit_px[index] = self.styles[index].size / font.upem
         # Spacing in px per code point (letter- and word-spacing); none in most templates.
-        spaced = any(style.letter_spacing or style.word_spacing for style in {id(s): s for s in self.styles}.values())
+        spaced = any(span.style.letter_spacing or span.style.word_spacing for span in spans)
         self.spacing = ([self._spacing(index) for index in range(len(self.text))] if spaced
                         else [0.0] * len(self.text))
         # Fitting asks for the same widths and lines again (each try, then placing): kept per scale.
