@@ -3,6 +3,7 @@ shaped items and their advances; measured and shaped again at any scale."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import typing as t
 
@@ -23,6 +24,7 @@ from .segment import is_ignorable
 from .segment import line_break_opportunities
 from .segment import resolve_scripts
 from .segment import runs
+from .shape import Shaped
 from .shape import ShapedGlyph
 from .shape import shape
 from .tracking import joins_next
@@ -117,11 +119,18 @@ class Paragraph:
         # Advances in font units per code point, and the px-per-unit each one uses.
         self.units = [0.0] * len(self.text)
         self.unit_px = [0.0] * len(self.text)
+        # Each item's shaping, kept to cut lines out of (None: no font, or features by range).
+        self._item_starts = [item_start for item_start, _ in self.items]
+        self._whole: list[Shaped | None] = []
         for item_start, item_end in self.items:
             font = self.fonts[item_start]
+            self._whole.append(None)
             if font is None:
                 continue
-            for glyph in self.shape_range(item_start, item_end):
+            whole = self._shape(item_start, item_end)
+            if not self._features(item_start, item_end):
+                self._whole[-1] = whole
+            for glyph in whole.glyphs:
                 self.units[glyph.cluster] += glyph.advance_units
             for index in range(item_start, item_end):
                 self.unit_px[index] = self.styles[index].size / font.upem
@@ -142,13 +151,38 @@ class Paragraph:
             extra += style.letter_spacing
         return extra
 
-    def shape_range(self, start: int, end: int) -> tuple[ShapedGlyph, ...]:
+    def _features(self, start: int, end: int) -> tuple[tuple[str, int, int], ...]:
         font = self.fonts[start]
         assert font is not None
+        return trim_features(font.face.hb_face, self.typography.trimmed, start, end)
+
+    def _shape(self, start: int, end: int) -> Shaped:
+        font = self.fonts[start]
         key = (self.text, start, end, font, self.levels[start] % 2 == 1, self.scripts[start], self.lang,
-               trim_features(font.face.hb_face, self.typography.trimmed, start, end))
-        shaped = self.font_set.caches.shapes.get_or_make(key, lambda key: shape(*key))
-        return t.cast(tuple[ShapedGlyph, ...], shaped)
+               self._features(start, end))
+        return t.cast(Shaped, self.font_set.caches.shapes.get_or_make(key, lambda key: shape(*key)))
+
+    def shape_range(self, start: int, end: int) -> tuple[ShapedGlyph, ...]:
+        """The glyphs of ``[start, end)`` (one font, level and script), shaped with the whole
+        paragraph as context: cut out of its item's where HarfBuzz says that is the same."""
+        cut = self._cut_out(start, end)
+        return cut if cut is not None else self._shape(start, end).glyphs
+
+    def _cut_out(self, start: int, end: int) -> tuple[ShapedGlyph, ...] | None:
+        """``[start, end)``'s glyphs taken from its item's shaping (a line of a wrapped
+        title: fitting tries many), or None where the item cannot tell (its ends are not
+        clean cuts, or no item holds the whole range)."""
+        index = bisect.bisect_right(self._item_starts, start) - 1
+        whole = self._whole[index] if index >= 0 else None
+        if whole is None or end > self.items[index][1]:
+            return None
+        item_start, item_end = self.items[index]
+        if (start, end) == (item_start, item_end):
+            return whole.glyphs
+        if (start != item_start and not whole.cuts_cleanly(start)) or \
+                (end != item_end and not whole.cuts_cleanly(end)):
+            return None
+        return tuple(glyph for glyph in whole.glyphs if start <= glyph.cluster < end)
 
     def advances(self, scale: float) -> list[float]:
         """Width of each code point in px at ``scale`` (the list is shared: not to be changed)."""
