@@ -135,8 +135,8 @@ class Paragraph:
             for index in range(item_start, item_end):
                 self.unit_px[index] = self.styles[index].size / font.upem
         # Spacing in px per code point (letter- and word-spacing); none in most templates.
-        spaced = any(span.style.letter_spacing or span.style.word_spacing for span in spans)
-        self.spacing = ([self._spacing(index) for index in range(len(self.text))] if spaced
+        self.spaced = any(span.style.letter_spacing or span.style.word_spacing for span in spans)
+        self.spacing = ([self._spacing(index) for index in range(len(self.text))] if self.spaced
                         else [0.0] * len(self.text))
         # Fitting asks for the same widths and lines again (each try, then placing): kept per scale.
         self._advances: dict[float, list[float]] = {}
@@ -250,33 +250,46 @@ class Paragraph:
         style = self.styles[start]
         px = style.size * scale / font.upem
         glyphs = self.shape_range(start, end)
-        # Spacing belongs to clusters: add it after the last glyph of each cluster, for all
-        # the characters of the cluster (up to where the next cluster of the run starts).
-        # Characters without a glyph of their own (marks merged into a cluster, dropped
-        # missing glyphs) still have their spacing, exactly as they were measured.
+        rtl = self.levels[start] % 2 == 1
+        shift = style.baseline_shift * scale
+        gaps = self._gaps(glyphs, start, end, scale, rtl) if self.spaced else [(0.0, 0.0)] * len(glyphs)
+        placed = []
+        pen = 0.0 if glyphs else sum(self.spacing[start:end]) * scale
+        for glyph, (before, after) in zip(glyphs, gaps, strict=True):
+            pen += before
+            placed.append(PlacedGlyph(glyph.gid, pen + glyph.x_offset_units * px,
+                                      -glyph.y_offset_units * px - shift))
+            pen += glyph.advance_units * px
+            pen += after
+        return PlacedRun(self.text[start:end], font, style, px, rtl,
+                         self.scripts[start], 0.0, pen, tuple(placed))
+
+
+    def _gaps(self, glyphs: t.Sequence[ShapedGlyph], start: int, end: int, scale: float,
+              rtl: bool) -> list[tuple[float, float]]:
+        """Letter- and word-spacing (px) before and after each glyph of ``[start, end)``.
+
+        Spacing belongs to clusters: it goes after the last glyph of each cluster, for all
+        the characters of the cluster (up to where the next cluster of the run starts).
+        Characters without a glyph of their own (marks merged into a cluster, dropped
+        missing glyphs) still have their spacing, exactly as they were measured. It goes at
+        the cluster's logical end: its right in left-to-right text, its left (before it, in
+        the visual order glyphs come in) in right-to-left text.
+        """
         starts = sorted({glyph.cluster for glyph in glyphs})
         bounds = [start, *starts[1:], end] if starts else []
         cluster_spacing = {
             cluster: sum(self.spacing[low:high]) * scale
             for cluster, low, high in zip(starts, bounds, bounds[1:], strict=False)
         }
-        # It goes at the cluster's logical end: its right in left-to-right text, its left
-        # (before it, in the visual order glyphs come in) in right-to-left text.
-        rtl = self.levels[start] % 2 == 1
-        placed = []
-        pen = 0.0 if glyphs else sum(self.spacing[start:end]) * scale
+        gaps = []
         for number, glyph in enumerate(glyphs):
             previous = glyphs[number - 1].cluster if number else None
-            if rtl and previous != glyph.cluster:
-                pen += cluster_spacing[glyph.cluster]
-            placed.append(PlacedGlyph(glyph.gid, pen + glyph.x_offset_units * px,
-                                      -glyph.y_offset_units * px - style.baseline_shift * scale))
-            pen += glyph.advance_units * px
             following = glyphs[number + 1].cluster if number + 1 < len(glyphs) else None
-            if not rtl and following != glyph.cluster:
-                pen += cluster_spacing[glyph.cluster]
-        return PlacedRun(self.text[start:end], font, style, px, rtl,
-                         self.scripts[start], 0.0, pen, tuple(placed))
+            spacing = cluster_spacing[glyph.cluster]
+            gaps.append((spacing if rtl and previous != glyph.cluster else 0.0,
+                         spacing if not rtl and following != glyph.cluster else 0.0))
+        return gaps
 
 
 def guess_lang(text: str) -> str:
