@@ -106,7 +106,8 @@ def test_lines_cut_out_of_the_paragraph_are_the_lines_shaped_alone(fonts, uncut_
 def test_a_cut_harfbuzz_flags_unsafe_would_change_the_lines(fonts, uncut_layouts, monkeypatch):
     """What the flag is for: cutting everywhere a cluster starts changes glyphs (kerning in
     "AVAST" cut inside the word, Arabic joining), so the test above can fail."""
-    monkeypatch.setattr(Shaped, "cuts_cleanly", lambda self, at: any(info.cluster == at for info in self.infos))
+    monkeypatch.setattr(Shaped, "cuts_cleanly",
+                        lambda self, at: any(info.cluster == at for info in self.infos))
     careless = [repr(layout_text(block, fonts)) for block in _blocks()]
     assert sum(mine != alone for mine, alone in zip(careless, uncut_layouts, strict=True)) > 3
 
