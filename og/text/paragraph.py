@@ -86,6 +86,7 @@ class Paragraph:
         self.missing: list[str] = marked
         # A title repeats its letters: each (style, cluster) is looked up once per paragraph.
         chosen: dict[tuple[int, str], tuple[ResolvedFont | None, tuple[str, ...]]] = {}
+        self.cluster_start: list[int] = []  # per code point, where its cluster starts
         start = 0
         for end in self.clusters:
             style = self.styles[start]
@@ -103,12 +104,7 @@ class Paragraph:
                 font, uncovered = found
                 self.missing.extend(uncovered)
             self.fonts.extend([font] * (end - start))
-            start = end
-        self.cluster_start = [0] * len(self.text)
-        start = 0
-        for end in self.clusters:
-            for index in range(start, end):
-                self.cluster_start[index] = start
+            self.cluster_start.extend([start] * (end - start))
             start = end
         keys = [(id(style), id(font), script, level) for style, font, script, level
                 in zip(self.styles, self.fonts, self.scripts, self.levels, strict=True)]
@@ -132,8 +128,9 @@ class Paragraph:
                 self._whole[-1] = whole
             for glyph in whole.glyphs:
                 self.units[glyph.cluster] += glyph.advance_units
-            for index in range(item_start, item_end):
-                self.unit_px[index] = self.styles[index].size / font.upem
+            # An item is one style and font: one px-per-unit.
+            px_per_unit = self.styles[item_start].size / font.upem
+            self.unit_px[item_start:item_end] = [px_per_unit] * (item_end - item_start)
         # Spacing in px per code point (letter- and word-spacing); none in most templates.
         self.spaced = any(span.style.letter_spacing or span.style.word_spacing for span in spans)
         self.spacing = ([self._spacing(index) for index in range(len(self.text))] if self.spaced
