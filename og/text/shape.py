@@ -82,8 +82,9 @@ def shape(text: str, start: int, end: int, font: ResolvedFont, rtl: bool,
         features.setdefault(tag, []).append((low, high, 1))
     hb.shape(font.hb_font, buf, features)
     infos = tuple(buf.glyph_infos)
+    make = ShapedGlyph._make  # from a tuple: twice as fast as by arguments
     glyphs = tuple(
-        ShapedGlyph(info.codepoint, info.cluster, pos.x_advance, pos.x_offset, pos.y_offset)
+        make((info.codepoint, info.cluster, pos.x_advance, pos.x_offset, pos.y_offset))
         for info, pos in zip(infos, buf.glyph_positions, strict=True)
         if info.codepoint != NOTDEF  # never a missing-glyph box; the code point is reported
     )
