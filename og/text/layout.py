@@ -7,7 +7,8 @@ The stages, in order, for each paragraph:
 3. items of equal (style, font, script, level), shaped once in font units (:mod:`.shape`);
 4. lines from UAX #14 opportunities and measured widths (:mod:`.breaking`), at the
    largest font size that fits (shrink-to-fit), then an ellipsis if it still does not;
-5. each line re-shaped with its context, runs put in visual order, glyphs placed.
+5. each line's runs cut out of their item's shaping (shaped again, with the paragraph as
+   context, where HarfBuzz flags the cut unsafe), put in visual order, glyphs placed.
 
 Stages 1–3 are :mod:`.paragraph`, stage 4 :mod:`.fit`, stage 5 here.
 
