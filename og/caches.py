@@ -142,8 +142,12 @@ class FontCaches(CacheGroup):
 
     def __init__(self) -> None:
         self.shapes: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "shaped_runs", 4 * MB, "labels keep their default value; re-breaking a line re-shapes "
-            "its runs (words that recur stay: every new value brings runs used once)", weigh_items(110))
+            "shaped_runs", 4 * MB, "labels keep their default value; a paragraph is shaped once "
+            "and its lines cut out of it where HarfBuzz allows (each glyph with HarfBuzz's info kept "
+            "for that: every new value brings runs used once)", weigh_items(170))
+        self.picks: BoundedCache[t.Any, t.Any] = BoundedCache(
+            "font_picks", 1 * MB, "the font of a character is looked up once, not for each character "
+            "of each card (a fallback chain of dozens of families, each asked whether it has it)")
         self.outlines: BoundedCache[t.Any, t.Any] = BoundedCache(
             "glyph_outlines", 16 * MB, "HarfBuzz draws each glyph once, in font units", weigh_items(120))
         self.glyph_paths: BoundedCache[t.Any, t.Any] = BoundedCache(

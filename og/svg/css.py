@@ -195,16 +195,16 @@ class Stylesheet:
         return self._by_element.get(node, [])
 
 
-def specified(node: etree._Element, sheet: Stylesheet) -> Style:
-    """Presentation attributes < stylesheet < ``style`` attribute, for known properties."""
+def specified(node: etree._Element, sheet: Stylesheet, own: t.Mapping[str, str] | None = None) -> Style:
+    """Presentation attributes < stylesheet < ``style`` attribute (``own``: that attribute as
+    :meth:`Cascade.style_attribute` read it), for known properties."""
     style: Style = {}
     for name, value in node.attrib.items():
         if name in KNOWN:
             style[name] = str(value)
     for name, value in sheet.declarations(node):
         style[name] = value
-    for name, value in parse_declarations(node.get("style", "")):
-        style[name] = value
+    style.update(dict(parse_declarations(node.get("style", ""))) if own is None else own)
     return style
 
 
@@ -218,6 +218,17 @@ class Cascade:
     def __init__(self, root: etree._Element) -> None:
         self.sheet = Stylesheet(root)
         self._computed: dict[etree._Element, Style] = {}
+        #: ``style`` attributes read, by their text: a card asks for an element's several times
+        #: (is it hidden, its font, its paint) and for its ancestors' with each of its texts.
+        self._styles: dict[str, dict[str, str]] = {}
+
+    def style_attribute(self, node: etree._Element) -> dict[str, str]:
+        """The declarations of the element's ``style`` attribute as it is now (not to be changed)."""
+        text = node.get("style", "")
+        found = self._styles.get(text)
+        if found is None:
+            found = self._styles[text] = dict(parse_declarations(text))
+        return found
 
     def declared(self, node: etree._Element, name: str) -> str | None:
         """``name`` as set on the element itself: its ``style`` over the stylesheet's rules over its
@@ -228,7 +239,7 @@ class Cascade:
         ('red', 'x')
 
         """
-        for value in (dict(parse_declarations(node.get("style", ""))).get(name),
+        for value in (self.style_attribute(node).get(name),
                       dict(self.sheet.declarations(node)).get(name),
                       node.get(name)):
             if value is not None and value.strip():
@@ -253,7 +264,7 @@ class Cascade:
             return self._computed[node]
         parent = node.getparent()
         inherited = self.computed(parent) if parent is not None else {}
-        own = specified(node, self.sheet)
+        own = specified(node, self.sheet, self.style_attribute(node))
         style = {name: value for name, value in inherited.items() if name in INHERITED}
         for name, value in own.items():
             if value == "inherit":
@@ -283,7 +294,7 @@ class Cascade:
             current = current.getparent()
         paint: dict[str, str] = {}
         for element in reversed(chain):
-            own = specified(element, self.sheet)
+            own = specified(element, self.sheet, self.style_attribute(element))
             paint.update((name, own[name]) for name in PAINT if name in own)
         return tuple(paint.items())
 
@@ -292,7 +303,8 @@ class Cascade:
         shift = 0.0
         current: etree._Element | None = node
         while current is not None and current is not top:
-            own = specified(current, self.sheet).get("baseline-shift", "").strip()
+            own = specified(current, self.sheet, self.style_attribute(current)).get("baseline-shift", "")
+            own = own.strip()
             parent = current.getparent()
             parent_style = self.computed(parent) if parent is not None else {}
             parent_size = as_float(parent_style, "font-size", DEFAULT_FONT_SIZE)

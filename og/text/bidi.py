@@ -31,6 +31,8 @@ def embedding_levels(text: str, direction: str = "auto") -> tuple[int, list[int]
     bidi = icu.Bidi()
     bidi.setPara(icu.UnicodeString(text), para)
     utf16_levels = bidi.getLevels()
+    if max(text) <= "\uffff":
+        return int(bidi.getParaLevel()), list(utf16_levels)  # one UTF-16 unit per code point
     to_index = utf16_to_index(text)
     levels = [0] * len(text)
     for offset, index in to_index.items():

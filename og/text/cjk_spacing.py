@@ -61,7 +61,8 @@ def trimmed_positions(text: str, lang: str) -> frozenset[int]:
     >>> sorted(trimmed_positions("国」、「国。」（「国", "ja"))
     [1, 3, 5, 7, 8]
     """
-    classes = [punctuation_class(char, lang) for char in text]
+    of_char = {char: punctuation_class(char, lang) for char in set(text)}
+    classes = [of_char[char] for char in text]
     trimmed = set()
     for index in range(len(text) - 1):
         here, after = classes[index], classes[index + 1]

@@ -356,6 +356,11 @@ class FontSet:
         even when a text font has a black heart. A serif text falls back to serif designs
         first (Noto Serif Bengali before Noto Sans Bengali), as a book would.
         """
+        key = (tuple(families), weight, italic, cluster, variations)
+        return t.cast(ResolvedFont | None, self.caches.picks.get_or_make(key, lambda key: self._pick(*key)))
+
+    def _pick(self, families: tuple[str, ...], weight: int, italic: bool, cluster: str,
+              variations: tuple[tuple[str, float], ...]) -> ResolvedFont | None:
         chain: list[str] = list(families)
         if is_emoji_cluster(cluster):
             chain.insert(0, EMOJI_FAMILY)

@@ -7,7 +7,8 @@ The stages, in order, for each paragraph:
 3. items of equal (style, font, script, level), shaped once in font units (:mod:`.shape`);
 4. lines from UAX #14 opportunities and measured widths (:mod:`.breaking`), at the
    largest font size that fits (shrink-to-fit), then an ellipsis if it still does not;
-5. each line re-shaped with its context, runs put in visual order, glyphs placed.
+5. each line's runs cut out of their item's shaping (shaped again, with the paragraph as
+   context, where HarfBuzz flags the cut unsafe), put in visual order, glyphs placed.
 
 Stages 1–3 are :mod:`.paragraph`, stage 4 :mod:`.fit`, stage 5 here.
 
@@ -168,7 +169,8 @@ class Placer(Fitter):
 
 
 def _move(run: PlacedRun, x: float, baseline: float) -> PlacedRun:
-    glyphs = tuple(PlacedGlyph(g.gid, g.x + x, g.y + baseline) for g in run.glyphs)
+    place = PlacedGlyph._make  # (gid, x, y, angle): from a tuple, twice as fast
+    glyphs = tuple(place((g.gid, g.x + x, g.y + baseline, 0.0)) for g in run.glyphs)
     return dataclasses.replace(run, x=x, glyphs=glyphs)
 
 

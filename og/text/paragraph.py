@@ -3,6 +3,7 @@ shaped items and their advances; measured and shaped again at any scale."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import typing as t
 
@@ -23,6 +24,7 @@ from .segment import is_ignorable
 from .segment import line_break_opportunities
 from .segment import resolve_scripts
 from .segment import runs
+from .shape import Shaped
 from .shape import ShapedGlyph
 from .shape import shape
 from .tracking import joins_next
@@ -50,6 +52,21 @@ def mark_missing(text: str, styles: t.Sequence[TextStyle], fonts: FontSet) -> tu
     return "".join(out), marked
 
 
+def _cluster_font(fonts: FontSet, style: TextStyle,
+                  cluster: str) -> tuple[ResolvedFont | None, tuple[str, ...]]:
+    """The font that draws ``cluster`` in ``style``, and the code points it leaves undrawn
+    (``U+XXXX``; none for white space, which needs no glyph)."""
+    font = fonts.pick(style.families, style.weight, style.italic, cluster, style.variations)
+    if font is None:
+        # No font has the whole cluster (marks from another script, unassigned code
+        # points): draw its base with the base's font; what that lacks is reported.
+        font = fonts.pick(style.families, style.weight, style.italic, cluster[0], style.variations)
+    if cluster.isspace():
+        return font, ()
+    uncovered = cluster if font is None else [c for c in cluster if not font.face.covers(c)]
+    return font, tuple(f"U+{ord(char):04X}" for char in uncovered)
+
+
 class Paragraph:
     """One paragraph, analysed and shaped once; measured at any scale."""
 
@@ -67,6 +84,9 @@ class Paragraph:
         self.is_space = [char in SPACES for char in self.text]
         self.fonts: list[ResolvedFont | None] = []
         self.missing: list[str] = marked
+        # A title repeats its letters: each (style, cluster) is looked up once per paragraph.
+        chosen: dict[tuple[int, str], tuple[ResolvedFont | None, tuple[str, ...]]] = {}
+        self.cluster_start: list[int] = []  # per code point, where its cluster starts
         start = 0
         for end in self.clusters:
             style = self.styles[start]
@@ -78,21 +98,13 @@ class Paragraph:
                 # the words of an Arabic title are shaped as one run, not cut at every space.
                 font: ResolvedFont | None = previous
             else:
-                font = fonts.pick(style.families, style.weight, style.italic, cluster, style.variations)
-            if font is None:
-                # No font has the whole cluster (marks from another script, unassigned code
-                # points): draw its base with the base's font; what that lacks is reported.
-                font = fonts.pick(style.families, style.weight, style.italic, cluster[0], style.variations)
-            uncovered = cluster if font is None else [c for c in cluster if not font.face.covers(c)]
-            if not cluster.isspace():
-                self.missing.extend(f"U+{ord(char):04X}" for char in uncovered)
+                found = chosen.get((id(style), cluster))
+                if found is None:
+                    found = chosen[id(style), cluster] = _cluster_font(fonts, style, cluster)
+                font, uncovered = found
+                self.missing.extend(uncovered)
             self.fonts.extend([font] * (end - start))
-            start = end
-        self.cluster_start = [0] * len(self.text)
-        start = 0
-        for end in self.clusters:
-            for index in range(start, end):
-                self.cluster_start[index] = start
+            self.cluster_start.extend([start] * (end - start))
             start = end
         keys = [(id(style), id(font), script, level) for style, font, script, level
                 in zip(self.styles, self.fonts, self.scripts, self.levels, strict=True)]
@@ -103,15 +115,29 @@ class Paragraph:
         # Advances in font units per code point, and the px-per-unit each one uses.
         self.units = [0.0] * len(self.text)
         self.unit_px = [0.0] * len(self.text)
+        # Each item's shaping, kept to cut lines out of (None: no font, or features by range).
+        self._item_starts = [item_start for item_start, _ in self.items]
+        self._whole: list[Shaped | None] = []
         for item_start, item_end in self.items:
             font = self.fonts[item_start]
+            self._whole.append(None)
             if font is None:
                 continue
-            for glyph in self.shape_range(item_start, item_end):
+            whole = self._shape(item_start, item_end)
+            if not self._features(item_start, item_end):
+                self._whole[-1] = whole
+            for glyph in whole.glyphs:
                 self.units[glyph.cluster] += glyph.advance_units
-            for index in range(item_start, item_end):
-                self.unit_px[index] = self.styles[index].size / font.upem
-        self.spacing = [self._spacing(index) for index in range(len(self.text))]
+            # An item is one style and font: one px-per-unit.
+            px_per_unit = self.styles[item_start].size / font.upem
+            self.unit_px[item_start:item_end] = [px_per_unit] * (item_end - item_start)
+        # Spacing in px per code point (letter- and word-spacing); none in most templates.
+        self.spaced = any(span.style.letter_spacing or span.style.word_spacing for span in spans)
+        self.spacing = ([self._spacing(index) for index in range(len(self.text))] if self.spaced
+                        else [0.0] * len(self.text))
+        # Fitting asks for the same widths and lines again (each try, then placing): kept per scale.
+        self._advances: dict[float, list[float]] = {}
+        self._pieces: dict[tuple[int, int, float], PlacedRun | None] = {}
         self.hyphen_marks = self._hyphen_marks(options)
 
     def _spacing(self, index: int) -> float:
@@ -122,16 +148,46 @@ class Paragraph:
             extra += style.letter_spacing
         return extra
 
-    def shape_range(self, start: int, end: int) -> tuple[ShapedGlyph, ...]:
+    def _features(self, start: int, end: int) -> tuple[tuple[str, int, int], ...]:
         font = self.fonts[start]
         assert font is not None
+        return trim_features(font.face.hb_face, self.typography.trimmed, start, end)
+
+    def _shape(self, start: int, end: int) -> Shaped:
+        font = self.fonts[start]
         key = (self.text, start, end, font, self.levels[start] % 2 == 1, self.scripts[start], self.lang,
-               trim_features(font.face.hb_face, self.typography.trimmed, start, end))
-        shaped = self.font_set.caches.shapes.get_or_make(key, lambda key: shape(*key))
-        return t.cast(tuple[ShapedGlyph, ...], shaped)
+               self._features(start, end))
+        return t.cast(Shaped, self.font_set.caches.shapes.get_or_make(key, lambda key: shape(*key)))
+
+    def shape_range(self, start: int, end: int) -> tuple[ShapedGlyph, ...]:
+        """The glyphs of ``[start, end)`` (one font, level and script), shaped with the whole
+        paragraph as context: cut out of its item's where HarfBuzz says that is the same."""
+        cut = self._cut_out(start, end)
+        return cut if cut is not None else self._shape(start, end).glyphs
+
+    def _cut_out(self, start: int, end: int) -> tuple[ShapedGlyph, ...] | None:
+        """``[start, end)``'s glyphs taken from its item's shaping (a line of a wrapped
+        title: fitting tries many), or None where the item cannot tell (its ends are not
+        clean cuts, or no item holds the whole range)."""
+        index = bisect.bisect_right(self._item_starts, start) - 1
+        whole = self._whole[index] if index >= 0 else None
+        if whole is None or end > self.items[index][1]:
+            return None
+        item_start, item_end = self.items[index]
+        if (start, end) == (item_start, item_end):
+            return whole.glyphs
+        if (start != item_start and not whole.cuts_cleanly(start)) or \
+                (end != item_end and not whole.cuts_cleanly(end)):
+            return None
+        return tuple(glyph for glyph in whole.glyphs if start <= glyph.cluster < end)
 
     def advances(self, scale: float) -> list[float]:
-        return [(u * p + s) * scale for u, p, s in zip(self.units, self.unit_px, self.spacing, strict=True)]
+        """Width of each code point in px at ``scale`` (the list is shared: not to be changed)."""
+        found = self._advances.get(scale)
+        if found is None:
+            found = self._advances[scale] = [(u * p + s) * scale for u, p, s
+                                             in zip(self.units, self.unit_px, self.spacing, strict=True)]
+        return found
 
     def width(self, start: int, end: int, scale: float) -> float:
         return sum(self.advances(scale)[start:end])
@@ -177,40 +233,61 @@ class Paragraph:
 
 
     def shape_piece(self, start: int, end: int, scale: float) -> PlacedRun | None:
-        """``[start, end)`` shaped and positioned from x = 0, at ``scale`` times the font size."""
+        """``[start, end)`` shaped and positioned from x = 0, at ``scale`` times the font size
+        (once per paragraph: fitting checks the lines that placing then draws)."""
+        key = (start, end, scale)
+        if key not in self._pieces:
+            self._pieces[key] = self._shape_piece(start, end, scale)
+        return self._pieces[key]
+
+    def _shape_piece(self, start: int, end: int, scale: float) -> PlacedRun | None:
         font = self.fonts[start]
         if font is None or start >= end:
             return None
         style = self.styles[start]
         px = style.size * scale / font.upem
         glyphs = self.shape_range(start, end)
-        # Spacing belongs to clusters: add it after the last glyph of each cluster, for all
-        # the characters of the cluster (up to where the next cluster of the run starts).
-        # Characters without a glyph of their own (marks merged into a cluster, dropped
-        # missing glyphs) still have their spacing, exactly as they were measured.
+        rtl = self.levels[start] % 2 == 1
+        shift = style.baseline_shift * scale
+        gaps = self._gaps(glyphs, start, end, scale, rtl) if self.spaced else [(0.0, 0.0)] * len(glyphs)
+        placed = []
+        place = PlacedGlyph._make  # (gid, x, y, angle): from a tuple, twice as fast
+        pen = 0.0 if glyphs else sum(self.spacing[start:end]) * scale
+        for glyph, (before, after) in zip(glyphs, gaps, strict=True):
+            pen += before
+            x, y = pen + glyph.x_offset_units * px, -glyph.y_offset_units * px - shift
+            placed.append(place((glyph.gid, x, y, 0.0)))
+            pen += glyph.advance_units * px
+            pen += after
+        return PlacedRun(self.text[start:end], font, style, px, rtl,
+                         self.scripts[start], 0.0, pen, tuple(placed))
+
+
+    def _gaps(self, glyphs: t.Sequence[ShapedGlyph], start: int, end: int, scale: float,
+              rtl: bool) -> list[tuple[float, float]]:
+        """Letter- and word-spacing (px) before and after each glyph of ``[start, end)``.
+
+        Spacing belongs to clusters: it goes after the last glyph of each cluster, for all
+        the characters of the cluster (up to where the next cluster of the run starts).
+        Characters without a glyph of their own (marks merged into a cluster, dropped
+        missing glyphs) still have their spacing, exactly as they were measured. It goes at
+        the cluster's logical end: its right in left-to-right text, its left (before it, in
+        the visual order glyphs come in) in right-to-left text.
+        """
         starts = sorted({glyph.cluster for glyph in glyphs})
         bounds = [start, *starts[1:], end] if starts else []
         cluster_spacing = {
             cluster: sum(self.spacing[low:high]) * scale
             for cluster, low, high in zip(starts, bounds, bounds[1:], strict=False)
         }
-        # It goes at the cluster's logical end: its right in left-to-right text, its left
-        # (before it, in the visual order glyphs come in) in right-to-left text.
-        rtl = self.levels[start] % 2 == 1
-        placed = []
-        pen = 0.0 if glyphs else sum(self.spacing[start:end]) * scale
+        gaps = []
         for number, glyph in enumerate(glyphs):
             previous = glyphs[number - 1].cluster if number else None
-            if rtl and previous != glyph.cluster:
-                pen += cluster_spacing[glyph.cluster]
-            placed.append(PlacedGlyph(glyph.gid, pen + glyph.x_offset_units * px,
-                                      -glyph.y_offset_units * px - style.baseline_shift * scale))
-            pen += glyph.advance_units * px
             following = glyphs[number + 1].cluster if number + 1 < len(glyphs) else None
-            if not rtl and following != glyph.cluster:
-                pen += cluster_spacing[glyph.cluster]
-        return PlacedRun(self.text[start:end], font, style, px, rtl,
-                         self.scripts[start], 0.0, pen, tuple(placed))
+            spacing = cluster_spacing[glyph.cluster]
+            gaps.append((spacing if rtl and previous != glyph.cluster else 0.0,
+                         spacing if not rtl and following != glyph.cluster else 0.0))
+        return gaps
 
 
 def guess_lang(text: str) -> str:

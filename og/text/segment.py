@@ -31,6 +31,8 @@ def utf16_to_index(text: str) -> dict[int, int]:
 
 def _boundaries(iterator: icu.BreakIterator, text: str) -> list[int]:
     iterator.setText(icu.UnicodeString(text))
+    if max(text) <= "\uffff":
+        return list(iterator)  # no surrogate pairs: UTF-16 offsets are str indices
     to_index = utf16_to_index(text)
     return [to_index[offset] for offset in iterator]
 
@@ -131,7 +133,8 @@ def resolve_scripts(text: str) -> list[str]:
     HarfBuzz needs a real script per run (Arabic joining, Indic reordering); spaces,
     digits and marks belong to the run they sit in.
     """
-    scripts = [script_of(char) for char in text]
+    of_char = {char: script_of(char) for char in set(text)}  # a title repeats its letters
+    scripts = [of_char[char] for char in text]
     last = ""
     for index, script in enumerate(scripts):
         if script in ("Zyyy", "Zinh", "Zzzz"):

@@ -66,6 +66,21 @@ def test_display_none_on_an_ancestor_by_any_route_hides() -> None:
     assert cascade.is_hidden(by_id(root, "a"))
 
 
+def test_a_style_attribute_changed_after_a_read_is_read_again() -> None:
+    """The cascade reads each style attribute once, by its text: a shape whose style changes
+    (a filled value's colour, a label hidden) is read as it is now, not as it was."""
+    root = document('<g id="g" style="display:inline"><rect id="r" style="fill:red;stroke:blue"/>'
+                    '<rect id="s" style="fill:red;stroke:blue"/></g>')
+    cascade, rect, group = Cascade(root), by_id(root, "r"), by_id(root, "g")
+    assert cascade.declared(rect, "fill") == "red" and not cascade.display_none(rect)
+    rect.set("style", "fill:green")
+    group.set("style", "display:none")
+    assert cascade.declared(rect, "fill") == "green" and cascade.declared(rect, "stroke") is None
+    assert cascade.display_none(rect)
+    assert cascade.declared(by_id(root, "s"), "fill") == "red"  # the same text, read once
+    assert cascade.computed(by_id(root, "s"))["stroke"] == "blue"
+
+
 MARKER = ('<defs><marker id="m" markerWidth="4" markerHeight="4" orient="auto" overflow="visible">'
           '<rect width="4" height="4" style="fill:context-stroke"/></marker></defs>')
 
