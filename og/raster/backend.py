@@ -247,7 +247,7 @@ class CairoBackend:
 
         Returns the surface and the rows ``(first, end)`` the runs may have touched, rounded out
         to multiples of ``align``: only those rows are copied from the background, the others
-        are left blank (the caller knows the rest is the background's). With ``workers``, the
+        are left unset (the caller knows the rest is the background's). With ``workers``, the
         upper and lower halves of those rows are filled side by side, each as a surface of its
         own over the same pixels (cairo lets go of the GIL while it fills).
 
@@ -260,19 +260,19 @@ class CairoBackend:
         first = max(0, (math.floor(min((e[0] for e in extents), default=0.0)) - 1) // align * align)
         end = min(height, -(-(math.ceil(max((e[1] for e in extents), default=0.0)) + 1) // align) * align)
         end = max(end, first)
-        surface = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, height)
-        encode.surface_rows(surface)[first:end] = encode.surface_rows(background)[first:end]
-        surface.flush()
+        # Rows outside (first, end) are left unset (a zeroed card would cost more than the drawing).
+        stride = cairocffi.ImageSurface.format_stride_for_width(cairocffi.FORMAT_ARGB32, width)
+        data = np.empty((height, stride), np.uint8)
+        data[first:end] = encode.surface_rows(background)[first:end]
+        surface = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, height, data, stride)
         middle = (first + end) // 2 // align * align
         halves = workers is not None and middle not in (first, end)
         parts = [(first, middle), (middle, end)] if halves else [(first, end)]
-        data = memoryview(surface.get_data())
-        stride = surface.get_stride()
 
         def fill(rows: tuple[int, int]) -> None:
             top, bottom = rows
-            part = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, bottom - top,
-                                          data[top * stride:bottom * stride], stride)
+            part = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, bottom - top, data[top:bottom],
+                                          stride)
             context = cairocffi.Context(part)
             context.translate(0, -top)  # whole pixels: each point lands where it does on the card
             # The matrix CairoSVG sets for a root whose viewBox is its size (Surface.set_context_size).

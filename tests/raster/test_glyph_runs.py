@@ -104,7 +104,8 @@ def test_glyph_runs_draw_the_pixels_cairosvg_draws(renderers: dict[str, og.Rende
         assert differ == 0, f"{name} {values}: {differ} pixels differ from CairoSVG's"
 
 
-def test_the_peer_card_is_drawn_as_runs_over_the_rows_its_text_covers(renderers: dict[str, og.Renderer]) -> None:
+def test_the_peer_card_is_drawn_as_runs_over_the_rows_its_text_covers(
+        renderers: dict[str, og.Renderer]) -> None:
     renderer = renderers["bench"]
     laid_out = renderer.lay_out("peer_card", {"title": "A title over two lines, long enough to wrap",
                                               "subtitle": "A subtitle"})
@@ -112,11 +113,14 @@ def test_the_peer_card_is_drawn_as_runs_over_the_rows_its_text_covers(renderers:
     assert raster.rows is not None, "the peer card's foreground is its text alone"
     first, end = raster.rows
     assert 0 < first < 90 and 380 < end < 420, raster.rows  # the title's and subtitle's rows, in whole bands
+    background = np.frombuffer(raster.base.get_data(), np.uint8).reshape(raster.base.get_height(), -1)
     drawn = np.frombuffer(raster.surface.get_data(), np.uint8).reshape(raster.surface.get_height(), -1)
-    assert not drawn[:first].any(), "rows the text does not reach are not even copied"
+    assert np.array_equal(drawn[first:first + 2], background[first:first + 2]), "the rows start as the background's"
+    assert not np.array_equal(drawn[first:end], background[first:end]), "and hold the text"
     whole = raster.whole()
     assert raster.rows is None and whole is raster.surface
-    assert np.frombuffer(whole.get_data(), np.uint8).reshape(whole.get_height(), -1)[:first].any()
+    assert np.array_equal(np.frombuffer(whole.get_data(), np.uint8).reshape(whole.get_height(), -1)[:first],
+                          background[:first]), "whole(): rows the text does not reach are the background's"
 
 
 #: A card's foreground: what it paints from its first value on.
@@ -133,8 +137,8 @@ def _runs(root: str = "", group: str = "", path: str = "", extra: str = "",
 
 def test_plain_glyph_runs_are_read_with_their_paint() -> None:
     assert _runs() == [glyph_runs.Run(RUN, "black", 1.0, False)]
-    assert _runs(group='style="fill:#fff;fill-opacity:.5" fill="red"', path='opacity="0.5" fill-rule="evenodd"') == [
-        glyph_runs.Run(RUN, "#fff", 0.25, True)]
+    painted = _runs(group='style="fill:#fff;fill-opacity:.5" fill="red"', path='opacity="0.5" fill-rule="evenodd"')
+    assert painted == [glyph_runs.Run(RUN, "#fff", 0.25, True)]
     assert _runs(root='color="blue"', group='fill="currentColor"', path='style="fill:inherit"') == [
         glyph_runs.Run(RUN, "blue", 1.0, False)]
     assert _runs(extra="<defs><rect id='r' width='1' height='1'/></defs><title>t</title>") is not None
