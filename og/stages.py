@@ -53,6 +53,7 @@ from .storage import Entry
 from .svg import cairosvg_fixes
 from .svg.dynamic import Dynamic
 from .svg.follow import follow_texts
+from .svg.names import index_path
 from .svg.read_text import TextSlot
 from .svg.read_text import find_text_slots
 from .svg.sanitise import sanitise
@@ -244,8 +245,9 @@ def rasterize(tools: Tools, drawn: LaidOut, scale: float = 1.0) -> Raster:
         if first is None:
             return Raster(backend.rasterize(drawn.svg_bytes(), scale=scale, glyphs=drawn.glyphs))
         page = f"{template.name}#{template.page}" if template.page else template.name  # one per page
-        # What a value hid and what the values chose (direction, palette colours) change the background.
-        key = (page, template.digest, scale, drawn.dynamic.taken, drawn.dynamic.variant)
+        # What a value hid and what the values chose (direction, palette colours) change the background;
+        # so does where it ends (each of those moves it, and a wrong key would show another card's).
+        key = (page, template.digest, scale, drawn.dynamic.taken, drawn.dynamic.variant, index_path(first))
         with tools.once(key):
             background = tools.caches.backgrounds.get_or_make(key, lambda _: backend.rasterize(
                 static.background(root, first), scale=scale, glyphs=drawn.glyphs))

@@ -407,11 +407,13 @@ def apply_typed(root: etree._Element, typed: Typed, values: t.Mapping[str, str],
     chosen: :meth:`Dynamic.vary`; what a value hid: :meth:`Dynamic.take_away`)."""
     for image in typed.images:
         node = find_node(root, image.path)
+        if image.path not in pictures:  # no picture given: the template's own, on every such card
+            dynamic.vary(("template's picture", image.path))
+            continue
         dynamic.add(node)
-        if image.path in pictures:
-            node.attrib.pop("href", None)
-            node.set(XLINK_HREF, "data:image/png;base64," + base64.b64encode(pictures[image.path]).decode())
-            node.set("preserveAspectRatio", "none" if image.fit == "cover" else "xMidYMid meet")
+        node.attrib.pop("href", None)
+        node.set(XLINK_HREF, "data:image/png;base64," + base64.b64encode(pictures[image.path]).decode())
+        node.set("preserveAspectRatio", "none" if image.fit == "cover" else "xMidYMid meet")
     for color in typed.colors:
         node = find_node(root, color.path)
         value = values.get(color.param, "")

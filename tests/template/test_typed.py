@@ -3,6 +3,7 @@ what it writes into the filled document (always og's own serialisation, never th
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from og.template.load import load_template
 from og.template.params import checked_values
 from og.template.typed import parse_hex
 
+from ..conftest import BUNDLED_TEMPLATES
 from ..conftest import settings_for
 
 HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
@@ -169,6 +171,28 @@ def test_each_choice_of_palette_colour_and_direction_has_its_own_background(tmp_
     assert warm.caches.backgrounds.stats().misses == 3  # one per colour, and the right-to-left one
 
 
+def test_a_card_with_a_picture_and_one_without_each_have_their_own_background(fonts, monkeypatch):
+    """Without a picture, the template's own stands in the same on every such card and joins the
+    background; with one, the background ends before it. Cards of both kinds in turn: each the
+    pixels of a card drawn by a fresh renderer."""
+    red = io.BytesIO()
+    Image.new("RGB", (300, 300), "#ff0000").save(red, "PNG")
+
+    def renderer() -> og.Renderer:
+        settings = dataclasses.replace(settings_for(BUNDLED_TEMPLATES), image_hosts="example.org")
+        made = og.Renderer(settings, fonts=fonts)
+        monkeypatch.setattr(made.tools.images, "png", lambda *args, **kwargs: red.getvalue())
+        return made
+
+    warm = renderer()
+    for values in ({"name": "Ada"}, {"name": "Bo", "avatar": "https://example.org/a.png"}, {"name": "Cy"},
+                   {"name": "Di", "avatar": "https://example.org/b.png"}):
+        pixels = [np.asarray(Image.open(io.BytesIO(r.render("profile", values))).convert("RGB"), dtype=np.int16)
+                  for r in (warm, renderer())]
+        assert np.abs(pixels[0] - pixels[1]).max() == 0, values
+        assert _near(pixels[0][315, 330], "#ff0000") == ("avatar" in values)
+
+
 @pytest.mark.parametrize("value", ['red;filter:url(#x)', '"/><script>alert(1)</script>', "#fff;x:y",
                                    "#fff\" onload=\"x", "url(javascript:x)"])
 def test_injection_attempts_never_reach_the_document(tmp_path, value):
@@ -181,12 +205,16 @@ def test_injection_attempts_never_reach_the_document(tmp_path, value):
     assert "script" not in written and "filter" not in written
 
 
-def test_typed_elements_are_never_part_of_the_cached_background(tmp_path):
+def test_a_given_picture_is_never_part_of_the_cached_background(tmp_path):
     template = load(tmp_path, f'<rect width="600" height="315" id="bg"/>'
                               f'<image og:image="p" width="9" height="9" xlink:href="{PIXEL}" id="i"/>')
-    filled = fill(template, {})
-    assert filled.root.find(".//{*}image") in filled.dynamic
-    assert filled.root.find(".//{*}rect") not in filled.dynamic
+    (image,) = template.typed.images
+    given = fill(template, {"p": "https://example.org/a.png"}, {image.path: b"\x89PNG fetched"})
+    assert given.root.find(".//{*}image") in given.dynamic
+    assert given.root.find(".//{*}rect") not in given.dynamic
+    none = fill(template, {})
+    assert none.root.find(".//{*}image") not in none.dynamic, "the template's own picture is the same each time"
+    assert none.dynamic.variant != given.dynamic.variant, "and has a background of its own"
 
 
 def test_og_check_describes_typed_parameters_and_knows_their_attributes(fonts):
