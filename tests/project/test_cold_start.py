@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import og
+from og import stages
 from og.raster import bands
 from og.raster.encode import pixels
 from og.raster.lazy import LazyBackend
@@ -93,10 +94,8 @@ def test_the_web_app_loads_the_backend_before_workers_fork() -> None:
 def test_bands_compressed_in_threads_are_the_same_bytes(monkeypatch: pytest.MonkeyPatch,
                                                         threads: int) -> None:
     renderer = og.Renderer()
-    renderer.render("article", {"title": "x"})
-    hidden = renderer.lay_out("article", {"title": "x"}).dynamic.taken  # what the values left out hid
-    background = renderer.caches.backgrounds.get(("article", renderer.templates.get("article").digest, 1.0,
-                                                  hidden))
+    raster = stages.rasterize(renderer.tools, renderer.lay_out("article", {"title": "x"}))
+    background = renderer.caches.backgrounds.get(raster.background)  # under its key, as a card finds it
     assert background is not None
     monkeypatch.setattr(bands, "COMPRESS_THREADS", 1)
     alone = bands.bands_of(background)
