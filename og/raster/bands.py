@@ -68,6 +68,8 @@ class Bands:
     adlers: tuple[int, ...]
     lengths: tuple[int, ...]  # bytes of scanlines per band
     tails: tuple[bytes, ...]  # each band's last LINKED_ROWS scanlines, what a changed band follows
+    #: The background surface whose pixels ``raw`` reads (not a copy: kept alive here); never drawn on.
+    surface: t.Any = None
 
     @property
     def size_bytes(self) -> int:
@@ -119,7 +121,7 @@ def _static_piece(job: tuple[bytes, bytes]) -> bytes:
 def bands_of(background: t.Any) -> Bands:
     """Compress a background surface's rows once (slow on purpose: it is kept), each band on
     its own and after the one before it, in :data:`COMPRESS_THREADS` threads."""
-    raw = surface_rows(background).copy()
+    raw = surface_rows(background)  # its pixels, not a copy (3 MB a background): see Bands.surface
     width = background.get_width()
     rgba = pixels_of(raw, width)
     channels = 3 if bool((rgba[..., 3] == 255).all()) else 4
@@ -146,7 +148,7 @@ def bands_of(background: t.Any) -> Bands:
     tails = tuple(_tail(scanlines, end - start)
                   for scanlines, (start, end) in zip(bands, _band_bounds(raw.shape[0]), strict=True))
     return Bands(width, raw.shape[0], channels, raw, tuple(pieces[:len(bands)]), tuple(pieces[len(bands):]),
-                 tuple(map(zlib_ng.adler32, bands)), tuple(map(len, bands)), tails)
+                 tuple(map(zlib_ng.adler32, bands)), tuple(map(len, bands)), tails, background)
 
 
 @dataclasses.dataclass(frozen=True)
