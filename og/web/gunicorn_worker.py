@@ -23,6 +23,7 @@ from gunicorn.http.errors import LimitRequestLine
 from gunicorn.workers.ggevent import GeventWorker
 
 from .render_host import start_for_worker
+from .render_host import worker_renderer
 from .serving import request_head_limit
 from .serving import request_line_limit
 
@@ -99,14 +100,29 @@ def json_error(answer: bytes, exc: BaseException) -> bytes:
 
 
 class OgWorker(GeventWorker):  # type: ignore[misc]
-    """gunicorn's gevent worker with og's head limit and JSON errors (``worker_class``)."""
+    """gunicorn's gevent worker with og's head limit and JSON errors (``worker_class``), restarted
+    after ``max_requests`` cards drawn rather than requests answered.
+
+    A restart bounds what renders leave behind (font and layout caches, the render processes'
+    heaps); an answer from the stored cards, a ``304`` or an error leaves nothing. Counted per
+    request, a crawler storm on one shared card restarted each worker every few seconds: its
+    render host and render processes forked again, and its stored cards lost, so the storm's
+    next requests were renders again."""
 
     def init_process(self) -> None:
         self.head_limits = (request_line_limit(), request_head_limit())
+        self.renderer = worker_renderer(self)
         # Renders run in render processes of a host forked now, before gevent patches this
         # process (super().init_process() patches): see og/web/render_host.py.
         self.render_host = start_for_worker(self)
         super().init_process()
+
+    def handle_request(self, listener_name: t.Any, req: t.Any, sock: t.Any, addr: t.Any) -> None:
+        # gunicorn adds one to ``nr`` for this request and restarts once it reaches max_requests:
+        # counted from the cards drawn so far, the request after the last one allowed restarts.
+        if self.renderer is not None:
+            self.nr = self.renderer.renders
+        super().handle_request(listener_name, req, sock, addr)
 
     def handle(self, listener: t.Any, client: t.Any, addr: t.Any) -> None:
         super().handle(listener, HeadLimitedSocket(client, *self.head_limits), addr)

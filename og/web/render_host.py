@@ -251,15 +251,20 @@ def start_for_worker(worker: t.Any) -> RenderHost | None:
     if not worker.cfg.preload_app:
         log.warning("gunicorn without preload_app: cards render inside the web worker, unbounded")
         return None
-    core = getattr(worker.app.wsgi(), "extensions", {}).get("og.core")
-    if core is None:
+    renderer = worker_renderer(worker)
+    if renderer is None:
         return None
-    renderer = core.renderer
     host = RenderHost.start(renderer, close=worker.sockets,
                             processes=processes_per_worker(renderer, worker.cfg.workers))
     host.on_gone = functools.partial(setattr, worker, "alive", False)
     renderer.pool = host
     return host
+
+
+def worker_renderer(worker: t.Any) -> Renderer | None:
+    """The renderer of a gunicorn worker's app (og's Flask app), if it is one."""
+    core = getattr(worker.app.wsgi(), "extensions", {}).get("og.core")
+    return None if core is None else t.cast("Renderer", core.renderer)
 
 
 def processes_per_worker(renderer: Renderer, workers: int, cores: int | None = None) -> int:
