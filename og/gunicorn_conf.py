@@ -49,6 +49,7 @@ limit_request_fields = 50
 # og writes one JSON line per request itself (logger "og.access"): gunicorn's own access
 # log would be a second line for the same request.
 accesslog = None
+logger_class = "og.web.gunicorn_worker.OgLogger"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,

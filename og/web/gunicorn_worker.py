@@ -15,8 +15,10 @@ are killed past the budget; the worker only waits on a socket, so its heartbeat 
 from __future__ import annotations
 
 import json
+import logging
 import typing as t
 
+from gunicorn import glogging
 from gunicorn import util
 from gunicorn.http.errors import LimitRequestHeaders
 from gunicorn.http.errors import LimitRequestLine
@@ -97,6 +99,17 @@ def json_error(answer: bytes, exc: BaseException) -> bytes:
     head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
             f"Cache-Control: no-store\r\nContent-Length: {len(body)}\r\n\r\n")
     return head.encode("latin-1") + body
+
+
+class OgLogger(glogging.Logger):  # type: ignore[misc]
+    """gunicorn's logger (``logger_class``), building an access line only when a handler would
+    write it: og logs each request itself (``og.access``), and gunicorn, given a ``logconfig_dict``,
+    built its line (≈ 9% of a cache hit's time in the worker) for a logger with nowhere to write."""
+
+    @property
+    def access_log_enabled(self) -> bool:
+        access: logging.Logger = self.access_log
+        return bool(super().access_log_enabled) and access.isEnabledFor(logging.INFO) and access.hasHandlers()
 
 
 class OgWorker(GeventWorker):  # type: ignore[misc]

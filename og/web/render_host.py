@@ -268,14 +268,16 @@ def worker_renderer(worker: t.Any) -> Renderer | None:
 
 
 def processes_per_worker(renderer: Renderer, workers: int, cores: int | None = None) -> int:
-    """Render processes each web worker's host keeps: two per core across all workers (one
-    may wait on a long render while the other draws), at most ``OG_MAX_IN_FLIGHT``, at least one.
-    More would only add memory: renders are CPU-bound.
+    """Render processes each web worker's host keeps: one per core across all workers, at most
+    ``OG_MAX_IN_FLIGHT``, at least one. Renders are CPU-bound: a second process per core drew no
+    more cards, and each card cost more CPU (≈ 12.5 against 10 ms on the 2-core machine: a card
+    went to whichever process was free, whose caches had gone cold meanwhile); on distinct cards
+    through og serve, one per core gave ≈ 1.2x the cards per second of two (bench/load.py).
 
     >>> from og.config import Settings
     >>> class R: settings = Settings()
-    >>> processes_per_worker(R(), 2, cores=2), processes_per_worker(R(), 8, cores=2)
-    (2, 1)
+    >>> [processes_per_worker(R(), workers, cores=2) for workers in (1, 2, 8)]
+    [2, 1, 1]
     """
     cores = cores or os.cpu_count() or 1
-    return max(1, min(renderer.settings.max_in_flight, math.ceil(2 * cores / max(1, workers))))
+    return max(1, min(renderer.settings.max_in_flight, math.ceil(cores / max(1, workers))))

@@ -54,3 +54,15 @@ def test_stored_cards_do_not_restart_the_worker_and_drawn_ones_do(one_worker: Gu
     [replacement] = one_worker.worker_pids()
     assert replacement != worker
     assert card(one_worker, "Drawn by the new worker")[0] == 200
+
+
+def test_gunicorn_writes_its_access_line_only_when_asked(tmp_path: Path) -> None:
+    """og's logger builds gunicorn's access line only for a handler that writes it: asked for
+    (``--access-logfile``), the line is there as gunicorn writes it; og's own line is always there."""
+    access = tmp_path / "access.log"
+    log = tmp_path / "gunicorn.log"
+    with GunicornServer(extra_args=["--access-logfile", str(access)], log_path=log) as server:
+        assert server.get("/healthz?asked=1")[0] == 200
+    lines = access.read_text().splitlines()
+    assert any('"GET /healthz?asked=1 HTTP/1.1" 200' in line for line in lines), lines
+    assert '"path": "/healthz", "query_bytes": 7' in log.read_text()
