@@ -114,7 +114,7 @@ class OgLogger(glogging.Logger):  # type: ignore[misc]
 
 class OgWorker(GeventWorker):  # type: ignore[misc]
     """gunicorn's gevent worker with og's head limit and JSON errors (``worker_class``), restarted
-    after ``max_requests`` cards drawn rather than requests answered.
+    after ``max_requests`` cards drawn rather than requests answered (with ``preload_app``).
 
     A restart bounds what renders leave behind (font and layout caches, the render processes'
     heaps); an answer from the stored cards, a ``304`` or an error leaves nothing. Counted per
@@ -124,7 +124,8 @@ class OgWorker(GeventWorker):  # type: ignore[misc]
 
     def init_process(self) -> None:
         self.head_limits = (request_line_limit(), request_head_limit())
-        self.renderer = worker_renderer(self)
+        # Without preload_app the app loads later, after gevent's patching: then requests count.
+        self.renderer = worker_renderer(self) if self.cfg.preload_app else None
         # Renders run in render processes of a host forked now, before gevent patches this
         # process (super().init_process() patches): see og/web/render_host.py.
         self.render_host = start_for_worker(self)
