@@ -17,8 +17,14 @@ What it does:
   do for idempotent requests.
 
 First it renders ``--distinct`` distinct cards, one client at a time and then ``--concurrency``
-at once: cards per second through the real server, and the hand-off each card paid between its
-web worker and its render process (og/pool.py; ``Server-Timing: handoff``). Then it prints counts
+at once: cards per second through the real server, the hand-off each card paid between its
+web worker and its render process (og/pool.py; ``Server-Timing: handoff``), and the CPU each card
+cost in the web workers, the render hosts and the render processes (from ``/proc``: on a machine
+others share, CPU per card is the steadier figure, and the cores divided by it are the cards per
+second an idle machine would give). Then ``--hits`` requests for cards already made, from
+``--hit-clients`` processes that each keep one connection open (lean clients of their own, so that
+the client is not what is measured): requests per second, latency, CPU per request and RSS per web
+worker, as a crawler storm on a shared card meets it. Then it prints counts
 by kind and status, the 5xx other than 503 (there should be none), the
 connection errors around the kill, requests per second, latency percentiles (per kind and
 overall), and the RSS of each web worker and render process before and after (``VmRSS``).
@@ -36,6 +42,7 @@ import collections
 import dataclasses
 import http.client
 import itertools
+import multiprocessing
 import os
 import random
 import signal
@@ -51,6 +58,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.server import GunicornServer  # noqa: E402
+from bench.server import cpu_s  # noqa: E402
 from bench.server import private_mib  # noqa: E402
 from bench.server import rss_mib  # noqa: E402
 
@@ -209,6 +217,36 @@ def handoff_ms(server_timing: str) -> float | None:
     return None
 
 
+class CpuClock:
+    """CPU seconds spent by og's processes, by role, since the clock started (a process started
+    since counts from zero)."""
+
+    ROLES = ("web workers", "render hosts", "render processes")
+
+    def __init__(self, server: GunicornServer) -> None:
+        self.server = server
+        self.start = self._read()
+
+    def _read(self) -> dict[str, dict[int, float]]:
+        pids = (self.server.worker_pids(), self.server.host_pids(), self.server.render_pids())
+        return {role: {pid: cpu_s(pid) for pid in listed}
+                for role, listed in zip(self.ROLES, pids, strict=True)}
+
+    def spent(self) -> dict[str, float]:
+        now = self._read()
+        return {role: sum(used - self.start[role].get(pid, 0.0) for pid, used in now[role].items())
+                for role in self.ROLES}
+
+    def per(self, count: int, unit: str) -> str:
+        """CPU milliseconds per ``unit`` by role, and what the machine's cores would give at that cost."""
+        spent = self.spent()
+        total_ms = sum(spent.values()) * 1000 / max(1, count)
+        cores = os.cpu_count() or 1
+        roles = ", ".join(f"{role} {used * 1000 / max(1, count):.2f}" for role, used in spent.items())
+        return (f"CPU per {unit}: {roles}; together {total_ms:.2f} ms "
+                f"(at most {cores * 1000 / max(total_ms, 1e-9):.0f} {unit}s/s on {cores} idle cores)")
+
+
 def distinct_cards(server: GunicornServer, count: int, concurrency: int) -> None:
     """``count`` distinct cards from ``concurrency`` clients: cards per second through the real
     server, and each card's hand-off (``Server-Timing``) at that load."""
@@ -234,6 +272,7 @@ def distinct_cards(server: GunicornServer, count: int, concurrency: int) -> None
         finally:
             connection.close()
 
+    clock = CpuClock(server)
     started = time.monotonic()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
     for thread in threads:
@@ -243,10 +282,99 @@ def distinct_cards(server: GunicornServer, count: int, concurrency: int) -> None
     elapsed = time.monotonic() - started
     print(f"distinct cards: {count} from {concurrency} clients in {elapsed:.1f} s: "
           f"{statuses[200] / elapsed:.1f} cards/s; statuses {dict(statuses)}")
+    print(f"  {clock.per(statuses[200], 'card')}")
     if handoffs:
         ordered = sorted(handoffs)
         print(f"hand-off per card (Server-Timing): median {statistics.median(ordered):.3f} ms, "
               f"p90 {ordered[int(0.9 * (len(ordered) - 1))]:.3f} ms over {len(ordered)} cards")
+
+
+def hit_client(port: int, paths: list[str], count: int, deadline: float,
+               results: multiprocessing.SimpleQueue[tuple[dict[int | str, int], list[float]]]) -> None:
+    """One connection kept open, ``count`` requests for ``paths`` in turn, read with nothing but a
+    socket (``http.client`` costs more CPU than og's answer); a closed or reset connection is
+    counted and opened again (gunicorn's ``max_requests`` restarts a worker)."""
+    statuses: collections.Counter[int | str] = collections.Counter()
+    latencies: list[float] = []
+    sock: socket.socket | None = None
+    pending = b""
+    for index in range(count):
+        if time.monotonic() > deadline:
+            break
+        request = (f"GET {paths[index % len(paths)]} HTTP/1.1\r\nHost: og\r\n"
+                   "User-Agent: og-bench\r\n\r\n").encode()
+        started = time.perf_counter()
+        try:
+            if sock is None:
+                sock, pending = socket.create_connection(("127.0.0.1", port), timeout=30), b""
+            sock.sendall(request)
+            status, closing, pending = read_answer(sock, pending)
+        except OSError as error:
+            statuses[type(error).__name__] += 1
+            closing = True
+        else:
+            latencies.append(time.perf_counter() - started)
+            statuses[status] += 1
+        if closing and sock is not None:
+            sock.close()
+            sock = None
+    if sock is not None:
+        sock.close()
+    results.put((dict(statuses), latencies))
+
+
+def read_answer(sock: socket.socket, pending: bytes) -> tuple[int, bool, bytes]:
+    """One HTTP/1.1 answer with a ``Content-Length``: its status, whether the server closes the
+    connection after it, and the bytes read past it."""
+    while b"\r\n\r\n" not in pending:
+        pending += receive(sock)
+    head, _, pending = pending.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    fields = {name.strip().lower(): value.strip()
+              for name, _, value in (line.partition(":") for line in lines[1:])}
+    length = int(fields.get("content-length", "0"))
+    while len(pending) < length:
+        pending += receive(sock)
+    return int(lines[0].split()[1]), fields.get("connection", "").lower() == "close", pending[length:]
+
+
+def receive(sock: socket.socket) -> bytes:
+    data = sock.recv(1 << 20)
+    if not data:
+        raise ConnectionResetError("the server closed the connection")
+    return data
+
+
+def cache_hits(server: GunicornServer, count: int, clients: int, max_seconds: float) -> None:
+    """``count`` requests for cards already made, from ``clients`` processes: what a crawler storm
+    on a shared card gets, and what it costs og."""
+    paths = REPEATED[:8]
+    for path in paths:  # made once (and stored in whichever worker answered)
+        server.get(path)
+    results: multiprocessing.SimpleQueue[tuple[dict[int | str, int], list[float]]]
+    context = multiprocessing.get_context("fork")
+    results = context.SimpleQueue()
+    deadline = time.monotonic() + max_seconds
+    arguments = (server.port, paths, count // clients, deadline, results)
+    processes = [context.Process(target=hit_client, args=arguments) for _ in range(clients)]
+    clock = CpuClock(server)
+    started = time.monotonic()
+    for process in processes:
+        process.start()
+    statuses: collections.Counter[int | str] = collections.Counter()
+    latencies: list[float] = []
+    for _ in processes:
+        counted, timed = results.get()
+        statuses.update(counted)
+        latencies += timed
+    elapsed = time.monotonic() - started
+    for process in processes:
+        process.join(10)
+    print(f"cache hits: {len(latencies)} from {clients} client processes in {elapsed:.1f} s: "
+          f"{statuses[200] / elapsed:.0f} req/s; statuses {dict(statuses)}")
+    print(f"  latency {percentiles(latencies)}")
+    print(f"  {clock.per(len(latencies), 'request')}")
+    print(f"RSS after cache hits: {workers_rss(server)}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -261,6 +389,8 @@ def run(args: argparse.Namespace) -> int:
             distinct_cards(server, args.distinct, 1)  # one at a time: the hand-off alone
             distinct_cards(server, args.distinct, args.concurrency)
             print(f"RSS after distinct cards: {workers_rss(server)}")
+        if args.hits:
+            cache_hits(server, args.hits, args.hit_clients, args.max_seconds)
         load = Load(server, args)
         threads = [threading.Thread(target=load.client, args=(n,)) for n in range(args.concurrency)]
         threads += [threading.Thread(target=load.slow_client) for _ in range(args.slow_clients)]
@@ -327,6 +457,9 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     parser.add_argument("--distinct", type=int, default=200,
                         help="first, this many distinct cards one at a time and then concurrently "
                              "(cards/s, hand-off); 0 skips it")
+    parser.add_argument("--hits", type=int, default=20000,
+                        help="then this many requests for cards already made (req/s, CPU, RSS); 0 skips it")
+    parser.add_argument("--hit-clients", type=int, default=4, help="client processes for --hits")
     parser.add_argument("--log", default="/tmp/og-load-gunicorn.log", help="gunicorn's output")
     parser.add_argument("gunicorn_args", nargs="*", help="after --: extra gunicorn arguments")
     return run(parser.parse_args(argv))

@@ -114,10 +114,13 @@ class GunicornServer:
             time.sleep(0.1)
         return pids
 
+    def host_pids(self) -> list[int]:
+        """Each web worker's render host (og/web/render_host.py)."""
+        return sorted(host for worker in self.worker_pids() for host in children(worker))
+
     def render_pids(self) -> list[int]:
-        """The render processes: children of each worker's render host (og/web/render_host.py)."""
-        hosts = [host for worker in self.worker_pids() for host in children(worker)]
-        return sorted(pid for host in hosts for pid in children(host))
+        """The render processes: children of each worker's render host."""
+        return sorted(pid for host in self.host_pids() for pid in children(host))
 
 
 def children(parent: int) -> list[int]:
@@ -147,6 +150,16 @@ def private_mib(pid: int) -> tuple[float, float]:
         pass
     private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
     return fields.get("Pss", 0) / 1024, private / 1024
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds ``pid`` has used so far (user and system, from ``/proc/PID/stat``; not its
+    children's), 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mib(pid: int) -> float:

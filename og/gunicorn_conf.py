@@ -33,8 +33,9 @@ worker_class = "og.web.gunicorn_worker.OgWorker"
 worker_connections = 1000
 # Fonts and templates are loaded once in the master and shared by the forked workers.
 preload_app = True
-# A restart now and then bounds slow growth (font and layout caches); jitter keeps the
-# workers from restarting together.
+# A restart now and then bounds slow growth (font and layout caches); og's worker counts the
+# cards it drew, not every request (og/web/gunicorn_worker.py). Jitter keeps the workers from
+# restarting together.
 max_requests = 2000
 max_requests_jitter = 400
 timeout = serving.worker_timeout_s(_render_timeout)
@@ -48,6 +49,7 @@ limit_request_fields = 50
 # og writes one JSON line per request itself (logger "og.access"): gunicorn's own access
 # log would be a second line for the same request.
 accesslog = None
+logger_class = "og.web.gunicorn_worker.OgLogger"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,

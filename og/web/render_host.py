@@ -251,10 +251,9 @@ def start_for_worker(worker: t.Any) -> RenderHost | None:
     if not worker.cfg.preload_app:
         log.warning("gunicorn without preload_app: cards render inside the web worker, unbounded")
         return None
-    core = getattr(worker.app.wsgi(), "extensions", {}).get("og.core")
-    if core is None:
+    renderer = worker_renderer(worker)
+    if renderer is None:
         return None
-    renderer = core.renderer
     host = RenderHost.start(renderer, close=worker.sockets,
                             processes=processes_per_worker(renderer, worker.cfg.workers))
     host.on_gone = functools.partial(setattr, worker, "alive", False)
@@ -262,15 +261,23 @@ def start_for_worker(worker: t.Any) -> RenderHost | None:
     return host
 
 
+def worker_renderer(worker: t.Any) -> Renderer | None:
+    """The renderer of a gunicorn worker's app (og's Flask app), if it is one."""
+    core = getattr(worker.app.wsgi(), "extensions", {}).get("og.core")
+    return None if core is None else t.cast("Renderer", core.renderer)
+
+
 def processes_per_worker(renderer: Renderer, workers: int, cores: int | None = None) -> int:
-    """Render processes each web worker's host keeps: two per core across all workers (one
-    may wait on a long render while the other draws), at most ``OG_MAX_IN_FLIGHT``, at least one.
-    More would only add memory: renders are CPU-bound.
+    """Render processes each web worker's host keeps: one per core across all workers, at most
+    ``OG_MAX_IN_FLIGHT``, at least one. Renders are CPU-bound: a second process per core drew no
+    more cards, and each card cost more CPU (≈ 12.5 against 10 ms on the 2-core machine: a card
+    went to whichever process was free, whose caches had gone cold meanwhile); on distinct cards
+    through og serve, one per core gave ≈ 1.2x the cards per second of two (bench/load.py).
 
     >>> from og.config import Settings
     >>> class R: settings = Settings()
-    >>> processes_per_worker(R(), 2, cores=2), processes_per_worker(R(), 8, cores=2)
-    (2, 1)
+    >>> [processes_per_worker(R(), workers, cores=2) for workers in (1, 2, 8)]
+    [2, 1, 1]
     """
     cores = cores or os.cpu_count() or 1
-    return max(1, min(renderer.settings.max_in_flight, math.ceil(2 * cores / max(1, workers))))
+    return max(1, min(renderer.settings.max_in_flight, math.ceil(cores / max(1, workers))))
