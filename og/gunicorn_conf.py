@@ -74,11 +74,26 @@ logconfig_dict = {
 
 
 def when_ready(server: t.Any) -> None:
-    """In the master, after the app is loaded and before the first fork: draw the bundled
-    templates' backgrounds (see :func:`draw_bundled_backgrounds`)."""
+    """In the master, after the app is loaded and before the first fork: what every render
+    process would otherwise make for itself (:func:`load_before_fork`)."""
     core = getattr(server.app.wsgi(), "extensions", {}).get("og.core")
     if core is not None:
-        draw_bundled_backgrounds(core.renderer)
+        load_before_fork(core.renderer)
+
+
+#: A kana. The fallback chain is read in order until a face has the cluster, so a card with
+#: Japanese text reads every face before CJK's: the scripts og bundled first (Inter, Noto Serif,
+#: Arabic, Hebrew, Devanagari, Thai, CJK; og/text/fallback_families.txt), ≈ 31 MB of fonts.
+FIRST_FALLBACKS_CLUSTER = "\u3042"
+
+
+def load_before_fork(renderer: Renderer) -> None:
+    """Load here what render processes forked from this process share instead of each reading
+    its own copy: the bundled templates' backgrounds and the head of the fallback chain (for
+    sans-serif and serif text)."""
+    draw_bundled_backgrounds(renderer)
+    for family in ("sans-serif", "serif"):
+        renderer.fonts.pick([family], 400, False, FIRST_FALLBACKS_CLUSTER)
 
 
 def draw_bundled_backgrounds(renderer: Renderer) -> list[str]:
