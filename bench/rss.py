@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import og  # noqa: E402
 from bench.load import VARIED  # noqa: E402
-from og.gunicorn_conf import load_before_fork  # noqa: E402
 from bench.server import private_mib  # noqa: E402
 from bench.server import rss_mib  # noqa: E402
+from og.prefork import load_before_fork  # noqa: E402
 
 WORDS = ["Hello", "Grüße", "Привет", "こんにちは"]
 
@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--no-caches", action="store_true", help="clear og's caches after every card")
     parser.add_argument("--forked", action="store_true",
                         help="render in a process forked from one that loaded what og serve's master loads "
-                             "(cairo, og.gunicorn_conf.load_before_fork), as a render process does")
+                             "(cairo, og.prefork.load_before_fork), as a render process does")
     args = parser.parse_args()
     renderer = og.Renderer()
     if args.forked:
@@ -79,8 +79,8 @@ def main() -> None:
 
 def render_cards(renderer: og.Renderer, args: argparse.Namespace) -> None:
     names = sorted(VARIED)
-    print("| cards | RSS MiB | PSS MiB | private MiB | og caches MiB | malloc in use MiB | malloc free kept MiB "
-          "| cards/s |")
+    print("| cards | RSS MiB | PSS MiB | private MiB | og caches MiB | malloc in use MiB "
+          "| malloc free kept MiB | cards/s |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     started = time.perf_counter()
     for index in range(args.cards + 1):
@@ -95,8 +95,8 @@ def render_cards(renderer: og.Renderer, args: argparse.Namespace) -> None:
             used, kept = allocator_mib()
             rate = index / (time.perf_counter() - started) if index else 0.0
             pss, private = private_mib(os.getpid())
-            print(f"| {index} | {rss_mib(os.getpid()):.0f} | {pss:.0f} | {private:.0f} | {held:.1f} | {used:.0f} | "
-                  f"{kept:.0f} | {rate:.0f} |", flush=True)
+            print(f"| {index} | {rss_mib(os.getpid()):.0f} | {pss:.0f} | {private:.0f} | {held:.1f} "
+                  f"| {used:.0f} | {kept:.0f} | {rate:.0f} |", flush=True)
     print("\n| cache | entries | MiB held | MiB bound |\n| --- | ---: | ---: | ---: |")
     for name, stats in sorted(renderer.caches.stats().items()):
         print(f"| {name} | {stats.entries} | {stats.bytes / (1 << 20):.1f} | "
