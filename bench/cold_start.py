@@ -22,7 +22,8 @@ process start" includes the interpreter itself. Rows, in Markdown:
   master forking the new worker (stamped by a ``post_fork`` hook in the worker) to the answer is
   counted: the worker's boot, its render host and render process, and that process's first card.
 * **og serve: render process private/PSS MiB** — after that first card, what the new worker's
-  render process holds alone (``Private_*`` of ``smaps_rollup``) and its proportional share.
+  render processes hold alone (``Private_*`` of ``smaps_rollup``) and their proportional share,
+  summed; and what the web worker holds alone.
 * **--importtime** (optional) — the modules whose own import time is largest (``-X importtime``).
 
 Nothing is asserted. Run ``python bench/cold_start.py [--runs 5] [--importtime 15] [--no-serve]``.
@@ -164,7 +165,7 @@ def forked_worker(runs: int) -> list[Row]:
         env = {"OG_BENCH_FORKS": str(forks), "WEB_CONCURRENCY": "1"}
         env_without_cache = {key: value for key, value in os.environ.items() if key != "OG_CACHE_URL"}
         with GunicornServer(["-c", str(config)], env={**env_without_cache, **env}) as server:
-            times, private, pss = [], [], []
+            times, private, pss, worker_private = [], [], [], []
             server.get("/article.png?title=warm")  # the file cache, as the other rows' first process
             for run in range(runs + 1):
                 old = server.wait_for_workers(1)[0]
@@ -180,9 +181,11 @@ def forked_worker(runs: int) -> list[Row]:
                     shares = [private_mib(pid) for pid in server.render_pids()]
                     pss.append(sum(share[0] for share in shares))
                     private.append(sum(share[1] for share in shares))
+                    worker_private.append(private_mib(worker)[1])
     return [_row("og serve: worker fork → first PNG", times),
             _row("og serve: render process private MiB", private),
-            _row("og serve: render process PSS MiB", pss)]
+            _row("og serve: render process PSS MiB", pss),
+            _row("og serve: web worker private MiB", worker_private)]
 
 
 def slowest_imports(count: int) -> list[tuple[str, int]]:

@@ -8,6 +8,7 @@ own limits; the arithmetic, with its reasons, is in :mod:`og.web.serving`.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import typing as t
@@ -86,6 +87,11 @@ def when_ready(server: t.Any) -> None:
     import gevent.thread
     import gevent.threading
     import gevent.time  # noqa: F401
+
+    # What the master holds now is never scanned by a forked process's collector: a collection
+    # writes to every object it visits, which would copy the pages they share into each process.
+    gc.collect()
+    gc.freeze()
 
 
 def child_exit(server: object, worker: object) -> None:
