@@ -33,7 +33,6 @@ from .config import Settings
 from .deadline import check_deadline
 from .draw.elements import Glyphs
 from .draw.texts import draw_texts
-from .effects.elements import apply_effects
 from .errors import Overloaded
 from .errors import RenderTimeout
 from .errors import TemplateError
@@ -41,9 +40,6 @@ from .fetch import ImageSource
 from .formats import CONTENT_TYPES
 from .formats import FORMATS
 from .plan import Plan
-from .raster import bands
-from .raster import encode as pixels
-from .raster import formats
 from .raster import glyph_runs
 from .raster import static
 from .raster.lazy import LazyBackend
@@ -71,6 +67,7 @@ if t.TYPE_CHECKING:
     import numpy as np
 
     from .effects.mesh import MeshData
+    from .raster import bands
     from .raster.backend import CairoBackend
 
 log = logging.getLogger(__name__)
@@ -102,6 +99,7 @@ class Tools:
 
     def bands(self, background_key: t.Any) -> bands.Bands | None:
         """The cached background's PNG rows, compressed once (None if it is no longer kept)."""
+        from .raster import bands  # numpy, as every stage that draws: not for a JSON card
         with self.once(background_key):
             rows = t.cast("bands.Bands | None", self.caches.png_bands.get(background_key))
             if rows is None:
@@ -158,8 +156,10 @@ class Raster:
     def whole(self) -> t.Any:
         """The surface with all its rows: the background's copied in where nothing was drawn."""
         if self.rows is not None:
+            from .raster.encode import surface_rows  # numpy, as every stage that draws
+
             first, end = self.rows
-            target, source = pixels.surface_rows(self.surface), pixels.surface_rows(self.base)
+            target, source = surface_rows(self.surface), surface_rows(self.base)
             target[:first] = source[:first]
             target[end:] = source[end:]
             self.surface.mark_dirty()
@@ -195,6 +195,7 @@ def _layout(tools: Tools, template: Template, slot: TextSlot) -> TextLayout:
 def draw(tools: Tools, laid_out: LaidOut) -> LaidOut:
     """Draw the text as glyph paths, rewrite the document into what CairoSVG draws right and
     draw the effects it cannot (filters, masks, blend modes, meshes) as images."""
+    from .effects.elements import apply_effects  # numpy: not for a JSON card
     root, template = laid_out.root, laid_out.template
     glyphs = draw_texts(root, laid_out.texts, tools.fonts.caches, laid_out.dynamic)
     cairosvg_fixes.apply(root)
@@ -254,8 +255,10 @@ def rasterize(tools: Tools, drawn: LaidOut, scale: float = 1.0) -> Raster:
         foreground = static.foreground_tree(root, first)
         runs = _plain_runs(template, foreground, drawn.glyphs, scale)
         if runs is not None:
+            from .raster.bands import BAND_ROWS  # numpy, as every stage that draws
+
             surface, rows = backend.draw_runs(background, runs, (template.width, template.height), scale,
-                                              bands.BAND_ROWS, tools.workers)
+                                              BAND_ROWS, tools.workers)
             return Raster(surface, key, rows, background)
         return Raster(backend.rasterize(etree.tostring(foreground), background, scale, drawn.glyphs), key)
     except (RenderTimeout, Overloaded, MemoryError):
@@ -280,6 +283,10 @@ def encode(tools: Tools, raster: Raster, fmt: str, quality: int | None, degraded
     """The pixels in ``fmt``; within ``OG_MAX_BYTES`` when set (then perhaps in another format
     the operator allows: the entry says which). A PNG over a cached background compresses only
     the rows the values changed (:mod:`og.raster.bands`)."""
+    from .raster import bands  # numpy, as every stage that draws: not for a JSON card
+    from .raster import encode as pixels
+    from .raster import formats
+
     budget = tools.settings.max_bytes
     if fmt == "png" and not budget and raster.background is not None:
         rows = tools.bands(raster.background)

@@ -47,6 +47,14 @@ class Workers:
             for future in later:
                 future.cancel()
 
+    def close(self) -> None:
+        """Stop the threads (made again on the next use): a process about to fork leaves none
+        idle behind it."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
     def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
         with self._lock:
             if self._pool is None or self._pid != os.getpid():

@@ -88,8 +88,15 @@ class FontFace:
                        self.index)
 
     @functools.cached_property
+    def cmap(self) -> hb.Set:
+        """The code points the face maps, as HarfBuzz's own set (what :meth:`covers` asks): a few
+        KB where a ``frozenset`` of a CJK face's 30,000 code points takes 3 MB and ≈ 50 ms to build."""
+        return self.hb_face.unicodes
+
+    @functools.cached_property
     def unicodes(self) -> frozenset[int]:
-        return frozenset(self.hb_face.unicodes)
+        """The code points the face maps, as a Python set (for coverage reports and tests)."""
+        return frozenset(self.cmap)
 
     @functools.cached_property
     def is_color_bitmap(self) -> bool:
@@ -100,7 +107,7 @@ class FontFace:
         return has_serifs(self.hb_face, self.family)
 
     def covers(self, cluster: str) -> bool:
-        cmap = self.unicodes
+        cmap = self.cmap
         return all(ord(char) in cmap or is_ignorable(char) for char in cluster)
 
 

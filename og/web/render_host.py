@@ -41,6 +41,7 @@ from ..errors import Overloaded
 from ..pool import Job
 from ..pool import Outcome
 from ..pool import RenderPool
+from ..pool import load_backend
 from ..pool import render_job
 from ..pool import vet_budget_s
 from ..pool import vet_template
@@ -224,6 +225,9 @@ def serve(sock: socket.socket, renderer: Renderer, processes: int = 0) -> None:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     pool = RenderPool(renderer, processes)
+    # Fork the render processes now, while the worker is still starting (gevent's patching takes
+    # ≈ 80 ms), not when its first card comes: that card then waits for neither.
+    pool.schedule(load_backend, (), vet_budget_s(renderer))
     writing = threading.Lock()
 
     def answer(number: int, future: concurrent.futures.Future[Outcome]) -> None:

@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("og.draw",),
     ("og.effects",),
     ("og.raster",),
-    ("og.report", "og.plan", "og.stages", "og.cards", "og.render", "og.pool", "og.check", "og.coverage",
+    ("og.report", "og.plan", "og.stages", "og.cards", "og.render", "og.pool", "og.prefork", "og.check", "og.coverage",
      "og.aio"),
     ("og.rows", "og.build", "og.content_check"),
     ("og.http",),  # HTTP meaning, no web framework (see test_the_http_core_imports_no_web_framework)

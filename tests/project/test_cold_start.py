@@ -26,10 +26,10 @@ HEAVY = ("cairocffi", "cairosvg", "redis", "asyncio", "PIL", "http.client", "ssl
          "prometheus_client")
 
 
-def _fresh(code: str, **env: str) -> tuple[list[str], t.Any]:
-    """Run ``code`` in a new interpreter: which of HEAVY it imported, and the ``out`` it set."""
+def _fresh(code: str, modules: t.Sequence[str] = HEAVY, **env: str) -> tuple[list[str], t.Any]:
+    """Run ``code`` in a new interpreter: which of ``modules`` it imported, and the ``out`` it set."""
     probe = (f"import json, sys\nout = None\n{code}\n"
-             f"print(json.dumps([[m for m in {HEAVY!r} if m in sys.modules], out]))")
+             f"print(json.dumps([[m for m in {tuple(modules)!r} if m in sys.modules], out]))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
                           timeout=60, env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", **env})
     assert done.returncode == 0, done.stderr
@@ -39,6 +39,24 @@ def _fresh(code: str, **env: str) -> tuple[list[str], t.Any]:
 
 def test_import_og_loads_nothing_heavy() -> None:
     assert _fresh("import og") == ([], None)
+
+
+def test_import_og_leaves_numpy_to_the_first_drawing() -> None:
+    assert _fresh("import og", ["numpy"]) == ([], None)
+
+
+#: What ``og render`` itself never imports for a PNG: its render process draws (cairo), and
+#: nothing of serving or fetching is needed. (``ssl`` is imported: asyncio, which pebble imports,
+#: imports it.)
+NOT_IN_OG_RENDER = ("cairocffi", "cairosvg", "http.client", "urllib.request", "PIL", "redis", "flask",
+                    "gunicorn", "gevent", "prometheus_client")
+
+
+def test_og_render_leaves_drawing_to_its_render_process(tmp_path: Path) -> None:
+    card = tmp_path / "card.png"
+    code = (f"from og.cli import main\nout = main(['render', 'article', '-p', 'title=x', '-o', {str(card)!r}])")
+    assert _fresh(code, NOT_IN_OG_RENDER) == ([], 0)
+    assert card.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_a_json_card_never_imports_cairo() -> None:

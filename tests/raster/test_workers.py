@@ -56,3 +56,15 @@ def test_a_forked_process_makes_its_own_threads() -> None:
             os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(read)
+
+
+def test_closed_workers_leave_no_thread_and_start_again_when_used() -> None:
+    before = set(threading.enumerate())
+    workers = Workers(2)
+    workers.map(abs, [-1, -2])
+    made = set(threading.enumerate()) - before
+    assert made, "a thread for the second share"
+    workers.close()
+    assert not any(thread.is_alive() for thread in made)
+    assert workers.map(abs, [-5, -6]) == [5, 6]
+    workers.close()

@@ -199,3 +199,13 @@ def test_read_faces_closes_font_files():
         gc.collect()
     assert faces
     assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_coverage_is_asked_of_harfbuzz_without_a_python_set(fonts):
+    """``covers`` asks HarfBuzz's own set of the face's code points; the Python ``frozenset`` (3 MB
+    and tens of ms for a CJK face) is made only when a report asks for ``unicodes``."""
+    face = next(iter(read_faces(fonts.faces_of("Noto Sans CJK JP")[0].path)))
+    assert face.covers("あ") and face.covers("漢字") and not face.covers("ก")
+    assert "unicodes" not in vars(face)
+    assert {ord("あ"), ord("漢")} <= face.unicodes and ord("ก") not in face.unicodes
+    assert len(face.unicodes) == len(face.cmap)

@@ -255,3 +255,28 @@ def test_waiting_for_a_render_process_lets_the_hub_run(tmp_path: Path) -> None:
     # The ticker runs every 10 ms; on a loaded machine a tick can come half a second late, but never
     # a whole budget late, as it would if the wait blocked the hub.
     assert int(count) > 30 and float(longest_gap) < budget_s / 2
+
+
+HOST_ALONE = textwrap.dedent("""
+    import sys
+    import og
+    from og.web.render_host import RenderHost
+    host = RenderHost.start(og.Renderer(), processes=2)
+    print(host.pid, flush=True)
+    sys.stdin.read()  # until the test is done
+    host.close()
+""")
+
+
+def test_a_render_host_forks_its_render_processes_before_the_first_card() -> None:
+    """The worker's gevent patching (≈ 80 ms) and the forks of the render processes overlap:
+    they are there before any card is asked for."""
+    process = subprocess.Popen([sys.executable, "-c", HOST_ALONE], cwd=ROOT, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        host = int(process.stdout.readline())
+        assert wait_for(lambda: len(children(host)) == 2)
+    finally:
+        process.communicate("", timeout=30)
+    assert process.returncode == 0
