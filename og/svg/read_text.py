@@ -42,6 +42,7 @@ from .names import URL_ID
 from .names import XML_NS
 from .names import by_id
 from .names import href
+from .names import local_name
 from .path_data import draw
 from .path_data import shape_data
 from .text_content import paragraphs
@@ -282,7 +283,7 @@ def _in_defs(node: etree._Element) -> bool:
     Text in a ``<clipPath>`` (Object ▸ Clip ▸ Set Clip: a photo clipped by a word) is laid
     out by og like any text: CairoSVG clips with the outline paths og puts in its place."""
     for ancestor in node.iterancestors():
-        name = etree.QName(ancestor).localname if isinstance(ancestor.tag, str) else ""
+        name = local_name(ancestor)
         if name == "clipPath":
             return False
         if name in ("defs", "mask", "pattern", "marker", "symbol"):
