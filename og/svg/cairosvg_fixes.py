@@ -38,6 +38,8 @@ _MAX_HREF_DEPTH = 8
 
 def _inherit_links(root: etree._Element, tags: tuple[str, ...], names: tuple[str, ...]) -> None:
     """Copy into each paint server what it takes through ``xlink:href``, then drop the link."""
+    if next(root.iter(*tags), None) is None:
+        return  # none at all: the common case, without reading every element's id
     by_id = {key: n for key, n in ids(root).items() if n.tag in tags}
     for server in root.iter(*tags):
         target = by_id.get(href(server).lstrip("#"))
