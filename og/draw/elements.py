@@ -46,7 +46,7 @@ def element(tag: str, attributes: t.Mapping[str, str | None] | None = None) -> e
 
 
 def _num(value: float) -> str:
-    text = ("%.2f" % value).rstrip("0").rstrip(".")  # (%: a fifth faster than an f-string here)
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 

@@ -194,6 +194,14 @@ class Stylesheet:
     def declarations(self, node: etree._Element) -> list[tuple[str, str]]:
         return self._by_element.get(node, [])
 
+    def declared(self, node: etree._Element, name: str) -> str | None:
+        """The last value the rules give ``name`` on the element (the one that wins), if any."""
+        found = None
+        for declared, value in self._by_element.get(node, ()):
+            if declared == name:
+                found = value
+        return found
+
 
 def specified(node: etree._Element, sheet: Stylesheet, own: t.Mapping[str, str] | None = None) -> Style:
     """Presentation attributes < stylesheet < ``style`` attribute (``own``: that attribute as
@@ -239,12 +247,12 @@ class Cascade:
         ('red', 'x')
 
         """
-        for value in (self.style_attribute(node).get(name),
-                      dict(self.sheet.declarations(node)).get(name),
-                      node.get(name)):
-            if value is not None and value.strip():
-                return value.strip()
-        return None
+        value = self.style_attribute(node).get(name)
+        if value is None or not value.strip():
+            value = self.sheet.declared(node, name)
+        if value is None or not value.strip():
+            value = node.get(name)  # (each source read only when the one above says nothing)
+        return value.strip() if value is not None and value.strip() else None
 
     def inherited(self, node: etree._Element, name: str) -> str | None:
         """``name`` as the element or its nearest ancestor that sets it declares it (``inherit``

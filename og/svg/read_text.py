@@ -264,8 +264,9 @@ def find_text_slots(root: etree._Element, canvas_width: float) -> list[TextSlot]
     for node in list(root.iter(*TEXT_TAGS)):
         if any(ancestor.tag in TEXT_TAGS for ancestor in node.iterancestors()):
             continue
-        if _in_defs(node) or reader.cascade.is_hidden(node):
-            if not _in_defs(node):
+        in_defs = _in_defs(node)
+        if in_defs or reader.cascade.is_hidden(node):
+            if not in_defs:
                 node.getparent().remove(node)
             continue
         slot = reader.slot(node)
