@@ -133,7 +133,7 @@ class _Reader:
 
     def __init__(self, root: etree._Element, canvas_width: float) -> None:
         self.root = root
-        self.cascade = Cascade(root)
+        self.cascade = Cascade(root, settled=True)  # reading changes no style (it drops hidden text)
         self.styles = TextStyles(self.cascade)
         self.canvas_width = canvas_width
 
