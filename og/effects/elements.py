@@ -318,7 +318,7 @@ def _may_need_og(node: etree._Element) -> bool:
     """Whether the element names a property of :data:`_JOB_PROPERTIES` at all: False is the common
     case, told without reading the style (dozens of elements a card)."""
     style = node.get("style", "")
-    return any(name in node.attrib or name in style for name in _JOB_PROPERTIES)
+    return any(name in style or node.get(name) is not None for name in _JOB_PROPERTIES)
 
 
 def _drawn_elements(root: etree._Element) -> list[etree._Element]:
@@ -331,7 +331,7 @@ def _drawn_elements(root: etree._Element) -> list[etree._Element]:
         node = stack.pop()
         found.append(node)
         if local_name(node) not in _ELSEWHERE:
-            stack.extend(reversed([child for child in node if isinstance(child.tag, str)]))
+            stack.extend(node.iterchildren(etree.Element, reversed=True))
     return found
 
 
