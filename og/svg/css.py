@@ -270,7 +270,8 @@ class Cascade:
         """Not drawn: ``display:none`` on the element or an ancestor."""
         memo = self._display_none
         if memo is None:
-            return any(self.declared(element, "display") == "none" for element in (node, *node.iterancestors()))
+            return any(self.declared(element, "display") == "none"
+                       for element in (node, *node.iterancestors()))
         found = memo.get(node)
         if found is None:
             parent = node.getparent()
