@@ -83,16 +83,24 @@ def glyph_path(font: ResolvedFont, gid: int, scale: float,
 def path_data(run: PlacedRun, caches: FontCaches) -> str:
     """One path for all glyphs of a run: an absolute move to each glyph, then its cached
     relative outline. Tokens are separated by spaces (plain SVG, which :mod:`og.raster`
-    reads much faster than CairoSVG's own parser)."""
+    reads much faster than CairoSVG's own parser).
+
+    Each glyph of the run is looked up in the cache once (a title repeats its letters, and a
+    lookup hashes the font and takes the cache's lock)."""
+    font, scale = run.font, run.scale
+    outlines: dict[int, tuple[float, float, str] | None] = {}
     parts: list[str] = []
-    for glyph in run.glyphs:
-        if glyph.angle:
+    for gid, x, y, angle in run.glyphs:
+        if angle:
             continue  # drawn by turned_data
-        outline = caches.glyph_paths.get_or_make(
-            (run.font, glyph.gid, run.scale), lambda key: glyph_path(key[0], key[1], key[2], caches))
+        if gid in outlines:
+            outline = outlines[gid]
+        else:
+            outline = outlines[gid] = caches.glyph_paths.get_or_make(
+                (font, gid, scale), lambda key: glyph_path(key[0], key[1], key[2], caches))
         if outline is not None:
             first_x, first_y, rest = outline
-            parts.append(f"M {_num(glyph.x + first_x)} {_num(glyph.y + first_y)} {rest}")
+            parts.append(f"M {_num(x + first_x)} {_num(y + first_y)} {rest}")
     return " ".join(parts)
 
 

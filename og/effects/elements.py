@@ -234,6 +234,8 @@ def _in_window(pixels: np.ndarray, window: Window) -> np.ndarray:
 
 #: Properties og takes over from CairoSVG when it draws an element's effects itself.
 _EFFECT_PROPERTIES = ("filter", "mask", "opacity", "mix-blend-mode")
+#: Elements whose content is drawn where they are used, if at all (no effect of their own).
+_ELSEWHERE = frozenset({"defs", "mask", "clipPath", "pattern", "marker", "symbol"})
 #: What makes an element an effect og draws (:func:`_job_for`).
 _JOB_PROPERTIES = ("filter", "mask", "mix-blend-mode")
 
@@ -312,13 +314,33 @@ def _matrices(root: etree._Element, node: etree._Element, view: Matrix) -> tuple
     return outer, multiply(outer, parse_transform(node.get("transform")))
 
 
+def _may_need_og(node: etree._Element) -> bool:
+    """Whether the element names a property of :data:`_JOB_PROPERTIES` at all: False is the common
+    case, told without reading the style (dozens of elements a card)."""
+    style = node.get("style", "")
+    return any(name in style or node.get(name) is not None for name in _JOB_PROPERTIES)
+
+
+def _drawn_elements(root: etree._Element) -> list[etree._Element]:
+    """The root and every element CairoSVG draws where it stands, in document order: not what is
+    inside a :data:`_ELSEWHERE` element (drawn where it is used, if at all). One walk that skips
+    those subtrees, rather than asking each element of the document for its ancestors."""
+    found: list[etree._Element] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if local_name(node) not in _ELSEWHERE:
+            stack.extend(node.iterchildren(etree.Element, reversed=True))
+    return found
+
+
 def _job_for(root: etree._Element, node: etree._Element, view: Matrix,
              by_id: t.Mapping[str, etree._Element],
              canvas: tuple[int, int]) -> tuple[EffectJob, Matrix] | None:
     """What og must draw for ``node``, or None when CairoSVG can draw it alone."""
-    style = node.get("style", "")
-    if not any(name in node.attrib or name in style for name in _JOB_PROPERTIES):
-        return None  # the common case, told without reading the style (dozens of elements a card)
+    if not _may_need_og(node):
+        return None
     filter_node = _url(node, "filter", by_id, "filter")
     if filter_node is not None:
         kinds = {local_name(p) for p in filter_node} - {""}
@@ -418,8 +440,7 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
         paints = node.get("style", "") + node.get("fill", "") + node.get("stroke", "")
         if parent is None or "url(" not in paints:
             continue
-        if any(local_name(a) in ("defs", "mask", "clipPath", "pattern", "marker", "symbol")
-               for a in node.iterancestors()):
+        if any(local_name(a) in _ELSEWHERE for a in node.iterancestors()):
             continue
         meshes = {paint: _painted_with_mesh(node, paint, by_id) for paint in _PAINTS}
         if all(mesh is None for mesh in meshes.values()):
@@ -463,20 +484,22 @@ def apply_effects(root: etree._Element, width: int, height: int, backend: Backen
     dynamic = Dynamic() if dynamic is None else dynamic
     replaced = _draw_meshes(root, width, height, backend, cache, dynamic)
     view = view_matrix(root, width, height)
-    by_id = ids(root)
-    for node in list(root.iter(etree.Element)):
+    by_id: dict[str, etree._Element] | None = None  # read when an element first may need og
+    changed = False
+    for node in _drawn_elements(root):
         parent = node.getparent()
-        if parent is None or node.getroottree().getroot() is not root:
+        if parent is None or (changed and node.getroottree().getroot() is not root):
             continue  # the root itself, or inside an element already drawn by og
-        if any(local_name(a) in ("defs", "mask", "clipPath", "pattern", "marker", "symbol")
-               for a in node.iterancestors()):
-            continue
         check_deadline()
+        if not _may_need_og(node):
+            continue
+        by_id = ids(root) if by_id is None else by_id
         found = _job_for(root, node, view, by_id, (width, height))
         if found is None:
             continue
         job, outer = found
         result = cache.get_or_make(job, lambda job: render_effect(job, backend))
+        changed = True
         if result is None:
             parent.remove(node)
             continue

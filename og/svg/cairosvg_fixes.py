@@ -38,6 +38,8 @@ _MAX_HREF_DEPTH = 8
 
 def _inherit_links(root: etree._Element, tags: tuple[str, ...], names: tuple[str, ...]) -> None:
     """Copy into each paint server what it takes through ``xlink:href``, then drop the link."""
+    if next(root.iter(*tags), None) is None:
+        return  # none at all: the common case, without reading every element's id
     by_id = {key: n for key, n in ids(root).items() if n.tag in tags}
     for server in root.iter(*tags):
         target = by_id.get(href(server).lstrip("#"))
@@ -164,15 +166,19 @@ def is_inkscape_mesh_polyfill(node: etree._Element) -> bool:
             and "meshgradient" in "".join(node.itertext()))
 
 
+#: :data:`~og.svg.sanitise.DROPPED` in any namespace (or none), as lxml finds them in one walk.
+_DROPPED_TAGS = tuple(f"{{*}}{name}" for name in sorted(DROPPED))
+
+
 def drop_foreign(root: etree._Element) -> int:
     """Remove what a served ``.svg`` never carries (:data:`og.svg.sanitise.DROPPED`: scripts,
     ``foreignObject``, animation…) from the card too: CairoSVG would draw a ``foreignObject``'s
     SVG content, and the PNG and the ``.svg`` of one card must show the same thing (and what
     ``og check`` says). Inkscape's mesh polyfill is one of them, said in the debug log."""
     dropped = 0
-    for node in list(root.iter(etree.Element)):
+    for node in list(root.iter(*_DROPPED_TAGS)):
         parent = node.getparent()
-        if parent is not None and local_name(node) in DROPPED:
+        if parent is not None:
             if is_inkscape_mesh_polyfill(node):
                 log.debug("dropped Inkscape's mesh polyfill <script id=%r>", node.get("id"))
             parent.remove(node)

@@ -194,6 +194,14 @@ class Stylesheet:
     def declarations(self, node: etree._Element) -> list[tuple[str, str]]:
         return self._by_element.get(node, [])
 
+    def declared(self, node: etree._Element, name: str) -> str | None:
+        """The last value the rules give ``name`` on the element (the one that wins), if any."""
+        found = None
+        for declared, value in self._by_element.get(node, ()):
+            if declared == name:
+                found = value
+        return found
+
 
 def specified(node: etree._Element, sheet: Stylesheet, own: t.Mapping[str, str] | None = None) -> Style:
     """Presentation attributes < stylesheet < ``style`` attribute (``own``: that attribute as
@@ -215,9 +223,12 @@ class Cascade:
     the tree, and only where something will be looked up (a document without ``<style>`` costs
     one walk of the tree)."""
 
-    def __init__(self, root: etree._Element) -> None:
+    def __init__(self, root: etree._Element, *, settled: bool = False) -> None:
         self.sheet = Stylesheet(root)
         self._computed: dict[etree._Element, Style] = {}
+        #: With ``settled`` (no style changes while this cascade is asked: a card's text being read),
+        #: :meth:`display_none` is memoised per element too, so a card's texts share their layers'.
+        self._display_none: dict[etree._Element, bool] | None = {} if settled else None
         #: ``style`` attributes read, by their text: a card asks for an element's several times
         #: (is it hidden, its font, its paint) and for its ancestors' with each of its texts.
         self._styles: dict[str, dict[str, str]] = {}
@@ -239,12 +250,12 @@ class Cascade:
         ('red', 'x')
 
         """
-        for value in (self.style_attribute(node).get(name),
-                      dict(self.sheet.declarations(node)).get(name),
-                      node.get(name)):
-            if value is not None and value.strip():
-                return value.strip()
-        return None
+        value = self.style_attribute(node).get(name)
+        if value is None or not value.strip():
+            value = self.sheet.declared(node, name)
+        if value is None or not value.strip():
+            value = node.get(name)  # (each source read only when the one above says nothing)
+        return value.strip() if value is not None and value.strip() else None
 
     def inherited(self, node: etree._Element, name: str) -> str | None:
         """``name`` as the element or its nearest ancestor that sets it declares it (``inherit``
@@ -257,7 +268,16 @@ class Cascade:
 
     def display_none(self, node: etree._Element) -> bool:
         """Not drawn: ``display:none`` on the element or an ancestor."""
-        return any(self.declared(element, "display") == "none" for element in (node, *node.iterancestors()))
+        memo = self._display_none
+        if memo is None:
+            return any(self.declared(element, "display") == "none"
+                       for element in (node, *node.iterancestors()))
+        found = memo.get(node)
+        if found is None:
+            parent = node.getparent()
+            found = memo[node] = self.declared(node, "display") == "none" or (
+                parent is not None and self.display_none(parent))
+        return found
 
     def computed(self, node: etree._Element) -> Style:
         if node in self._computed:

@@ -42,6 +42,7 @@ from .names import URL_ID
 from .names import XML_NS
 from .names import by_id
 from .names import href
+from .names import local_name
 from .path_data import draw
 from .path_data import shape_data
 from .text_content import paragraphs
@@ -132,7 +133,7 @@ class _Reader:
 
     def __init__(self, root: etree._Element, canvas_width: float) -> None:
         self.root = root
-        self.cascade = Cascade(root)
+        self.cascade = Cascade(root, settled=True)  # reading changes no style (it drops hidden text)
         self.styles = TextStyles(self.cascade)
         self.canvas_width = canvas_width
 
@@ -263,8 +264,9 @@ def find_text_slots(root: etree._Element, canvas_width: float) -> list[TextSlot]
     for node in list(root.iter(*TEXT_TAGS)):
         if any(ancestor.tag in TEXT_TAGS for ancestor in node.iterancestors()):
             continue
-        if _in_defs(node) or reader.cascade.is_hidden(node):
-            if not _in_defs(node):
+        in_defs = _in_defs(node)
+        if in_defs or reader.cascade.is_hidden(node):
+            if not in_defs:
                 node.getparent().remove(node)
             continue
         slot = reader.slot(node)
@@ -282,7 +284,7 @@ def _in_defs(node: etree._Element) -> bool:
     Text in a ``<clipPath>`` (Object ▸ Clip ▸ Set Clip: a photo clipped by a word) is laid
     out by og like any text: CairoSVG clips with the outline paths og puts in its place."""
     for ancestor in node.iterancestors():
-        name = etree.QName(ancestor).localname if isinstance(ancestor.tag, str) else ""
+        name = local_name(ancestor)
         if name == "clipPath":
             return False
         if name in ("defs", "mask", "pattern", "marker", "symbol"):

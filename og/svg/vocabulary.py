@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 import re
 import typing as t
@@ -198,8 +199,8 @@ class Attribute(t.Generic[T]):
     example: str
     needs: tuple[str, ...] = ()
 
-    @property
-    def qname(self) -> str:
+    @functools.cached_property
+    def qname(self) -> str:  # (cached: a card's texts ask for a dozen attributes each)
         return f"{{{OG_NS}}}{self.name}"
 
     def raw(self, node: etree._Element) -> str | None:

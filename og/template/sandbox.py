@@ -247,6 +247,12 @@ class BoundedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         self.filters["join"] = _bounded_join
         self.filters["sum"] = _bounded_sum
 
+    def make_globals(self, d: t.MutableMapping[str, t.Any] | None) -> t.MutableMapping[str, t.Any]:
+        """A template's globals as one plain dict, not Jinja's ChainMap over the environment's:
+        each render copies them into its context, and copying a ChainMap (in Python) was four
+        fifths of a placeholder's time. The sandbox's globals are final once it is made."""
+        return {**self.globals, **(d or {})}
+
     def is_safe_attribute(self, obj: t.Any, attr: str, value: t.Any) -> bool:
         if isinstance(obj, (str, bytes)) and attr in UNBOUNDED_METHODS:
             return False

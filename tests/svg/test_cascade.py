@@ -4,6 +4,7 @@ opacity fix, cost estimates, mirroring)."""
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
 
 from og.svg.cairosvg_fixes import group_opacity
@@ -79,6 +80,21 @@ def test_a_style_attribute_changed_after_a_read_is_read_again() -> None:
     assert cascade.display_none(rect)
     assert cascade.declared(by_id(root, "s"), "fill") == "red"  # the same text, read once
     assert cascade.computed(by_id(root, "s"))["stroke"] == "blue"
+
+
+@pytest.mark.parametrize("settled", [False, True])
+def test_display_none_is_the_same_settled_or_not(settled: bool) -> None:
+    """A settled cascade (a card's text being read) memoises each element's display: it answers
+    as the unsettled one does for every element, an ancestor asked first or last."""
+    root = document('<style>#p2 { display: none }</style><g id="p2"><g id="in"><rect id="a"/></g></g>'
+                    '<g id="l" style="display:none"><g id="m"><rect id="b"/></g></g>'
+                    '<g id="n" display="inline"><g id="o" display="none"><rect id="c"/></g>'
+                    '<rect id="d"/></g>')
+    unsettled, asked = Cascade(root), Cascade(root, settled=settled)
+    order = list(root.iter()) if settled else list(reversed(list(root.iter())))
+    answers = {node: asked.display_none(node) for node in order if isinstance(node.tag, str)}
+    assert answers == {node: unsettled.display_none(node) for node in answers}
+    assert sorted(n.get("id") for n in answers if not answers[n] and n.get("id")) == ["d", "n"]
 
 
 MARKER = ('<defs><marker id="m" markerWidth="4" markerHeight="4" orient="auto" overflow="visible">'
