@@ -49,6 +49,10 @@ def pid() -> int:
     return os.getpid()
 
 
+def drawing_threads() -> int:
+    return process_renderer().tools.workers.threads
+
+
 @pytest.fixture
 def pooled(fonts: t.Any, tmp_path: Path) -> t.Iterator[tuple[og.Renderer, RenderPool]]:
     folder = tmp_path / "templates"
@@ -104,6 +108,19 @@ def test_errors_come_back_as_ogs_and_are_remembered(pooled: tuple[og.Renderer, R
     with pytest.raises(TemplateError):
         renderer.render("broken", {"title": "x"})
     assert renderer.caches.failures.stats().entries == 1
+
+
+@pytest.mark.parametrize(("processes", "threads"), [(1, 3), (3, 1)])
+def test_a_render_process_draws_with_the_threads_its_pool_gives(fonts: t.Any, processes: int,
+                                                                 threads: int) -> None:
+    """og serve gives each render process one thread (every core has a render process); a lone
+    render process (og render) draws with the others' cores too."""
+    renderer = og.Renderer(settings_for(Path(__file__).resolve().parent / "data" / "templates"), fonts=fonts)
+    pool = RenderPool(renderer, processes=processes, threads=threads)
+    try:
+        assert pool.outcome(pool.schedule(drawing_threads, (), 10)) == threads
+    finally:
+        pool.close()
 
 
 def test_the_kill_grace_is_a_fraction_of_a_second() -> None:

@@ -43,6 +43,7 @@ from ..pool import Outcome
 from ..pool import RenderPool
 from ..pool import load_backend
 from ..pool import render_job
+from ..pool import threads_per_process
 from ..pool import vet_budget_s
 from ..pool import vet_template
 from ..pool import vetted
@@ -116,10 +117,12 @@ class RenderHost:
         self.on_gone: t.Callable[[], None] | None = None
 
     @classmethod
-    def start(cls, renderer: Renderer, close: t.Iterable[t.Any] = (), processes: int = 0) -> RenderHost:
+    def start(cls, renderer: Renderer, close: t.Iterable[t.Any] = (), processes: int = 0,
+              threads: int = 0) -> RenderHost:
         """Fork the host (call it before gevent patches this process). ``close``: sockets the
         host must not keep open (gunicorn's listeners); ``processes``: its render processes
-        (default: :func:`og.pool.default_processes`)."""
+        (default: :func:`og.pool.default_processes`); ``threads``: each one's
+        (default: :func:`og.pool.threads_per_process` of this host's alone)."""
         ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:  # the host
@@ -128,7 +131,7 @@ class RenderHost:
                 ours.close()
                 for listener in close:
                     listener.close()
-                serve(theirs, renderer, processes)
+                serve(theirs, renderer, processes, threads)
             except BaseException:
                 log.exception("render host failed")
                 code = 1
@@ -218,13 +221,13 @@ class RenderHost:
             self._broken = True
 
 
-def serve(sock: socket.socket, renderer: Renderer, processes: int = 0) -> None:
+def serve(sock: socket.socket, renderer: Renderer, processes: int = 0, threads: int = 0) -> None:
     """The host: read jobs, hand each to the pool, write each outcome back as it comes; end
     when the worker's end closes."""
     for name in _MASTER_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    pool = RenderPool(renderer, processes)
+    pool = RenderPool(renderer, processes, threads=threads)
     # Fork the render processes now, while the worker is still starting (gevent's patching takes
     # ≈ 80 ms), not when its first card comes: that card then waits for neither.
     pool.schedule(load_backend, (), vet_budget_s(renderer))
@@ -258,8 +261,10 @@ def start_for_worker(worker: t.Any) -> RenderHost | None:
     renderer = worker_renderer(worker)
     if renderer is None:
         return None
-    host = RenderHost.start(renderer, close=worker.sockets,
-                            processes=processes_per_worker(renderer, worker.cfg.workers))
+    processes = processes_per_worker(renderer, worker.cfg.workers)
+    # Every worker's host has render processes: threads only for cores none of them has.
+    host = RenderHost.start(renderer, close=worker.sockets, processes=processes,
+                            threads=threads_per_process(processes * worker.cfg.workers))
     host.on_gone = functools.partial(setattr, worker, "alive", False)
     renderer.pool = host
     return host
