@@ -266,14 +266,11 @@ class CairoBackend:
         data[first:end] = encode.surface_rows(background)[first:end]
         surface = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, height, data, stride)
         middle = (first + end) // 2 // align * align
-        halves = workers is not None and middle not in (first, end)
-        parts = [(first, middle), (middle, end)] if halves else [(first, end)]
 
-        def fill(rows: tuple[int, int]) -> None:
-            top, bottom = rows
-            part = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, bottom - top, data[top:bottom],
-                                          stride)
-            context = cairocffi.Context(part)
+        def part(top: int, bottom: int) -> t.Any:
+            """A context drawing rows ``top`` to ``bottom`` of the card, as a surface of their own."""
+            context = cairocffi.Context(cairocffi.ImageSurface(
+                cairocffi.FORMAT_ARGB32, width, bottom - top, data[top:bottom], stride))
             context.translate(0, -top)  # whole pixels: each point lands where it does on the card
             # The matrix CairoSVG sets for a root whose viewBox is its size (Surface.set_context_size).
             user_width, user_height = size
@@ -281,19 +278,52 @@ class CairoBackend:
             context.scale(factor, factor)
             context.translate((user_width * scale / factor - user_width) / 2,
                               (user_height * scale / factor - user_height) / 2)
+            return context
+
+        def fills(context: t.Any, top: int, bottom: int) -> t.Iterator[Run]:
+            """Each run's glyphs in those rows added to the context's path, a run at a time."""
             for run, glyphs in zip(runs, placed, strict=True):
                 here = [(x, y, glyph) for x, y, glyph, above, below in glyphs
                         if below >= top - 1 and above <= bottom + 1]
-                if not here:
-                    continue
-                context.set_source_rgba(*cairosvg.colors.color(run.fill, run.opacity))
-                context.set_fill_rule(FILL_RULES[run.even_odd])
-                append_glyphs(context, here)
-                context.fill()
-            part.finish()
+                if here:
+                    append_glyphs(context, here)
+                    yield run
+
+        def fill(context: t.Any, run: Run, path: t.Any = None) -> None:
+            context.set_source_rgba(*cairosvg.colors.color(run.fill, run.opacity))
+            context.set_fill_rule(FILL_RULES[run.even_odd])
+            if path is not None:
+                cairocffi.cairo.cairo_append_path(context._pointer, path)
+            context.fill()
 
         check_deadline()
-        (workers or Workers(1)).map(fill, parts)
+        if workers is None or workers.threads < 2 or middle in (first, end):
+            whole = part(first, end)
+            for run in fills(whole, first, end):
+                fill(whole, run)
+        else:
+            # The lower half's paths are built here and only filled in another thread (cairo lets
+            # go of the GIL there: the two threads hardly contend), while this one draws the upper.
+            lower = part(middle, end)
+            paths = []
+            for run in fills(lower, middle, end):
+                path = cairocffi.ffi.gc(cairocffi.cairo.cairo_copy_path(lower._pointer),
+                                        cairocffi.cairo.cairo_path_destroy)
+                if path.status:
+                    raise MemoryError("cairo could not copy a glyph run's path")
+                paths.append((run, path))
+                lower.new_path()
+
+            def fill_lower() -> None:
+                for run, path in paths:
+                    fill(lower, run, path)
+
+            def draw_upper() -> None:
+                upper = part(first, middle)
+                for run in fills(upper, first, middle):
+                    fill(upper, run)
+
+            workers.both(draw_upper, fill_lower)
         surface.mark_dirty()
         return surface, (first, end)
 

@@ -47,6 +47,19 @@ class Workers:
             for future in later:
                 future.cancel()
 
+    def both(self, here: t.Callable[[], object], there: t.Callable[[], object]) -> None:
+        """``here`` in this thread and ``there`` in another, side by side (one after the other
+        without a second thread)."""
+        if self.threads < 2:
+            here()
+            there()
+            return
+        later = self._executor().submit(there)
+        try:
+            here()
+        finally:
+            later.result()
+
     def close(self) -> None:
         """Stop the threads (made again on the next use): a process about to fork leaves none
         idle behind it."""

@@ -68,3 +68,15 @@ def test_closed_workers_leave_no_thread_and_start_again_when_used() -> None:
     assert not any(thread.is_alive() for thread in made)
     assert workers.map(abs, [-5, -6]) == [5, 6]
     workers.close()
+
+
+def test_both_runs_one_here_and_one_in_another_thread() -> None:
+    where: dict[str, str] = {}
+
+    def note(name: str) -> None:
+        where[name] = threading.current_thread().name
+
+    Workers(2).both(lambda: note("here"), lambda: note("there"))
+    assert where["here"] == threading.current_thread().name != where["there"]
+    Workers(1).both(lambda: note("here"), lambda: note("there"))
+    assert where["here"] == where["there"] == threading.current_thread().name
