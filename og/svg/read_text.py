@@ -80,7 +80,7 @@ def _first_number(value: str | None) -> float | None:
 
 
 def _rect_box(node: etree._Element, padding: float) -> Box | None:
-    tag = etree.QName(node).localname
+    tag = local_name(node)
     if tag == "rect":
         x = length(node.get("x", "0")) or 0.0
         y = length(node.get("y", "0")) or 0.0
