@@ -158,7 +158,7 @@ def og_worker(config: dict[str, t.Any]) -> dict[str, t.Any]:
     if config.get("pool"):
         import og.pool
 
-        with og.pool.isolated(renderer, processes=1) as pool:
+        with og.pool.isolated(renderer, processes=1, draws=True) as pool:
             return _og_renders(renderer, config, pool.pids)
     return _og_renders(renderer, config, list)
 

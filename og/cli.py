@@ -96,10 +96,6 @@ def cmd_render(args: argparse.Namespace) -> int:
                          "give -o FILE, or send the output into a pipe or a file")
     renderer = Renderer(_settings(args, folder))
     draws = FORMATS.get(fmt, fmt) in RASTER_FORMATS  # cairo loads in the render process meanwhile
-    if draws:
-        # numpy, imported once before the render process forks: it draws with it, and og check
-        # reads the template with it here (each importing its own would cost ≈ 50 ms more CPU).
-        import numpy  # noqa: F401
     with isolated(renderer, processes=1, draws=draws):  # bounded as og serve's renders are
         body = renderer.render_plan(renderer.plan(name, _key_values(args.param), fmt, page=args.page))
     if to_file:

@@ -245,6 +245,10 @@ class RenderPool:
         #: The caller asks for pixels: after a template is vetted, a render process loads the
         #: raster backend (cairo) while the caller loads the template itself.
         self.draws = draws
+        if draws:
+            # numpy, imported once before the render processes fork: they draw with it, and og check
+            # reads the template with it here (each importing its own costs ≈ 50 ms more CPU).
+            import numpy  # noqa: F401
         self._pool = pebble.ProcessPool(self.processes, initializer=start_render_process,
                                         initargs=(renderer, renderer.settings.render_memory, self.threads),
                                         context=multiprocessing.get_context("fork"))
