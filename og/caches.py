@@ -178,8 +178,9 @@ class Caches(CacheGroup):
             "(3 MB per 1200x630 template; a huge canvas is simply not kept)",
             lambda surface: surface.get_stride() * surface.get_height())
         self.png_bands: BoundedCache[t.Any, t.Any] = BoundedCache(
-            "png_bands", 64 * MB, "a background's PNG rows compressed once (3 MB of pixels to compare "
-            "and ~0.2 MB of deflate per 1200x630 template)", lambda rows: rows.size_bytes)
+            "png_bands", 64 * MB, "a background's PNG rows compressed once (~0.2 MB of deflate per "
+            "1200x630 template, and its 3 MB of pixels to compare: the background surface's own, "
+            "weighed here too)", lambda rows: rows.size_bytes)
         self.png_pieces: BoundedCache[t.Any, t.Any] = BoundedCache(
             "png_pieces", 8 * MB, "bands a request changed come back (labels at their default, "
             "static shapes over a value): their compressed rows are copied (~100 KB each)",
