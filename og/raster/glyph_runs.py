@@ -38,7 +38,9 @@ ROOT_SIZE = frozenset({"width", "height"})
 #: Inherited properties this path does not draw.
 INHERITED_EFFECTS = ("shape-rendering", "marker", "marker-start", "marker-mid", "marker-end")
 #: Elements that paint nothing and whose children CairoSVG does not draw.
-SILENT = frozenset({"defs", "title", "desc", "metadata"})
+SILENT = frozenset({"defs"})
+#: Elements that paint nothing themselves; CairoSVG still draws SVG elements inside them.
+UNPAINTED = frozenset({"title", "desc", "metadata"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,8 +102,8 @@ def _px(value: str | None) -> float | None:
 def _collect(node: etree._Element, inherited: dict[str, str], glyphs: Glyphs, runs: list[Run]) -> bool:
     """Add ``node``'s runs to ``runs``; False when it paints anything but plain glyph runs."""
     namespace, _, tag = node.tag.rpartition("}") if "}" in node.tag else ("", "", node.tag)
-    if namespace not in ("", "{" + SVG_NS):
-        # CairoSVG draws no foreign element, but it does draw SVG elements inside one.
+    if namespace not in ("", "{" + SVG_NS) or tag in UNPAINTED:
+        # CairoSVG draws no foreign element (nor a title), but it does draw SVG elements inside one.
         return not any(_is_svg(d) for d in node.iterdescendants(etree.Element))
     if tag in SILENT:
         return True

@@ -163,6 +163,7 @@ def test_plain_glyph_runs_are_read_with_their_paint() -> None:
     ("another shape", {"extra": '<rect width="5" height="5"/>'}),
     ("a path og did not draw", {"run": "M 0 0 L 5 5 Z"}),
     ("SVG inside a foreign element", {"extra": '<x:y xmlns:x="urn:x"><rect width="5" height="5"/></x:y>'}),
+    ("SVG inside metadata", {"extra": '<metadata><rect width="5" height="5"/></metadata>'}),
     ("a viewBox that scales", {"root": 'preserveAspectRatio="none"'}),
 ])
 def test_anything_but_plain_glyph_runs_is_left_to_cairosvg(case: str, arguments: dict[str, str]) -> None:
