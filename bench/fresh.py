@@ -27,15 +27,12 @@ if str(REPO_ROOT) not in sys.path:
 import og  # noqa: E402
 import og.config  # noqa: E402
 import og.pool  # noqa: E402
+from bench.server import cpu_s  # noqa: E402
 
 
 def _cpu_ms(pids: list[int]) -> float:
     """CPU of this process and the given ones so far, in ms."""
-    ticks = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])
-    return time.process_time() * 1000 + ticks * 1000 / os.sysconf("SC_CLK_TCK")
+    return (time.process_time() + sum(map(cpu_s, pids))) * 1000
 
 
 def values_for(renderer: og.Renderer, name: str, counter: int) -> dict[str, str]:

@@ -72,9 +72,11 @@ logconfig_dict = {
 def when_ready(server: t.Any) -> None:
     """In the master, after the app is loaded and before the first fork: what every render
     process would otherwise make for itself (:func:`og.prefork.load_before_fork`)."""
-    core = getattr(server.app.wsgi(), "extensions", {}).get("og.core")
-    if core is not None:
-        load_before_fork(core.renderer)
+    from .web.render_host import worker_renderer  # the app's renderer: the server has the app too
+
+    renderer = worker_renderer(server)
+    if renderer is not None:
+        load_before_fork(renderer)
     # What gevent's monkey.patch_all imports in each worker as it starts (≈ 15 ms of its ≈ 80):
     # imported, not patched, here. The rest of patch_all is its plugin look-ups (25 scans of
     # every installed package's entry points), which nothing outside gevent can spare.

@@ -435,12 +435,10 @@ def _draw_meshes(root: etree._Element, width: int, height: int, backend: Backend
     view = view_matrix(root, width, height)
     by_id = ids(root)
     drawn = 0
-    for node in list(root.iter(etree.Element)):
+    for node in _drawn_elements(root):
         parent = node.getparent()
         paints = node.get("style", "") + node.get("fill", "") + node.get("stroke", "")
         if parent is None or "url(" not in paints:
-            continue
-        if any(local_name(a) in _ELSEWHERE for a in node.iterancestors()):
             continue
         meshes = {paint: _painted_with_mesh(node, paint, by_id) for paint in _PAINTS}
         if all(mesh is None for mesh in meshes.values()):

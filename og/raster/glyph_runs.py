@@ -24,6 +24,7 @@ from lxml import etree
 
 from ..draw.elements import Glyphs
 from ..svg.css import parse_declarations
+from ..svg.geometry import view_box
 from ..svg.names import SVG_NS
 
 #: Properties CairoSVG does not pass from a parent to its children (``parser.NOT_INHERITED_ATTRIBUTES``,
@@ -78,14 +79,7 @@ def _plain_root(root: etree._Element, width: float, height: float) -> bool:
     size = (_px(root.get("width")), _px(root.get("height")))
     if size != (width, height) or root.get("preserveAspectRatio") not in (None, "xMidYMid", "xMidYMid meet"):
         return False
-    view_box = root.get("viewBox")
-    if view_box is None:
-        return True
-    try:
-        numbers = [float(n) for n in view_box.replace(",", " ").split()]
-    except ValueError:
-        return False
-    return numbers == [0.0, 0.0, width, height]
+    return root.get("viewBox") is None or view_box(root) == (0.0, 0.0, width, height)
 
 
 def _px(value: str | None) -> float | None:

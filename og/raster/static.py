@@ -55,7 +55,3 @@ def foreground_tree(root: etree._Element, first: etree._Element) -> etree._Eleme
     keep_painted_from(first)
     return root
 
-
-def foreground(root: etree._Element, first: etree._Element) -> bytes:
-    """:func:`foreground_tree`, serialised."""
-    return t.cast(bytes, etree.tostring(foreground_tree(root, first)))

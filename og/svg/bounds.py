@@ -9,13 +9,13 @@ from __future__ import annotations
 from fontTools.pens.boundsPen import BoundsPen
 from lxml import etree
 
-from .css import length
 from .geometry import IDENTITY
 from .geometry import Matrix
 from .geometry import multiply
 from .geometry import parse_transform
 from .names import local_name
 from .path_data import draw
+from .path_data import number_attribute
 from .path_data import shape_data
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -56,10 +56,6 @@ def union(boxes: list[Box]) -> Box | None:
             max(b[3] for b in boxes))
 
 
-def _number(node: etree._Element, name: str) -> float:
-    return length(node.get(name)) or 0.0
-
-
 def local_box(node: etree._Element) -> Box | None:
     """The element's geometry in its own user space (its transform not applied); a group's is its
     children's. Strokes are not counted: the box is where the geometry is."""
@@ -67,16 +63,16 @@ def local_box(node: etree._Element) -> Box | None:
     if tag in _NOT_DRAWN:
         return None
     if tag in ("rect", "image"):
-        x, y = _number(node, "x"), _number(node, "y")
-        return x, y, x + _number(node, "width"), y + _number(node, "height")
+        x, y = number_attribute(node, "x"), number_attribute(node, "y")
+        return x, y, x + number_attribute(node, "width"), y + number_attribute(node, "height")
     if tag in ("circle", "ellipse"):
-        rx = _number(node, "r") if tag == "circle" else _number(node, "rx")
-        ry = _number(node, "r") if tag == "circle" else _number(node, "ry")
-        cx, cy = _number(node, "cx"), _number(node, "cy")
+        rx = number_attribute(node, "r") if tag == "circle" else number_attribute(node, "rx")
+        ry = number_attribute(node, "r") if tag == "circle" else number_attribute(node, "ry")
+        cx, cy = number_attribute(node, "cx"), number_attribute(node, "cy")
         return cx - rx, cy - ry, cx + rx, cy + ry
     if tag == "line":
-        xs = (_number(node, "x1"), _number(node, "x2"))
-        ys = (_number(node, "y1"), _number(node, "y2"))
+        xs = (number_attribute(node, "x1"), number_attribute(node, "x2"))
+        ys = (number_attribute(node, "y1"), number_attribute(node, "y2"))
         return min(xs), min(ys), max(xs), max(ys)
     if tag in ("path", "polygon", "polyline"):
         pen = BoundsPen(None)

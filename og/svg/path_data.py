@@ -341,7 +341,8 @@ def _start_of(segments: list[_Segment], index: int) -> float | None:
     return direction if direction is not None else _first_direction(segments[index + 1:])
 
 
-def _number(node: etree._Element, name: str) -> float:
+def number_attribute(node: etree._Element, name: str) -> float:
+    """A shape's length attribute in px (absent or unreadable: 0, as SVG's lacuna values)."""
     return length(node.get(name, "0")) or 0.0
 
 
@@ -351,7 +352,7 @@ def shape_data(node: etree._Element) -> str | None:
     if kind == "path":
         return str(node.get("d", ""))
     if kind in ("circle", "ellipse"):
-        cx, cy = _number(node, "cx"), _number(node, "cy")
+        cx, cy = number_attribute(node, "cx"), number_attribute(node, "cy")
         rx = length(node.get("rx") or node.get("r")) or 0.0
         ry = length(node.get("ry") or node.get("r")) or 0.0
         if rx <= 0 or ry <= 0:
@@ -360,10 +361,11 @@ def shape_data(node: etree._Element) -> str | None:
         return (f"M {cx + rx} {cy} {arc} {cx} {cy + ry} {arc} {cx - rx} {cy} "
                 f"{arc} {cx} {cy - ry} {arc} {cx + rx} {cy} Z")
     if kind == "rect":
-        x, y, w, h = (_number(node, name) for name in ("x", "y", "width", "height"))
+        x, y, w, h = (number_attribute(node, name) for name in ("x", "y", "width", "height"))
         return f"M {x} {y} H {x + w} V {y + h} H {x} Z" if w > 0 and h > 0 else None
     if kind == "line":
-        return f"M {_number(node, 'x1')} {_number(node, 'y1')} L {_number(node, 'x2')} {_number(node, 'y2')}"
+        x1, y1, x2, y2 = (number_attribute(node, name) for name in ("x1", "y1", "x2", "y2"))
+        return f"M {x1} {y1} L {x2} {y2}"
     if kind in ("polyline", "polygon"):
         return "M " + str(node.get("points", "")) + (" Z" if kind == "polygon" else "")
     return None

@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
-from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.recordingPen import RecordingPen
 from lxml import etree
 
@@ -32,6 +31,7 @@ from ..text.layout import TextBlock
 from ..text.layout import TextOptions
 from ..text.model import Align
 from ..text.model import one_of
+from .bounds import local_box
 from .css import PAINT
 from .css import Cascade
 from .css import as_float
@@ -44,7 +44,6 @@ from .names import by_id
 from .names import href
 from .names import local_name
 from .path_data import draw
-from .path_data import shape_data
 from .text_content import paragraphs
 from .text_path import TEXT_PATH
 from .text_path import text_path
@@ -90,29 +89,16 @@ def _rect_box(node: etree._Element, padding: float) -> Box | None:
         rx = length(node.get("rx") or node.get("r")) or 0.0
         ry = length(node.get("ry") or node.get("r")) or 0.0
         x, y, width, height = cx - rx, cy - ry, 2 * rx, 2 * ry
-    elif tag in ("path", "polygon", "polyline"):
-        bounds = _outline_bounds(node)
+    elif tag in ("path", "polygon", "polyline"):  # og flows text in the box around the frame
+        bounds = local_box(node)
         if bounds is None:
             return None
-        x, y, width, height = bounds
+        x, y, width, height = bounds[0], bounds[1], bounds[2] - bounds[0], bounds[3] - bounds[1]
     else:
         return None
     if not width or not height:
         return None
     return Box(x + padding, y + padding, max(1.0, width - 2 * padding), max(1.0, height - 2 * padding))
-
-
-def _outline_bounds(node: etree._Element) -> tuple[float, float, float, float] | None:
-    """Bounding box of a path or polygon frame: og flows text in the box around it."""
-    pen = BoundsPen(None)
-    try:
-        draw(shape_data(node) or "", pen)
-    except (ValueError, IndexError, AssertionError):
-        return None
-    if pen.bounds is None:
-        return None
-    x0, y0, x1, y1 = pen.bounds
-    return x0, y0, x1 - x0, y1 - y0
 
 
 def path_start(node: etree._Element) -> tuple[float, float] | None:

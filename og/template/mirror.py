@@ -246,7 +246,9 @@ def mirror_report(template_root: etree._Element, mirroring: Mirroring,
     if not mirroring.marks:
         return None
     rtl = mirroring.is_rtl(values)
-    nodes = [find_node(template_root, mark.path) for mark in mirroring.marks] if rtl else []
-    cascade = Cascade(template_root)
-    return {"main": mirroring.main_param(values), "direction": "rtl" if rtl else "ltr",
-            "mirrored": [n.get("id") or local_name(n) for n in nodes if not cascade.display_none(n)]}
+    mirrored = []
+    if rtl:  # what was mirrored, as the mirror stage saw it (another page's hidden layer was not)
+        cascade = Cascade(template_root)
+        nodes = [find_node(template_root, mark.path) for mark in mirroring.marks]
+        mirrored = [n.get("id") or local_name(n) for n in nodes if not cascade.display_none(n)]
+    return {"main": mirroring.main_param(values), "direction": "rtl" if rtl else "ltr", "mirrored": mirrored}

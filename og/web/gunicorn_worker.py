@@ -128,7 +128,7 @@ class OgWorker(GeventWorker):  # type: ignore[misc]
         self.renderer = worker_renderer(self) if self.cfg.preload_app else None
         # Renders run in render processes of a host forked now, before gevent patches this
         # process (super().init_process() patches): see og/web/render_host.py.
-        self.render_host = start_for_worker(self)
+        self.render_host = start_for_worker(self, self.renderer)
         super().init_process()
 
     def handle_request(self, listener_name: t.Any, req: t.Any, sock: t.Any, addr: t.Any) -> None:

@@ -251,14 +251,13 @@ def serve(sock: socket.socket, renderer: Renderer, processes: int = 0, threads: 
         pool.close()
 
 
-def start_for_worker(worker: t.Any) -> RenderHost | None:
-    """Give the app's renderer a render host, in a gunicorn worker just forked (before gevent
-    patches it). Only with ``preload_app``: otherwise the app, its fonts and templates are not
-    loaded yet, and renders stay in the worker (logged)."""
+def start_for_worker(worker: t.Any, renderer: Renderer | None) -> RenderHost | None:
+    """Give the app's renderer (:func:`worker_renderer`) a render host, in a gunicorn worker just
+    forked (before gevent patches it). Only with ``preload_app``: otherwise the app, its fonts and
+    templates are not loaded yet, and renders stay in the worker (logged)."""
     if not worker.cfg.preload_app:
         log.warning("gunicorn without preload_app: cards render inside the web worker, unbounded")
         return None
-    renderer = worker_renderer(worker)
     if renderer is None:
         return None
     processes = processes_per_worker(renderer, worker.cfg.workers)

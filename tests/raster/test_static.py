@@ -27,7 +27,9 @@ def _pixels(surface: object) -> np.ndarray:
 
 def _split(root: etree._Element, dynamic: Dynamic) -> tuple[bytes, bytes] | None:
     first = static.split_point(root, dynamic)
-    return None if first is None else (static.background(root, first), static.foreground(root, first))
+    if first is None:
+        return None
+    return static.background(root, first), etree.tostring(static.foreground_tree(root, first))
 
 
 @pytest.mark.parametrize("name", BUNDLED.templates.names())
