@@ -191,17 +191,12 @@ def render_job(job: Job, name: str, fmt: str, out_dir: Path,
 
 def drawn_with_report(renderer: Renderer, plan: Plan) -> tuple[bytes, dict[str, t.Any]]:
     """A raster card and its layout report (what its ``.json`` answers) from one fill and one
-    layout, within one render budget: the report is read before the text is drawn, and a card's
-    second layout for it cost ≈ 12% of ``og build``'s time. Not kept in the storage: a build's
-    rows are each asked for once."""
-    tools = renderer.tools
+    layout, within one render budget (a card's second layout for the report cost ≈ 12% of
+    ``og build``'s time). Not kept in the storage: a build's rows are each asked for once."""
     with renderer.cards.budget.running():
-        filled = stages.fill(tools, plan.template, plan.values, scale=plan.dpr)
-        laid_out = stages.lay_out(tools, plan.template, plan.values, filled)
-        report = laid_out.report()
-        raster = stages.rasterize(tools, stages.draw(tools, laid_out), plan.dpr)
-        entry = stages.encode(tools, raster, plan.fmt, renderer.planner.quality(plan.template))
-    return entry.body, report
+        quality = renderer.planner.quality(plan.template)
+        laid_out, entry = stages.run_laid_out(renderer.tools, plan, quality, {})
+    return entry.body, laid_out.report()
 
 
 class Progress(t.Protocol):

@@ -310,17 +310,24 @@ def degraded(tools: Tools, laid_out: LaidOut) -> bool:
 
 def run(tools: Tools, plan: Plan, quality: int | None, timings: dict[str, float]) -> Entry:
     """The stages ``plan.fmt`` needs, in order (``timings``: each one's milliseconds)."""
+    return run_laid_out(tools, plan, quality, timings)[1]
+
+
+def run_laid_out(tools: Tools, plan: Plan, quality: int | None,
+                 timings: dict[str, float]) -> tuple[LaidOut, Entry]:
+    """:func:`run`, and the card's laid-out text (its layout report: what ``og build`` writes
+    beside each card, from the same layout)."""
     with lap(timings, "layout"):
         laid_out = lay_out_card(tools, plan.template, plan.values, drawn=plan.fmt != "json", scale=plan.dpr)
     if plan.fmt == "json":
         body = json.dumps(laid_out.report(), ensure_ascii=False, indent=1).encode("utf-8")
-        return Entry(body, CONTENT_TYPES["json"], degraded=degraded(tools, laid_out))
+        return laid_out, Entry(body, CONTENT_TYPES["json"], degraded=degraded(tools, laid_out))
     if plan.fmt == "svg":
-        return Entry(served_svg(laid_out), CONTENT_TYPES["svg"], degraded=degraded(tools, laid_out))
+        return laid_out, Entry(served_svg(laid_out), CONTENT_TYPES["svg"], degraded=degraded(tools, laid_out))
     with lap(timings, "raster"):
         raster = rasterize(tools, laid_out, plan.dpr)
     with lap(timings, "encode"):
-        return encode(tools, raster, plan.fmt, quality, degraded(tools, laid_out))
+        return laid_out, encode(tools, raster, plan.fmt, quality, degraded(tools, laid_out))
 
 
 @contextlib.contextmanager
