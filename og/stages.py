@@ -106,7 +106,7 @@ class Tools:
                 surface = self.caches.backgrounds.get(background_key)
                 if surface is None:
                     return None
-                rows = bands.bands_of(surface)
+                rows = bands.bands_of(surface, self.workers)
                 self.caches.png_bands.put(background_key, rows)
             return rows
 

@@ -20,9 +20,7 @@ its bytes on the bundled templates).
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
-import os
 import typing as t
 
 import numpy as np
@@ -47,10 +45,6 @@ CHANGED_LEVEL = 6
 LINKED_ROWS = 2
 _ADLER_MOD = 65521
 _WINDOW = 32768
-#: Threads compressing a background's bands: zlib lets go of the GIL, so the once-per-template
-#: work (≈ 40 ms for a 1200x630 card at level 9, most of a fresh process's first PNG) shares the
-#: cores. They are real threads: renders run in render processes, where gevent never is.
-COMPRESS_THREADS = min(4, os.cpu_count() or 1)
 _ZLIB_HEADER = b"\x78\xda"
 _FINAL_EMPTY_BLOCK = b"\x03\x00"
 
@@ -114,13 +108,15 @@ def _tail(scanlines: bytes, rows: int) -> bytes:
 
 
 def _static_piece(job: tuple[bytes, bytes]) -> bytes:
+    check_deadline()  # between bands (in the thread that renders: the budget is its own)
     scanlines, after = job
     return _deflate(scanlines, static=True, after=after)
 
 
-def bands_of(background: t.Any) -> Bands:
+def bands_of(background: t.Any, workers: Workers | None = None) -> Bands:
     """Compress a background surface's rows once (slow on purpose: it is kept), each band on
-    its own and after the one before it, in :data:`COMPRESS_THREADS` threads."""
+    its own and after the one before it; with ``workers``, side by side (zlib-ng lets go of the
+    GIL: ≈ 30 ms for a 1200x630 card, most of a fresh process's first PNG)."""
     raw = surface_rows(background)  # its pixels, not a copy (3 MB a background): see Bands.surface
     width = background.get_width()
     rgba = pixels_of(raw, width)
@@ -128,23 +124,7 @@ def bands_of(background: t.Any) -> Bands:
     bands = [png_rows(_samples(rgba[start:end], channels)).tobytes()
              for start, end in _band_bounds(raw.shape[0])]
     jobs = [(scanlines, b"") for scanlines in bands] + list(zip(bands, [b"", *bands[:-1]], strict=True))
-    if COMPRESS_THREADS > 1:
-        with concurrent.futures.ThreadPoolExecutor(COMPRESS_THREADS, "og-bands") as pool:
-            futures = [pool.submit(_static_piece, job) for job in jobs]
-            try:
-                pieces = []
-                for future in futures:  # the budget is checked between bands
-                    check_deadline()
-                    pieces.append(future.result())
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-    else:
-        pieces = []
-        for job in jobs:
-            check_deadline()
-            pieces.append(_static_piece(job))
+    pieces = (workers or Workers(1)).map(_static_piece, jobs)
     tails = tuple(_tail(scanlines, end - start)
                   for scanlines, (start, end) in zip(bands, _band_bounds(raw.shape[0]), strict=True))
     return Bands(width, raw.shape[0], channels, raw, tuple(pieces[:len(bands)]), tuple(pieces[len(bands):]),

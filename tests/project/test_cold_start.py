@@ -18,6 +18,7 @@ from og import stages
 from og.raster import bands
 from og.raster.encode import pixels
 from og.raster.lazy import LazyBackend
+from og.raster.workers import Workers
 from og.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -109,16 +110,13 @@ def test_the_web_app_loads_the_backend_before_workers_fork() -> None:
 
 
 @pytest.mark.parametrize("threads", [2, 4])
-def test_bands_compressed_in_threads_are_the_same_bytes(monkeypatch: pytest.MonkeyPatch,
-                                                        threads: int) -> None:
+def test_bands_compressed_in_threads_are_the_same_bytes(threads: int) -> None:
     renderer = og.Renderer()
     raster = stages.rasterize(renderer.tools, renderer.lay_out("article", {"title": "x"}))
     background = renderer.caches.backgrounds.get(raster.background)  # under its key, as a card finds it
     assert background is not None
-    monkeypatch.setattr(bands, "COMPRESS_THREADS", 1)
-    alone = bands.bands_of(background)
-    monkeypatch.setattr(bands, "COMPRESS_THREADS", threads)
-    shared = bands.bands_of(background)
+    alone = bands.bands_of(background, Workers(1))
+    shared = bands.bands_of(background, Workers(threads))
     assert shared.compressed == alone.compressed
     assert shared.linked == alone.linked
     assert (shared.adlers, shared.lengths) == (alone.adlers, alone.lengths)
