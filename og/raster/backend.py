@@ -173,6 +173,79 @@ def draw_glyph_run(context: t.Any, data: str, paths: BoundedCache[str, GlyphPath
     append_glyphs(context, placed_glyphs(data, paths))
 
 
+#: A glyph run's glyphs as :meth:`CairoBackend.draw_runs` places them: each glyph's first point,
+#: outline, and the rows (device pixels) its points reach from top to bottom.
+PlacedRun = list[tuple[float, float, GlyphPath, float, float]]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Frame:
+    """A card's rows and the glyph runs drawn on them, a band of rows at a time: each band a cairo
+    surface of its own over the same pixels, with the matrix CairoSVG would draw them with."""
+
+    data: np.ndarray  # (height, stride) bytes of the card
+    width: int
+    size: tuple[float, float]  # the document's width and height, which its viewBox equals
+    scale: float
+    runs: list[tuple[Run, PlacedRun]]
+
+    def context(self, top: int, bottom: int) -> t.Any:
+        """A context drawing rows ``top`` to ``bottom`` of the card."""
+        stride = self.data.shape[1]
+        context = cairocffi.Context(cairocffi.ImageSurface(
+            cairocffi.FORMAT_ARGB32, self.width, bottom - top, self.data[top:bottom], stride))
+        context.translate(0, -top)  # whole pixels: each point lands where it does on the card
+        # The matrix CairoSVG sets for a root whose viewBox is its size (Surface.set_context_size),
+        # computed as it does, so that every point lands on the same device coordinates.
+        (user_width, user_height), scale = self.size, self.scale
+        factor = min(user_width * scale / user_width, user_height * scale / user_height)
+        context.scale(factor, factor)
+        context.translate((user_width * scale / factor - user_width) / 2,
+                          (user_height * scale / factor - user_height) / 2)
+        return context
+
+    def added(self, context: t.Any, top: int, bottom: int) -> t.Iterator[Run]:
+        """Each run's glyphs that reach those rows added to the context's path, a run at a time."""
+        for run, glyphs in self.runs:
+            here = [(x, y, glyph) for x, y, glyph, above, below in glyphs
+                    if below >= top - 1 and above <= bottom + 1]
+            if here:
+                append_glyphs(context, here)
+                yield run
+
+    def draw(self, top: int, bottom: int) -> None:
+        """Fill the runs on rows ``top`` to ``bottom``."""
+        context = self.context(top, bottom)
+        for run in self.added(context, top, bottom):
+            _fill(context, run)
+
+    def paths(self, top: int, bottom: int) -> tuple[t.Any, list[tuple[Run, t.Any]]]:
+        """A context for rows ``top`` to ``bottom`` and each run's path on it, built but not filled."""
+        context = self.context(top, bottom)
+        paths = []
+        for run in self.added(context, top, bottom):
+            path = cairocffi.ffi.gc(cairocffi.cairo.cairo_copy_path(context._pointer),
+                                    cairocffi.cairo.cairo_path_destroy)
+            if path.status:
+                raise MemoryError("cairo could not copy a glyph run's path")
+            paths.append((run, path))
+            context.new_path()
+        return context, paths
+
+    @staticmethod
+    def fill_paths(context: t.Any, paths: list[tuple[Run, t.Any]]) -> None:
+        for run, path in paths:
+            cairocffi.cairo.cairo_append_path(context._pointer, path)
+            _fill(context, run)
+
+
+def _fill(context: t.Any, run: Run) -> None:
+    """Fill the context's path as CairoSVG fills a path of the run's paint."""
+    context.set_source_rgba(*cairosvg.colors.color(run.fill, run.opacity))
+    context.set_fill_rule(FILL_RULES[run.even_odd])
+    context.fill()
+
+
 def _data_only(url: str, resource_type: str) -> bytes:
     """Templates may embed images as data: URIs; og never fetches files or the network."""
     if not url.startswith("data:") or "," not in url:
@@ -266,64 +339,15 @@ class CairoBackend:
         data[first:end] = encode.surface_rows(background)[first:end]
         surface = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, height, data, stride)
         middle = (first + end) // 2 // align * align
-
-        def part(top: int, bottom: int) -> t.Any:
-            """A context drawing rows ``top`` to ``bottom`` of the card, as a surface of their own."""
-            context = cairocffi.Context(cairocffi.ImageSurface(
-                cairocffi.FORMAT_ARGB32, width, bottom - top, data[top:bottom], stride))
-            context.translate(0, -top)  # whole pixels: each point lands where it does on the card
-            # The matrix CairoSVG sets for a root whose viewBox is its size (Surface.set_context_size).
-            user_width, user_height = size
-            factor = min(user_width * scale / user_width, user_height * scale / user_height)
-            context.scale(factor, factor)
-            context.translate((user_width * scale / factor - user_width) / 2,
-                              (user_height * scale / factor - user_height) / 2)
-            return context
-
-        def fills(context: t.Any, top: int, bottom: int) -> t.Iterator[Run]:
-            """Each run's glyphs in those rows added to the context's path, a run at a time."""
-            for run, glyphs in zip(runs, placed, strict=True):
-                here = [(x, y, glyph) for x, y, glyph, above, below in glyphs
-                        if below >= top - 1 and above <= bottom + 1]
-                if here:
-                    append_glyphs(context, here)
-                    yield run
-
-        def fill(context: t.Any, run: Run, path: t.Any = None) -> None:
-            context.set_source_rgba(*cairosvg.colors.color(run.fill, run.opacity))
-            context.set_fill_rule(FILL_RULES[run.even_odd])
-            if path is not None:
-                cairocffi.cairo.cairo_append_path(context._pointer, path)
-            context.fill()
-
+        frame = _Frame(data, width, size, scale, list(zip(runs, placed, strict=True)))
         check_deadline()
         if workers is None or workers.threads < 2 or middle in (first, end):
-            whole = part(first, end)
-            for run in fills(whole, first, end):
-                fill(whole, run)
+            frame.draw(first, end)
         else:
             # The lower half's paths are built here and only filled in another thread (cairo lets
             # go of the GIL there: the two threads hardly contend), while this one draws the upper.
-            lower = part(middle, end)
-            paths = []
-            for run in fills(lower, middle, end):
-                path = cairocffi.ffi.gc(cairocffi.cairo.cairo_copy_path(lower._pointer),
-                                        cairocffi.cairo.cairo_path_destroy)
-                if path.status:
-                    raise MemoryError("cairo could not copy a glyph run's path")
-                paths.append((run, path))
-                lower.new_path()
-
-            def fill_lower() -> None:
-                for run, path in paths:
-                    fill(lower, run, path)
-
-            def draw_upper() -> None:
-                upper = part(first, middle)
-                for run in fills(upper, first, middle):
-                    fill(upper, run)
-
-            workers.both(draw_upper, fill_lower)
+            lower, paths = frame.paths(middle, end)
+            workers.both(lambda: frame.draw(first, middle), lambda: frame.fill_paths(lower, paths))
         surface.mark_dirty()
         return surface, (first, end)
 
